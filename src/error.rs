@@ -1,0 +1,87 @@
+//! One error type for the whole core. Every variant carries a stable `code` (for scripts,
+//! the desktop app and translations) and a message in Chinese that names what is wrong.
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value given for a field is malformed or out of range.
+    #[error("字段 {field}: {message}")]
+    InvalidField { field: &'static str, message: String },
+
+    /// A business rule refuses the change (e.g. signing without an agreement).
+    #[error("规则 {rule}: {message}")]
+    RuleViolation { rule: &'static str, message: String },
+
+    #[error("未找到{what}: {key}")]
+    NotFound { what: &'static str, key: String },
+
+    #[error("已存在{what}: {key}")]
+    AlreadyExists { what: &'static str, key: String },
+
+    #[error("数据库 {path} 的结构版本为 {found},而本程序只支持到版本 {supported};请升级 Jingdi 后再打开")]
+    SchemaTooNew { path: String, found: i64, supported: i64 },
+
+    #[error("无法打开数据库 {path}: {message}")]
+    Open { path: String, message: String },
+
+    #[error("数据库错误: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("文件错误: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("数据错误: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidField { field, message: message.into() }
+    }
+
+    pub fn rule(rule: &'static str, message: impl Into<String>) -> Self {
+        Error::RuleViolation { rule, message: message.into() }
+    }
+
+    pub fn not_found(what: &'static str, key: impl Into<String>) -> Self {
+        Error::NotFound { what, key: key.into() }
+    }
+
+    /// Stable machine-readable code; the desktop app maps these to its own wording.
+    pub fn code(&self) -> String {
+        match self {
+            Error::InvalidField { field, .. } => format!("invalid_field.{field}"),
+            Error::RuleViolation { rule, .. } => format!("rule.{rule}"),
+            Error::NotFound { .. } => "not_found".into(),
+            Error::AlreadyExists { .. } => "already_exists".into(),
+            Error::SchemaTooNew { .. } => "schema_too_new".into(),
+            Error::Open { .. } => "open_failed".into(),
+            Error::Sqlite(_) => "database".into(),
+            Error::Io(_) => "io".into(),
+            Error::Corrupt(_) => "corrupt".into(),
+        }
+    }
+
+    /// The `{code, message}` shape that crosses the CLI's `--json` and the desktop IPC.
+    pub fn to_wire(&self) -> WireError {
+        WireError { code: self.code(), message: self.to_string() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct WireError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Sqlite(err),
+            other => Error::Corrupt(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Jingdi (净地): the case ledger of a housing-expropriation project.
+//!
+//! The core holds a street office's projects in one local SQLite database. Every change
+//! goes through [`db::Db::write`], which records an operation in the append-only log
+//! ([`oplog`]) and applies it to the domain tables in the same transaction.
+//! See ARCHITECTURE.md for the code map and the invariants.
+
+pub mod compensation;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod household;
+pub mod idcard;
+pub mod obstacle;
+pub mod oplog;
+pub mod plot_work;
+pub mod project;
+mod read;
+pub mod report;
+pub mod stage;
+pub mod units;
+pub mod visit;
+pub mod vocab;
+
+pub use db::Db;
+pub use error::{Error, Result};

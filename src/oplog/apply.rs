@@ -1,0 +1,140 @@
+//! Turning operations into rows. This module is the only code that writes the domain
+//! tables (an integration test checks that no other source file does).
+
+use super::{Action, Entity, Fields, Op};
+use crate::error::{Error, Result};
+use rusqlite::types::Value as Sql;
+use rusqlite::{params, Connection, Row};
+use serde_json::Value;
+use uuid::Uuid;
+
+fn to_sql(column: &str, v: &Value) -> Result<Sql> {
+    Ok(match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(*b as i64),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Sql::Integer(i),
+            None => return Err(Error::Corrupt(format!("字段 {column} 的数值 {n} 不是整数"))),
+        },
+        Value::String(s) => Sql::Text(s.clone()),
+        Value::Array(_) | Value::Object(_) => Sql::Text(v.to_string()),
+    })
+}
+
+/// Checks that an operation only names columns its entity has, and that its action
+/// suits the entity (append-only records are never updated).
+pub fn check_shape(op: &Op) -> Result<()> {
+    let spec = op.entity.spec();
+    if let Some(bad) = op.fields.0.keys().find(|k| !spec.columns.contains(&k.as_str())) {
+        return Err(Error::Corrupt(format!("操作 {} 设置了{}不存在的字段 {bad}", op.id, spec.id)));
+    }
+    match (spec.append_only, op.action) {
+        (true, Action::Append) | (false, Action::Create | Action::Update) => Ok(()),
+        _ => Err(Error::Corrupt(format!(
+            "操作 {} 对{}使用了不允许的动作 {}",
+            op.id,
+            spec.id,
+            op.action.id()
+        ))),
+    }
+}
+
+/// Applies one operation to the domain tables.
+pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
+    check_shape(op)?;
+    let spec = op.entity.spec();
+    let cols: Vec<&String> = op.fields.0.keys().collect();
+    let mut values: Vec<Sql> = Vec::with_capacity(cols.len() + 1);
+    for (k, v) in &op.fields.0 {
+        values.push(to_sql(k, v)?);
+    }
+    match op.action {
+        Action::Create | Action::Append => {
+            let names: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
+            let marks = vec!["?"; cols.len() + 1].join(", ");
+            let sql = format!(
+                "INSERT INTO {} (id{}{}) VALUES ({marks})",
+                spec.table,
+                if names.is_empty() { "" } else { ", " },
+                names.join(", ")
+            );
+            values.insert(0, Sql::Text(op.entity_id.to_string()));
+            conn.execute(&sql, rusqlite::params_from_iter(values))?;
+        }
+        Action::Update => {
+            if cols.is_empty() {
+                return Ok(());
+            }
+            let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
+            let sql = format!("UPDATE {} SET {} WHERE id = ?", spec.table, sets.join(", "));
+            values.push(Sql::Text(op.entity_id.to_string()));
+            let n = conn.execute(&sql, rusqlite::params_from_iter(values))?;
+            if n != 1 {
+                return Err(Error::Corrupt(format!(
+                    "操作 {} 修改的{} {} 不存在",
+                    op.id, spec.id, op.entity_id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Appends the operation to the log table (the log itself refuses updates and deletes).
+pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
+    conn.execute(
+        "INSERT INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
+                            fields, reason, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            op.id.to_string(),
+            op.device_id.to_string(),
+            op.seq,
+            op.hlc,
+            op.author,
+            op.project_id.map(|p| p.to_string()),
+            op.entity.id(),
+            op.entity_id.to_string(),
+            op.action.id(),
+            serde_json::to_string(&op.fields).expect("fields serialise"),
+            op.reason,
+            op.recorded_at,
+        ],
+    )?;
+    Ok(())
+}
+
+pub const OP_COLUMNS: &str =
+    "id, device_id, seq, hlc, author, project_id, entity, entity_id, action, fields, reason, recorded_at";
+
+fn parse_uuid(s: &str, what: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| Error::Corrupt(format!("操作日志中的{what}「{s}」不是 UUID")))
+}
+
+/// Reads an operation from a row selected with [`OP_COLUMNS`].
+pub fn op_from_row(row: &Row) -> Result<Op> {
+    let id: String = row.get(0)?;
+    let device: String = row.get(1)?;
+    let project: Option<String> = row.get(5)?;
+    let entity: String = row.get(6)?;
+    let entity_id: String = row.get(7)?;
+    let action: String = row.get(8)?;
+    let fields: String = row.get(9)?;
+    Ok(Op {
+        id: parse_uuid(&id, "id")?,
+        device_id: parse_uuid(&device, "设备")?,
+        seq: row.get(2)?,
+        hlc: row.get(3)?,
+        author: row.get(4)?,
+        project_id: project.as_deref().map(|p| parse_uuid(p, "项目")).transpose()?,
+        entity: Entity::parse(&entity)
+            .ok_or_else(|| Error::Corrupt(format!("操作日志中的实体类型「{entity}」未知")))?,
+        entity_id: parse_uuid(&entity_id, "实体")?,
+        action: Action::parse(&action)
+            .ok_or_else(|| Error::Corrupt(format!("操作日志中的动作「{action}」未知")))?,
+        fields: serde_json::from_str::<Fields>(&fields)
+            .map_err(|e| Error::Corrupt(format!("操作 {id} 的字段不是 JSON 对象: {e}")))?,
+        reason: row.get(10)?,
+        recorded_at: row.get(11)?,
+    })
+}

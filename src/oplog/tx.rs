@@ -1,0 +1,125 @@
+use super::apply::{append_to_log, apply};
+use super::clock::{hlc_next, Source};
+use super::{Action, Entity, Fields, Op};
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+
+/// An open write: reads see the state as changed so far, and every change is an
+/// operation appended to the log and applied in the same transaction. Dropping it
+/// without [`crate::db::Db::write`] committing rolls everything back.
+pub struct Tx<'a> {
+    conn: &'a Connection,
+    source: &'a mut dyn Source,
+    device: Uuid,
+    author: String,
+    seq: i64,
+    hlc: i64,
+    reason: Option<String>,
+    written: usize,
+}
+
+impl<'a> Tx<'a> {
+    /// `own_clock`: a scripted device (the demo) keeps its own timeline; the local device
+    /// follows everything it has seen, as a hybrid logical clock must.
+    pub(crate) fn begin(
+        conn: &'a Connection,
+        source: &'a mut dyn Source,
+        device: Uuid,
+        author: &str,
+        own_clock: bool,
+    ) -> Result<Self> {
+        let (seq, own_hlc): (i64, i64) = conn
+            .query_row(
+                "SELECT last_seq, last_hlc FROM devices WHERE device_id = ?1",
+                [device.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, 0));
+        let hlc = if own_clock {
+            own_hlc
+        } else {
+            conn.query_row("SELECT coalesce(max(last_hlc), 0) FROM devices", [], |r| r.get(0))?
+        };
+        Ok(Tx { conn, source, device, author: author.to_string(), seq, hlc, reason: None, written: 0 })
+    }
+
+    /// Read access for validation; writes go through [`Tx::create`], [`Tx::update`], [`Tx::append`].
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    pub fn today(&mut self) -> chrono::NaiveDate {
+        self.source.today()
+    }
+
+    pub fn now(&mut self) -> chrono::DateTime<chrono::Utc> {
+        self.source.now()
+    }
+
+    pub fn new_id(&mut self) -> Uuid {
+        self.source.uuid_v7()
+    }
+
+    /// The reason recorded with the operations that follow (a revert, an unlock, ...).
+    pub fn with_reason(&mut self, reason: Option<&str>) {
+        self.reason = reason.map(str::to_string);
+    }
+
+    pub fn create(&mut self, entity: Entity, id: Uuid, project: Option<Uuid>, fields: Fields) -> Result<()> {
+        self.record(Action::Create, entity, id, project, fields)
+    }
+
+    pub fn update(&mut self, entity: Entity, id: Uuid, project: Option<Uuid>, fields: Fields) -> Result<()> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        self.record(Action::Update, entity, id, project, fields)
+    }
+
+    pub fn append(&mut self, entity: Entity, id: Uuid, project: Option<Uuid>, fields: Fields) -> Result<()> {
+        self.record(Action::Append, entity, id, project, fields)
+    }
+
+    fn record(&mut self, action: Action, entity: Entity, entity_id: Uuid, project_id: Option<Uuid>, fields: Fields) -> Result<()> {
+        let now = self.source.now();
+        self.seq += 1;
+        self.hlc = hlc_next(self.hlc, now.timestamp_millis());
+        let op = Op {
+            id: self.source.uuid_v7(),
+            device_id: self.device,
+            seq: self.seq,
+            hlc: self.hlc,
+            author: self.author.clone(),
+            project_id,
+            entity,
+            entity_id,
+            action,
+            fields,
+            reason: self.reason.clone(),
+            recorded_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        };
+        apply(self.conn, &op)?;
+        append_to_log(self.conn, &op)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Saves this device's watermark; called once, just before commit.
+    pub(crate) fn finish(self) -> Result<usize> {
+        if self.written > 0 {
+            self.conn.execute(
+                "INSERT INTO devices (device_id, last_seq, last_hlc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq,
+                     last_hlc = max(last_hlc, excluded.last_hlc)",
+                params![self.device.to_string(), self.seq, self.hlc],
+            )?;
+        }
+        Ok(self.written)
+    }
+}
