@@ -59,3 +59,10 @@ pub fn dump(conn: &Connection) -> Result<String> {
     }
     Ok(out)
 }
+
+/// The dump of the state rebuilt from `source`'s log alone, in a fresh in-memory database.
+pub fn rebuilt_dump(source: &Connection) -> Result<String> {
+    let fresh = crate::db::Db::open(":memory:")?;
+    replay_all(source, fresh.conn())?;
+    dump(fresh.conn())
+}

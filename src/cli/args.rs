@@ -1,0 +1,536 @@
+//! The command line, as clap parses it. Names here are a public contract for scripts.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "jingdi", version, about = "净地 Jingdi: 房屋征收项目台账 (the case ledger of a housing-expropriation project)")]
+pub struct Cli {
+    /// Database file [default: the OS data directory, or $JINGDI_DB]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who makes this change [default: $JINGDI_AUTHOR, the saved operator, or $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub author: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProjectArg {
+    /// Project code (may be left out when the database holds one project)
+    #[arg(long, value_name = "CODE")]
+    pub project: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AsOfArg {
+    /// Compute "days left" and "overdue" as of this date [default: the project's own as-of date, else today]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the demo plot 东星4号地块 (refuses if it exists)
+    Demo,
+    /// List the projects in the database
+    Projects,
+    /// Create a project
+    ProjectAdd(ProjectAdd),
+    /// Show or save the operator name recorded as author of changes
+    Operator { name: Option<String> },
+    /// Signing rate, stages, groups, compensation, obstacles, overdue follow-ups
+    Summary {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        as_of: AsOfArg,
+    },
+    /// The 净地 readiness list: everything between now and cleared land
+    Clearance {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        as_of: AsOfArg,
+    },
+    /// What changed since a date (from the operation log)
+    Changes {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
+    /// The operation log: who changed what, when
+    Log {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// A record id, or a household number (its visits, stages and items included)
+        #[arg(long, value_name = "ID")]
+        entity: Option<String>,
+        #[arg(long = "by", value_name = "AUTHOR")]
+        by: Option<String>,
+        /// Only the newest N entries
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// A canonical, sorted dump of the domain state (for comparing databases)
+    Dump,
+    /// Rebuild the state from the operation log alone and compare it with the live tables
+    Verify,
+    #[command(subcommand)]
+    Household(HouseholdCmd),
+    #[command(subcommand)]
+    Stage(StageCmd),
+    #[command(subcommand)]
+    Visit(VisitCmd),
+    #[command(subcommand)]
+    Obstacle(ObstacleCmd),
+    #[command(subcommand)]
+    Compensation(CompensationCmd),
+    #[command(subcommand)]
+    Payment(PaymentCmd),
+    #[command(subcommand)]
+    Pole(PoleCmd),
+    #[command(subcommand)]
+    Demolition(DemolitionCmd),
+    #[command(subcommand)]
+    Checklist(ChecklistCmd),
+    #[command(subcommand)]
+    Group(GroupCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct ProjectAdd {
+    #[arg(long)]
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "")]
+    pub city: String,
+    #[arg(long, default_value = "")]
+    pub district: String,
+    #[arg(long, default_value = "")]
+    pub street: String,
+    #[arg(long, default_value = "")]
+    pub community: String,
+    /// Signing window opens (YYYY-MM-DD)
+    #[arg(long)]
+    pub opens: String,
+    /// Signing deadline (YYYY-MM-DD)
+    #[arg(long)]
+    pub deadline: String,
+    /// Target date for cleared land (净地)
+    #[arg(long)]
+    pub target: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HouseholdArg {
+    /// Household number (户号)
+    #[arg(long, value_name = "NO")]
+    pub household: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HouseholdCmd {
+    /// All households with their stage
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
+    /// One household: facts, timeline, agreement, items, visits, obstacles
+    Show {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+    },
+    /// Register a household
+    Add(HouseholdAdd),
+    /// Set one field: FIELD is an English id or its Chinese name (e.g. phone / 联系电话)
+    Set {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+        field: String,
+        value: String,
+        /// Needed to change a signed household's agreement
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record the case assessment (逐宗研判)
+    Assess {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+        /// easy / medium / hard, or 易 / 中 / 难
+        #[arg(long)]
+        difficulty: String,
+        #[arg(long, default_value = "")]
+        strategy: String,
+    },
+    /// Record the agreement (number, date, mode, signed area)
+    Agreement {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        date: String,
+        /// monetary / property_swap, or 货币补偿 / 产权调换
+        #[arg(long)]
+        mode: String,
+        /// Signed area in m² (two decimals)
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct HouseholdAdd {
+    #[command(flatten)]
+    pub project: ProjectArg,
+    #[arg(long)]
+    pub number: String,
+    #[arg(long)]
+    pub head: String,
+    #[arg(long)]
+    pub group: String,
+    #[arg(long)]
+    pub id_number: Option<String>,
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    #[arg(long, default_value = "")]
+    pub address: String,
+    #[arg(long, default_value_t = 1)]
+    pub members: i64,
+    /// m², two decimals
+    #[arg(long, default_value = "0")]
+    pub floor_area: String,
+    /// m², two decimals
+    #[arg(long, default_value = "0")]
+    pub land_area: String,
+    #[arg(long, default_value = "")]
+    pub structure: String,
+    /// Comma-separated, e.g. 低保,高龄
+    #[arg(long, default_value = "")]
+    pub special: String,
+    /// Comma-separated concern tags
+    #[arg(long, default_value = "")]
+    pub concerns: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StageCmd {
+    /// Move a household to a stage: registered, assessed, negotiating, signed, vacated, demolished (or Chinese names)
+    Set {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+        #[arg(long)]
+        to: String,
+        /// Needed to go back a stage
+        #[arg(long)]
+        reason: Option<String>,
+        /// Date the stage was reached [default: today]
+        #[arg(long)]
+        on: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VisitCmd {
+    /// Log a visit (走访)
+    Add {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+        /// door / phone / interview, or 上门 / 电话 / 约谈
+        #[arg(long, default_value = "door")]
+        kind: String,
+        /// When it happened (YYYY-MM-DD or YYYY-MM-DDTHH:MM) [default: now]
+        #[arg(long)]
+        at: Option<String>,
+        /// Comma-separated [default: the author]
+        #[arg(long, default_value = "")]
+        visitors: String,
+        #[arg(long, default_value = "")]
+        outcome: String,
+        /// Comma-separated concern tags
+        #[arg(long, default_value = "")]
+        concerns: String,
+        #[arg(long, default_value = "")]
+        promises: String,
+        #[arg(long, default_value = "")]
+        next_step: String,
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        /// Id of the visit this entry corrects
+        #[arg(long, value_name = "VISIT_ID")]
+        corrects: Option<String>,
+    },
+    /// A household's visits, newest first
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ObstacleCmd {
+    /// Raise an obstacle (问题)
+    Add {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        title: String,
+        /// compensation, crops, poles, demolition, resettlement, ownership, other (or Chinese)
+        #[arg(long)]
+        category: String,
+        /// Household number; leave out for the whole plot
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long, default_value = "")]
+        unit: String,
+        #[arg(long, default_value = "")]
+        person: String,
+        #[arg(long)]
+        raised: Option<String>,
+        #[arg(long)]
+        due: Option<String>,
+        /// The stage this obstacle blocks
+        #[arg(long)]
+        blocks: Option<String>,
+    },
+    /// Mark an obstacle as being handled (处理中)
+    Start {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Obstacle id or a unique part of its title
+        obstacle: String,
+    },
+    /// Resolve an obstacle with its resolution
+    Resolve {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Obstacle id or a unique part of its title
+        obstacle: String,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Reopen a resolved obstacle
+    Reopen {
+        #[command(flatten)]
+        project: ProjectArg,
+        obstacle: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Obstacles, open ones only unless --all
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ItemArg {
+    #[command(flatten)]
+    pub household: HouseholdArg,
+    /// house_value, relocation, temporary_resettlement, incentive, crops, other (or Chinese)
+    #[arg(long)]
+    pub kind: String,
+    /// Which item, where the household has several of this kind
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CompensationCmd {
+    /// Add a compensation item, amount in 元 (two decimals)
+    Add {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        item: ItemArg,
+        #[arg(long)]
+        amount: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Confirm an item (测算 → 已确认)
+    Confirm {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        item: ItemArg,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// List a household's items
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        household: HouseholdArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PaymentCmd {
+    /// Record the payment of a confirmed item (已确认 → 已支付)
+    Record {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        item: ItemArg,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, default_value = "")]
+        voucher: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PoleCmd {
+    /// Register a utility pole inside the area
+    Add {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        label: String,
+        /// power / telecom, or 电力杆 / 通信杆
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        owner: String,
+        #[arg(long, default_value = "")]
+        location: String,
+    },
+    /// Set a pole's relocation status: not_applied, applied, scheduled, relocated (or Chinese)
+    Set {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        label: String,
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Mark a pole relocated (已迁移)
+    Relocated {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        label: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// All poles and their status
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemolitionCmd {
+    /// Record the day's site log (recording a date again replaces it)
+    Log {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        machines: i64,
+        #[arg(long)]
+        workers: i64,
+        /// Comma-separated household numbers demolished that day
+        #[arg(long, default_value = "")]
+        households: String,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// The daily log
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChecklistCmd {
+    /// Add a 净地 checklist item: debris, dust_net, water_cut_off, power_cut_off, other
+    Add {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        category: String,
+        #[arg(long, default_value = "")]
+        title: String,
+    },
+    /// Tick an item done
+    Done {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Item id, a unique part of its title, or its category
+        item: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Untick an item (needs --note with the reason)
+    Undo {
+        #[command(flatten)]
+        project: ProjectArg,
+        item: String,
+        #[arg(long)]
+        note: String,
+    },
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GroupCmd {
+    /// Add a work group (动迁组) with its leader (added as staff if new)
+    Add {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        leader: Option<String>,
+    },
+    /// Work groups and their leaders
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
+}

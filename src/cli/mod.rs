@@ -1,0 +1,578 @@
+//! Dispatch: parse, open the database, call the core, print text or JSON.
+//! No rule lives here; the core validates everything.
+
+mod args;
+mod render;
+
+use args::*;
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use clap::Parser;
+use jingdi::error::{Error, Result};
+use jingdi::report::{changes, clearance, history, summary};
+use jingdi::vocab::*;
+use jingdi::{compensation, demo, household, obstacle, oplog, plot_work, project, stage, units, visit, Db};
+use serde::Serialize;
+
+/// Runs the CLI and returns the process exit code: 0 ok, 1 refused or failed, 2 bad usage.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let json = cli.json;
+    match execute(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            if json {
+                eprintln!("{}", serde_json::to_string(&e.to_wire()).expect("error serialises"));
+            } else {
+                eprintln!("错误 [{}]: {e}", e.code());
+            }
+            1
+        }
+    }
+}
+
+fn out<T: Serialize + ?Sized>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value).expect("output serialises"));
+    } else {
+        print!("{}", text(value));
+    }
+}
+
+fn date(field: &'static str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, format!("「{s}」不是有效日期(格式 YYYY-MM-DD)")))
+}
+
+fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<NaiveDate>> {
+    s.as_deref().map(|s| date(field, s)).transpose()
+}
+
+fn author(cli_author: &Option<String>, db: &Db) -> Result<String> {
+    if let Some(a) = cli_author.clone().filter(|a| !a.trim().is_empty()) {
+        return Ok(a);
+    }
+    if let Some(a) = std::env::var("JINGDI_AUTHOR").ok().filter(|a| !a.trim().is_empty()) {
+        return Ok(a);
+    }
+    if let Some(a) = db.setting("operator")? {
+        return Ok(a);
+    }
+    std::env::var("USER")
+        .ok()
+        .filter(|a| !a.trim().is_empty())
+        .ok_or_else(|| Error::invalid("author", "不知道操作人是谁:请用 --author 指定,或运行 `jingdi operator 姓名` 保存"))
+}
+
+fn execute(cli: Cli) -> Result<()> {
+    let path = cli.db.clone().unwrap_or_else(jingdi::db::default_path);
+    let mut db = Db::open(&path)?;
+    let json = cli.json;
+    let who = || author(&cli.author, &db);
+
+    match cli.command {
+        Command::Demo => {
+            let id = demo::create(&mut db)?;
+            let p = project::get(db.conn(), id)?;
+            let s = summary::summary(db.conn(), &p, None)?;
+            out(json, &s, |s| format!("已创建演示项目 {} {}(数据库 {})\n\n{}", p.code, p.name, path.display(), render::summary(s)));
+        }
+        Command::Projects => {
+            let ps = project::list(db.conn())?;
+            out(json, ps.as_slice(), render::projects);
+        }
+        Command::ProjectAdd(a) => {
+            let who = who()?;
+            let np = project::NewProject {
+                code: a.code,
+                name: a.name,
+                city: a.city,
+                district: a.district,
+                street: a.street,
+                community: a.community,
+                window_opens_on: date("window_opens_on", &a.opens)?,
+                window_closes_on: date("window_closes_on", &a.deadline)?,
+                clearance_target: opt_date("clearance_target", &a.target)?,
+                status: ProjectStatus::Preparing,
+                as_of: None,
+            };
+            let id = db.write(&who, |tx| project::create(tx, &np))?;
+            let p = project::get(db.conn(), id)?;
+            out(json, &p, |p| format!("已创建项目 {} {}\n", p.code, p.name));
+        }
+        Command::Operator { name } => {
+            if let Some(n) = name {
+                if n.trim().is_empty() {
+                    return Err(Error::invalid("operator", "操作人姓名不能为空"));
+                }
+                db.set_setting("operator", n.trim())?;
+            }
+            let current = db.setting("operator")?;
+            let v = serde_json::json!({ "operator": current, "device_id": db.device_id() });
+            out(json, &v, |_| format!("操作人: {}\n本机设备号: {}\n", current.clone().unwrap_or_else(|| "(未设置)".into()), db.device_id()));
+        }
+        Command::Summary { project, as_of } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let s = summary::summary(db.conn(), &p, opt_date("as_of", &as_of.as_of)?)?;
+            out(json, &s, render::summary);
+        }
+        Command::Clearance { project, as_of } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let items = clearance::clearance(db.conn(), &p, opt_date("as_of", &as_of.as_of)?)?;
+            out(json, &items, |i| render::clearance(&p, i));
+        }
+        Command::Changes { project, since } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let c = changes::changes_since(db.conn(), &p, opt_date("since", &since)?)?;
+            out(json, &c, render::changes);
+        }
+        Command::Log { project, since, entity, by, limit } => {
+            let p = match project.project.as_deref() {
+                Some(code) => Some(project::resolve(db.conn(), Some(code))?),
+                None => None,
+            };
+            let entity = match entity {
+                None => None,
+                Some(e) => Some(match uuid::Uuid::parse_str(e.trim()) {
+                    Ok(id) => id,
+                    Err(_) => {
+                        let p = match &p {
+                            Some(p) => p.clone(),
+                            None => project::resolve(db.conn(), None)?,
+                        };
+                        household::by_number(db.conn(), p.id, &e)?.id
+                    }
+                }),
+            };
+            let f = history::HistoryFilter { project: p.map(|p| p.id), since: opt_date("since", &since)?, entity, author: by, limit };
+            let entries = history::history(db.conn(), &f)?;
+            out(json, entries.as_slice(), render::history);
+        }
+        Command::Dump => {
+            print!("{}", oplog::replay::dump(db.conn())?);
+        }
+        Command::Verify => {
+            let live = oplog::replay::dump(db.conn())?;
+            let rebuilt = oplog::replay::rebuilt_dump(db.conn())?;
+            let ok = live == rebuilt;
+            let v = serde_json::json!({ "consistent": ok, "operations": oplog::replay::all_ops(db.conn())?.len() });
+            out(json, &v, |v| format!("{}(操作日志 {} 条)\n", if ok { "一致:由操作日志重建的数据与现有数据完全相同" } else { "不一致:由操作日志重建的数据与现有数据不同" }, v["operations"]));
+            if !ok {
+                return Err(Error::Corrupt("由操作日志重建的数据与现有数据不一致".into()));
+            }
+        }
+        Command::Household(cmd) => household_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Stage(StageCmd::Set { project, household, to, reason, on }) => {
+            let who = who()?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let to = Stage::parse(&to)?;
+            let on = opt_date("on", &on)?;
+            db.write(&who, |tx| {
+                let on = match on {
+                    Some(d) => d,
+                    None => tx.today(),
+                };
+                stage::set(tx, h.id, to, on, reason.as_deref())
+            })?;
+            let h = household::get(db.conn(), h.id)?;
+            out(json, &h, |h| format!("户 {} 现为「{}」\n", h.number, h.stage.zh()));
+        }
+        Command::Visit(cmd) => visit_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Obstacle(cmd) => obstacle_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Compensation(cmd) => compensation_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Payment(PaymentCmd::Record { project, item, on, voucher }) => {
+            let who = who()?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let it = find_item(&db, &p, &item)?;
+            let on = opt_date("on", &on)?;
+            db.write(&who, |tx| {
+                let on = match on {
+                    Some(d) => d,
+                    None => tx.today(),
+                };
+                compensation::pay(tx, it.id, on, &voucher)
+            })?;
+            let it = compensation::get(db.conn(), it.id)?;
+            out(json, &it, |i| format!("已支付「{}」{}\n", i.label, units::format_yuan(i.amount)));
+        }
+        Command::Pole(cmd) => pole_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Demolition(cmd) => demolition_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Checklist(cmd) => checklist_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Group(cmd) => group_cmd(&mut db, json, &cli.author, cmd)?,
+    }
+    Ok(())
+}
+
+fn find_item(db: &Db, p: &project::Project, item: &ItemArg) -> Result<compensation::Item> {
+    let h = household::by_number(db.conn(), p.id, &item.household.household)?;
+    compensation::find(db.conn(), h.id, CompensationKind::parse(&item.kind)?, item.label.as_deref())
+}
+
+fn household_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: HouseholdCmd) -> Result<()> {
+    match cmd {
+        HouseholdCmd::List { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let hs = household::list(db.conn(), p.id)?;
+            out(json, hs.as_slice(), render::households);
+        }
+        HouseholdCmd::Show { project, household } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let card = render::HouseholdCard {
+                timeline: stage::timeline(db.conn(), h.id)?,
+                items: compensation::for_household(db.conn(), h.id)?,
+                visits: visit::for_household(db.conn(), h.id)?,
+                obstacles: obstacle::list(db.conn(), p.id, false)?.into_iter().filter(|o| o.household_id == Some(h.id)).collect(),
+                household: h,
+            };
+            out(json, &card, render::household_card);
+        }
+        HouseholdCmd::Add(a) => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), a.project.project.as_deref())?;
+            let nh = household::NewHousehold {
+                number: a.number,
+                head_name: a.head,
+                id_number: a.id_number,
+                phone: a.phone,
+                address: a.address,
+                members_count: a.members,
+                special_circumstances: household::split_tags(&a.special),
+                floor_area: units::parse_hundredths("floor_area", &a.floor_area)?,
+                land_area: units::parse_hundredths("land_area", &a.land_area)?,
+                structure: a.structure,
+                group: a.group,
+                concerns: household::split_tags(&a.concerns),
+            };
+            let id = db.write(&who, |tx| household::register(tx, p.id, &nh))?;
+            let h = household::get(db.conn(), id)?;
+            out(json, &h, |h| format!("已登记户 {} {}\n", h.number, h.head_name));
+        }
+        HouseholdCmd::Set { project, household, field, value, reason } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            db.write(&who, |tx| household::set(tx, h.id, &field, &value, reason.as_deref()))?;
+            let h = household::get(db.conn(), h.id)?;
+            out(json, &h, |h| format!("已修改户 {} 的 {field}\n", h.number));
+        }
+        HouseholdCmd::Assess { project, household, difficulty, strategy } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let d = Difficulty::parse(&difficulty)?;
+            db.write(&who, |tx| household::assess(tx, h.id, d, &strategy))?;
+            let h = household::get(db.conn(), h.id)?;
+            out(json, &h, |h| format!("户 {} 研判: 难度「{}」\n", h.number, d.zh()));
+        }
+        HouseholdCmd::Agreement { project, household, number, date: d, mode, area, reason } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let a = household::Agreement {
+                agreement_no: number,
+                agreement_date: date("agreement_date", &d)?,
+                compensation_mode: CompensationMode::parse(&mode)?,
+                signed_area: units::parse_hundredths("signed_area", &area)?,
+            };
+            db.write(&who, |tx| household::record_agreement(tx, h.id, &a, reason.as_deref()))?;
+            let h = household::get(db.conn(), h.id)?;
+            out(json, &h, |h| format!("已记录户 {} 的协议 {}\n", h.number, h.agreement_no.clone().unwrap_or_default()));
+        }
+    }
+    Ok(())
+}
+
+fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    let s = s.trim();
+    let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .or_else(|_| date("at", s).map(|d| d.and_hms_opt(12, 0, 0).expect("noon")))
+        .map_err(|_| Error::invalid("at", format!("「{s}」不是有效时间(YYYY-MM-DD 或 YYYY-MM-DDTHH:MM)")))?;
+    chrono::Local
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| Error::invalid("at", format!("「{s}」在本地时区不存在")))
+}
+
+fn visit_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: VisitCmd) -> Result<()> {
+    match cmd {
+        VisitCmd::Add { project, household, kind, at, visitors, outcome, concerns, promises, next_step, follow_up, corrects } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let v = visit::NewVisit {
+                visited_at: at.as_deref().map(parse_instant).transpose()?,
+                visitors: household::split_tags(&visitors),
+                kind: Some(VisitKind::parse(&kind)?),
+                outcome,
+                concerns: household::split_tags(&concerns),
+                promises,
+                next_step,
+                follow_up_on: opt_date("follow_up_on", &follow_up)?,
+                corrects: corrects
+                    .as_deref()
+                    .map(|c| uuid::Uuid::parse_str(c.trim()).map_err(|_| Error::invalid("corrects", format!("「{c}」不是走访记录 id"))))
+                    .transpose()?,
+            };
+            let id = db.write(&who, |tx| visit::add(tx, h.id, &v))?;
+            let v = serde_json::json!({ "id": id, "household": h.number });
+            out(json, &v, |_| format!("已记录户 {} 的走访 {id}\n", h.number));
+        }
+        VisitCmd::List { project, household } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let vs = visit::for_household(db.conn(), h.id)?;
+            out(json, vs.as_slice(), render::visits);
+        }
+    }
+    Ok(())
+}
+
+fn obstacle_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: ObstacleCmd) -> Result<()> {
+    match cmd {
+        ObstacleCmd::Add { project, title, category, household, unit, person, raised, due, blocks } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let hh = household.as_deref().map(|n| household::by_number(db.conn(), p.id, n).map(|h| h.id)).transpose()?;
+            let category = ObstacleCategory::parse(&category)?;
+            let blocks = blocks.as_deref().map(Stage::parse).transpose()?;
+            let raised = opt_date("raised_on", &raised)?;
+            let due = opt_date("due_on", &due)?;
+            let id = db.write(&who, |tx| {
+                let raised_on = match raised {
+                    Some(d) => d,
+                    None => tx.today(),
+                };
+                let o = obstacle::NewObstacle {
+                    title,
+                    category,
+                    household: hh,
+                    responsible_unit: unit,
+                    responsible_person: person,
+                    raised_on,
+                    due_on: due,
+                    blocks_stage: blocks,
+                };
+                obstacle::add(tx, p.id, &o)
+            })?;
+            let o = obstacle::get(db.conn(), id)?;
+            out(json, &o, |o| format!("已登记问题「{}」({})\n", o.title, o.id));
+        }
+        ObstacleCmd::Start { project, obstacle: key } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let o = obstacle::find(db.conn(), p.id, &key)?;
+            db.write(&who, |tx| obstacle::start(tx, o.id))?;
+            let o = obstacle::get(db.conn(), o.id)?;
+            out(json, &o, |o| format!("问题「{}」处理中\n", o.title));
+        }
+        ObstacleCmd::Resolve { project, obstacle: key, resolution, on } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let o = obstacle::find(db.conn(), p.id, &key)?;
+            let on = opt_date("resolved_on", &on)?;
+            db.write(&who, |tx| {
+                let on = match on {
+                    Some(d) => d,
+                    None => tx.today(),
+                };
+                obstacle::resolve(tx, o.id, &resolution, on)
+            })?;
+            let o = obstacle::get(db.conn(), o.id)?;
+            out(json, &o, |o| format!("问题「{}」已解决\n", o.title));
+        }
+        ObstacleCmd::Reopen { project, obstacle: key, reason } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let o = obstacle::find(db.conn(), p.id, &key)?;
+            db.write(&who, |tx| obstacle::reopen(tx, o.id, &reason))?;
+            let o = obstacle::get(db.conn(), o.id)?;
+            out(json, &o, |o| format!("问题「{}」已重新打开\n", o.title));
+        }
+        ObstacleCmd::List { project, all } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let os = obstacle::list(db.conn(), p.id, !all)?;
+            let as_of = project::as_of(&p, None);
+            out(json, &os, |os| render::obstacles(os, as_of));
+        }
+    }
+    Ok(())
+}
+
+fn compensation_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: CompensationCmd) -> Result<()> {
+    match cmd {
+        CompensationCmd::Add { project, item, amount, note } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &item.household.household)?;
+            let kind = CompensationKind::parse(&item.kind)?;
+            let amount = units::parse_hundredths("amount", &amount)?;
+            let label = item.label.unwrap_or_default();
+            let id = db.write(&who, |tx| compensation::add(tx, h.id, kind, &label, amount, &note))?;
+            let it = compensation::get(db.conn(), id)?;
+            out(json, &it, |i| format!("已添加户 {} 的补偿项「{}」{}\n", h.number, i.label, units::format_yuan(i.amount)));
+        }
+        CompensationCmd::Confirm { project, item, on } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let it = find_item(db, &p, &item)?;
+            let on = opt_date("confirmed_on", &on)?;
+            db.write(&who, |tx| {
+                let on = match on {
+                    Some(d) => d,
+                    None => tx.today(),
+                };
+                compensation::confirm(tx, it.id, on)
+            })?;
+            let it = compensation::get(db.conn(), it.id)?;
+            out(json, &it, |i| format!("已确认「{}」{}\n", i.label, units::format_yuan(i.amount)));
+        }
+        CompensationCmd::List { project, household } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let h = household::by_number(db.conn(), p.id, &household.household)?;
+            let items = compensation::for_household(db.conn(), h.id)?;
+            out(json, items.as_slice(), render::items);
+        }
+    }
+    Ok(())
+}
+
+fn pole_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: PoleCmd) -> Result<()> {
+    let set_status = |db: &mut Db, project: ProjectArg, label: String, status: PoleStatus, on: Option<String>, reason: Option<String>| -> Result<plot_work::Pole> {
+        let who = author(who, db)?;
+        let p = project::resolve(db.conn(), project.project.as_deref())?;
+        let pole = plot_work::find_pole(db.conn(), p.id, &label)?;
+        let on = opt_date("status_on", &on)?;
+        db.write(&who, |tx| {
+            let on = match on {
+                Some(d) => d,
+                None => tx.today(),
+            };
+            plot_work::set_pole_status(tx, pole.id, status, on, reason.as_deref())
+        })?;
+        plot_work::find_pole(db.conn(), p.id, &label)
+    };
+    match cmd {
+        PoleCmd::Add { project, label, kind, owner, location } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let kind = PoleKind::parse(&kind)?;
+            db.write(&who, |tx| plot_work::add_pole(tx, p.id, &label, kind, &owner, &location))?;
+            let pole = plot_work::find_pole(db.conn(), p.id, &label)?;
+            out(json, &pole, |p| format!("已登记{} {}\n", p.kind.zh(), p.label));
+        }
+        PoleCmd::Set { project, label, status, on, reason } => {
+            let pole = set_status(db, project, label, PoleStatus::parse(&status)?, on, reason)?;
+            out(json, &pole, |p| format!("杆线 {} 现为「{}」\n", p.label, p.status.zh()));
+        }
+        PoleCmd::Relocated { project, label, on } => {
+            let pole = set_status(db, project, label, PoleStatus::Relocated, on, None)?;
+            out(json, &pole, |p| format!("杆线 {} 现为「{}」\n", p.label, p.status.zh()));
+        }
+        PoleCmd::List { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let poles = plot_work::poles(db.conn(), p.id)?;
+            out(json, poles.as_slice(), render::poles);
+        }
+    }
+    Ok(())
+}
+
+fn demolition_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: DemolitionCmd) -> Result<()> {
+    match cmd {
+        DemolitionCmd::Log { project, date: d, machines, workers, households, notes } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let numbers = household::split_tags(&households);
+            let d = opt_date("log_date", &d)?;
+            db.write(&who, |tx| {
+                let d = match d {
+                    Some(d) => d,
+                    None => tx.today(),
+                };
+                plot_work::log_demolition_day(tx, p.id, d, machines, workers, &numbers, &notes)
+            })?;
+            let days = plot_work::demolition_days(db.conn(), p.id)?;
+            out(json, days.as_slice(), render::demolition_days);
+        }
+        DemolitionCmd::List { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let days = plot_work::demolition_days(db.conn(), p.id)?;
+            out(json, days.as_slice(), render::demolition_days);
+        }
+    }
+    Ok(())
+}
+
+fn checklist_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: ChecklistCmd) -> Result<()> {
+    let (project, item, done, on, note) = match cmd {
+        ChecklistCmd::List { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let items = plot_work::checklist(db.conn(), p.id)?;
+            out(json, items.as_slice(), render::checklist);
+            return Ok(());
+        }
+        ChecklistCmd::Add { project, category, title } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let cat = ChecklistCategory::parse(&category)?;
+            db.write(&who, |tx| plot_work::add_checklist_item(tx, p.id, &title, cat))?;
+            let items = plot_work::checklist(db.conn(), p.id)?;
+            out(json, items.as_slice(), render::checklist);
+            return Ok(());
+        }
+        ChecklistCmd::Done { project, item, on, note } => (project, item, true, on, note),
+        ChecklistCmd::Undo { project, item, note } => (project, item, false, None, note),
+    };
+    let who = author(who, db)?;
+    let p = project::resolve(db.conn(), project.project.as_deref())?;
+    let it = plot_work::find_checklist_item(db.conn(), p.id, &item)?;
+    let on = opt_date("done_on", &on)?;
+    db.write(&who, |tx| {
+        let on = match on {
+            Some(d) => d,
+            None => tx.today(),
+        };
+        plot_work::set_checklist_done(tx, it.id, done, on, &note)
+    })?;
+    let items = plot_work::checklist(db.conn(), p.id)?;
+    out(json, items.as_slice(), render::checklist);
+    Ok(())
+}
+
+fn group_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: GroupCmd) -> Result<()> {
+    match cmd {
+        GroupCmd::Add { project, name, leader } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let existing = project::staff(db.conn(), p.id)?;
+            db.write(&who, |tx| {
+                let leader = match leader.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+                    None => None,
+                    Some(l) => Some(match existing.iter().find(|s| s.name == l) {
+                        Some(s) => s.id,
+                        None => project::add_staff(tx, p.id, l, "动迁组长", "")?,
+                    }),
+                };
+                let members: Vec<uuid::Uuid> = leader.into_iter().collect();
+                project::add_group(tx, p.id, &name, leader, &members)
+            })?;
+            let gs = project::groups(db.conn(), p.id)?;
+            out(json, gs.as_slice(), render::groups);
+        }
+        GroupCmd::List { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let gs = project::groups(db.conn(), p.id)?;
+            out(json, gs.as_slice(), render::groups);
+        }
+    }
+    Ok(())
+}

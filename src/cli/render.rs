@@ -1,0 +1,301 @@
+//! Human-readable text for the CLI (JSON output is the serialised core types).
+
+use chrono::NaiveDate;
+use jingdi::compensation::Item;
+use jingdi::household::Household;
+use jingdi::obstacle::Obstacle;
+use jingdi::plot_work::{ChecklistItem, DemolitionDay, Pole};
+use jingdi::project::{Project, WorkGroup};
+use jingdi::report::changes::Changes;
+use jingdi::report::clearance::{ClearanceItem, ClearanceKind};
+use jingdi::report::history::HistoryEntry;
+use jingdi::report::summary::Summary;
+use jingdi::stage::StageEvent;
+use jingdi::units::{format_m2, format_yuan};
+use jingdi::visit::Visit;
+use serde::Serialize;
+use std::fmt::Write;
+
+fn pct(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
+}
+
+pub fn summary(s: &Summary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{} {}(截至 {})", s.project_code, s.project_name, s.as_of);
+    let _ = writeln!(
+        o,
+        "签约期限 {} 至 {},{}",
+        s.window_opens_on,
+        s.window_closes_on,
+        if s.days_left >= 0 { format!("剩余 {} 天", s.days_left) } else { format!("已过期限 {} 天", -s.days_left) }
+    );
+    let _ = writeln!(o, "总户数 {},已签约 {},签约率 {}", s.households_total, s.households_signed, pct(s.signing_rate));
+    let _ = writeln!(
+        o,
+        "签约面积 {}(总面积 {},按面积签约率 {})",
+        format_m2(s.signed_area_centi),
+        format_m2(s.total_area_centi),
+        pct(s.area_signing_rate)
+    );
+    let _ = writeln!(o, "\n各阶段户数:");
+    for st in &s.stages {
+        let _ = writeln!(o, "  {:<8} {:>4}", st.name, st.households);
+    }
+    let _ = writeln!(o, "\n各组签约率(按签约率排序):");
+    for g in &s.groups {
+        let _ = writeln!(
+            o,
+            "  {} 组长 {}: {}/{} 户 {},已拆除 {}",
+            g.group,
+            g.leader.clone().unwrap_or_else(|| "—".into()),
+            g.households_signed,
+            g.households_total,
+            pct(g.signing_rate),
+            g.demolished
+        );
+    }
+    let c = &s.compensation;
+    let _ = writeln!(
+        o,
+        "\n补偿: 已确认 {},已支付 {},确认未付 {},测算中 {}",
+        format_yuan(c.confirmed_fen),
+        format_yuan(c.paid_fen),
+        format_yuan(c.unpaid_confirmed_fen),
+        format_yuan(c.estimated_fen)
+    );
+    if !s.obstacles_by_unit.is_empty() {
+        let _ = writeln!(o, "\n未解决问题(按责任单位):");
+        for u in &s.obstacles_by_unit {
+            let _ = writeln!(o, "  {}: {} 项未解决,{} 项逾期", u.responsible_unit, u.open, u.overdue);
+        }
+    }
+    if !s.overdue_follow_ups.is_empty() {
+        let _ = writeln!(o, "\n逾期未回访 {} 户:", s.overdue_follow_ups.len());
+        for f in &s.overdue_follow_ups {
+            let _ = writeln!(o, "  {} {}: 应于 {} 回访(逾期 {} 天),{}", f.household_no, f.head_name, f.follow_up_on, f.days_overdue, f.next_step);
+        }
+    }
+    o
+}
+
+pub fn clearance(p: &Project, items: &[ClearanceItem]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{} 距净地还有 {} 项待办:", p.name, items.len());
+    let kinds = [
+        ClearanceKind::HouseholdNotDemolished,
+        ClearanceKind::UnpaidCompensation,
+        ClearanceKind::PoleNotRelocated,
+        ClearanceKind::OpenObstacle,
+        ClearanceKind::ChecklistOpen,
+    ];
+    for k in kinds {
+        let of_kind: Vec<&ClearanceItem> = items.iter().filter(|i| i.kind == k).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n【{}】{} 项", k.zh(), of_kind.len());
+        for i in of_kind {
+            let _ = writeln!(
+                o,
+                "  {}{}: {}{}",
+                if i.overdue { "⚠ " } else { "" },
+                i.title,
+                i.detail,
+                i.responsible.as_ref().map(|r| format!(" — {r}")).unwrap_or_default()
+            );
+        }
+    }
+    o
+}
+
+pub fn changes(c: &Changes) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}以来的变化:", c.since.map(|d| d.to_string()).unwrap_or_else(|| "项目开始".into()));
+    for (title, list) in [("新签约", &c.newly_signed), ("腾空交房", &c.vacated), ("拆除", &c.demolished), ("推进", &c.advanced), ("退回", &c.reverted)] {
+        if !list.is_empty() {
+            let nos: Vec<&str> = list.iter().map(|s| s.household_no.as_str()).collect();
+            let _ = writeln!(o, "  {title} {} 户: {}", list.len(), nos.join("、"));
+        }
+    }
+    let _ = writeln!(o, "  新增问题 {} 项,解决问题 {} 项", c.obstacles_opened.len(), c.obstacles_resolved.len());
+    let _ = writeln!(o, "  走访 {} 次,支付 {} 笔共 {}", c.visits, c.payments, format_yuan(c.paid_fen));
+    for (a, n) in &c.operations_by_author {
+        let _ = writeln!(o, "  {a}: {n} 次操作");
+    }
+    o
+}
+
+pub fn history(entries: &[HistoryEntry]) -> String {
+    let mut o = String::new();
+    for e in entries {
+        let fields: Vec<String> = e.fields.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(
+            o,
+            "{} {} {} {}{} {} {}{}",
+            e.recorded_at,
+            e.author,
+            e.action.id(),
+            e.entity.id(),
+            e.household_no.as_ref().map(|n| format!("[{n}]")).unwrap_or_default(),
+            e.entity_id,
+            fields.join(" "),
+            e.reason.as_ref().map(|r| format!(" 原因: {r}")).unwrap_or_default()
+        );
+    }
+    o
+}
+
+pub fn projects(ps: &[Project]) -> String {
+    let mut o = String::new();
+    for p in ps {
+        let _ = writeln!(o, "{}  {}  {}{}{}  签约 {} 至 {}  {}", p.code, p.name, p.district, p.street, p.community, p.window_opens_on, p.window_closes_on, p.status);
+    }
+    if ps.is_empty() {
+        o.push_str("(还没有项目;运行 `jingdi demo` 创建演示地块)\n");
+    }
+    o
+}
+
+pub fn households(hs: &[Household]) -> String {
+    let mut o = String::new();
+    for h in hs {
+        let _ = writeln!(o, "{}  {}  {}  {}  {}", h.number, h.head_name, h.group_name, h.stage.zh(), format_m2(h.floor_area));
+    }
+    o
+}
+
+#[derive(Serialize)]
+pub struct HouseholdCard {
+    pub household: Household,
+    pub timeline: Vec<StageEvent>,
+    pub items: Vec<Item>,
+    pub visits: Vec<Visit>,
+    pub obstacles: Vec<Obstacle>,
+}
+
+pub fn household_card(c: &HouseholdCard) -> String {
+    let h = &c.household;
+    let mut o = String::new();
+    let _ = writeln!(o, "{} {}({})  {}  {}", h.number, h.head_name, h.group_name, h.stage.zh(), h.address);
+    let _ = writeln!(
+        o,
+        "人口 {}  房屋面积 {}  占地 {}  结构 {}  特殊情况 {}",
+        h.members_count,
+        format_m2(h.floor_area),
+        format_m2(h.land_area),
+        h.structure,
+        if h.special_circumstances.is_empty() { "无".into() } else { h.special_circumstances.join("、") }
+    );
+    let _ = writeln!(o, "关注: {}  难度: {}  策略: {}", h.concerns.join("、"), h.difficulty.map(|d| d.zh()).unwrap_or("未研判"), h.strategy);
+    if let Some(no) = &h.agreement_no {
+        let _ = writeln!(
+            o,
+            "协议 {no}  {}  {}  签约面积 {}",
+            h.agreement_date.map(|d| d.to_string()).unwrap_or_default(),
+            h.compensation_mode.map(|m| m.zh()).unwrap_or(""),
+            h.signed_area.map(format_m2).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(o, "\n阶段:");
+    for e in &c.timeline {
+        let _ = writeln!(o, "  {} {} → {}({}){}", e.reached_on, e.from_stage.zh(), e.to_stage.zh(), e.recorded_by, e.reason.as_ref().map(|r| format!(" 原因: {r}")).unwrap_or_default());
+    }
+    o.push_str("\n补偿:\n");
+    o.push_str(&items(&c.items));
+    o.push_str("\n走访(最新在前):\n");
+    o.push_str(&visits(&c.visits));
+    if !c.obstacles.is_empty() {
+        o.push_str("\n问题:\n");
+        for ob in &c.obstacles {
+            let _ = writeln!(o, "  {} [{}] {}", ob.title, ob.status.zh(), ob.resolution);
+        }
+    }
+    o
+}
+
+pub fn items(items: &[Item]) -> String {
+    let mut o = String::new();
+    for i in items {
+        let _ = writeln!(
+            o,
+            "  {} {:>16}  {}{}",
+            i.label,
+            format_yuan(i.amount),
+            i.status.zh(),
+            i.paid_on.map(|d| format!(" {d}")).unwrap_or_default()
+        );
+    }
+    let total: i64 = items.iter().map(|i| i.amount).sum();
+    let _ = writeln!(o, "  合计 {}", format_yuan(total));
+    o
+}
+
+pub fn visits(vs: &[Visit]) -> String {
+    let mut o = String::new();
+    for v in vs {
+        let _ = writeln!(
+            o,
+            "  {} {} {}: {}{}{}{}",
+            v.visited_at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
+            v.kind.zh(),
+            v.visitors.join("、"),
+            v.outcome,
+            if v.promises.is_empty() { String::new() } else { format!(";承诺: {}", v.promises) },
+            if v.next_step.is_empty() { String::new() } else { format!(";下一步: {}", v.next_step) },
+            v.follow_up_on.map(|d| format!(";回访 {d}")).unwrap_or_default()
+        );
+    }
+    o
+}
+
+pub fn obstacles(os: &[Obstacle], as_of: NaiveDate) -> String {
+    let mut o = String::new();
+    for ob in os {
+        let _ = writeln!(
+            o,
+            "{}{} [{}] {} {} {}{}",
+            if ob.is_overdue(as_of) { "⚠ " } else { "" },
+            ob.title,
+            ob.status.zh(),
+            ob.category.zh(),
+            ob.responsible_unit,
+            ob.due_on.map(|d| format!("期限 {d}")).unwrap_or_default(),
+            ob.household_no.as_ref().map(|n| format!(" 户 {n}")).unwrap_or_default()
+        );
+    }
+    o
+}
+
+pub fn poles(ps: &[Pole]) -> String {
+    let mut o = String::new();
+    for p in ps {
+        let _ = writeln!(o, "{} {} {} {} [{}]{}", p.label, p.kind.zh(), p.owner_unit, p.location, p.status.zh(), p.status_on.map(|d| format!(" {d}")).unwrap_or_default());
+    }
+    o
+}
+
+pub fn demolition_days(ds: &[DemolitionDay]) -> String {
+    let mut o = String::new();
+    for d in ds {
+        let _ = writeln!(o, "{} 机械 {} 台 人员 {} 人 拆除 {} 户 {}", d.log_date, d.machines, d.workers, d.demolished.len(), d.notes);
+    }
+    o
+}
+
+pub fn checklist(cs: &[ChecklistItem]) -> String {
+    let mut o = String::new();
+    for c in cs {
+        let _ = writeln!(o, "[{}] {}{}", if c.done { "x" } else { " " }, c.title, c.done_on.map(|d| format!(" {d}")).unwrap_or_default());
+    }
+    o
+}
+
+pub fn groups(gs: &[WorkGroup]) -> String {
+    let mut o = String::new();
+    for g in gs {
+        let _ = writeln!(o, "{} 组长 {}  成员 {} 人", g.name, g.leader.clone().unwrap_or_else(|| "—".into()), g.members.len());
+    }
+    o
+}
+
