@@ -16,6 +16,16 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
 
+# --- a Rust toolchain (a fresh machine may have none)
+if ! command -v cargo >/dev/null 2>&1; then
+  [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rustup ca-certificates
+  rustup default stable
+fi
+
 # --- the core: unit and integration tests against real SQLite files
 echo "== core tests"
 cargo test --locked -p jingdi 2>&1
