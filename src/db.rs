@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// The schema, one migration per file in `migrations/`, applied in order on open.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_ledger.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_ledger.sql"),
+    include_str!("../migrations/0004_compensation.sql"),
+];
 
 /// The schema version this binary writes; a database above it is refused.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

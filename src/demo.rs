@@ -15,7 +15,8 @@ use crate::oplog::clock::ScriptedSource;
 use crate::project::NewProject;
 use crate::visit::NewVisit;
 use crate::vocab::*;
-use crate::{compensation, household, obstacle, plot_work, project, stage, visit, Db};
+use crate::compensation::{self, calc, inventory, standards};
+use crate::{household, obstacle, plot_work, project, stage, visit, Db};
 use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -74,6 +75,7 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
     let as_of = d(AS_OF.0, AS_OF.1, AS_OF.2);
     let mut src = ScriptedSource::new(ScriptedSource::at_local(d(2022, 6, 18), 9, 0), SEED);
     let plans = plan(src.rng(), as_of);
+    let seeds = Seeds::pick(&plans);
 
     // One write per event, at the time it happened: the log reads like the real history.
     let mut w = |src: &mut ScriptedSource, day: NaiveDate, hour: u32, author: &str, f: &mut dyn FnMut(&mut crate::oplog::Tx) -> Result<()>| {
@@ -195,6 +197,8 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
         events.push((day, 18, usize::MAX, Event::SiteLog));
         day = day.succ_opt().expect("date");
     }
+    events.push((d(2022, 6, 22), 9, usize::MAX, Event::Standards(1)));
+    events.push((d(2022, 7, 15), 9, usize::MAX, Event::Standards(2)));
     events.push((d(2022, 7, 8), 9, usize::MAX, Event::Poles));
     events.push((d(2022, 7, 12), 9, usize::MAX, Event::Checklist));
     events.push((d(2022, 7, 15), 10, usize::MAX, Event::PoleProgress(0)));
@@ -208,8 +212,6 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
     events.push((d(2022, 8, 1), 10, usize::MAX, Event::DustNet));
     events.sort_by_key(|(day, hour, i, _)| (*day, *hour, *i));
 
-    let mut items: Vec<Vec<Uuid>> = vec![Vec::new(); HOUSEHOLDS];
-    let mut crop_items: Vec<Option<Uuid>> = vec![None; HOUSEHOLDS];
     let mut poles: Vec<Uuid> = Vec::new();
     let mut checklist: Vec<Uuid> = Vec::new();
     let mut machines_obstacle = Uuid::nil();
@@ -220,10 +222,12 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                 let p = &plans[i];
                 let strategy = strategy_for(p);
                 let concerns = p.concerns.join(",");
+                let surveyor = format!("{}组社区干部", ["一", "二", "三", "四"][p.group]);
                 w(&mut src, day, hour, leaders[p.group], &mut |tx| {
                     household::assess(tx, ids[i], p.difficulty, &strategy)?;
                     household::set(tx, ids[i], "concerns", &concerns, None)?;
-                    stage::set(tx, ids[i], Stage::Assessed, day, None)
+                    stage::set(tx, ids[i], Stage::Assessed, day, None)?;
+                    survey(tx, ids[i], p, i, day, &surveyor, &seeds)
                 })?;
             }
             Event::Stage(s) => {
@@ -251,27 +255,20 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                         &Agreement { agreement_no: number.clone(), agreement_date: day, compensation_mode: p.mode, signed_area: p.floor_area },
                         None,
                     )?;
+                    sign_compensation(tx, ids[i], i, day, &seeds)?;
                     stage::set(tx, ids[i], Stage::Signed, day, None)?;
-                    for (kind, label, amount) in compensation_for(p, day) {
-                        let item = compensation::add(tx, ids[i], kind, &label, amount, "")?;
-                        compensation::confirm(tx, item, day)?;
-                        if kind == CompensationKind::Crops {
-                            crop_items[i] = Some(item);
-                        } else {
-                            items[i].push(item);
-                        }
-                    }
-                    Ok(())
+                    compensation::confirm_household(tx, ids[i], day).map(|_| ())
                 })?;
             }
             Event::Pay => {
                 let p = &plans[i];
                 w(&mut src, day, hour, OFFICE, &mut |tx| {
-                    for (k, item) in items[i].iter().enumerate() {
-                        compensation::pay(tx, *item, day, &format!("FZ2022-{:03}-{}", i + 1, k + 1))?;
-                    }
-                    if let (Some(c), false) = (crop_items[i], p.crops_unpaid) {
-                        compensation::pay(tx, c, day, &format!("FZ2022-{:03}-QM", i + 1))?;
+                    let items = compensation::sheet::sheet(tx.conn(), ids[i])?.items;
+                    for (k, item) in items.iter().enumerate() {
+                        if item.status != PaymentStatus::Confirmed || (p.crops_unpaid && item.kind == CompensationKind::Crops) {
+                            continue;
+                        }
+                        compensation::pay(tx, item.id, day, &format!("FZ2022-{:03}-{}", i + 1, k + 1))?;
                     }
                     Ok(())
                 })?;
@@ -334,6 +331,16 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                 let notes = if numbers.is_empty() { "清运建筑垃圾,洒水降尘" } else { "拆除作业,现场洒水降尘,建筑垃圾分类清运" };
                 w(&mut src, day, hour, "拆除队现场负责人", &mut |tx| {
                     plot_work::log_demolition_day(tx, pid, day, machines, workers, &numbers, notes).map(|_| ())
+                })?;
+            }
+            Event::Standards(version) => {
+                w(&mut src, day, hour, OFFICE, &mut |tx| {
+                    standards::publish(tx, pid, &demo_standard(version))?;
+                    if version > 1 {
+                        // Estimates of households not yet signed move to the new version.
+                        calc::recalc(tx, pid, None)?;
+                    }
+                    Ok(())
                 })?;
             }
             Event::Poles => {
@@ -460,6 +467,7 @@ enum Event {
     Visit(usize, usize),
     Sign,
     Pay,
+    Standards(i64),
     CropsBlocked,
     CropsVisit,
     FollowUpVisit,
@@ -599,27 +607,126 @@ fn visit_text(p: &Plan, k: usize, n: usize, day: NaiveDate, pick: u32) -> NewVis
     }
 }
 
-/// The items a household is compensated for, in fen (0.01 m² × 元/m² = fen).
-fn compensation_for(p: &Plan, signed_on: NaiveDate) -> Vec<(CompensationKind, String, i64)> {
-    let (_, price) = STRUCTURES[p.structure];
-    let area = p.floor_area;
-    let mut v = vec![
-        (CompensationKind::HouseValue, "房屋价值补偿".to_string(), area * price),
-        (
-            CompensationKind::Relocation,
-            "搬迁费".to_string(),
-            area * 15 * if p.mode == CompensationMode::PropertySwap { 2 } else { 1 },
-        ),
-        (CompensationKind::TemporaryResettlement, "临时安置费(6个月)".to_string(), area * 12 * 6),
-    ];
-    let early = signed_on < d(2022, 7, 10);
-    v.push((
-        CompensationKind::Incentive,
-        if early { "签约奖励(前10天)" } else { "签约奖励(期限内)" }.to_string(),
-        if early { 50_000_00 } else { 20_000_00 },
-    ));
-    if let Some((m2, trees)) = p.crops {
-        v.push((CompensationKind::Crops, format!("青苗补偿:蔬菜 {m2} m²、果树 {trees} 棵"), m2 * 12_00 + trees * 300_00));
+/// The plot's compensation standards as published. Version 2 (2022-07-15) raises the
+/// vegetable price after the public review; households confirmed before keep version 1.
+fn demo_standard(version: i64) -> standards::StandardInput {
+    use standards::*;
+    let vegetables = if version == 1 { 12_00 } else { 15_00 };
+    StandardInput {
+        effective_on: if version == 1 { d(2022, 6, 22) } else { d(2022, 7, 15) },
+        note: if version == 1 {
+            "东星4号地块房屋征收补偿方案(经区政府批准公布)".into()
+        } else {
+            "公示复核:蔬菜青苗单价由 12 元/m² 调整为 15 元/m²".into()
+        },
+        rules: Rules {
+            house_prices: STRUCTURES.iter().map(|(s, p)| StructurePrice { structure: (*s).into(), price_fen: p * 100 }).collect(),
+            relocation_fen: 15_00,
+            temp_resettlement_fen: 12_00,
+            temp_months_monetary: 6,
+            temp_months_swap: 12,
+            signing_tiers: vec![
+                IncentiveTier { until: d(2022, 7, 9), amount_fen: 50_000_00, label: "前10天签约".into() },
+                IncentiveTier { until: d(2022, 7, 30), amount_fen: 20_000_00, label: "签约期限内".into() },
+            ],
+            handover_by: Some(d(2022, 8, 20)),
+            handover_incentive_fen: 10_000_00,
+            subsidies: vec![
+                Subsidy { circumstance: "低保".into(), amount_fen: 20_000_00 },
+                Subsidy { circumstance: "残疾".into(), amount_fen: 20_000_00 },
+                Subsidy { circumstance: "大病".into(), amount_fen: 20_000_00 },
+                Subsidy { circumstance: "高龄".into(), amount_fen: 10_000_00 },
+            ],
+            minimum_payout_fen: 300_000_00,
+            catalogue: vec![
+                CatalogueItem { code: "vegetables".into(), name: "蔬菜".into(), unit: "m²".into(), price_fen: vegetables },
+                CatalogueItem { code: "fruit_tree".into(), name: "果树".into(), unit: "棵".into(), price_fen: 300_00 },
+                CatalogueItem { code: "well".into(), name: "水井".into(), unit: "口".into(), price_fen: 1_500_00 },
+                CatalogueItem { code: "wall".into(), name: "围墙".into(), unit: "m".into(), price_fen: 80_00 },
+                CatalogueItem { code: "shed".into(), name: "简易棚".into(), unit: "m²".into(), price_fen: 60_00 },
+            ],
+        },
     }
-    v
+}
+
+/// The households that deviate from the standards on purpose, so the fairness list has
+/// something to find: an appraised house value, a manual adjustment, an incentive promised
+/// outside its tier, an agreement amount mistyped; and vegetables planted by a tenant.
+struct Seeds {
+    appraised: usize,
+    adjusted: usize,
+    promised: usize,
+    mistyped: usize,
+    tenant: usize,
+}
+
+impl Seeds {
+    fn pick(plans: &[Plan]) -> Seeds {
+        let mut taken: Vec<usize> = Vec::new();
+        let mut first = |f: &dyn Fn(&Plan) -> bool| {
+            let i = (0..plans.len()).find(|i| !taken.contains(i) && !plans[*i].crops_unpaid && f(&plans[*i])).expect("a demo household fits");
+            taken.push(i);
+            i
+        };
+        Seeds {
+            appraised: first(&|p| p.structure == 2),
+            adjusted: first(&|p| p.difficulty == Difficulty::Hard),
+            promised: first(&|p| p.signed_on > d(2022, 7, 9)),
+            mistyped: first(&|p| p.signed_on <= d(2022, 7, 9)),
+            tenant: first(&|p| p.crops.is_some()),
+        }
+    }
+}
+
+/// The survey at assessment: crops and attachments counted, an appraisal where there is
+/// one, and the first estimate (测算) of the household's compensation.
+fn survey(tx: &mut crate::oplog::Tx, h: Uuid, p: &Plan, i: usize, day: NaiveDate, surveyor: &str, seeds: &Seeds) -> Result<()> {
+    let mut lines: Vec<(&str, i64, Option<String>)> = Vec::new();
+    if let Some((m2, trees)) = p.crops {
+        lines.push(("vegetables", m2 * 100, (i == seeds.tenant).then(|| "租户 林阿明".to_string())));
+        if trees > 0 {
+            lines.push(("fruit_tree", trees * 100, None));
+        }
+    }
+    if i % 9 == 0 {
+        lines.push(("well", 100, None));
+    }
+    if i % 6 == 0 {
+        lines.push(("wall", (8 + (i % 10) as i64) * 100 + 50, None));
+    }
+    for (code, quantity, owner) in lines {
+        inventory::add(
+            tx,
+            h,
+            &inventory::NewInventoryItem {
+                code: code.into(),
+                quantity,
+                owner,
+                surveyed_on: Some(day),
+                surveyor: surveyor.into(),
+                note: if code == "vegetables" { "房前屋后菜地".into() } else { String::new() },
+            },
+        )?;
+    }
+    if i == seeds.appraised {
+        let value = calc::mul_round(p.floor_area, 7_800_00, 1);
+        compensation::set_appraisal(tx, h, Some(value), "评估报告 FZ评字〔2022〕第018号:临街店面,按评估价值补偿")?;
+    }
+    calc::recalc_household(tx, h)
+}
+
+/// At signing: the final calculation, the seeded deviations, and the agreement's amount.
+fn sign_compensation(tx: &mut crate::oplog::Tx, h: Uuid, i: usize, day: NaiveDate, seeds: &Seeds) -> Result<()> {
+    let _ = day;
+    calc::recalc_household(tx, h)?;
+    if i == seeds.adjusted {
+        let house = compensation::by_calc_key(tx.conn(), h, calc::KEY_HOUSE)?.expect("house value calculated");
+        compensation::adjust(tx, house.id, 80_000_00, "二层阁楼经评估小组复核补计,见复核意见书 FZ复〔2022〕07号")?;
+    }
+    if i == seeds.promised {
+        compensation::add(tx, h, CompensationKind::Incentive, "签约奖励补差(按前10天档)", 30_000_00, "入户时工作人员口头承诺按首批签约奖励")?;
+    }
+    let total: i64 = compensation::for_household(tx.conn(), h)?.iter().map(|it| it.amount).sum();
+    let written = if i == seeds.mistyped { total - 1_000_00 } else { total };
+    compensation::set_agreement_amount(tx, h, Some(written), None)
 }

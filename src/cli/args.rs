@@ -394,6 +394,8 @@ pub enum CompensationCmd {
         #[command(flatten)]
         household: HouseholdArg,
     },
+    #[command(flatten)]
+    Calculated(super::comp_cli::CalculatedCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -408,6 +410,12 @@ pub enum PaymentCmd {
         on: Option<String>,
         #[arg(long, default_value = "")]
         voucher: String,
+        /// Who is paid [default: the item's payee, else the household head]
+        #[arg(long)]
+        payee: Option<String>,
+        /// Amount paid, 元: must equal the confirmed amount (refused when larger or smaller)
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
     },
 }
 

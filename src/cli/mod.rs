@@ -2,6 +2,7 @@
 //! No rule lives here; the core validates everything.
 
 mod args;
+mod comp_cli;
 mod render;
 
 use args::*;
@@ -186,17 +187,19 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Visit(cmd) => visit_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Obstacle(cmd) => obstacle_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Compensation(cmd) => compensation_cmd(&mut db, json, &cli.author, cmd)?,
-        Command::Payment(PaymentCmd::Record { project, item, on, voucher }) => {
+        Command::Payment(PaymentCmd::Record { project, item, on, voucher, payee, amount }) => {
             let who = who()?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let it = find_item(&db, &p, &item)?;
             let on = opt_date("on", &on)?;
+            let amount = amount.map(|a| units::parse_hundredths("amount", &a)).transpose()?;
             db.write(&who, |tx| {
                 let on = match on {
                     Some(d) => d,
                     None => tx.today(),
                 };
-                compensation::pay(tx, it.id, on, &voucher)
+                let payment = compensation::Payment { paid_on: on, voucher_no: voucher.clone(), payee: payee.clone(), amount_fen: amount };
+                compensation::pay_with(tx, it.id, &payment)
             })?;
             let it = compensation::get(db.conn(), it.id)?;
             out(json, &it, |i| format!("已支付「{}」{}\n", i.label, units::format_yuan(i.amount)));
@@ -441,6 +444,7 @@ fn compensation_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Compensa
             let items = compensation::for_household(db.conn(), h.id)?;
             out(json, items.as_slice(), render::items);
         }
+        CompensationCmd::Calculated(cmd) => comp_cli::run(db, json, who, cmd)?,
     }
     Ok(())
 }

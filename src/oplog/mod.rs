@@ -35,6 +35,8 @@ pub enum Entity {
     Pole,
     DemolitionLog,
     ChecklistItem,
+    CompensationStandard,
+    InventoryItem,
 }
 
 pub struct EntitySpec {
@@ -79,7 +81,7 @@ pub const ENTITIES: &[EntitySpec] = &[
             "project_id", "number", "head_name", "id_number", "phone", "address", "members_count",
             "special_circumstances", "floor_area", "land_area", "structure", "group_id", "concerns",
             "difficulty", "strategy", "stage", "agreement_no", "agreement_date", "compensation_mode",
-            "signed_area",
+            "signed_area", "agreement_amount", "appraised_value",
         ],
         append_only: false,
     },
@@ -96,7 +98,8 @@ pub const ENTITIES: &[EntitySpec] = &[
         table: "compensation_items",
         columns: &[
             "household_id", "kind", "label", "amount", "status", "confirmed_on", "paid_on",
-            "voucher_no", "note",
+            "voucher_no", "note", "calc_key", "formula", "standard_id", "calculated_amount",
+            "adjustment", "adjustment_reason", "adjusted_by", "payee",
         ],
         append_only: false,
     },
@@ -140,6 +143,23 @@ pub const ENTITIES: &[EntitySpec] = &[
         id: "checklist_item",
         table: "checklist_items",
         columns: &["project_id", "title", "category", "done", "done_on", "note"],
+        append_only: false,
+    },
+    EntitySpec {
+        entity: Entity::CompensationStandard,
+        id: "compensation_standard",
+        table: "compensation_standards",
+        columns: &["project_id", "version", "effective_on", "rules", "note", "published_by"],
+        append_only: true,
+    },
+    EntitySpec {
+        entity: Entity::InventoryItem,
+        id: "inventory_item",
+        table: "inventory_items",
+        columns: &[
+            "household_id", "code", "name", "unit", "quantity", "owner", "surveyed_on", "surveyor",
+            "note", "withdrawn",
+        ],
         append_only: false,
     },
 ];

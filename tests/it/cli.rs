@@ -83,7 +83,18 @@ fn scripted_writes_by_household_number() {
     let list = c.json(&["clearance"]);
     let crop = list.as_array().unwrap().iter().find(|i| i["kind"] == "unpaid_compensation").unwrap().clone();
     let no = crop["household_no"].as_str().unwrap();
-    c.ok(&["payment", "record", "--household", no, "--kind", "crops", "--on", "2022-08-16", "--voucher", "QM-1"]);
+    // One item per surveyed line (vegetables, fruit trees, ...): pay each, by its label.
+    let labels: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "unpaid_compensation" && i["household_no"] == no && i["detail"].as_str().unwrap().starts_with("地上附着物"))
+        .map(|i| i["title"].as_str().unwrap().split_once(": ").unwrap().1.to_string())
+        .collect();
+    assert!(!labels.is_empty());
+    for (k, label) in labels.iter().enumerate() {
+        c.ok(&["payment", "record", "--household", no, "--kind", "crops", "--label", label, "--on", "2022-08-16", "--voucher", &format!("QM-{k}")]);
+    }
     let after = c.json(&["clearance"]);
     assert!(!after.as_array().unwrap().iter().any(|i| i["id"] == crop["id"]));
     // The blocking obstacle is then resolved and the household demolished.

@@ -1,6 +1,7 @@
 //! The core's integration tests: one binary, real SQLite files in temporary folders.
 
 mod cli;
+mod compensation;
 mod db;
 mod demo;
 mod oplog;

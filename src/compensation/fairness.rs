@@ -1,0 +1,253 @@
+//! The fairness list (阳光征迁): what a supervisor reviews before the figures are published.
+//!
+//! - `per_m2_deviation`: the household's area-based compensation (house value, relocation,
+//!   temporary resettlement, as recorded) per m² of floor area differs from what its
+//!   standard version gives for its structure and mode by more than the threshold. The
+//!   comparison is exact: |actual − standard| × 10000 > threshold_bp × standard.
+//! - `manual_adjustment`: a calculated item was adjusted by hand (with its reason and author).
+//! - `manual_item`: an item entered directly rather than calculated from the standards.
+//! - `incentive_outside_tier`: the signing incentives recorded differ from the tier of the
+//!   agreement date, or an on-time handover incentive is recorded although the handover
+//!   came (or, as of the date, is still not done) after the deadline.
+//! - `agreement_mismatch`: the agreement's amount and the settlement's sum differ.
+
+use super::calc::{self, mul_round};
+use super::{Item, standards::Rules};
+use crate::error::Result;
+use crate::household::{self, Household};
+use crate::project::Project;
+use crate::units::{format_hundredths, format_yuan};
+use crate::vocab::{CompensationKind, CompensationMode};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// 5%: the default threshold, in basis points.
+pub const DEFAULT_THRESHOLD_BP: i64 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum FairnessKind {
+    PerM2Deviation,
+    ManualAdjustment,
+    ManualItem,
+    IncentiveOutsideTier,
+    AgreementMismatch,
+}
+
+impl FairnessKind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            FairnessKind::PerM2Deviation => "单价偏离标准",
+            FairnessKind::ManualAdjustment => "手工调整",
+            FairnessKind::ManualItem => "手工录入项",
+            FairnessKind::IncentiveOutsideTier => "奖励不符档次",
+            FairnessKind::AgreementMismatch => "协议金额与结算不符",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FairnessEntry {
+    pub household_id: Uuid,
+    pub household_no: String,
+    pub head_name: String,
+    pub kind: FairnessKind,
+    pub kind_zh: String,
+    pub detail: String,
+    /// The item concerned, where one is.
+    pub item_id: Option<Uuid>,
+    /// The deviation in fen (actual − standard, the adjustment, the item's amount, or
+    /// agreement − settlement).
+    pub amount_fen: Option<i64>,
+    /// For `per_m2_deviation`: (actual − standard) / standard in basis points, rounded toward zero.
+    pub deviation_bp: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FairnessReport {
+    pub project_code: String,
+    pub as_of: NaiveDate,
+    pub threshold_bp: i64,
+    pub households_checked: usize,
+    pub households_flagged: usize,
+    /// By household number, then kind.
+    pub entries: Vec<FairnessEntry>,
+}
+
+/// What the standard gives for area: house value by structure, relocation, resettlement.
+/// None when the structure has no price.
+pub fn area_standard(r: &Rules, h: &Household) -> Option<i64> {
+    let price = r.house_price(&h.structure)?;
+    let swap = h.compensation_mode == Some(CompensationMode::PropertySwap);
+    let months = if swap { r.temp_months_swap } else { r.temp_months_monetary };
+    Some(
+        mul_round(h.floor_area, price, 1)
+            + mul_round(h.floor_area, r.relocation_fen, if swap { 2 } else { 1 })
+            + mul_round(h.floor_area, r.temp_resettlement_fen, months),
+    )
+}
+
+fn per_m2(fen: i64, centi_m2: i64) -> i64 {
+    mul_round(fen, 100, 100) / centi_m2.max(1) // fen × 100 / area, in fen per m² (truncated)
+}
+
+pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option<NaiveDate>) -> Result<FairnessReport> {
+    let as_of = crate::project::as_of(p, as_of);
+    let mut entries = Vec::new();
+    let mut checked = 0;
+    for h in household::list(conn, p.id)? {
+        let items = super::for_household(conn, h.id)?;
+        let std = calc::version_for(conn, &h, as_of)?.ok();
+        if items.is_empty() {
+            continue;
+        }
+        checked += 1;
+        let mut push = |kind: FairnessKind, detail: String, item: Option<&Item>, amount: Option<i64>, bp: Option<i64>| {
+            entries.push(FairnessEntry {
+                household_id: h.id,
+                household_no: h.number.clone(),
+                head_name: h.head_name.clone(),
+                kind,
+                kind_zh: kind.zh().to_string(),
+                detail,
+                item_id: item.map(|i| i.id),
+                amount_fen: amount,
+                deviation_bp: bp,
+            })
+        };
+
+        if let (Some(std), true) = (&std, h.floor_area > 0) {
+            let actual: i64 = items
+                .iter()
+                .filter(|i| matches!(i.kind, CompensationKind::HouseValue | CompensationKind::Relocation | CompensationKind::TemporaryResettlement))
+                .map(|i| i.amount)
+                .sum();
+            if let Some(standard) = area_standard(&std.rules, &h).filter(|s| *s > 0 && actual > 0) {
+                let diff = actual - standard;
+                if diff.unsigned_abs() as i128 * 10_000 > threshold_bp as i128 * standard as i128 {
+                    let bp = (diff as i128 * 10_000 / standard as i128) as i64;
+                    push(
+                        FairnessKind::PerM2Deviation,
+                        format!(
+                            "按面积补偿 {} 元/m²,按第 {} 版标准应为 {} 元/m²({}{}.{:02}%,{} m²)",
+                            format_hundredths(per_m2(actual, h.floor_area)),
+                            std.version,
+                            format_hundredths(per_m2(standard, h.floor_area)),
+                            if bp >= 0 { "+" } else { "-" },
+                            bp.abs() / 100,
+                            bp.abs() % 100,
+                            format_hundredths(h.floor_area)
+                        ),
+                        None,
+                        Some(diff),
+                        Some(bp),
+                    );
+                }
+            }
+        }
+
+        for i in items.iter().filter(|i| i.adjustment != 0) {
+            push(
+                FairnessKind::ManualAdjustment,
+                format!(
+                    "「{}」调整 {}{}(计算 {},现 {});原因:{};调整人 {}",
+                    i.label,
+                    if i.adjustment > 0 { "+" } else { "-" },
+                    format_yuan(i.adjustment.abs()),
+                    format_yuan(i.calculated_amount.unwrap_or(0)),
+                    format_yuan(i.amount),
+                    i.adjustment_reason.as_deref().unwrap_or("—"),
+                    i.adjusted_by.as_deref().unwrap_or("—")
+                ),
+                Some(i),
+                Some(i.adjustment),
+                None,
+            );
+        }
+        for i in items.iter().filter(|i| i.is_manual() && i.amount != 0) {
+            push(
+                FairnessKind::ManualItem,
+                format!("「{}」({}){} 为直接录入,未按补偿标准计算{}", i.label, i.kind.zh(), format_yuan(i.amount),
+                    if i.note.is_empty() { String::new() } else { format!(";备注:{}", i.note) }),
+                Some(i),
+                Some(i.amount),
+                None,
+            );
+        }
+
+        if let Some(std) = &std {
+            let r = &std.rules;
+            let signing: i64 = items
+                .iter()
+                .filter(|i| i.kind == CompensationKind::Incentive && i.calc_key.as_deref() != Some(calc::KEY_HANDOVER))
+                .map(|i| i.amount)
+                .sum();
+            let tier = h.agreement_date.and_then(|d| r.tier_for(d));
+            let expected = tier.map_or(0, |t| t.amount_fen);
+            if signing != expected {
+                let tier_text = match (h.agreement_date, tier) {
+                    (None, _) => "尚未签约,不应有签约奖励".to_string(),
+                    (Some(d), None) => format!("签约日期 {d} 不在任何奖励档次内"),
+                    (Some(d), Some(t)) => format!("签约日期 {d} 属「{}」档,应为 {}", t.label, format_yuan(t.amount_fen)),
+                };
+                push(
+                    FairnessKind::IncentiveOutsideTier,
+                    format!("签约奖励共 {};{tier_text}", format_yuan(signing)),
+                    None,
+                    Some(signing - expected),
+                    None,
+                );
+            }
+            if let Some(by) = r.handover_by {
+                let vacated = calc::vacated_on(conn, h.id)?;
+                let late = match vacated {
+                    Some(v) => v > by,
+                    None => as_of > by,
+                };
+                for i in items.iter().filter(|i| i.calc_key.as_deref() == Some(calc::KEY_HANDOVER) && i.amount > 0) {
+                    if late {
+                        push(
+                            FairnessKind::IncentiveOutsideTier,
+                            format!(
+                                "已记按期交房奖励 {},但{}(期限 {by})",
+                                format_yuan(i.amount),
+                                vacated.map_or(format!("截至 {as_of} 尚未交房"), |v| format!("{v} 才交房"))
+                            ),
+                            Some(i),
+                            Some(i.amount),
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+
+        let facts = super::facts(conn, h.id)?;
+        let total: i64 = items.iter().map(|i| i.amount).sum();
+        if let Some(a) = facts.agreement_amount.filter(|a| *a != total) {
+            push(
+                FairnessKind::AgreementMismatch,
+                format!("协议金额 {},结算合计 {},相差 {}", format_yuan(a), format_yuan(total), format_yuan(a - total)),
+                None,
+                Some(a - total),
+                None,
+            );
+        }
+    }
+    let mut flagged: Vec<&str> = entries.iter().map(|e| e.household_no.as_str()).collect();
+    flagged.dedup();
+    let households_flagged = flagged.len();
+    Ok(FairnessReport {
+        project_code: p.code.clone(),
+        as_of,
+        threshold_bp,
+        households_checked: checked,
+        households_flagged,
+        entries,
+    })
+}
