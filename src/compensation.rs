@@ -88,7 +88,7 @@ pub fn set_amount(tx: &mut Tx, item: Uuid, amount_fen: i64) -> Result<()> {
     if it.status != PaymentStatus::Estimated {
         return Err(Error::rule(
             "compensation.amount_locked",
-            format!("补偿项「{}」已{},金额已锁定", it.label, it.status.zh()),
+            format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh()),
         ));
     }
     if !it.is_manual() {
@@ -113,7 +113,7 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
     if it.status != PaymentStatus::Estimated {
         return Err(Error::rule(
             "compensation.amount_locked",
-            format!("补偿项「{}」已{},金额已锁定", it.label, it.status.zh()),
+            format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh()),
         ));
     }
     let Some(calculated) = it.calculated_amount else {
@@ -145,7 +145,7 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
 pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
     let it = get(tx.conn(), item)?;
     if it.status != PaymentStatus::Estimated {
-        return Err(Error::rule("compensation.confirm_once", format!("补偿项「{}」已{},不能再次确认", it.label, it.status.zh())));
+        return Err(Error::rule("compensation.confirm_once", format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh())));
     }
     let project = project_of(tx.conn(), it.household_id)?;
     let f = Fields::new().set("status", PaymentStatus::Confirmed.id()).set("confirmed_on", on.to_string());

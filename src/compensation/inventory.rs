@@ -99,7 +99,7 @@ fn check_unlocked(conn: &Connection, it: &InventoryItem) -> Result<()> {
         if item.status != PaymentStatus::Estimated {
             return Err(Error::rule(
                 "compensation.inventory_locked",
-                format!("「{}」的补偿已{},清点数量已锁定", it.name, item.status.zh()),
+                format!("「{}」的补偿状态为「{}」,清点数量已锁定", it.name, item.status.zh()),
             ));
         }
     }

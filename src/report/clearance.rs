@@ -72,7 +72,7 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
             "SELECT c.id, h.number, h.head_name, c.kind, c.label, c.amount, c.status, g.name
              FROM compensation_items c JOIN households h ON h.id = c.household_id
              JOIN work_groups g ON g.id = h.group_id
-             WHERE h.project_id = ?1 AND c.status != 'paid'",
+             WHERE h.project_id = ?1 AND c.status != 'paid' AND c.amount > 0",
         )?;
         let rows = stmt.query_map([p.id.to_string()], |r| {
             Ok((

@@ -499,3 +499,125 @@ fn the_demo_has_calculated_items_and_the_fairness_list_finds_the_seeded_deviatio
     assert_eq!(before.unpaid_confirmed_fen - after.unpaid_confirmed_fen, first.amount_fen.unwrap());
     assert!(!clearance(t.db.conn(), &p, None).unwrap().iter().any(|i| i.id == first.id));
 }
+
+// ------------------------------------------------------------------ the CLI
+
+struct Cli {
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("cli.db");
+        Cli { _dir: dir, db }
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jingdi"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env("JINGDI_AUTHOR", "脚本测试")
+            .env_remove("JINGDI_DB")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        serde_json::from_str(&self.ok(&a)).unwrap()
+    }
+}
+
+#[test]
+fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
+    let c = Cli::new();
+    c.ok(&["demo"]);
+    let r = c.json(&["compensation", "recalc"]);
+    assert_eq!((r["households"].as_i64(), r["created"].as_i64(), r["updated"].as_i64()), (Some(120), Some(0), Some(0)));
+    let text = c.ok(&["compensation", "show", "DX4-001"]);
+    for needle in ["房屋价值补偿", "元/m²(", "[标准第 2 版]", "合计(小写):", "合计(大写): 人民币", "手工录入", "与结算合计一致"] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    let s = c.json(&["compensation", "show", "DX4-001"]);
+    assert_eq!(s["totals"]["total_capitals"].as_str().unwrap(), capitals(s["totals"]["total_fen"].as_i64().unwrap()));
+    assert!(s["items"].as_array().unwrap().iter().all(|i| i["status"] == "paid"));
+    let f = c.json(&["compensation", "fairness"]);
+    let kinds: Vec<&str> = f["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for k in ["per_m2_deviation", "manual_adjustment", "manual_item", "incentive_outside_tier", "agreement_mismatch"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    assert!(c.ok(&["compensation", "fairness", "--threshold", "50"]).contains("阈值 50%"));
+
+    // An estimated item to refuse a payment on.
+    c.ok(&["compensation", "add", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300"]);
+    let bad_standard = c._dir.path().join("bad.json");
+    let mut std_json = serde_json::to_value(StandardInput { effective_on: d("2022-08-01"), note: String::new(), rules: rules() }).unwrap();
+    std_json["rules"]["relocation_fen"] = 0.into();
+    std::fs::write(&bad_standard, std_json.to_string()).unwrap();
+    let before = c.ok(&["dump"]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["compensation", "inventory", "add", "--household", "DX4-005", "--item", "蔬菜", "--quantity", "-3"], "invalid_field.quantity"),
+        (&["compensation", "inventory", "add", "--household", "DX4-005", "--item", "鱼塘", "--quantity", "3"], "rule.compensation.unknown_attachment"),
+        (&["payment", "record", "--household", "DX4-005", "--kind", "house_value", "--amount", "99999999"], "rule.compensation.paid_locked"),
+        (&["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴"], "rule.compensation.pay_needs_confirmation"),
+        (&["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100"], "rule.compensation.adjustment_needs_reason"),
+        (&["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100", "--reason", "核减"], "rule.compensation.amount_locked"),
+        (&["compensation", "agreement-amount", "--household", "DX4-005", "--amount", "1"], "rule.agreement.locked"),
+        (&["compensation", "standards", "publish", "--file", bad_standard.to_str().unwrap()], "rule.standards.price_required"),
+        (&["compensation", "show", "DX4-999"], "DX4-999"),
+        (&["compensation", "fairness", "--threshold", "abc"], "invalid_field.threshold"),
+    ];
+    for (args, needle) in cases {
+        let o = c.run(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: «{err}» should mention {needle}");
+    }
+    assert_eq!(c.ok(&["dump"]), before, "refused commands changed the database");
+    // A payment larger than confirmed, on a confirmed item.
+    c.ok(&["compensation", "confirm", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--on", "2022-08-15"]);
+    let o = c.run(&["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300.01"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rule.compensation.payment_exceeds_confirmed"));
+    c.ok(&["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300", "--voucher", "WG-1", "--payee", "代领人 张三"]);
+    let paid = c.json(&["compensation", "list", "--household", "DX4-005"]);
+    assert!(paid.as_array().unwrap().iter().any(|i| i["label"] == "误工补贴" && i["payee"] == "代领人 张三" && i["voucher_no"] == "WG-1"));
+    assert_eq!(c.json(&["verify"])["consistent"], true);
+}
+
+#[test]
+fn cli_from_an_empty_project_to_a_settlement_sheet() {
+    let c = Cli::new();
+    c.ok(&["project-add", "--code", "P1", "--name", "试点地块", "--opens", "2024-01-01", "--deadline", "2024-01-31"]);
+    c.ok(&["group", "add", "--name", "一组", "--leader", "组长甲"]);
+    c.ok(&["household", "add", "--number", "1", "--head", "张三", "--group", "一组", "--floor-area", "125.40", "--structure", "砖混"]);
+    let file = c._dir.path().join("standards.json");
+    let input = StandardInput { effective_on: d("2023-12-01"), note: "试点方案".into(), rules: rules() };
+    std::fs::write(&file, serde_json::to_string_pretty(&input).unwrap()).unwrap();
+    let v = c.json(&["compensation", "standards", "publish", "--file", file.to_str().unwrap()]);
+    assert_eq!(v["version"], 1);
+    assert!(c.ok(&["compensation", "standards", "show"]).contains("蔬菜(vegetables) 12 元/m²"));
+    c.ok(&["compensation", "inventory", "add", "--household", "1", "--item", "vegetables", "--quantity", "86.5", "--surveyor", "丈量组", "--surveyed-on", "2024-01-02"]);
+    let r = c.json(&["compensation", "recalc"]);
+    assert_eq!(r["created"], 0, "the inventory already calculated the household");
+    let text = c.ok(&["compensation", "show", "1"]);
+    assert!(text.contains("125.40 m² × 8,600 元/m²(砖混) = 1,078,440.00 元"), "{text}");
+    assert!(text.contains("蔬菜 86.50 m² × 12 元/m² = 1,038.00 元"), "{text}");
+    c.ok(&["compensation", "adjust", "--household", "1", "--kind", "house_value", "--by", "-440", "--reason", "面积复核"]);
+    let s = c.json(&["compensation", "show", "1"]);
+    let house = s["items"].as_array().unwrap().iter().find(|i| i["calc_key"] == "house_value").unwrap().clone();
+    assert_eq!((house["amount"].as_i64(), house["adjustment"].as_i64()), (Some(1_078_000_00), Some(-440_00)));
+    c.ok(&["compensation", "confirm-all", "--household", "1", "--on", "2024-01-05"]);
+    let f = c.json(&["compensation", "fairness"]);
+    assert_eq!(f["entries"][0]["kind"], "manual_adjustment");
+    assert_eq!(c.json(&["verify"])["consistent"], true);
+}
