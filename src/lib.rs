@@ -12,6 +12,7 @@ pub mod error;
 pub mod household;
 pub mod idcard;
 pub mod obstacle;
+pub mod office;
 pub mod oplog;
 pub mod plot_work;
 pub mod project;

@@ -103,6 +103,11 @@ pub enum Command {
     Checklist(ChecklistCmd),
     #[command(subcommand)]
     Group(GroupCmd),
+    /// Import a household roster (.xlsx, .xls, or .csv in UTF-8 or GBK)
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Export a table or brief: signing-summary, ledger, disclosure, meeting-brief, bulletin
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -541,4 +546,49 @@ pub enum GroupCmd {
         #[command(flatten)]
         project: ProjectArg,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// Household roster: preview every problem by row and column; all rows or none
+    Roster {
+        /// The roster file (.xlsx, .xls, .csv)
+        file: PathBuf,
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Check and show what would happen, change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Leave out a row (as Excel numbers it); repeat or give a list: --skip-row 7,9
+        #[arg(long = "skip-row", value_name = "ROW", value_delimiter = ',')]
+        skip_rows: Vec<usize>,
+        /// Take a field from another column: --map 户号=B or --map 户号=宗地编号 or --map 电话=- (ignore)
+        #[arg(long = "map", value_name = "FIELD=COLUMN")]
+        map: Vec<String>,
+        /// The header row (as Excel numbers it) when it is not found by itself
+        #[arg(long, value_name = "ROW")]
+        header_row: Option<usize>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// signing-summary | ledger | disclosure | meeting-brief | bulletin
+    pub kind: String,
+    /// The file to write
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// xlsx | docx | csv [default: from the file name, else the kind's usual format]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    #[command(flatten)]
+    pub project: ProjectArg,
+    #[command(flatten)]
+    pub as_of: AsOfArg,
+    /// Meeting brief and bulletin: changes since this date [default: a week before]
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Disclosure: print names as 张*三
+    #[arg(long)]
+    pub mask_names: bool,
 }

@@ -2,6 +2,7 @@
 //! No rule lives here; the core validates everything.
 
 mod args;
+mod office;
 mod comp_cli;
 mod render;
 
@@ -208,6 +209,8 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Demolition(cmd) => demolition_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Checklist(cmd) => checklist_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Group(cmd) => group_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Import(cmd) => office::import(&mut db, json, &cli.author, cmd)?,
+        Command::Export(a) => office::export(&db, json, a)?,
     }
     Ok(())
 }

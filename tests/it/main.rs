@@ -4,6 +4,7 @@ mod cli;
 mod compensation;
 mod db;
 mod demo;
+mod office;
 mod oplog;
 mod reports;
 mod rules;

@@ -1,0 +1,188 @@
+//! Office files: the household roster in (.xlsx, .xls, .csv in UTF-8 or GBK), and the
+//! tables and briefs a street office prints and sends up out (.xlsx, .docx, CSV).
+//!
+//! - [`roster::preview`] reads a roster, maps its headers and lists every problem by row
+//!   and column; [`roster::import`] writes it in one [`crate::Db::write`] (all or nothing,
+//!   every change in the operation log).
+//! - [`export`] writes one of the [`ExportKind`]s in a [`Format`].
+
+pub mod docx;
+pub mod exports;
+pub mod headers;
+pub mod roster;
+pub mod source;
+pub mod table;
+
+use crate::error::{Error, Result};
+use crate::project::Project;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What can be exported; the ids are the CLI's `KIND`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ExportKind {
+    /// 签约率汇总表
+    SigningSummary,
+    /// 户籍台账 (internal: full ID numbers and phones)
+    Ledger,
+    /// 阳光征迁 公示表 (public: masked)
+    Disclosure,
+    /// 会商材料
+    MeetingBrief,
+    /// 督导通报
+    Bulletin,
+}
+
+impl ExportKind {
+    pub const ALL: &'static [ExportKind] =
+        &[ExportKind::SigningSummary, ExportKind::Ledger, ExportKind::Disclosure, ExportKind::MeetingBrief, ExportKind::Bulletin];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ExportKind::SigningSummary => "signing-summary",
+            ExportKind::Ledger => "ledger",
+            ExportKind::Disclosure => "disclosure",
+            ExportKind::MeetingBrief => "meeting-brief",
+            ExportKind::Bulletin => "bulletin",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            ExportKind::SigningSummary => "签约率汇总表",
+            ExportKind::Ledger => "户籍台账",
+            ExportKind::Disclosure => "阳光征迁公示表",
+            ExportKind::MeetingBrief => "会商材料",
+            ExportKind::Bulletin => "督导通报",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ExportKind> {
+        let s = s.trim();
+        ExportKind::ALL.iter().copied().find(|k| s.eq_ignore_ascii_case(k.id()) || s == k.zh()).ok_or_else(|| {
+            let known: Vec<String> = ExportKind::ALL.iter().map(|k| format!("{}({})", k.id(), k.zh())).collect();
+            Error::invalid("kind", format!("未知的导出类型「{s}」,可选: {}", known.join("、")))
+        })
+    }
+
+    /// The formats this kind can be written in; the first is the default.
+    pub fn formats(self) -> &'static [Format] {
+        match self {
+            ExportKind::SigningSummary | ExportKind::Ledger | ExportKind::Disclosure => &[Format::Xlsx, Format::Csv],
+            ExportKind::MeetingBrief => &[Format::Docx, Format::Csv],
+            ExportKind::Bulletin => &[Format::Docx, Format::Xlsx, Format::Csv],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Format {
+    Xlsx,
+    Docx,
+    Csv,
+}
+
+impl Format {
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Format> {
+        match s.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+            "xlsx" => Ok(Format::Xlsx),
+            "docx" => Ok(Format::Docx),
+            "csv" => Ok(Format::Csv),
+            other => Err(Error::invalid("format", format!("未知的文件格式「{other}」,可选: xlsx、docx、csv"))),
+        }
+    }
+
+    /// The format a file name asks for, if its extension is one of ours.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        path.extension().and_then(|e| e.to_str()).and_then(|e| Format::parse(e).ok())
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportOptions {
+    /// Figures as of this date [default: the project's own as-of date, else today].
+    pub as_of: Option<NaiveDate>,
+    /// Meeting brief and bulletin: changes since this date [default: a week before as-of].
+    pub since: Option<NaiveDate>,
+    /// Disclosure list: print names as 张*三.
+    #[serde(default)]
+    pub mask_names: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportReport {
+    pub kind: ExportKind,
+    pub format: Format,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub path: PathBuf,
+    pub as_of: NaiveDate,
+    /// Data rows written (households, groups, days ...), totals not counted.
+    pub rows: usize,
+}
+
+/// Chooses the format: the one asked for, else the file's extension, else the kind's default;
+/// refuses a format the kind does not come in.
+pub fn choose_format(kind: ExportKind, asked: Option<Format>, path: &Path) -> Result<Format> {
+    let f = asked.or_else(|| Format::from_path(path).filter(|f| kind.formats().contains(f))).unwrap_or(kind.formats()[0]);
+    if !kind.formats().contains(&f) {
+        let ok: Vec<&str> = kind.formats().iter().map(|f| f.id()).collect();
+        return Err(Error::invalid("format", format!("{}不能导出为 {},可选: {}", kind.zh(), f.id(), ok.join("、"))));
+    }
+    Ok(f)
+}
+
+/// Writes one export to `path`. Reads only: the database is never changed.
+pub fn export(conn: &Connection, p: &Project, kind: ExportKind, format: Option<Format>, path: &Path, opts: &ExportOptions) -> Result<ExportReport> {
+    let format = choose_format(kind, format, path)?;
+    let as_of = crate::project::as_of(p, opts.as_of);
+    let since = opts.since.unwrap_or_else(|| exports::default_since(as_of));
+    let sheets = match kind {
+        ExportKind::SigningSummary => exports::signing_summary(conn, p, &exports::summary_for(conn, p, Some(as_of))?)?,
+        ExportKind::Ledger => exports::ledger(conn, p, as_of)?,
+        ExportKind::Disclosure => exports::disclosure(conn, p, as_of, opts.mask_names)?,
+        ExportKind::Bulletin => {
+            let s = exports::summary_for(conn, p, Some(as_of))?;
+            let sheets = exports::bulletin_sheets(conn, p, &s, since)?;
+            if format == Format::Docx {
+                exports::bulletin_doc(p, &s, since, &sheets).save(path)?;
+                return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: sheets.iter().map(|s| s.rows.len()).sum() });
+            }
+            sheets
+        }
+        ExportKind::MeetingBrief => {
+            let s = exports::summary_for(conn, p, Some(as_of))?;
+            if format == Format::Docx {
+                exports::meeting_brief(conn, p, &s, since)?.save(path)?;
+                return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: s.groups.len() });
+            }
+            // As CSV: the brief's tables (groups, changes) without the prose.
+            let mut sheets = exports::signing_summary(conn, p, &s)?;
+            sheets.truncate(1);
+            let mut b = exports::bulletin_sheets(conn, p, &s, since)?;
+            sheets.push(b.remove(2));
+            sheets
+        }
+    };
+    match format {
+        Format::Xlsx => table::write_xlsx(&sheets, path)?,
+        Format::Csv => table::write_csv(&sheets, path)?,
+        Format::Docx => unreachable!("docx handled above for the kinds that have it"),
+    }
+    Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: sheets.iter().map(|s| s.rows.len()).sum() })
+}

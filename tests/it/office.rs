@@ -1,0 +1,634 @@
+//! Office files: roster import (every rejection reason, all or nothing, re-import as
+//! update) and the exports read back (calamine for .xlsx, the XML inside .docx, CSV bytes).
+
+use crate::{id_number, TestDb, AUTHOR};
+use calamine::{Data, Reader};
+use jingdi::office::headers::Field;
+use jingdi::office::roster::{self, Action, ColumnChoice, ImportOptions, Reason};
+use jingdi::office::{self, ExportKind, ExportOptions, Format};
+use jingdi::report::summary::summary;
+use rust_xlsxwriter::{Format as XFormat, Workbook};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+// ------------------------------------------------------------------ fixtures
+
+/// A cell of a fixture row: text, or a number as Excel stores it.
+#[derive(Clone)]
+enum C {
+    T(&'static str),
+    S(String),
+    N(f64),
+    E,
+}
+
+fn roster_xlsx(path: &Path, title: Option<&str>, headers: &[&str], rows: &[Vec<C>], merge: Option<(u32, u16, u32, u16)>) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut r = 0;
+    if let Some(t) = title {
+        ws.merge_range(0, 0, 0, headers.len() as u16 - 1, t, &XFormat::new()).unwrap();
+        r = 1;
+    }
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(r, c as u16, *h).unwrap();
+    }
+    for row in rows {
+        r += 1;
+        for (c, v) in row.iter().enumerate() {
+            match v {
+                C::T(s) => ws.write_string(r, c as u16, *s).map(|_| ()).unwrap(),
+                C::S(s) => ws.write_string(r, c as u16, s).map(|_| ()).unwrap(),
+                C::N(n) => ws.write_number(r, c as u16, *n).map(|_| ()).unwrap(),
+                C::E => {}
+            }
+        }
+    }
+    if let Some((r0, c0, r1, c1)) = merge {
+        ws.merge_range(r0, c0, r1, c1, "合并", &XFormat::new()).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+const HEADERS: &[&str] = &["宗地号", "被征收人", "身份证号码", "联系电话", "房屋坐落", "家庭人口", "建筑面积(m²)", "占地面积", "结构", "责任组", "备注"];
+
+/// A good roster row: number, name, valid ID (from seq), phone, area.
+fn good(number: &str, name: &str, seq: u32) -> Vec<C> {
+    vec![
+        C::S(number.into()),
+        C::S(name.into()),
+        C::S(id_number("19650302", seq)),
+        C::T("13905951234"),
+        C::S(format!("东星村{seq}号")),
+        C::N(4.0),
+        C::N(125.4),
+        C::T("80.5"),
+        C::T("砖混"),
+        C::T("一组"),
+        C::T("低保户"),
+    ]
+}
+
+fn opts() -> ImportOptions {
+    ImportOptions::default()
+}
+
+fn path_in(t: &TestDb, name: &str) -> PathBuf {
+    t.dir.path().join(name)
+}
+
+// ------------------------------------------------------------------ import: good rosters
+
+#[test]
+fn a_roster_with_office_headers_imports_through_the_log() {
+    let mut t = TestDb::with_households(0);
+    let f = path_in(&t, "花名册.xlsx");
+    roster_xlsx(&f, Some("东星4号地块被征收户花名册"), HEADERS, &[good("A1", "张三", 1), good("A2", "李四", 2), good("A3", "王五", 3)], None);
+    let p = t.project();
+    let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
+    assert!(pv.ok, "{:?}", pv.problems);
+    assert_eq!(pv.header_row, 2, "the title row above the header is passed over");
+    let col_of = |f: Field| pv.mapping.iter().find(|m| m.field == f).unwrap().letter.clone();
+    assert_eq!(col_of(Field::Number).as_deref(), Some("A"));
+    assert_eq!(col_of(Field::HeadName).as_deref(), Some("B"));
+    assert_eq!(col_of(Field::FloorArea).as_deref(), Some("G"));
+    assert_eq!(col_of(Field::Group).as_deref(), Some("J"));
+    assert_eq!(col_of(Field::SpecialCircumstances), None, "备注 is not a field");
+    assert_eq!(pv.counts.create, 3);
+
+    let ops_before = t.snapshot().1;
+    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    assert_eq!((r.created, r.updated), (3, 0));
+    assert_eq!(t.snapshot().1, ops_before + 3, "one logged operation per household");
+    let h = t.household("A2");
+    assert_eq!(h.head_name, "李四");
+    assert_eq!(h.floor_area, 125_40);
+    assert_eq!(h.land_area, 80_50);
+    assert_eq!(h.members_count, 4);
+    assert_eq!(h.phone, "13905951234");
+    assert_eq!(h.group_name, "一组");
+    assert_eq!(h.id_number.as_deref(), Some(id_number("19650302", 2).as_str()));
+}
+
+#[test]
+fn reimporting_an_updated_roster_updates_by_number_through_the_log() {
+    let mut t = TestDb::with_households(0);
+    let f = path_in(&t, "v1.xlsx");
+    roster_xlsx(&f, None, HEADERS, &[good("A1", "张三", 1), good("A2", "李四", 2)], None);
+    let p = t.project();
+    roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).unwrap();
+    let ops = t.snapshot().1;
+
+    let mut a2 = good("A2", "李四", 2);
+    a2[3] = C::T("13800000001");
+    a2[6] = C::N(130.0);
+    let f2 = path_in(&t, "v2.xlsx");
+    roster_xlsx(&f2, None, HEADERS, &[good("A1", "张三", 1), a2, good("A3", "王五", 3)], None);
+    let pv = roster::preview(t.db.conn(), &p, &f2, &opts()).unwrap();
+    let actions: Vec<Action> = pv.rows.iter().map(|r| r.action).collect();
+    assert_eq!(actions, vec![Action::Unchanged, Action::Update, Action::Create]);
+    assert_eq!(pv.rows[1].changes.len(), 2, "{:?}", pv.rows[1].changes);
+    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged, r.fields_changed), (1, 1, 1, 2));
+    assert_eq!(t.snapshot().1, ops + 3, "two field updates and one registration");
+    assert_eq!(jingdi::household::list(t.db.conn(), t.project).unwrap().len(), 3, "never duplicated");
+    let h = t.household("A2");
+    assert_eq!((h.phone.as_str(), h.floor_area), ("13800000001", 130_00));
+    let log = jingdi::report::history::history(
+        t.db.conn(),
+        &jingdi::report::history::HistoryFilter { entity: Some(h.id), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(log.len(), 3, "registration and the two updates are in the household's history");
+}
+
+#[test]
+fn csv_in_gbk_and_utf8_with_bom_import() {
+    let mut t = TestDb::with_households(0);
+    let p = t.project();
+    let text = format!(
+        "户号,户主姓名,身份证号,电话,地址,人口,房屋面积,组别\nB1,陈六,{},0595-22881234,东星村1号,3,99.5,一组\n",
+        id_number("19800101", 7)
+    );
+    let gbk = path_in(&t, "gbk.csv");
+    let (bytes, _, bad) = encoding_rs::GBK.encode(&text);
+    assert!(!bad);
+    std::fs::write(&gbk, &bytes).unwrap();
+    let pv = roster::preview(t.db.conn(), &p, &gbk, &opts()).unwrap();
+    assert_eq!(pv.format, jingdi::office::source::SourceFormat::CsvGbk);
+    assert!(pv.ok, "{:?}", pv.problems);
+    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    assert_eq!(t.household("B1").head_name, "陈六");
+
+    let utf8 = path_in(&t, "utf8.csv");
+    let mut b = vec![0xEF, 0xBB, 0xBF];
+    b.extend(text.replace("B1,陈六", "B2,陈七").replace(&id_number("19800101", 7), &id_number("19800101", 8)).as_bytes());
+    std::fs::write(&utf8, b).unwrap();
+    let pv = roster::preview(t.db.conn(), &p, &utf8, &opts()).unwrap();
+    assert_eq!(pv.format, jingdi::office::source::SourceFormat::CsvUtf8);
+    assert!(pv.ok, "{:?}", pv.problems);
+    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    assert_eq!(t.household("B2").head_name, "陈七");
+    assert_eq!(t.household("B2").phone, "0595-22881234");
+}
+
+// ------------------------------------------------------------------ import: every rejection
+
+/// Previews `rows` (header HEADERS) against a project holding H1 (户主1) and group 一组;
+/// asserts exactly one problem of `reason` at `row`/`col`, then that importing changes nothing.
+fn rejects(rows: Vec<Vec<C>>, merge: Option<(u32, u16, u32, u16)>, reason: Reason, row: usize, col: Option<&str>) {
+    let mut t = TestDb::with_households(1);
+    let f = path_in(&t, "bad.xlsx");
+    roster_xlsx(&f, None, HEADERS, &rows, merge);
+    let p = t.project();
+    let before = t.snapshot();
+    let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
+    assert!(!pv.ok);
+    let hits: Vec<_> = pv.problems.iter().filter(|p| p.reason == reason).collect();
+    assert!(!hits.is_empty(), "expected {reason:?}, got {:?}", pv.problems);
+    assert_eq!(hits[0].row, Some(row), "{:?}", hits[0]);
+    if let Some(c) = col {
+        assert!(hits[0].column.as_deref().unwrap_or("").starts_with(c), "{:?}", hits[0]);
+    }
+    assert!(!hits[0].message.is_empty());
+    let err = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap_err();
+    assert_eq!(err.code(), "rule.import.has_problems");
+    assert!(roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).is_err());
+    assert_eq!(t.snapshot(), before, "a refused import leaves the database as it was");
+    // Skipping the offending row lets the rest in.
+    if reason != Reason::MergedCells {
+        let skip = ImportOptions { skip_rows: pv.problems.iter().filter_map(|p| p.row).collect(), ..Default::default() };
+        let pv = roster::preview(t.db.conn(), &p, &f, &skip).unwrap();
+        assert!(pv.ok, "{:?}", pv.problems);
+        roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+        assert!(t.db.conn().query_row("SELECT count(*) FROM households", [], |r| r.get::<_, i64>(0)).unwrap() >= 2);
+    }
+}
+
+#[test]
+fn bad_id_checksum_is_refused_by_row_and_column() {
+    let mut bad = good("A2", "李四", 2);
+    let mut id = id_number("19650302", 2);
+    let last = id.pop().unwrap();
+    id.push(if last == '1' { '2' } else { '1' });
+    bad[2] = C::S(id);
+    rejects(vec![good("A1", "张三", 1), bad], None, Reason::BadIdNumber, 3, Some("C"));
+}
+
+#[test]
+fn an_id_number_stored_as_a_number_is_explained() {
+    let mut bad = good("A1", "张三", 1);
+    bad[2] = C::N(350503196503020000.0);
+    let mut t = TestDb::with_households(0);
+    let f = path_in(&t, "n.xlsx");
+    roster_xlsx(&f, None, HEADERS, &[bad], None);
+    let pv = roster::preview(t.db.conn(), &t.project(), &f, &opts()).unwrap();
+    assert!(!pv.problems.is_empty(), "{:?}", pv.rows);
+    assert_eq!(pv.problems[0].reason, Reason::BadIdNumber);
+    assert!(pv.problems[0].message.contains("文本"), "{}", pv.problems[0].message);
+    let _ = &mut t;
+}
+
+#[test]
+fn duplicate_number_in_the_file_is_refused() {
+    rejects(vec![good("A1", "张三", 1), good("A2", "李四", 2), good("A1", "王五", 3)], None, Reason::DuplicateInFile, 4, Some("A"));
+}
+
+#[test]
+fn a_number_already_used_by_another_household_is_refused() {
+    // TestDb::with_households(1) holds H1 of 户主1 with another ID number.
+    rejects(vec![good("A1", "张三", 1), good("H1", "李四", 2)], None, Reason::NumberTaken, 3, Some("A"));
+}
+
+#[test]
+fn negative_area_is_refused() {
+    let mut bad = good("A2", "李四", 2);
+    bad[6] = C::N(-12.5);
+    rejects(vec![good("A1", "张三", 1), bad], None, Reason::BadArea, 3, Some("G"));
+}
+
+#[test]
+fn non_numeric_area_is_refused() {
+    let mut bad = good("A2", "李四", 2);
+    bad[7] = C::T("约八十");
+    rejects(vec![bad, good("A1", "张三", 1)], None, Reason::BadArea, 2, Some("H"));
+}
+
+#[test]
+fn unknown_group_is_refused() {
+    let mut bad = good("A2", "李四", 2);
+    bad[9] = C::T("九组");
+    rejects(vec![good("A1", "张三", 1), bad], None, Reason::UnknownGroup, 3, Some("J"));
+}
+
+#[test]
+fn empty_required_field_is_refused() {
+    let mut bad = good("A2", "李四", 2);
+    bad[1] = C::E;
+    rejects(vec![good("A1", "张三", 1), bad], None, Reason::EmptyRequired, 3, Some("B"));
+}
+
+#[test]
+fn bad_phone_is_refused() {
+    let mut bad = good("A2", "李四", 2);
+    bad[3] = C::T("13905951234/13805951234");
+    rejects(vec![good("A1", "张三", 1), bad], None, Reason::BadPhone, 3, Some("D"));
+}
+
+#[test]
+fn merged_cells_are_refused() {
+    let mut second = good("A2", "李四", 2);
+    second[9] = C::E;
+    // J2:J3 merged (the group written once for two households).
+    rejects(vec![good("A1", "张三", 1), second], Some((1, 9, 2, 9)), Reason::MergedCells, 2, Some("J"));
+}
+
+#[test]
+fn a_stray_total_row_is_refused() {
+    let total = vec![C::T("合计"), C::E, C::E, C::E, C::E, C::N(8.0), C::N(250.8)];
+    rejects(vec![good("A1", "张三", 1), good("A2", "李四", 2), total], None, Reason::TotalRow, 4, Some("A"));
+}
+
+#[test]
+fn a_missing_required_column_is_reported_and_can_be_mapped() {
+    let mut t = TestDb::with_households(0);
+    let f = path_in(&t, "m.xlsx");
+    let headers = ["序号", "姓名", "门牌", "家庭人口"];
+    roster_xlsx(&f, None, &headers, &[vec![C::T("1"), C::T("张三"), C::T("东星1号"), C::N(2.0)]], None);
+    let p = t.project();
+    let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
+    assert!(pv.problems.iter().any(|p| p.reason == Reason::MissingColumn && p.field == Some(Field::Number)), "{:?}", pv.problems);
+    let before = t.snapshot();
+    assert!(roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).is_err());
+    assert_eq!(t.snapshot(), before);
+    // The user maps 户号 to column A (序号) and 地址 to C: now it goes in.
+    let o = ImportOptions {
+        mapping: vec![ColumnChoice { field: Field::Number, column: Some(0) }, ColumnChoice { field: Field::Address, column: Some(2) }],
+        ..Default::default()
+    };
+    let pv = roster::preview(t.db.conn(), &p, &f, &o).unwrap();
+    assert!(pv.ok, "{:?}", pv.problems);
+    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    assert_eq!(t.household("1").address, "东星1号");
+}
+
+// ------------------------------------------------------------------ import: wrong files
+
+fn refused_file(name: &str, bytes: &[u8], code: &str) {
+    let mut t = TestDb::with_households(1);
+    let f = path_in(&t, name);
+    std::fs::write(&f, bytes).unwrap();
+    let p = t.project();
+    let before = t.snapshot();
+    let e = roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).unwrap_err();
+    assert_eq!(e.code(), code, "{e}");
+    assert!(e.to_string().contains(name), "the message names the file: {e}");
+    assert_eq!(t.snapshot(), before);
+}
+
+#[test]
+fn wrong_files_get_a_clear_message_and_change_nothing() {
+    refused_file("空.xlsx", b"", "rule.import.empty");
+    refused_file("照片.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "rule.import.not_spreadsheet");
+    refused_file("程序.csv", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", "rule.import.not_spreadsheet");
+    refused_file("坏的.xlsx", b"PK\x03\x04 not really a zip", "rule.import.not_spreadsheet");
+
+    // Password-protected: Excel stores an encrypted workbook as a compound file holding
+    // EncryptionInfo and EncryptedPackage streams.
+    let mut t = TestDb::with_households(0);
+    let p = t.project();
+    let f = path_in(&t, "加密.xlsx");
+    {
+        let mut c = cfb::create(&f).unwrap();
+        use std::io::Write;
+        c.create_stream("EncryptionInfo").unwrap().write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0]).unwrap();
+        c.create_stream("EncryptedPackage").unwrap().write_all(&[0u8; 4096]).unwrap();
+        c.flush().unwrap();
+    }
+    let e = roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).unwrap_err();
+    assert_eq!(e.code(), "rule.import.encrypted", "{e}");
+    assert!(e.to_string().contains("密码"));
+
+    // 50 MB of junk is refused before it is read.
+    let f = path_in(&t, "junk.xlsx");
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(50 * 1024 * 1024).unwrap();
+    let e = roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).unwrap_err();
+    assert_eq!(e.code(), "rule.import.too_large", "{e}");
+
+    // Text without any header the office would use.
+    let f = path_in(&t, "note.csv");
+    std::fs::write(&f, "今天开会\n明天走访\n").unwrap();
+    let e = roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).unwrap_err();
+    assert_eq!(e.code(), "rule.import.no_header", "{e}");
+}
+
+// ------------------------------------------------------------------ import: size
+
+#[test]
+fn a_10000_row_roster_imports_correctly() {
+    let mut t = TestDb::with_households(0);
+    let f = path_in(&t, "big.xlsx");
+    let rows: Vec<Vec<C>> = (0..10_000u32).map(|i| good(&format!("D{:05}", i + 1), "户主", i)).collect();
+    roster_xlsx(&f, Some("大花名册"), HEADERS, &rows, None);
+    let p = t.project();
+    let ops = t.snapshot().1;
+    let mut calls = 0;
+    let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
+    assert!(pv.ok, "{:?}", &pv.problems[..pv.problems.len().min(3)]);
+    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |done, total| {
+        calls += 1;
+        assert!(done <= total && total == 10_000);
+    })
+    .unwrap();
+    assert!(calls >= 20, "progress is reported as rows are written");
+    assert_eq!(r.created, 10_000);
+    let all = jingdi::household::list(t.db.conn(), t.project).unwrap();
+    assert_eq!(all.len(), 10_000);
+    assert_eq!(t.snapshot().1, ops + 10_000);
+    let h = t.household("D09999");
+    assert_eq!((h.floor_area, h.members_count), (125_40, 4));
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    assert_eq!(s.total_area_centi, 10_000 * 125_40);
+}
+
+// ------------------------------------------------------------------ exports
+
+fn read_sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let r = wb.worksheet_range(name).unwrap();
+    r.rows().map(|r| r.to_vec()).collect()
+}
+
+fn txt(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn n(d: &Data) -> f64 {
+    match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn export(t: &TestDb, kind: ExportKind, format: Option<Format>, file: &str, opts: &ExportOptions) -> PathBuf {
+    let out = path_in(t, file);
+    office::export(t.db.conn(), &t.project(), kind, format, &out, opts).unwrap();
+    out
+}
+
+#[test]
+fn signing_summary_round_trips_to_the_core_summary() {
+    let t = TestDb::demo();
+    let p = t.project();
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    let f = export(&t, ExportKind::SigningSummary, None, "签约率汇总表.xlsx", &ExportOptions::default());
+    let rows = read_sheet(&f, "分组签约率");
+    assert!(txt(&rows[0][0]).contains(&p.name));
+    assert!(txt(&rows[1][0]).contains(&format!("截至 {}", s.as_of.format("%Y年%m月%d日"))));
+    assert_eq!(txt(&rows[2][1]), "责任组");
+    for (g, row) in s.groups.iter().zip(&rows[3..]) {
+        assert_eq!(txt(&row[1]), g.group);
+        assert_eq!(n(&row[3]) as i64, g.households_total);
+        assert_eq!(n(&row[4]) as i64, g.households_signed);
+        assert!((n(&row[5]) - g.signing_rate).abs() < 1e-12);
+        assert!((n(&row[9]) - g.signed_area_m2).abs() < 0.005);
+        assert_eq!(n(&row[10]) as i64, g.demolished);
+    }
+    let total = &rows[3 + s.groups.len()];
+    assert_eq!(txt(&total[1]), "合计");
+    assert_eq!(n(&total[3]) as i64, s.households_total);
+    assert_eq!(n(&total[4]) as i64, s.households_signed);
+    assert!((n(&total[6]) - s.total_area_m2).abs() < 0.005);
+    assert!((n(&total[8]) - s.area_signing_rate).abs() < 1e-12);
+    assert!((n(&total[9]) - s.signed_area_m2).abs() < 0.005);
+
+    let daily = read_sheet(&f, "每日签约进度");
+    let data: Vec<_> = daily[3..].iter().filter(|r| !r.is_empty() && !txt(&r[0]).is_empty()).collect();
+    assert_eq!(data.len(), s.daily.len());
+    let last = s.daily.last().unwrap();
+    assert_eq!(txt(&data.last().unwrap()[0]), last.date.to_string());
+    assert_eq!(n(&data.last().unwrap()[2]) as i64, last.cumulative_signed);
+}
+
+#[test]
+fn ledger_has_one_row_per_household_and_the_core_totals() {
+    let t = TestDb::demo();
+    let p = t.project();
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    let f = export(&t, ExportKind::Ledger, None, "户籍台账.xlsx", &ExportOptions::default());
+    let rows = read_sheet(&f, "户籍台账");
+    let hs = jingdi::household::list(t.db.conn(), p.id).unwrap();
+    for (h, row) in hs.iter().zip(&rows[3..]) {
+        assert_eq!(txt(&row[1]), h.number);
+        assert_eq!(txt(&row[11]), h.stage.zh());
+    }
+    let total = &rows[3 + hs.len()];
+    assert_eq!(txt(&total[1]), "合计");
+    assert!((n(&total[7]) - s.total_area_m2).abs() < 0.005);
+    assert!((n(&total[17]) * 100.0).round() as i64 == s.compensation.confirmed_fen);
+    assert!((n(&total[18]) * 100.0).round() as i64 == s.compensation.paid_fen);
+}
+
+#[test]
+fn disclosure_has_no_full_id_number_or_phone_and_nothing_internal() {
+    let t = TestDb::demo();
+    let p = t.project();
+    let hs = jingdi::household::list(t.db.conn(), p.id).unwrap();
+    let o = ExportOptions { mask_names: true, ..Default::default() };
+    let x = export(&t, ExportKind::Disclosure, None, "公示表.xlsx", &o);
+    let c = export(&t, ExportKind::Disclosure, Some(Format::Csv), "公示表.csv", &o);
+    let rows = read_sheet(&x, "公示表");
+    let all_text: String = rows.iter().flatten().map(txt).collect::<Vec<_>>().join("|");
+    let csv = String::from_utf8(std::fs::read(&c).unwrap()).unwrap();
+    // The raw XML too, in case something hides outside the cells.
+    let mut raw = String::new();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&x).unwrap()).unwrap();
+    for i in 0..z.len() {
+        z.by_index(i).unwrap().read_to_string(&mut raw).ok();
+    }
+    for h in &hs {
+        for hay in [&all_text, &csv, &raw] {
+            if let Some(id) = &h.id_number {
+                assert!(!hay.contains(id.as_str()), "full ID number of {}", h.number);
+                assert!(hay.contains(&jingdi::idcard::mask(id)));
+            }
+            if h.phone.len() >= 7 {
+                assert!(!hay.contains(&h.phone), "phone of {}", h.number);
+            }
+            assert!(!hay.contains(&h.head_name) || h.head_name.chars().count() < 2, "name of {} is masked", h.number);
+            if !h.strategy.is_empty() {
+                assert!(!hay.contains(&h.strategy));
+            }
+            for c in &h.concerns {
+                assert!(!hay.contains(&format!("关注:{c}")));
+            }
+        }
+    }
+    for o in jingdi::obstacle::list(t.db.conn(), p.id, false).unwrap() {
+        assert!(!all_text.contains(&o.title), "obstacles stay internal");
+    }
+    assert!(!all_text.contains("联系电话") && !all_text.contains("研判") && !all_text.contains("走访"));
+    assert_eq!(jingdi::office::exports::mask_name("张小三"), "张*三");
+    assert_eq!(jingdi::office::exports::mask_name("张三"), "张*");
+    // Totals: the confirmed compensation of the project.
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    let total = &rows[3 + hs.len()];
+    let last = total.iter().rev().find(|d| matches!(d, Data::Float(_) | Data::Int(_))).unwrap();
+    assert_eq!((n(last) * 100.0).round() as i64, s.compensation.confirmed_fen);
+}
+
+fn docx_text(path: &Path) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    // The text runs, joined.
+    let mut out = String::new();
+    for part in xml.split("<w:t").skip(1) {
+        let body = &part[part.find('>').unwrap() + 1..];
+        out.push_str(&body[..body.find("</w:t>").unwrap_or(0)]);
+        out.push('|');
+    }
+    out
+}
+
+#[test]
+fn meeting_brief_docx_carries_the_summary_figures() {
+    let t = TestDb::demo();
+    let p = t.project();
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    let f = export(&t, ExportKind::MeetingBrief, None, "会商材料.docx", &ExportOptions::default());
+    let text = docx_text(&f);
+    assert!(text.contains(&format!("{}征迁工作会商材料", p.name)));
+    assert!(text.contains(&format!("截至 {}", s.as_of.format("%Y年%m月%d日"))));
+    assert!(text.contains(&format!("项目共 {} 户,已签约 {} 户", s.households_total, s.households_signed)));
+    assert!(text.contains(&format!("{:.1}%", s.signing_rate * 100.0)));
+    for u in &s.obstacles_by_unit {
+        assert!(text.contains(&format!("{}:", u.responsible_unit)), "unit {}", u.responsible_unit);
+        assert!(text.contains(&format!("{} 项未解决,其中逾期 {} 项", u.open, u.overdue)));
+    }
+    for f in &s.overdue_follow_ups {
+        assert!(text.contains(&f.household_no));
+    }
+    assert!(text.contains(&jingdi::units::format_hundredths(s.compensation.unpaid_confirmed_fen)));
+    assert!(text.contains("需会商决定的事项"));
+    // A4 portrait with Chinese fonts.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&f).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    assert!(xml.contains("w:w=\"11906\"") && xml.contains("w:h=\"16838\""), "A4");
+    assert!(xml.contains("黑体"));
+}
+
+#[test]
+fn bulletin_ranks_groups_as_the_core_does_in_docx_and_xlsx() {
+    let t = TestDb::demo();
+    let p = t.project();
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    let x = export(&t, ExportKind::Bulletin, Some(Format::Xlsx), "督导通报.xlsx", &ExportOptions::default());
+    let rows = read_sheet(&x, "签约排名");
+    for (g, row) in s.groups.iter().zip(&rows[3..]) {
+        assert_eq!(txt(&row[1]), g.group);
+        assert_eq!(n(&row[4]) as i64, g.households_signed);
+    }
+    let demo_rows = read_sheet(&x, "拆除排名");
+    let total_demolished: i64 = demo_rows[3..3 + s.groups.len()].iter().map(|r| n(&r[4]) as i64).sum();
+    assert_eq!(total_demolished, s.stages.iter().find(|c| c.stage == jingdi::vocab::Stage::Demolished).unwrap().households);
+    let rates: Vec<f64> = demo_rows[3..3 + s.groups.len()].iter().map(|r| n(&r[5])).collect();
+    assert!(rates.windows(2).all(|w| w[0] >= w[1]), "ranked by demolition rate");
+
+    let d = export(&t, ExportKind::Bulletin, None, "督导通报.docx", &ExportOptions::default());
+    let text = docx_text(&d);
+    assert!(text.contains(&format!("{}征迁工作督导通报", p.name)));
+    let pos: Vec<usize> = s.groups.iter().map(|g| text.find(&format!("|{}|", g.group)).unwrap()).collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "the docx lists groups in the core's ranking order");
+}
+
+#[test]
+fn every_table_exports_as_csv_with_bom() {
+    let t = TestDb::demo();
+    for k in ExportKind::ALL {
+        let f = export(&t, *k, Some(Format::Csv), &format!("{}.csv", k.id()), &ExportOptions::default());
+        let b = std::fs::read(&f).unwrap();
+        assert!(b.starts_with(&[0xEF, 0xBB, 0xBF]), "{} has a BOM", k.id());
+        let text = String::from_utf8(b[3..].to_vec()).unwrap();
+        assert!(text.contains(&t.project().name), "{}", k.id());
+    }
+    // A format the kind does not come in is refused.
+    let e = office::export(t.db.conn(), &t.project(), ExportKind::Ledger, Some(Format::Docx), &path_in(&t, "x.docx"), &ExportOptions::default()).unwrap_err();
+    assert_eq!(e.code(), "invalid_field.format");
+}
+
+#[test]
+fn the_cli_imports_and_exports() {
+    let t = TestDb::with_households(0);
+    let f = path_in(&t, "r.xlsx");
+    roster_xlsx(&f, None, HEADERS, &[good("A1", "张三", 1)], None);
+    let db = t.path();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jingdi"))
+            .arg("--db")
+            .arg(&db)
+            .args(["--author", AUTHOR])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["import", "roster", f.to_str().unwrap(), "--dry-run"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("新登记 1 户"));
+    let o = run(&["import", "roster", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = path_in(&t, "汇总.xlsx");
+    let o = run(&["export", "signing-summary", "--out", out.to_str().unwrap(), "--project", "T1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.exists());
+    let o = run(&["export", "nonsense", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}
