@@ -255,7 +255,7 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                         &Agreement { agreement_no: number.clone(), agreement_date: day, compensation_mode: p.mode, signed_area: p.floor_area },
                         None,
                     )?;
-                    sign_compensation(tx, ids[i], i, day, &seeds)?;
+                    sign_compensation(tx, ids[i], i, &seeds)?;
                     stage::set(tx, ids[i], Stage::Signed, day, None)?;
                     compensation::confirm_household(tx, ids[i], day).map(|_| ())
                 })?;
@@ -716,8 +716,7 @@ fn survey(tx: &mut crate::oplog::Tx, h: Uuid, p: &Plan, i: usize, day: NaiveDate
 }
 
 /// At signing: the final calculation, the seeded deviations, and the agreement's amount.
-fn sign_compensation(tx: &mut crate::oplog::Tx, h: Uuid, i: usize, day: NaiveDate, seeds: &Seeds) -> Result<()> {
-    let _ = day;
+fn sign_compensation(tx: &mut crate::oplog::Tx, h: Uuid, i: usize, seeds: &Seeds) -> Result<()> {
     calc::recalc_household(tx, h)?;
     if i == seeds.adjusted {
         let house = compensation::by_calc_key(tx.conn(), h, calc::KEY_HOUSE)?.expect("house value calculated");

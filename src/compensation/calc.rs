@@ -298,11 +298,16 @@ pub(crate) enum Change {
 }
 
 const VOID_FORMULA: &str = "按现行标准不再适用,金额为零";
+const DUPLICATE_FORMULA: &str = "与同一计算项重复(多台电脑分别计算),金额为零";
 
 pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result<(Calculation, Vec<Change>)> {
     let calc = calculate(conn, h, today)?;
     let Some(std) = &calc.standard else { return Ok((calc, vec![])) };
-    let existing: Vec<Item> = super::for_household(conn, h.id)?.into_iter().filter(|i| i.calc_key.is_some()).collect();
+    let mut existing: Vec<Item> = super::for_household(conn, h.id)?.into_iter().filter(|i| i.calc_key.is_some()).collect();
+    // Two laptops recalculating before they sync can each create the item of a rule: the one
+    // kept is a confirmed or paid one if any, else the smallest id; the others are duplicates.
+    existing.sort_by_key(|i| (i.calc_key.clone(), i.status == PaymentStatus::Estimated, i.id));
+    let canonical = |i: &Item| existing.iter().find(|e| e.calc_key == i.calc_key).is_some_and(|e| e.id == i.id);
     let mut changes = Vec::new();
     for line in &calc.lines {
         match existing.iter().find(|i| i.calc_key.as_deref() == Some(line.key.as_str())) {
@@ -335,13 +340,14 @@ pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result
     }
     for i in &existing {
         let produced = calc.lines.iter().any(|l| Some(l.key.as_str()) == i.calc_key.as_deref());
-        if produced {
+        if produced && canonical(i) {
             continue;
         }
+        let formula = if produced { DUPLICATE_FORMULA } else { VOID_FORMULA };
         if i.status != PaymentStatus::Estimated {
             changes.push(Change::Locked);
-        } else if i.amount != 0 || i.calculated_amount != Some(0) || i.formula != VOID_FORMULA {
-            let f = Fields::new().set("amount", 0).set("calculated_amount", 0).set("formula", VOID_FORMULA);
+        } else if i.amount != 0 || i.calculated_amount != Some(0) || i.adjustment != 0 || i.formula != formula {
+            let f = Fields::new().set("amount", 0).set("calculated_amount", 0).set("adjustment", 0).set("formula", formula);
             changes.push(Change::Void(i.id, f));
         } else {
             changes.push(Change::Same);

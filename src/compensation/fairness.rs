@@ -92,8 +92,10 @@ pub fn area_standard(r: &Rules, h: &Household) -> Option<i64> {
     )
 }
 
+/// fen per m² (fen × 100 / area in 0.01 m²), rounded half up; for display only.
 fn per_m2(fen: i64, centi_m2: i64) -> i64 {
-    mul_round(fen, 100, 100) / centi_m2.max(1) // fen × 100 / area, in fen per m² (truncated)
+    let area = centi_m2.max(1) as i128;
+    ((fen as i128 * 100 * 2 + area) / (area * 2)) as i64
 }
 
 pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option<NaiveDate>) -> Result<FairnessReport> {

@@ -621,3 +621,54 @@ fn cli_from_an_empty_project_to_a_settlement_sheet() {
     assert_eq!(f["entries"][0]["kind"], "manual_adjustment");
     assert_eq!(c.json(&["verify"])["consistent"], true);
 }
+
+#[test]
+fn the_per_m2_threshold_is_exact() {
+    // H1: 100.00 m² 砖混. Standard: 860,000 + 1,500 + 7,410 = 868,910.00 元; 5% of it is
+    // 43,445.50 元. An appraisal that far off is not flagged; one fen more is.
+    for (value, flagged) in [(903_445_50, false), (903_445_51, true), (816_554_50, false), (816_554_49, true)] {
+        let mut t = TestDb::with_households(1);
+        publish(&mut t, "2023-12-01", rules()).unwrap();
+        let h = t.household("H1").id;
+        t.write(|tx| compensation::set_appraisal(tx, h, Some(value), "评估报告")).unwrap();
+        let f = fairness(t.db.conn(), &t.project(), 500, None).unwrap();
+        let hit = f.entries.iter().find(|e| e.kind == FairnessKind::PerM2Deviation);
+        assert_eq!(hit.is_some(), flagged, "{value}: {:?}", f.entries);
+        if let Some(e) = hit {
+            assert_eq!(e.amount_fen.unwrap().abs(), 43_445_51);
+        }
+    }
+}
+
+#[test]
+fn items_created_twice_on_two_laptops_converge_on_recalculation() {
+    let mut t = TestDb::with_households(1);
+    publish(&mut t, "2023-12-01", rules()).unwrap();
+    recalc(&mut t);
+    let h = t.household("H1");
+    let total = sheet(t.db.conn(), h.id).unwrap().totals.total_fen;
+    // What a second laptop's recalculation would have created, merged in.
+    let house = item(&t, "H1", calc::KEY_HOUSE);
+    t.write(|tx| {
+        let id = tx.new_id();
+        let f = jingdi::oplog::Fields::new()
+            .set("household_id", h.id.to_string())
+            .set("kind", "house_value")
+            .set("label", "房屋价值补偿")
+            .set("amount", house.amount)
+            .set("status", "estimated")
+            .set("calc_key", calc::KEY_HOUSE)
+            .set("formula", house.formula.as_str())
+            .set("standard_id", house.standard_id.unwrap().to_string())
+            .set("calculated_amount", house.amount)
+            .set("adjustment", 0);
+        tx.create(jingdi::oplog::Entity::CompensationItem, id, Some(h.project_id), f)
+    })
+    .unwrap();
+    assert_eq!(sheet(t.db.conn(), h.id).unwrap().pending_changes, 1);
+    let rep = recalc(&mut t);
+    assert_eq!(rep.voided, 1);
+    let s = sheet(t.db.conn(), h.id).unwrap();
+    assert_eq!((s.totals.total_fen, s.pending_changes), (total, 0));
+    assert_eq!(item(&t, "H1", calc::KEY_HOUSE).id, house.id.min(s.items.iter().filter(|i| i.calc_key.as_deref() == Some(calc::KEY_HOUSE)).map(|i| i.id).max().unwrap()));
+}
