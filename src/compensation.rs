@@ -147,6 +147,14 @@ pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
     if it.status != PaymentStatus::Estimated {
         return Err(Error::rule("compensation.confirm_once", format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh())));
     }
+    let h = household::get(tx.conn(), it.household_id)?;
+    let today = calc::calc_date(tx, h.project_id)?;
+    if calc::is_stale(tx.conn(), &it, today)? {
+        return Err(Error::rule(
+            "compensation.recalc_first",
+            format!("补偿项「{}」的金额与现行标准或户情况不符,请先重新计算(jingdi compensation recalc)再确认", it.label),
+        ));
+    }
     let project = project_of(tx.conn(), it.household_id)?;
     let f = Fields::new().set("status", PaymentStatus::Confirmed.id()).set("confirmed_on", on.to_string());
     tx.update(Entity::CompensationItem, item, Some(project), f)

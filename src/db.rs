@@ -12,6 +12,8 @@ use uuid::Uuid;
 /// The schema, one migration per file in `migrations/`, applied in order on open.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_ledger.sql"),
+    include_str!("../migrations/0002_meetings.sql"),
+    include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_compensation.sql"),
 ];
 
@@ -52,6 +54,7 @@ impl Db {
             return Err(Error::SchemaTooNew { path: shown, found, supported: SCHEMA_VERSION });
         }
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(128);
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(&e))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -117,6 +120,17 @@ impl Db {
             w.finish()?;
             out
         };
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+impl Db {
+    /// A transaction for the merge of already-recorded operations (sync): it appends
+    /// operations other devices wrote and replays them, so it records none of its own.
+    pub(crate) fn write_raw<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
     }

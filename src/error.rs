@@ -35,6 +35,10 @@ pub enum Error {
 
     #[error("数据错误: {0}")]
     Corrupt(String),
+
+    /// A sync bundle that is refused: unreadable, for another project, tampered, ...
+    #[error("数据包 {path}: {message}")]
+    Bundle { problem: &'static str, path: String, message: String },
 }
 
 impl Error {
@@ -62,6 +66,7 @@ impl Error {
             Error::Sqlite(_) => "database".into(),
             Error::Io(_) => "io".into(),
             Error::Corrupt(_) => "corrupt".into(),
+            Error::Bundle { problem, .. } => format!("bundle.{problem}"),
         }
     }
 
@@ -72,6 +77,7 @@ impl Error {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WireError {
     pub code: String,
     pub message: String,

@@ -23,6 +23,7 @@ pub struct NewObstacle {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Obstacle {
     pub id: Uuid,
     pub project_id: Uuid,

@@ -13,6 +13,7 @@ use uuid::Uuid;
 // ------------------------------------------------------------------ poles
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Pole {
     pub id: Uuid,
     pub label: String,
@@ -102,6 +103,7 @@ pub fn poles(conn: &Connection, project: Uuid) -> Result<Vec<Pole>> {
 // ------------------------------------------------------------------ demolition log
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DemolitionDay {
     pub id: Uuid,
     pub log_date: NaiveDate,
@@ -192,6 +194,7 @@ pub fn demolition_days(conn: &Connection, project: Uuid) -> Result<Vec<Demolitio
 // ------------------------------------------------------------------ checklist
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistItem {
     pub id: Uuid,
     pub title: String,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Project {
     pub id: Uuid,
     pub code: String,
@@ -138,6 +139,7 @@ pub fn as_of(project: &Project, asked: Option<NaiveDate>) -> NaiveDate {
 // ------------------------------------------------------------------ team
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Staff {
     pub id: Uuid,
     pub name: String,
@@ -146,6 +148,7 @@ pub struct Staff {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkGroup {
     pub id: Uuid,
     pub name: String,

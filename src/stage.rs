@@ -11,6 +11,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageEvent {
     pub id: Uuid,
     pub from_stage: Stage,

@@ -27,6 +27,7 @@ pub struct NewVisit {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Visit {
     pub id: Uuid,
     pub household_id: Uuid,

@@ -7,6 +7,7 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $id:literal, $zh:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 

@@ -108,6 +108,19 @@ pub enum Command {
     Import(ImportCmd),
     /// Export a table or brief: signing-summary, ledger, disclosure, meeting-brief, bulletin
     Export(ExportArgs),
+    /// Merge with other laptops: bundle files or a shared sync folder
+    #[command(subcommand)]
+    Sync(SyncCmd),
+    /// Concurrent edits found by merges: list them, or decide one
+    Conflicts {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Include conflicts already settled
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        action: Option<ConflictCmd>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -545,6 +558,48 @@ pub enum GroupCmd {
     List {
         #[command(flatten)]
         project: ProjectArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// Write a bundle of the operations the known peers have not seen (all of them with --full)
+    Export {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Every operation of the project: what a new laptop joins with
+        #[arg(long)]
+        full: bool,
+    },
+    /// Merge a bundle file from another laptop
+    Import { file: PathBuf },
+    /// Read the other laptops' bundles in a shared folder, then write this laptop's
+    Folder {
+        #[command(flatten)]
+        project: ProjectArg,
+        path: PathBuf,
+    },
+    /// The other laptops of a project and when each was last seen
+    Peers {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
+    /// Show or set this laptop's name, shown to the others
+    Name { name: Option<String> },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictCmd {
+    /// Decide a conflict: keep side a or b, or (household fields) enter a new value
+    Resolve {
+        /// The conflict key as listed
+        key: String,
+        #[arg(long, value_parser = ["a", "b"], conflicts_with = "value")]
+        keep: Option<String>,
+        #[arg(long)]
+        value: Option<String>,
     },
 }
 

@@ -2,8 +2,8 @@
 //! No rule lives here; the core validates everything.
 
 mod args;
-mod office;
 mod comp_cli;
+mod office;
 mod render;
 
 use args::*;
@@ -211,6 +211,8 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Group(cmd) => group_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Import(cmd) => office::import(&mut db, json, &cli.author, cmd)?,
         Command::Export(a) => office::export(&db, json, a)?,
+        Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
+        Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
     }
     Ok(())
 }
@@ -581,5 +583,56 @@ fn group_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: GroupCmd) -> Re
             out(json, gs.as_slice(), render::groups);
         }
     }
+    Ok(())
+}
+
+fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
+    use jingdi::sync;
+    match cmd {
+        SyncCmd::Export { project, out: file, full } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let scope = if full { sync::Scope::Full } else { sync::Scope::Unseen };
+            let s = sync::export(db, &p, &file, scope)?;
+            out(json, &s, |s| format!("已导出 {} 条操作到 {}({},{} 字节)\n", s.operations, s.path, if s.full { "完整数据包" } else { "增量数据包" }, s.bytes));
+        }
+        SyncCmd::Import { file } => {
+            let r = sync::merge::import(db, &file)?;
+            out(json, &r, render::import_report);
+        }
+        SyncCmd::Folder { project, path } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let r = sync::folder::sync_folder(db, &p, &path)?;
+            out(json, &r, render::folder_report);
+        }
+        SyncCmd::Peers { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let peers = sync::folder::peers(db.conn(), p.id)?;
+            out(json, peers.as_slice(), render::peers);
+        }
+        SyncCmd::Name { name } => {
+            if let Some(n) = name {
+                db.set_setting("device_name", n.trim())?;
+            }
+            let v = serde_json::json!({ "device_id": db.device_id(), "device_name": sync::device_name(db)? });
+            out(json, &v, |v| format!("本机: {} {}\n", v["device_id"].as_str().unwrap_or(""), v["device_name"].as_str().unwrap_or("")));
+        }
+    }
+    Ok(())
+}
+
+fn conflicts_cmd(db: &mut Db, json: bool, who: &Option<String>, project: ProjectArg, all: bool, action: Option<ConflictCmd>) -> Result<()> {
+    use jingdi::sync::conflicts;
+    let p = project::resolve(db.conn(), project.project.as_deref())?;
+    if let Some(ConflictCmd::Resolve { key, keep, value }) = action {
+        let decision = match (keep, value) {
+            (Some(k), None) => conflicts::Decision::Keep(k.chars().next().unwrap_or('a')),
+            (None, Some(v)) => conflicts::Decision::Value(v),
+            _ => return Err(Error::invalid("decision", "请用 --keep a|b 或 --value 新值 指明如何处理")),
+        };
+        let who = author(who, db)?;
+        db.write(&who, |tx| conflicts::resolve(tx, p.id, &key, &decision))?;
+    }
+    let list = conflicts::list(db.conn(), p.id, all)?;
+    out(json, list.as_slice(), render::conflicts);
     Ok(())
 }

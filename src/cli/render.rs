@@ -299,3 +299,74 @@ pub fn groups(gs: &[WorkGroup]) -> String {
     o
 }
 
+
+pub fn import_report(r: &jingdi::sync::merge::ImportReport) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "已合并 {}(来自设备 {}{}){}:新操作 {} 条(走访 {},其他修改 {}),已有 {} 条,新冲突 {} 个",
+        r.project_code,
+        r.sender_device,
+        if r.sender_name.is_empty() { String::new() } else { format!(" {}", r.sender_name) },
+        if r.joined { ",本机已加入该项目" } else { "" },
+        r.new_operations,
+        r.visits,
+        r.changes,
+        r.known_operations,
+        r.conflicts
+    );
+    for (d, n) in &r.from_devices {
+        let _ = writeln!(o, "  设备 {d}: {n} 条");
+    }
+    o
+}
+
+pub fn folder_report(r: &jingdi::sync::folder::FolderReport) -> String {
+    let mut o = format!("同步文件夹 {}\n", r.folder);
+    for i in &r.imported {
+        o.push_str(&import_report(i));
+    }
+    for f in &r.refused {
+        let _ = writeln!(o, "⚠ 未导入 {}: [{}] {}", f.file, f.code, f.message);
+    }
+    let _ = writeln!(o, "已写出本机数据包 {}({} 条操作)", r.exported.path, r.exported.operations);
+    o.push_str(&peers(&r.peers));
+    o
+}
+
+pub fn peers(ps: &[jingdi::sync::folder::Peer]) -> String {
+    let mut o = String::new();
+    for p in ps {
+        let _ = writeln!(o, "设备 {} {} 最近一次: {}(导入于 {})", p.device_id, p.name, p.last_seen_at, p.imported_at);
+    }
+    o
+}
+
+pub fn conflicts(cs: &[jingdi::sync::conflicts::Conflict]) -> String {
+    let mut o = String::new();
+    if cs.is_empty() {
+        o.push_str("没有待处理的冲突\n");
+    }
+    for c in cs {
+        let _ = writeln!(
+            o,
+            "{}{} {}{} 字段 {}: a = {}({} {} 设备 {}) / b = {}({} {} 设备 {}),当前显示 {}\n  键: {}",
+            if c.resolved { "[已处理] " } else { "" },
+            c.entity.id(),
+            c.entity_id,
+            c.household_no.as_ref().map(|n| format!("[{n}]")).unwrap_or_default(),
+            c.field,
+            c.a.value,
+            c.a.author,
+            c.a.recorded_at,
+            c.a.device_id,
+            c.b.value,
+            c.b.author,
+            c.b.recorded_at,
+            c.b.device_id,
+            c.showing,
+            c.key
+        );
+    }
+    o
+}

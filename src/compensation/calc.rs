@@ -192,7 +192,8 @@ pub fn calculate(conn: &Connection, h: &Household, today: NaiveDate) -> Result<C
         }
         if let (Some(by), true) = (r.handover_by, r.handover_incentive_fen > 0) {
             let vacated = vacated_on(conn, h.id)?;
-            if vacated.is_none_or(|v| v <= by) {
+            // Granted when handed over by the deadline; provisionally while the deadline has not passed.
+            if vacated.map_or(today <= by, |v| v <= by) {
                 let when = match vacated {
                     Some(v) => format!("{v} 腾空交房,不晚于 {by}"),
                     None => format!("须于 {by} 前腾空交房"),
@@ -400,6 +401,24 @@ fn apply_plan(tx: &mut Tx, h: &Household, calc: &Calculation, changes: Vec<Chang
     Ok(())
 }
 
+/// The date a write calculates for: today, or a historical project's as-of date if earlier
+/// (the demo plot, shown as of 2022-08-15, is not recalculated as of the real today).
+pub fn calc_date(tx: &mut Tx, project: Uuid) -> Result<NaiveDate> {
+    let today = tx.today();
+    let p = crate::project::get(tx.conn(), project)?;
+    Ok(p.as_of.map_or(today, |a| a.min(today)))
+}
+
+/// Whether a recalculation would change this calculated item (its figures are out of date).
+pub fn is_stale(conn: &Connection, item: &Item, today: NaiveDate) -> Result<bool> {
+    if item.is_manual() || item.status != PaymentStatus::Estimated {
+        return Ok(false);
+    }
+    let h = household::get(conn, item.household_id)?;
+    let (_, changes) = plan(conn, &h, today)?;
+    Ok(changes.iter().any(|c| matches!(c, Change::Update(id, _) | Change::Void(id, _) if *id == item.id)))
+}
+
 /// Recalculates one household (after its inventory or appraisal changed).
 pub fn recalc_household(tx: &mut Tx, household: Uuid) -> Result<()> {
     let mut report = RecalcReport::default();
@@ -408,7 +427,7 @@ pub fn recalc_household(tx: &mut Tx, household: Uuid) -> Result<()> {
 
 fn recalc_one(tx: &mut Tx, household: Uuid, report: &mut RecalcReport) -> Result<()> {
     let h = household::get(tx.conn(), household)?;
-    let today = tx.today();
+    let today = calc_date(tx, h.project_id)?;
     let (calc, changes) = plan(tx.conn(), &h, today)?;
     apply_plan(tx, &h, &calc, changes, report)
 }

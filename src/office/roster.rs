@@ -30,6 +30,7 @@ pub struct ColumnChoice {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterImportOptions"))]
 pub struct ImportOptions {
     /// Overrides of the detected mapping, field by field.
     #[serde(default)]
@@ -45,6 +46,7 @@ pub struct ImportOptions {
 /// Where one field was found.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterMapping"))]
 pub struct Mapped {
     pub field: Field,
     /// 户号, 户主 ...
@@ -60,6 +62,7 @@ pub struct Mapped {
 /// A column of the file, with the field it feeds (if any).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterColumn"))]
 pub struct SourceColumn {
     pub column: usize,
     pub letter: String,
@@ -70,6 +73,7 @@ pub struct SourceColumn {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ProblemReason"))]
 pub enum Reason {
     /// No column for a required field, or no header row at all.
     MissingColumn,
@@ -109,6 +113,7 @@ impl Reason {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterProblem"))]
 pub struct Problem {
     /// Excel's row number; `None` for the file as a whole (a missing column).
     pub row: Option<usize>,
@@ -122,6 +127,7 @@ pub struct Problem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterAction"))]
 pub enum Action {
     Create,
     Update,
@@ -156,6 +162,7 @@ pub struct RowPreview {
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterCounts"))]
 pub struct Counts {
     pub create: usize,
     pub update: usize,
@@ -167,6 +174,7 @@ pub struct Counts {
 /// What the file holds and what importing it would do.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterPreview"))]
 pub struct Preview {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub file: PathBuf,
@@ -198,6 +206,7 @@ enum Planned {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RosterImportReport"))]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

@@ -59,7 +59,7 @@ pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
                 names.join(", ")
             );
             values.insert(0, Sql::Text(op.entity_id.to_string()));
-            conn.execute(&sql, rusqlite::params_from_iter(values))?;
+            conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
         }
         Action::Update => {
             if cols.is_empty() {
@@ -68,7 +68,7 @@ pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
             let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
             let sql = format!("UPDATE {} SET {} WHERE id = ?", spec.table, sets.join(", "));
             values.push(Sql::Text(op.entity_id.to_string()));
-            let n = conn.execute(&sql, rusqlite::params_from_iter(values))?;
+            let n = conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
             if n != 1 {
                 return Err(Error::Corrupt(format!(
                     "操作 {} 修改的{} {} 不存在",
@@ -82,11 +82,12 @@ pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
 
 /// Appends the operation to the log table (the log itself refuses updates and deletes).
 pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
-                            fields, reason, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+                            fields, reason, recorded_at, context)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
             op.id.to_string(),
             op.device_id.to_string(),
             op.seq,
@@ -99,13 +100,16 @@ pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
             serde_json::to_string(&op.fields).expect("fields serialise"),
             op.reason,
             op.recorded_at,
-        ],
-    )?;
+            serde_json::to_string(&op.context).expect("context serialises"),
+        ])?;
     Ok(())
 }
 
 pub const OP_COLUMNS: &str =
-    "id, device_id, seq, hlc, author, project_id, entity, entity_id, action, fields, reason, recorded_at";
+    "id, device_id, seq, hlc, author, project_id, entity, entity_id, action, fields, reason, recorded_at, context";
+
+/// How many columns [`OP_COLUMNS`] selects; a query may select more after them.
+pub const OP_COLUMN_COUNT: usize = 13;
 
 fn parse_uuid(s: &str, what: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|_| Error::Corrupt(format!("操作日志中的{what}「{s}」不是 UUID")))
@@ -120,6 +124,7 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
     let entity_id: String = row.get(7)?;
     let action: String = row.get(8)?;
     let fields: String = row.get(9)?;
+    let context: String = row.get(12)?;
     Ok(Op {
         id: parse_uuid(&id, "id")?,
         device_id: parse_uuid(&device, "设备")?,
@@ -136,5 +141,49 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
             .map_err(|e| Error::Corrupt(format!("操作 {id} 的字段不是 JSON 对象: {e}")))?,
         reason: row.get(10)?,
         recorded_at: row.get(11)?,
+        context: serde_json::from_str(&context)
+            .map_err(|e| Error::Corrupt(format!("操作 {id} 的因果上下文无效: {e}")))?,
     })
+}
+
+/// Brings one record to the state its operations give when replayed in order (each field
+/// takes the value of the last operation that set it). Used when a merge brings operations
+/// that may sort before ones already applied; the result equals a replay from scratch.
+pub fn materialise(conn: &Connection, entity: Entity, id: Uuid, ops_in_order: &[Op]) -> Result<()> {
+    let spec = entity.spec();
+    let mut state: std::collections::BTreeMap<&str, &Value> = std::collections::BTreeMap::new();
+    for op in ops_in_order {
+        check_shape(op)?;
+        for (k, v) in &op.fields.0 {
+            state.insert(k.as_str(), v);
+        }
+    }
+    let exists: bool = conn
+        .prepare_cached(&format!("SELECT count(*) > 0 FROM {} WHERE id = ?1", spec.table))?
+        .query_row([id.to_string()], |r| r.get(0))?;
+    let mut values: Vec<Sql> = Vec::with_capacity(state.len() + 1);
+    for (k, v) in &state {
+        values.push(to_sql(k, v)?);
+    }
+    let cols: Vec<&str> = state.keys().copied().collect();
+    if exists {
+        if cols.is_empty() {
+            return Ok(());
+        }
+        let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
+        values.push(Sql::Text(id.to_string()));
+        conn.prepare_cached(&format!("UPDATE {} SET {} WHERE id = ?", spec.table, sets.join(", ")))?
+            .execute(rusqlite::params_from_iter(values))?;
+    } else {
+        let marks = vec!["?"; cols.len() + 1].join(", ");
+        values.insert(0, Sql::Text(id.to_string()));
+        let sql = format!(
+            "INSERT INTO {} (id{}{}) VALUES ({marks})",
+            spec.table,
+            if cols.is_empty() { "" } else { ", " },
+            cols.join(", ")
+        );
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod apply;
 pub mod clock;
 pub mod replay;
 mod tx;
+pub mod watermarks;
 
 pub use tx::Tx;
 
@@ -22,6 +23,7 @@ use uuid::Uuid;
 /// may set. Anything else in an operation is refused, so a forged or damaged operation
 /// cannot write a column it should not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     Project,
@@ -35,6 +37,7 @@ pub enum Entity {
     Pole,
     DemolitionLog,
     ChecklistItem,
+    Meeting,
     CompensationStandard,
     InventoryItem,
 }
@@ -146,6 +149,13 @@ pub const ENTITIES: &[EntitySpec] = &[
         append_only: false,
     },
     EntitySpec {
+        entity: Entity::Meeting,
+        id: "meeting",
+        table: "meetings",
+        columns: &["project_id", "held_on", "title", "attendees", "decisions", "notes", "recorded_by"],
+        append_only: true,
+    },
+    EntitySpec {
         entity: Entity::CompensationStandard,
         id: "compensation_standard",
         table: "compensation_standards",
@@ -179,6 +189,7 @@ impl Entity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -208,6 +219,7 @@ impl Action {
 /// The field values an operation sets, by column name. JSON values: strings, integers,
 /// null, and arrays (stored as JSON text).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fields(pub BTreeMap<String, Value>);
 
 impl Fields {
@@ -231,6 +243,7 @@ impl Fields {
 
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Op {
     pub id: Uuid,
     pub device_id: Uuid,
@@ -244,4 +257,19 @@ pub struct Op {
     pub fields: Fields,
     pub reason: Option<String>,
     pub recorded_at: String,
+    /// Causal context: for each other device, the highest sequence number of its operations
+    /// on this project that the writer held when writing this one.
+    #[serde(default)]
+    pub context: BTreeMap<Uuid, i64>,
+}
+
+impl Op {
+    /// Whether the writer of `self` had seen `other` (same project assumed).
+    pub fn has_seen(&self, other: &Op) -> bool {
+        if self.device_id == other.device_id {
+            other.seq < self.seq
+        } else {
+            self.context.get(&other.device_id).is_some_and(|s| *s >= other.seq)
+        }
+    }
 }

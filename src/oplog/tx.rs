@@ -3,6 +3,7 @@ use super::clock::{hlc_next, Source};
 use super::{Action, Entity, Fields, Op};
 use crate::error::Result;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// An open write: reads see the state as changed so far, and every change is an
@@ -17,6 +18,9 @@ pub struct Tx<'a> {
     hlc: i64,
     reason: Option<String>,
     written: usize,
+    /// Per project touched: the causal context of this write (other devices' marks) and
+    /// this device's highest sequence number on it.
+    projects: BTreeMap<Uuid, (BTreeMap<Uuid, i64>, i64)>,
 }
 
 impl<'a> Tx<'a> {
@@ -42,7 +46,7 @@ impl<'a> Tx<'a> {
         } else {
             conn.query_row("SELECT coalesce(max(last_hlc), 0) FROM devices", [], |r| r.get(0))?
         };
-        Ok(Tx { conn, source, device, author: author.to_string(), seq, hlc, reason: None, written: 0 })
+        Ok(Tx { conn, source, device, author: author.to_string(), seq, hlc, reason: None, written: 0, projects: BTreeMap::new() })
     }
 
     /// Read access for validation; writes go through [`Tx::create`], [`Tx::update`], [`Tx::append`].
@@ -87,6 +91,19 @@ impl<'a> Tx<'a> {
     }
 
     fn record(&mut self, action: Action, entity: Entity, entity_id: Uuid, project_id: Option<Uuid>, fields: Fields) -> Result<()> {
+        let context = match project_id {
+            Some(p) => {
+                let seq = self.seq + 1;
+                let entry = match self.projects.remove(&p) {
+                    Some(e) => e,
+                    None => (super::watermarks::others(self.conn, p, self.device)?, 0),
+                };
+                let context = entry.0.clone();
+                self.projects.insert(p, (entry.0, seq));
+                context
+            }
+            None => BTreeMap::new(),
+        };
         let now = self.source.now();
         self.seq += 1;
         self.hlc = hlc_next(self.hlc, now.timestamp_millis());
@@ -103,6 +120,7 @@ impl<'a> Tx<'a> {
             fields,
             reason: self.reason.clone(),
             recorded_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            context,
         };
         apply(self.conn, &op)?;
         append_to_log(self.conn, &op)?;
@@ -119,6 +137,9 @@ impl<'a> Tx<'a> {
                      last_hlc = max(last_hlc, excluded.last_hlc)",
                 params![self.device.to_string(), self.seq, self.hlc],
             )?;
+            for (project, (_, seq)) in &self.projects {
+                super::watermarks::raise(self.conn, *project, self.device, *seq)?;
+            }
         }
         Ok(self.written)
     }

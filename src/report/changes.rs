@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Changes {
     pub since: Option<NaiveDate>,
     pub newly_signed: Vec<StageChange>,
@@ -30,6 +31,7 @@ pub struct Changes {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageChange {
     pub household_no: String,
     pub from: Stage,

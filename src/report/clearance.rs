@@ -10,6 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClearanceKind {
     HouseholdNotDemolished,
@@ -32,6 +33,7 @@ impl ClearanceKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClearanceItem {
     pub kind: ClearanceKind,
     /// The record this item is about (household, compensation item, pole, obstacle, checklist item).

@@ -21,6 +21,7 @@ pub struct HistoryFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
     pub id: Uuid,
     pub recorded_at: String,
@@ -91,7 +92,7 @@ pub fn history(conn: &Connection, f: &HistoryFilter) -> Result<Vec<HistoryEntry>
             action: op.action,
             fields: op.fields,
             reason: op.reason,
-            household_no: row.get(12)?,
+            household_no: row.get(crate::oplog::apply::OP_COLUMN_COUNT)?,
         });
     }
     out.reverse();

@@ -1,6 +1,7 @@
 //! Read-only answers to the team's questions: the summary, the 净地 readiness list,
 //! what changed since a date, and the operation log as a history.
 
+pub mod board;
 pub mod changes;
 pub mod clearance;
 pub mod history;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     pub project_code: String,
     pub project_name: String,
@@ -40,6 +41,7 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageCount {
     pub stage: Stage,
     pub name: &'static str,
@@ -47,6 +49,7 @@ pub struct StageCount {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupRow {
     pub group: String,
     pub leader: Option<String>,
@@ -58,6 +61,7 @@ pub struct GroupRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayRow {
     pub date: NaiveDate,
     pub signed: i64,
@@ -67,6 +71,7 @@ pub struct DayRow {
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CompensationTotals {
     /// All items still being estimated, fen.
     pub estimated_fen: i64,
@@ -78,6 +83,7 @@ pub struct CompensationTotals {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnitObstacles {
     pub responsible_unit: String,
     pub open: i64,
@@ -85,6 +91,7 @@ pub struct UnitObstacles {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverdueFollowUp {
     pub household_no: String,
     pub head_name: String,

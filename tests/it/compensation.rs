@@ -84,7 +84,7 @@ fn rules() -> Rules {
             IncentiveTier { until: d("2024-01-10"), amount_fen: 50_000_00, label: "前10天签约".into() },
             IncentiveTier { until: d("2024-01-31"), amount_fen: 20_000_00, label: "期限内签约".into() },
         ],
-        handover_by: Some(d("2024-02-15")),
+        handover_by: Some(d("2099-12-31")),
         handover_incentive_fen: 10_000_00,
         subsidies: vec![Subsidy { circumstance: "低保".into(), amount_fen: 20_000_00 }],
         minimum_payout_fen: 0,
@@ -167,7 +167,7 @@ fn every_formula_reads_with_its_numbers_and_hand_computed_amount() {
         ("H1", calc::KEY_RELOCATION, "125.40 m² × 15 元/m² × 1 次(货币补偿) = 1,881.00 元", 1_881_00),
         ("H1", calc::KEY_TEMP, "125.40 m² × 12.35 元/m²/月 × 6 个月(货币补偿) = 9,292.14 元", 9_292_14),
         ("H1", calc::KEY_SIGNING, "签约日期 2024-01-05 不晚于 2024-01-10(「前10天签约」档)= 50,000.00 元", 50_000_00),
-        ("H1", calc::KEY_HANDOVER, "须于 2024-02-15 前腾空交房 = 10,000.00 元", 10_000_00),
+        ("H1", calc::KEY_HANDOVER, "须于 2099-12-31 前腾空交房 = 10,000.00 元", 10_000_00),
         ("H1", "subsidy.低保", "特殊情况「低保」补助 = 20,000.00 元", 20_000_00),
         // 125.41 × 3,912.35 = 490,647.8135 → 490,647.81
         ("H2", calc::KEY_HOUSE, "125.41 m² × 3,912.35 元/m²(砖木) = 490,647.81 元", 490_647_81),
@@ -236,7 +236,7 @@ fn appraisal_floor_and_late_handover() {
     t.advance("H3", Stage::Vacated);
     let h3 = t.household("H3").id;
     t.write(|tx| calc::recalc_household(tx, h3)).unwrap();
-    assert_eq!(item(&t, "H3", calc::KEY_HANDOVER).formula, "2024-01-08 腾空交房,不晚于 2024-02-15 = 10,000.00 元");
+    assert_eq!(item(&t, "H3", calc::KEY_HANDOVER).formula, "2024-01-08 腾空交房,不晚于 2099-12-31 = 10,000.00 元");
     // advance() signs on 2024-01-07 and reaches 已腾空交房 on 2024-01-08; a new version
     // moves the deadline before that.
     let mut r2 = rules();
@@ -671,4 +671,58 @@ fn items_created_twice_on_two_laptops_converge_on_recalculation() {
     let s = sheet(t.db.conn(), h.id).unwrap();
     assert_eq!((s.totals.total_fen, s.pending_changes), (total, 0));
     assert_eq!(item(&t, "H1", calc::KEY_HOUSE).id, house.id.min(s.items.iter().filter(|i| i.calc_key.as_deref() == Some(calc::KEY_HOUSE)).map(|i| i.id).max().unwrap()));
+}
+
+#[test]
+fn stale_figures_are_recalculated_before_confirmation_and_deadlines_count() {
+    let mut t = TestDb::with_households(2);
+    let mut r = rules();
+    r.handover_by = Some(d("2024-02-15"));
+    publish(&mut t, "2023-12-01", r.clone()).unwrap();
+    recalc(&mut t);
+    // A new version: the estimate on file is out of date and is not confirmed as it stands.
+    r.house_prices[0].price_fen = 9_000_00;
+    publish(&mut t, "2023-12-15", r).unwrap();
+    let house = item(&t, "H1", calc::KEY_HOUSE);
+    let before = t.snapshot();
+    let err = t.write(|tx| compensation::confirm(tx, house.id, d("2024-01-06"))).unwrap_err();
+    assert_eq!(err.code(), "rule.compensation.recalc_first");
+    let h1 = t.household("H1").id;
+    assert_eq!(t.write(|tx| compensation::confirm_household(tx, h1, d("2024-01-06"))).unwrap_err().code(), "rule.compensation.recalc_first");
+    assert_eq!(t.snapshot(), before);
+    recalc(&mut t);
+    t.write(|tx| compensation::confirm(tx, house.id, d("2024-01-06"))).unwrap();
+    assert_eq!(compensation::get(t.db.conn(), house.id).unwrap().amount, 900_000_00);
+    // H2 signs but has not handed over, and the handover deadline (2024-02-15) has passed:
+    // no on-time incentive.
+    agree(&mut t, "H2", "2024-01-05", CompensationMode::Monetary);
+    recalc(&mut t);
+    let h2 = t.household("H2").id;
+    assert!(compensation::by_calc_key(t.db.conn(), h2, calc::KEY_HANDOVER).unwrap().is_none());
+    assert!(compensation::by_calc_key(t.db.conn(), h2, calc::KEY_SIGNING).unwrap().is_some());
+}
+
+/// Timing on a large plot (not run by default): `cargo test --release -p jingdi --test it
+/// -- --ignored compensation::scale --nocapture`.
+#[test]
+#[ignore]
+fn scale_recalc_sheet_and_fairness_on_2000_households() {
+    let mut t = TestDb::with_households(2000);
+    publish(&mut t, "2023-12-01", rules()).unwrap();
+    let p = t.project;
+    let clock = std::time::Instant::now();
+    let r = t.write(|tx| calc::recalc(tx, p, None)).unwrap();
+    let first = clock.elapsed();
+    let clock = std::time::Instant::now();
+    let again = t.write(|tx| calc::recalc(tx, p, None)).unwrap();
+    let noop = clock.elapsed();
+    let clock = std::time::Instant::now();
+    let f = fairness(t.db.conn(), &t.project(), 500, None).unwrap();
+    let fair = clock.elapsed();
+    let clock = std::time::Instant::now();
+    let s = sheet(t.db.conn(), t.household("H1999").id).unwrap();
+    let one = clock.elapsed();
+    assert_eq!((r.created, again.created + again.updated, f.households_checked), (6000, 0, 2000));
+    assert!(s.totals.total_fen > 0);
+    println!("2000 households: recalc {first:?} ({} items), no-op recalc {noop:?}, fairness {fair:?}, one sheet {one:?}", r.created);
 }

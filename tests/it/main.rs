@@ -8,6 +8,7 @@ mod office;
 mod oplog;
 mod reports;
 mod rules;
+mod sync;
 mod values;
 
 use jingdi::household::{Agreement, NewHousehold};

@@ -157,6 +157,7 @@ fn operations_may_only_set_their_entitys_columns() {
         fields,
         reason: None,
         recorded_at: String::new(),
+        context: Default::default(),
     };
     let cases = [
         forged(Entity::Household, Action::Update, Fields::new().set("stage; DROP TABLE households", "x")),

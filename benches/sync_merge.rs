@@ -1,0 +1,116 @@
+//! Benchmark: merging a bundle of 100,000 operations into a database of 20,000 households.
+//! Run with `cargo bench --bench sync_merge`; figures go to BENCHMARKS.md.
+
+use jingdi::household::NewHousehold;
+use jingdi::project::NewProject;
+use jingdi::sync::{export, merge::import, Scope};
+use jingdi::visit::NewVisit;
+use jingdi::vocab::ProjectStatus;
+use jingdi::Db;
+use std::time::Instant;
+
+const HOUSEHOLDS: usize = 20_000;
+const OPERATIONS: usize = 100_000;
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Db::open(dir.path().join("a.db")).unwrap();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let t = Instant::now();
+    let project = a
+        .write("bench", |tx| {
+            let p = jingdi::project::create(
+                tx,
+                &NewProject {
+                    code: "B1".into(),
+                    name: "基准地块".into(),
+                    city: String::new(),
+                    district: String::new(),
+                    street: String::new(),
+                    community: String::new(),
+                    window_opens_on: d("2024-01-01"),
+                    window_closes_on: d("2024-01-31"),
+                    clearance_target: None,
+                    status: ProjectStatus::Signing,
+                    as_of: None,
+                },
+            )?;
+            for g in 0..20 {
+                jingdi::project::add_group(tx, p, &format!("{g}组"), None, &[])?;
+            }
+            Ok(p)
+        })
+        .unwrap();
+    for chunk in 0..HOUSEHOLDS / 1000 {
+        a.write("bench", |tx| {
+            for i in chunk * 1000..(chunk + 1) * 1000 {
+                jingdi::household::register(
+                    tx,
+                    project,
+                    &NewHousehold {
+                        number: format!("B{i:05}"),
+                        head_name: format!("户主{i}"),
+                        members_count: 3,
+                        floor_area: 120_00,
+                        group: format!("{}组", i % 20),
+                        ..Default::default()
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    println!("setup: {} households in {:.1} s", HOUSEHOLDS, t.elapsed().as_secs_f64());
+    let p = jingdi::project::get(a.conn(), project).unwrap();
+
+    // The second laptop joins with a full bundle.
+    let mut b = Db::open(dir.path().join("b.db")).unwrap();
+    let join = dir.path().join("join.jdb");
+    let s = export(&a, &p, &join, Scope::Full).unwrap();
+    let t = Instant::now();
+    import(&mut b, &join).unwrap();
+    println!("join: {} operations, {} bytes, imported in {:.2} s", s.operations, s.bytes, t.elapsed().as_secs_f64());
+    // b tells a what it holds, so a's next bundle carries only what is new.
+    let back = dir.path().join("back.jdb");
+    export(&b, &p, &back, Scope::Unseen).unwrap();
+    import(&mut a, &back).unwrap();
+
+    // A busy week on the first laptop: 100,000 operations (half edits, half visits).
+    let ids: Vec<uuid::Uuid> = jingdi::household::list(a.conn(), project).unwrap().iter().map(|h| h.id).collect();
+    let t = Instant::now();
+    let mut n = 0;
+    while n < OPERATIONS {
+        a.write("bench", |tx| {
+            for k in 0..1000 {
+                let h = ids[(n + k) % ids.len()];
+                if k % 2 == 0 {
+                    jingdi::household::set(tx, h, "phone", &format!("139{:08}", n + k), None)?;
+                } else {
+                    jingdi::visit::add(tx, h, &NewVisit { outcome: "入户沟通补偿方案".into(), next_step: "下周回访".into(), ..Default::default() })?;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        n += 1000;
+    }
+    println!("writing {OPERATIONS} operations locally: {:.1} s", t.elapsed().as_secs_f64());
+
+    let week = dir.path().join("week.jdb");
+    let t = Instant::now();
+    let s = export(&a, &p, &week, Scope::Unseen).unwrap();
+    println!("export: {} operations, {} bytes ({:.1} bytes/operation) in {:.2} s", s.operations, s.bytes, s.bytes as f64 / s.operations as f64, t.elapsed().as_secs_f64());
+    assert_eq!(s.operations, OPERATIONS);
+    let t = Instant::now();
+    let r = import(&mut b, &week).unwrap();
+    let merge = t.elapsed().as_secs_f64();
+    assert_eq!(r.new_operations, OPERATIONS);
+    println!("merge: {} operations into {} households in {merge:.2} s", r.new_operations, HOUSEHOLDS);
+    let t = Instant::now();
+    let again = import(&mut b, &week).unwrap();
+    assert_eq!(again.new_operations, 0);
+    println!("re-import of the same bundle (nothing new): {:.2} s", t.elapsed().as_secs_f64());
+    assert_eq!(jingdi::oplog::replay::dump(a.conn()).unwrap(), jingdi::oplog::replay::dump(b.conn()).unwrap());
+    println!("states identical after merge");
+}

@@ -1,0 +1,116 @@
+//! The bundle file: a magic line, then a gzip stream holding one JSON header line and one
+//! JSON operation per line. The header carries the project, the sender, the schema version,
+//! the operation count and a SHA-256 of the operation lines, so that a truncated, damaged
+//! or edited file is recognised before anything is written.
+
+use crate::error::{Error, Result};
+use crate::oplog::Op;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use uuid::Uuid;
+
+pub const MAGIC: &[u8] = b"JINGDI-BUNDLE 1\n";
+pub const EXTENSION: &str = "jdb";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Header {
+    pub format: u32,
+    pub schema_version: i64,
+    pub project_id: Uuid,
+    pub project_code: String,
+    pub project_name: String,
+    pub sender_device: Uuid,
+    pub sender_name: String,
+    pub created_at: String,
+    /// True when the bundle holds every operation of the project (a new laptop can join with it).
+    pub full: bool,
+    /// What the sender held when writing it: device → highest sequence number.
+    pub seen: BTreeMap<Uuid, i64>,
+    /// The bundle leaves out, per device, the operations up to this sequence number (held
+    /// by every known peer). Empty for a full bundle. A recipient holding less is refused.
+    #[serde(default)]
+    pub since: BTreeMap<Uuid, i64>,
+    pub op_count: usize,
+    pub ops_sha256: String,
+}
+
+pub struct Bundle {
+    pub header: Header,
+    pub ops: Vec<Op>,
+}
+
+fn bad(problem: &'static str, path: &Path, message: impl Into<String>) -> Error {
+    Error::Bundle { problem, path: path.display().to_string(), message: message.into() }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes the bundle atomically (a temporary file renamed into place), so a reader of a
+/// sync folder never sees half a file. Returns the file size in bytes.
+pub fn write(path: &Path, mut header: Header, ops: &[Op]) -> Result<u64> {
+    let mut payload = Vec::with_capacity(ops.len() * 400);
+    for op in ops {
+        serde_json::to_writer(&mut payload, op).expect("operations serialise");
+        payload.push(b'\n');
+    }
+    header.op_count = ops.len();
+    header.ops_sha256 = hex(&Sha256::digest(&payload));
+    let tmp = path.with_extension(format!("{EXTENSION}.partial"));
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        file.write_all(MAGIC)?;
+        let mut gz = GzEncoder::new(file, flate2::Compression::default());
+        serde_json::to_writer(&mut gz, &header).expect("header serialises");
+        gz.write_all(b"\n")?;
+        gz.write_all(&payload)?;
+        let mut file = gz.finish()?;
+        file.flush()?;
+        file.get_ref().sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(std::fs::metadata(path)?.len())
+}
+
+/// Reads and checks a bundle; any problem is an error naming the file and what is wrong.
+pub fn read(path: &Path) -> Result<Bundle> {
+    let file = std::fs::File::open(path).map_err(|e| bad("unreadable", path, format!("无法打开: {e}")))?;
+    let mut reader = BufReader::new(file);
+    let mut magic = vec![0u8; MAGIC.len()];
+    if reader.read_exact(&mut magic).is_err() || magic != MAGIC {
+        return Err(bad("not_a_bundle", path, "不是 Jingdi 同步数据包(文件头不符)"));
+    }
+    let mut data = Vec::new();
+    GzDecoder::new(reader)
+        .read_to_end(&mut data)
+        .map_err(|e| bad("damaged", path, format!("数据包已损坏或不完整(解压失败: {e})")))?;
+    let mut lines = BufReader::new(&data[..]);
+    let mut first = String::new();
+    lines.read_line(&mut first).map_err(|_| bad("damaged", path, "数据包头无法读取"))?;
+    let header: Header =
+        serde_json::from_str(first.trim_end()).map_err(|e| bad("damaged", path, format!("数据包头无效: {e}")))?;
+    if header.format != 1 {
+        return Err(bad("unsupported", path, format!("数据包格式版本 {} 不受支持", header.format)));
+    }
+    let payload = &data[first.len()..];
+    if hex(&Sha256::digest(payload)) != header.ops_sha256 {
+        return Err(bad("checksum", path, "校验和不符:数据包在传输中损坏或被修改"));
+    }
+    let mut ops = Vec::with_capacity(header.op_count);
+    for (i, line) in payload.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
+        let op: Op = serde_json::from_slice(line)
+            .map_err(|e| bad("damaged", path, format!("第 {} 条操作无法解析: {e}", i + 1)))?;
+        ops.push(op);
+    }
+    if ops.len() != header.op_count {
+        return Err(bad("damaged", path, format!("数据包声明 {} 条操作,实际 {} 条", header.op_count, ops.len())));
+    }
+    Ok(Bundle { header, ops })
+}

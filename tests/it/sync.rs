@@ -1,0 +1,481 @@
+//! Several laptops: bundles, merge, conflicts, bad bundles, and random offline histories.
+
+use crate::{d, TestDb};
+use jingdi::oplog::replay::{all_ops, dump};
+use jingdi::oplog::Op;
+use jingdi::sync::bundle::{self, Bundle};
+use jingdi::sync::conflicts::{self, Decision};
+use jingdi::sync::{export, merge::import, Scope};
+use jingdi::visit::NewVisit;
+use jingdi::vocab::Stage;
+use jingdi::Db;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// A second laptop that joined `base`'s project through a full bundle.
+fn join(base: &TestDb) -> TestDb {
+    let mut t = TestDb::empty();
+    let file = base.dir.path().join(format!("join-{}.jdb", t.db.device_id()));
+    export(&base.db, &base.project(), &file, Scope::Full).unwrap();
+    let r = import(&mut t.db, &file).unwrap();
+    assert!(r.joined);
+    t.project = base.project;
+    t
+}
+
+/// Sends `from`'s unseen operations to `to`; falls back to a full bundle when `to` lacks
+/// what a partial bundle assumes (as a user would when told so).
+fn send(from: &TestDb, to: &mut TestDb) -> jingdi::sync::merge::ImportReport {
+    let file = from.dir.path().join("out.jdb");
+    export(&from.db, &from.project(), &file, Scope::Unseen).unwrap();
+    match import(&mut to.db, &file) {
+        Ok(r) => r,
+        Err(e) if e.code() == "bundle.gap" => {
+            export(&from.db, &from.project(), &file, Scope::Full).unwrap();
+            import(&mut to.db, &file).unwrap()
+        }
+        Err(e) => panic!("import failed: {e}"),
+    }
+}
+
+fn conflict_pairs(db: &Db) -> BTreeSet<(String, String, String)> {
+    let mut stmt = db.conn().prepare("SELECT op_a, op_b, field FROM sync_conflicts").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// Every pair of operations on the same record and field, from different devices, neither
+/// having seen the other: what the conflict list must hold, computed by brute force.
+fn expected_conflicts(ops: &[Op]) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for (i, a) in ops.iter().enumerate() {
+        for b in &ops[i + 1..] {
+            if a.entity_id != b.entity_id || a.device_id == b.device_id || a.has_seen(b) || b.has_seen(a) {
+                continue;
+            }
+            for f in a.fields.0.keys().filter(|k| b.fields.0.contains_key(*k)) {
+                let (x, y) = if a.id < b.id { (a, b) } else { (b, a) };
+                out.insert((x.id.to_string(), y.id.to_string(), f.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn set_phone(t: &mut TestDb, no: &str, phone: &str) {
+    let h = t.household(no).id;
+    t.write(|tx| jingdi::household::set(tx, h, "phone", phone, None)).unwrap();
+}
+
+fn visit(t: &mut TestDb, no: &str, text: &str) {
+    let h = t.household(no).id;
+    t.write(|tx| jingdi::visit::add(tx, h, &NewVisit { outcome: text.into(), ..Default::default() })).unwrap();
+}
+
+#[test]
+fn two_laptops_converge_with_one_conflict_to_review() {
+    let mut office = TestDb::with_households(5);
+    let mut leader = join(&office);
+    assert_eq!(dump(leader.db.conn()).unwrap(), dump(office.db.conn()).unwrap());
+    // A week apart: visits on both, the same phone edited on both, an obstacle resolved on one.
+    visit(&mut office, "H1", "办公室电话回访");
+    visit(&mut leader, "H2", "组长上门");
+    visit(&mut leader, "H3", "组长上门");
+    set_phone(&mut office, "H4", "13911110000");
+    set_phone(&mut leader, "H4", "13922220000");
+    set_phone(&mut leader, "H5", "13933330000");
+    let p = office.project;
+    let o = office
+        .write(|tx| {
+            jingdi::obstacle::add(tx, p, &jingdi::obstacle::NewObstacle {
+                title: "杆线".into(), category: jingdi::vocab::ObstacleCategory::Poles, household: None,
+                responsible_unit: "供电公司".into(), responsible_person: String::new(), raised_on: d("2024-01-02"),
+                due_on: None, blocks_stage: None,
+            })
+        })
+        .unwrap();
+    office.write(|tx| jingdi::obstacle::resolve(tx, o, "已迁移", d("2024-01-03"))).unwrap();
+
+    let r1 = send(&leader, &mut office);
+    assert_eq!((r1.visits, r1.changes, r1.conflicts), (2, 2, 1));
+    assert_eq!(r1.from_devices.keys().copied().collect::<Vec<_>>(), vec![leader.db.device_id()]);
+    let r2 = send(&office, &mut leader);
+    assert_eq!((r2.visits, r2.conflicts), (1, 1));
+    assert_eq!(dump(leader.db.conn()).unwrap(), dump(office.db.conn()).unwrap(), "both laptops show the same state");
+    for t in [&office, &leader] {
+        let cs = conflicts::list(t.db.conn(), t.project, false).unwrap();
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].field, "phone");
+        assert_eq!(cs[0].household_no.as_deref(), Some("H4"));
+        let values: BTreeSet<String> = [&cs[0].a.value, &cs[0].b.value].iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert_eq!(values, ["13911110000", "13922220000"].iter().map(|s| s.to_string()).collect());
+    }
+    // Deciding on one laptop settles it on both once they exchange again.
+    let key = conflicts::list(office.db.conn(), office.project, false).unwrap()[0].key.clone();
+    office.write(|tx| conflicts::resolve(tx, p, &key, &Decision::Value("13900009999".into()))).unwrap();
+    assert!(conflicts::list(office.db.conn(), p, false).unwrap().is_empty());
+    assert_eq!(conflicts::list(office.db.conn(), p, true).unwrap().len(), 1, "kept, marked settled");
+    send(&office, &mut leader);
+    assert!(conflicts::list(leader.db.conn(), p, false).unwrap().is_empty());
+    assert_eq!(leader.household("H4").phone, "13900009999");
+    assert_eq!(dump(leader.db.conn()).unwrap(), dump(office.db.conn()).unwrap());
+    // The losing value is still in the log.
+    let ops = all_ops(leader.db.conn()).unwrap();
+    assert!(ops.iter().any(|o| o.fields.0.get("phone") == Some(&serde_json::json!("13911110000"))));
+    assert!(ops.iter().any(|o| o.fields.0.get("phone") == Some(&serde_json::json!("13922220000"))));
+}
+
+#[test]
+fn importing_the_same_bundle_twice_changes_nothing() {
+    let mut a = TestDb::with_households(2);
+    let mut b = join(&a);
+    visit(&mut a, "H1", "x");
+    let file = a.dir.path().join("a.jdb");
+    export(&a.db, &a.project(), &file, Scope::Full).unwrap();
+    let first = import(&mut b.db, &file).unwrap();
+    assert_eq!(first.new_operations, 1);
+    let snap = b.snapshot();
+    let again = import(&mut b.db, &file).unwrap();
+    assert_eq!((again.new_operations, again.conflicts), (0, 0));
+    assert_eq!(b.snapshot(), snap);
+    // A laptop importing its own bundle back: nothing new either.
+    let mine = import(&mut a.db, &file).unwrap();
+    assert_eq!(mine.new_operations, 0);
+}
+
+#[test]
+fn local_clock_moves_past_what_it_merged() {
+    let mut a = TestDb::with_households(1);
+    let mut b = join(&a);
+    visit(&mut a, "H1", "x");
+    send(&a, &mut b);
+    set_phone(&mut b, "H1", "13955556666");
+    let ops = all_ops(b.db.conn()).unwrap();
+    let mine = ops.iter().filter(|o| o.device_id == b.db.device_id()).next_back().unwrap();
+    assert!(ops.iter().filter(|o| o.device_id != b.db.device_id()).all(|o| o.hlc < mine.hlc));
+    assert!(mine.context.get(&a.db.device_id()).is_some_and(|s| *s == ops.iter().filter(|o| o.device_id == a.db.device_id()).map(|o| o.seq).max().unwrap()));
+}
+
+fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
+    let mut b = bundle::read(path).unwrap();
+    f(&mut b);
+    let out = path.with_file_name(format!("{name}.jdb"));
+    bundle::write(&out, b.header, &b.ops).unwrap();
+    out
+}
+
+#[test]
+fn bad_bundles_are_refused_and_change_nothing() {
+    let mut a = TestDb::with_households(2);
+    let mut b = join(&a);
+    visit(&mut a, "H1", "原始记录");
+    set_phone(&mut a, "H2", "13977778888");
+    let good = a.dir.path().join("good.jdb");
+    export(&a.db, &a.project(), &good, Scope::Full).unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+    let dir = a.dir.path();
+    let write = |name: &str, data: &[u8]| -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, data).unwrap();
+        p
+    };
+    let other = TestDb::with_households(1); // another project with the same code "T1"
+    let other_file = dir.join("other.jdb");
+    export(&other.db, &other.project(), &other_file, Scope::Full).unwrap();
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x5a;
+    let known_op = all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.entity == jingdi::oplog::Entity::Household).unwrap();
+    let cases: Vec<(&str, PathBuf, &str)> = vec![
+        ("truncated", write("truncated.jdb", &bytes[..bytes.len() * 2 / 3]), "bundle.damaged"),
+        ("a flipped byte", write("flipped.jdb", &flipped), "bundle."),
+        ("not a bundle at all", write("junk.jdb", &[7u8; 5000]), "bundle.not_a_bundle"),
+        ("empty file", write("empty.jdb", b""), "bundle.not_a_bundle"),
+        ("missing file", dir.join("nope.jdb"), "bundle.unreadable"),
+        ("another project", other_file.clone(), "bundle.other_project"),
+        ("a newer schema", rewrite(&good, "edited1", |b| b.header.schema_version = 99), "bundle.schema_too_new"),
+        (
+            "a changed operation the recipient already holds",
+            rewrite(&good, "edited2", |b| {
+                let op = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
+                op.fields.put("head_name", "篡改");
+            }),
+            "bundle.tampered",
+        ),
+        (
+            "a sequence number already used by another operation",
+            rewrite(&good, "edited3", |b| {
+                let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
+                held.id = uuid::Uuid::now_v7();
+            }),
+            "bundle.tampered",
+        ),
+        (
+            "a visit for a household that exists nowhere",
+            rewrite(&good, "edited4", |b| {
+                let v = b.ops.iter_mut().find(|o| o.entity == jingdi::oplog::Entity::Visit).unwrap();
+                v.fields.put("household_id", uuid::Uuid::now_v7().to_string());
+            }),
+            "bundle.broken_reference",
+        ),
+        (
+            "a column the entity does not have",
+            rewrite(&good, "edited5", |b| {
+                b.ops.last_mut().unwrap().fields.put("secret", 1);
+            }),
+            "bundle.invalid_operation",
+        ),
+        (
+            "an operation of another project inside",
+            rewrite(&good, "edited6", |b| b.ops.last_mut().unwrap().project_id = Some(uuid::Uuid::now_v7())),
+            "bundle.other_project",
+        ),
+        (
+            "a partial bundle the recipient cannot join with",
+            rewrite(&good, "edited7", |b| {
+                b.header.full = false;
+                b.header.project_id = uuid::Uuid::now_v7();
+                b.header.project_code = "T9".into();
+                for o in &mut b.ops {
+                    o.project_id = Some(b.header.project_id);
+                }
+            }),
+            "bundle.not_joined",
+        ),
+        (
+            "a partial bundle that skips what the recipient lacks",
+            rewrite(&good, "edited8", |b| {
+                b.header.full = false;
+                b.header.since.insert(b.header.sender_device, 1_000);
+            }),
+            "bundle.gap",
+        ),
+    ];
+    for (name, file, code) in cases {
+        let before = b.snapshot();
+        let err = import(&mut b.db, &file).err().unwrap_or_else(|| panic!("{name}: should be refused"));
+        assert!(err.code().starts_with(code), "{name}: {} {err}", err.code());
+        assert!(err.to_string().contains(&file.display().to_string()), "{name}: names the file: {err}");
+        assert_eq!(b.snapshot(), before, "{name}: nothing written");
+        assert!(conflict_pairs(&b.db).is_empty());
+    }
+    // The good bundle still goes in afterwards.
+    assert_eq!(import(&mut b.db, &good).unwrap().new_operations, 2);
+}
+
+#[test]
+fn a_sync_folder_merges_every_laptop_and_shows_when_each_was_seen() {
+    let mut a = TestDb::with_households(3);
+    let mut b = join(&a);
+    let mut c = join(&a);
+    a.db.set_setting("device_name", "办公室").unwrap();
+    b.db.set_setting("device_name", "一组").unwrap();
+    visit(&mut a, "H1", "a");
+    visit(&mut b, "H2", "b");
+    visit(&mut c, "H3", "c");
+    let folder = a.dir.path().join("share");
+    let p = a.project();
+    for _ in 0..2 {
+        for t in [&mut a, &mut b, &mut c] {
+            let r = jingdi::sync::folder::sync_folder(&mut t.db, &p, &folder).unwrap();
+            assert!(r.refused.is_empty());
+        }
+    }
+    let d0 = dump(a.db.conn()).unwrap();
+    assert_eq!(dump(b.db.conn()).unwrap(), d0);
+    assert_eq!(dump(c.db.conn()).unwrap(), d0);
+    let peers = jingdi::sync::folder::peers(c.db.conn(), p.id).unwrap();
+    let names: BTreeSet<_> = peers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(peers.len(), 2);
+    assert!(names.contains("办公室") && names.contains("一组"));
+    // A damaged file in the folder is reported and the rest still syncs.
+    std::fs::write(folder.join("T1").join("broken.jdb"), b"garbage").unwrap();
+    let r = jingdi::sync::folder::sync_folder(&mut a.db, &p, &folder).unwrap();
+    assert_eq!(r.refused.len(), 1);
+    assert_eq!(r.refused[0].code, "bundle.not_a_bundle");
+    assert_eq!(r.imported.len(), 2);
+}
+
+#[test]
+fn two_laptops_that_both_start_from_the_demo_share_its_history() {
+    let mut a = TestDb::demo();
+    let mut b = TestDb::demo();
+    assert_eq!(a.project, b.project, "the demo has the same ids everywhere");
+    set_phone(&mut a, "DX4-001", "13900000001");
+    visit(&mut b, "DX4-002", "b");
+    let r = send(&a, &mut b);
+    assert_eq!(r.new_operations, 1, "only what is new travels; the demo is already there");
+    send(&b, &mut a);
+    assert_eq!(dump(a.db.conn()).unwrap(), dump(b.db.conn()).unwrap());
+}
+
+mod random_histories {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Act {
+        Phone { dev: usize, hh: usize, v: u16 },
+        Strategy { dev: usize, hh: usize, v: u8 },
+        Visit { dev: usize, hh: usize },
+        Stage { dev: usize, hh: usize, forward: bool },
+        Exchange { from: usize, to: usize },
+    }
+
+    fn act(devices: usize) -> impl Strategy<Value = Act> {
+        let dev = 0..devices;
+        let hh = 1..=3usize;
+        prop_oneof![
+            (dev.clone(), hh.clone(), 0..50u16).prop_map(|(dev, hh, v)| Act::Phone { dev, hh, v }),
+            (dev.clone(), hh.clone(), 0..5u8).prop_map(|(dev, hh, v)| Act::Strategy { dev, hh, v }),
+            (dev.clone(), hh.clone()).prop_map(|(dev, hh)| Act::Visit { dev, hh }),
+            (dev.clone(), hh.clone(), any::<bool>()).prop_map(|(dev, hh, forward)| Act::Stage { dev, hh, forward }),
+            (dev.clone(), dev).prop_map(|(from, to)| Act::Exchange { from, to }),
+        ]
+    }
+
+    fn apply(ts: &mut [TestDb], a: &Act) {
+        match a {
+            Act::Phone { dev, hh, v } => set_phone(&mut ts[*dev], &format!("H{hh}"), &format!("1390000{v:04}")),
+            Act::Strategy { dev, hh, v } => {
+                let t = &mut ts[*dev];
+                let h = t.household(&format!("H{hh}")).id;
+                t.write(|tx| jingdi::household::set(tx, h, "strategy", &format!("策略{v}"), None)).unwrap();
+            }
+            Act::Visit { dev, hh } => visit(&mut ts[*dev], &format!("H{hh}"), "走访"),
+            Act::Stage { dev, hh, forward } => {
+                let t = &mut ts[*dev];
+                let h = t.household(&format!("H{hh}"));
+                let today = chrono::Local::now().date_naive();
+                let _ = if *forward {
+                    match h.stage.next() {
+                        Some(Stage::Signed) => {
+                            let _ = t.write(|tx| jingdi::household::set(tx, h.id, "agreement_no", "XY", None));
+                            let _ = t.write(|tx| jingdi::household::set(tx, h.id, "agreement_date", &today.to_string(), None));
+                            let _ = t.write(|tx| jingdi::household::set(tx, h.id, "compensation_mode", "monetary", None));
+                            let _ = t.write(|tx| jingdi::household::set(tx, h.id, "signed_area", "100", None));
+                            t.write(|tx| jingdi::stage::set(tx, h.id, Stage::Signed, today, None))
+                        }
+                        Some(next) => t.write(|tx| jingdi::stage::set(tx, h.id, next, today, None)),
+                        None => Ok(()),
+                    }
+                } else if h.stage.rank() > 0 {
+                    t.write(|tx| jingdi::stage::set(tx, h.id, Stage::ALL[h.stage.rank() - 1], today, Some("退回重谈")))
+                } else {
+                    Ok(())
+                };
+            }
+            Act::Exchange { from, to } if from != to => {
+                let (src, dst) = if from < to {
+                    let (l, r) = ts.split_at_mut(*to);
+                    (&l[*from], &mut r[0])
+                } else {
+                    let (l, r) = ts.split_at_mut(*from);
+                    (&r[0], &mut l[*to])
+                };
+                send(src, dst);
+            }
+            Act::Exchange { .. } => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn devices_converge_and_list_every_conflict_once(
+            (devices, acts) in (3..=5usize).prop_flat_map(|n| (Just(n), proptest::collection::vec(act(n), 1..40)))
+        ) {
+            let base = TestDb::with_households(3);
+            let mut ts: Vec<TestDb> = (1..devices).map(|_| join(&base)).collect();
+            ts.insert(0, base);
+            for a in &acts {
+                apply(&mut ts, a);
+            }
+            // Everyone talks to everyone, twice: the last round carries what the first relayed.
+            for _ in 0..2 {
+                for i in 0..devices {
+                    for j in 0..devices {
+                        apply(&mut ts, &Act::Exchange { from: i, to: j });
+                    }
+                }
+            }
+            let d0 = dump(ts[0].db.conn()).unwrap();
+            let ops0 = all_ops(ts[0].db.conn()).unwrap();
+            let written: usize = ts.iter().map(|t| all_ops(t.db.conn()).unwrap().iter().filter(|o| o.device_id == t.db.device_id()).count()).sum();
+            prop_assert_eq!(ops0.len(), written, "no operation lost, none invented");
+            let expected = expected_conflicts(&ops0);
+            for t in &ts {
+                prop_assert_eq!(&dump(t.db.conn()).unwrap(), &d0);
+                prop_assert_eq!(all_ops(t.db.conn()).unwrap(), ops0.clone());
+                prop_assert_eq!(conflict_pairs(&t.db), expected.clone());
+                prop_assert_eq!(jingdi::oplog::replay::rebuilt_dump(t.db.conn()).unwrap(), d0.clone());
+            }
+        }
+    }
+}
+
+/// The scenario as people run it: two laptops start from the demo, work apart for a week,
+/// exchange through a sync folder with the `jingdi` command, and converge with one conflict.
+#[test]
+fn cli_two_laptops_from_the_demo_through_a_sync_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let share = dir.path().join("U盘");
+    let run = |db: &str, who: &str, args: &[&str]| -> String {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_jingdi"))
+            .arg("--db")
+            .arg(dir.path().join(db))
+            .args(["--author", who])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{db} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let json = |db: &str, args: &[&str]| -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        serde_json::from_str(&run(db, "x", &a)).unwrap()
+    };
+    for (db, name) in [("office.db", "街道办公室"), ("leader.db", "二组组长笔记本")] {
+        run(db, "x", &["demo"]);
+        run(db, "x", &["sync", "name", name]);
+    }
+    // A week apart.
+    run("office.db", "办公室", &["visit", "add", "--household", "DX4-031", "--kind", "电话", "--outcome", "通知青苗款到账时间"]);
+    run("leader.db", "林晓燕", &["visit", "add", "--household", "DX4-031", "--outcome", "上门核对青苗面积", "--concerns", "补偿标准"]);
+    run("leader.db", "林晓燕", &["visit", "add", "--household", "DX4-044", "--outcome", "询问安置房选房"]);
+    run("office.db", "办公室", &["household", "set", "--household", "DX4-044", "phone", "13900000001"]);
+    run("leader.db", "林晓燕", &["household", "set", "--household", "DX4-044", "phone", "13900000002"]);
+    run("office.db", "办公室", &["obstacle", "resolve", "电线杆", "--resolution", "供电公司已完成迁移", "--on", "2022-08-16"]);
+    // Exchange through the folder: office, leader, office.
+    let share = share.to_str().unwrap();
+    run("office.db", "x", &["sync", "folder", share]);
+    let r = json("leader.db", &["sync", "folder", share]);
+    let imported = &r["imported"][0];
+    assert_eq!((imported["visits"].as_u64(), imported["changes"].as_u64(), imported["conflicts"].as_u64()), (Some(1), Some(2), Some(1)));
+    assert_eq!(imported["sender_name"], "街道办公室");
+    run("office.db", "x", &["sync", "folder", share]);
+    assert_eq!(run("office.db", "x", &["dump"]), run("leader.db", "x", &["dump"]), "converged");
+    for db in ["office.db", "leader.db"] {
+        let cs = json(db, &["conflicts"]);
+        assert_eq!(cs.as_array().unwrap().len(), 1, "{db}");
+        assert_eq!(cs[0]["field"], "phone");
+        assert_eq!(cs[0]["household_no"], "DX4-044");
+        let peers = json(db, &["sync", "peers"]);
+        assert_eq!(peers.as_array().unwrap().len(), 1);
+    }
+    let visits = json("office.db", &["visit", "list", "--household", "DX4-031"]);
+    assert!(visits.as_array().unwrap().iter().any(|v| v["outcome"] == "上门核对青苗面积"));
+    // The office decides; after the next exchange the leader's list is empty too.
+    let key = json("office.db", &["conflicts"])[0]["key"].as_str().unwrap().to_string();
+    run("office.db", "街道领导", &["conflicts", "resolve", &key, "--keep", "b"]);
+    run("office.db", "x", &["sync", "folder", share]);
+    run("leader.db", "x", &["sync", "folder", share]);
+    assert_eq!(json("leader.db", &["conflicts"]).as_array().unwrap().len(), 0);
+    assert_eq!(json("leader.db", &["conflicts", "--all"]).as_array().unwrap().len(), 1);
+    assert_eq!(run("office.db", "x", &["dump"]), run("leader.db", "x", &["dump"]));
+    // A bundle file by hand works too, and a repeat changes nothing.
+    let file = dir.path().join("week.jdb");
+    run("leader.db", "x", &["sync", "export", "--out", file.to_str().unwrap(), "--full"]);
+    let again = json("office.db", &["sync", "import", file.to_str().unwrap()]);
+    assert_eq!(again["new_operations"], 0);
+}
