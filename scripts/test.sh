@@ -29,3 +29,20 @@ fi
 # --- the core: unit and integration tests against real SQLite files
 echo "== core tests"
 cargo test --locked -p jingdi 2>&1
+# --- the desktop app: UI unit tests and type check, IPC types up to date, the built app end to end
+. scripts/app-deps.sh
+app_deps xvfb webkit2gtk-driver
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v tauri-driver >/dev/null 2>&1 || cargo install --locked tauri-driver --version 2.1.0
+echo "== ui unit tests (vitest)"
+(cd ui && npx vitest run 2>&1)
+echo "== ui type check"
+(cd ui && npx vue-tsc --noEmit)
+echo "== ui build"
+(cd ui && npm run --silent build:fast)
+echo "== app tests (IPC types generated from the Rust types are up to date)"
+cargo test --locked -p jingdi-app 2>&1
+echo "== app build (debug)"
+cargo build --locked -p jingdi-app 2>&1
+echo "== end-to-end (Xvfb, tauri-driver, WebKitWebDriver)"
+./scripts/e2e.sh

@@ -4,6 +4,7 @@ mod cli;
 mod compensation;
 mod db;
 mod demo;
+mod desk;
 mod office;
 mod oplog;
 mod reports;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# End-to-end tests of the built desktop app: a virtual display (Xvfb), tauri-driver with
+# WebKitWebDriver, a fresh database, and e2e/app.test.mjs driving the real binary.
+# Expects the app built (scripts/test.sh does it); screenshots land in e2e/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JINGDI_APP="${JINGDI_APP:-${CARGO_TARGET_DIR:-$PWD/target}/debug/jingdi-app}"
+[ -x "$JINGDI_APP" ] || { echo "app binary $JINGDI_APP not built" >&2; exit 1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+work=$(mktemp -d)
+export JINGDI_DB="$work/jingdi.db"
+display=99
+while [ -e "/tmp/.X${display}-lock" ]; do display=$((display + 1)); done
+free_port() {
+  local p=$1
+  while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+port=$(free_port 4444)
+native_port=$(free_port $((port + 1)))
+export WEBDRIVER_URL="http://127.0.0.1:$port"
+
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb=$!
+export DISPLAY=":$display"
+tauri-driver --port "$port" --native-port "$native_port" >"$work/driver.log" 2>&1 &
+driver=$!
+cleanup() {
+  kill "$driver" 2>/dev/null || true
+  kill "$xvfb" 2>/dev/null || true
+  wait "$driver" "$xvfb" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+status=0
+node --test --test-concurrency=1 --test-reporter=spec e2e/ || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- tauri-driver log" >&2
+  tail -n 60 "$work/driver.log" >&2 || true
+fi
+exit "$status"

@@ -1,0 +1,80 @@
+//! The TypeScript declarations of every type crossing IPC (ui/src/ipc/bindings.ts) are
+//! generated from the Rust types (ts-rs, the core's `ts` feature). This test fails when
+//! the checked-in file differs from what the types say now; regenerate with
+//! `UPDATE_IPC_TYPES=1 cargo test -p jingdi-app --test ipc_types`.
+
+use jingdi::desk::*;
+use jingdi::report::{board, changes, clearance, history, summary};
+use jingdi::vocab::*;
+use ts_rs::{Config, TS};
+
+macro_rules! decls {
+    ($cfg:expr; $($t:ty),* $(,)?) => { vec![$( <$t as TS>::decl($cfg) ),*] };
+}
+
+fn generate() -> String {
+    // Every integer crossing IPC (fen, 0.01 m², counts, clock values) is far below 2^53.
+    let cfg = Config::new().with_large_int("number");
+    let cfg = &cfg;
+    let all = decls!(cfg;
+        // vocabularies
+        Stage, Difficulty, CompensationMode, VisitKind, ObstacleCategory, ObstacleStatus,
+        CompensationKind, PaymentStatus, PoleKind, PoleStatus, ChecklistCategory, ProjectStatus,
+        // records
+        jingdi::error::WireError, jingdi::project::Project, jingdi::project::Staff,
+        jingdi::project::WorkGroup, jingdi::household::Household, jingdi::stage::StageEvent,
+        jingdi::compensation::Item, jingdi::visit::Visit, jingdi::obstacle::Obstacle,
+        jingdi::plot_work::Pole, jingdi::plot_work::DemolitionDay, jingdi::plot_work::ChecklistItem,
+        jingdi::meeting::Decision, jingdi::meeting::Meeting,
+        jingdi::oplog::Entity, jingdi::oplog::Action, jingdi::oplog::Fields,
+        // reports
+        summary::Summary, summary::StageCount, summary::GroupRow, summary::DayRow,
+        summary::CompensationTotals, summary::UnitObstacles, summary::OverdueFollowUp,
+        clearance::ClearanceKind, clearance::ClearanceItem, changes::Changes, changes::StageChange,
+        history::HistoryEntry, board::Tile, board::Board, board::HouseholdHit,
+        // the desktop calls
+        AppState, Identity, ProjectInput, HistoryQuery, HouseholdView, VisitInput, StageInput,
+        AssessInput, PaymentInput, ObstacleRow, ObstacleList, ObstacleInput, ResolveInput,
+        OwnerOverdue, MeetingPrep, MeetingInput, PlotWork, PoleStatusInput,
+        // office files (roster import, exports)
+        jingdi::office::ExportKind, jingdi::office::Format, jingdi::office::ExportOptions,
+        jingdi::office::ExportReport, jingdi::office::headers::Field, jingdi::office::source::SourceFormat,
+        jingdi::office::roster::ColumnChoice, jingdi::office::roster::ImportOptions,
+        jingdi::office::roster::Mapped, jingdi::office::roster::SourceColumn, jingdi::office::roster::Reason,
+        jingdi::office::roster::Problem, jingdi::office::roster::Action, jingdi::office::roster::RowPreview,
+        jingdi::office::roster::Counts, jingdi::office::roster::Preview, jingdi::office::roster::ImportReport,
+        // sync between laptops
+        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::folder::Peer,
+        jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
+        jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,
+    );
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\
+         // Regenerate: UPDATE_IPC_TYPES=1 cargo test -p jingdi-app --test ipc_types\n\n\
+         // serde_json::Value, as ts-rs names it (operation fields).\n\
+         export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n",
+    );
+    for d in all {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn ipc_types_are_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
+    let want = generate();
+    if std::env::var_os("UPDATE_IPC_TYPES").is_some() {
+        std::fs::write(&path, &want).expect("write bindings.ts");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "ui/src/ipc/bindings.ts is stale; regenerate with `UPDATE_IPC_TYPES=1 cargo test -p jingdi-app --test ipc_types`"
+    );
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { i18n } from '../i18n'
+import ActionError from './ActionError.vue'
+import StageTag from './StageTag.vue'
+import type { Board, Stage, Tile } from '../ipc/bindings'
+
+const plugins = [ElementPlus, i18n]
+
+describe('ActionError', () => {
+  it('shows the core message and keeps the code', () => {
+    const w = mount(ActionError, {
+      props: { error: { code: 'rule.stage.one_step', message: '户 DX4-001 当前「已签约」,下一阶段应为「已腾空交房」' }, testid: 'stage-error' },
+      global: { plugins },
+    })
+    const el = w.get('[data-testid="stage-error"]')
+    expect(el.text()).toContain('下一阶段应为「已腾空交房」')
+    expect(el.attributes('data-code')).toBe('rule.stage.one_step')
+  })
+  it('renders nothing without an error', () => {
+    const w = mount(ActionError, { props: { error: null }, global: { plugins } })
+    expect(w.find('.el-alert').exists()).toBe(false)
+  })
+})
+
+describe('StageTag', () => {
+  it('names the stage in Chinese by default', () => {
+    const w = mount(StageTag, { props: { stage: 'vacated' }, global: { plugins } })
+    expect(w.text()).toBe('已腾空交房')
+    expect(w.attributes('data-stage')).toBe('vacated')
+  })
+})
+
+const stages: Stage[] = ['signed', 'vacated', 'demolished']
+const tiles: Tile[] = Array.from({ length: 120 }, (_, i) => ({
+  id: `id-${i}`,
+  number: `DX4-${String(i + 1).padStart(3, '0')}`,
+  head_name: `户主${i}`,
+  group_name: i < 60 ? '一组' : '二组',
+  stage: stages[i % 3],
+  difficulty: null,
+  concerns: i % 10 === 0 ? ['安置房源'] : [],
+  open_obstacles: i === 5 ? 2 : 0,
+  unpaid_items: i % 7 === 0 ? 1 : 0,
+  overdue_follow_up: false,
+}))
+const board: Board = { as_of: '2022-08-15', tiles, groups: ['一组', '二组'], concern_tags: ['安置房源'] }
+
+vi.mock('../ipc/api', () => ({
+  api: { board: vi.fn(async () => board) },
+  toWireError: (e: unknown) => e,
+}))
+vi.mock('../store', () => ({ store: { changes: 0 }, projectId: () => 'p1' }))
+vi.mock('vue-router', () => ({ useRouter: () => ({ push: vi.fn() }) }))
+
+describe('Board', () => {
+  it('shows every household as a tile with a legend of counts, and filters by stage', async () => {
+    const Board = (await import('../views/Board.vue')).default
+    const w = mount(Board, { global: { plugins } })
+    await flushPromises()
+    expect(w.findAll('[data-testid^="tile-"]')).toHaveLength(120)
+    expect(w.get('[data-testid="legend-vacated"]').attributes('data-value')).toBe('40')
+    expect(w.get('[data-testid="tile-DX4-006"] .b-obs').text()).toBe('2')
+    await w.get('[data-testid="legend-vacated"]').trigger('click')
+    expect(w.findAll('[data-testid^="tile-"]')).toHaveLength(40)
+    expect(w.get('[data-testid="board-shown"]').text()).toContain('40')
+  })
+})

@@ -1,0 +1,456 @@
+// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.
+// Regenerate: UPDATE_IPC_TYPES=1 cargo test -p jingdi-app --test ipc_types
+
+// serde_json::Value, as ts-rs names it (operation fields).
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type Stage = "registered" | "assessed" | "negotiating" | "signed" | "vacated" | "demolished";
+
+export type Difficulty = "easy" | "medium" | "hard";
+
+export type CompensationMode = "monetary" | "property_swap";
+
+export type VisitKind = "door" | "phone" | "interview";
+
+export type ObstacleCategory = "compensation" | "crops" | "poles" | "demolition" | "resettlement" | "ownership" | "other";
+
+export type ObstacleStatus = "open" | "in_progress" | "resolved";
+
+export type CompensationKind = "house_value" | "relocation" | "temporary_resettlement" | "incentive" | "crops" | "other";
+
+export type PaymentStatus = "estimated" | "confirmed" | "paid";
+
+export type PoleKind = "power" | "telecom";
+
+export type PoleStatus = "not_applied" | "applied" | "scheduled" | "relocated";
+
+export type ChecklistCategory = "debris" | "dust_net" | "water_cut_off" | "power_cut_off" | "other";
+
+export type ProjectStatus = "preparing" | "signing" | "demolishing" | "cleared";
+
+export type WireError = { code: string, message: string, };
+
+export type Project = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: ProjectStatus, 
+/**
+ * A historical project (the demo) is shown as of this date unless another is chosen.
+ */
+as_of: string | null, };
+
+export type Staff = { id: string, name: string, role: string, phone: string, };
+
+export type WorkGroup = { id: string, name: string, leader_id: string | null, leader: string | null, members: Array<string>, };
+
+export type Household = { id: string, project_id: string, number: string, head_name: string, id_number: string | null, phone: string, address: string, members_count: number, special_circumstances: Array<string>, 
+/**
+ * 0.01 m²
+ */
+floor_area: number, 
+/**
+ * 0.01 m²
+ */
+land_area: number, structure: string, group_id: string, group_name: string, concerns: Array<string>, difficulty: Difficulty | null, strategy: string, stage: Stage, agreement_no: string | null, agreement_date: string | null, compensation_mode: CompensationMode | null, 
+/**
+ * 0.01 m²
+ */
+signed_area: number | null, };
+
+export type StageEvent = { id: string, from_stage: Stage, to_stage: Stage, reached_on: string, recorded_by: string, reason: string | null, };
+
+export type Item = { id: string, household_id: string, kind: CompensationKind, label: string, 
+/**
+ * fen
+ */
+amount: number, status: PaymentStatus, confirmed_on: string | null, paid_on: string | null, voucher_no: string | null, note: string, 
+/**
+ * The rule of the standards that produced this item (None: entered directly).
+ */
+calc_key: string | null, 
+/**
+ * The calculation with its numbers filled in, e.g. 125.40 m² × 8,600 元/m²(砖混) = 1,078,440.00 元.
+ */
+formula: string, standard_id: string | null, standard_version: number | null, 
+/**
+ * fen, as calculated, before the manual adjustment.
+ */
+calculated_amount: number | null, 
+/**
+ * fen, signed; `amount` = `calculated_amount` + `adjustment`.
+ */
+adjustment: number, adjustment_reason: string | null, adjusted_by: string | null, 
+/**
+ * Who is (to be) paid; by default the household head.
+ */
+payee: string | null, };
+
+export type Visit = { id: string, household_id: string, visited_at: string, visitors: Array<string>, kind: VisitKind, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, corrects: string | null, recorded_by: string, };
+
+export type Obstacle = { id: string, project_id: string, household_id: string | null, household_no: string | null, title: string, category: ObstacleCategory, responsible_unit: string, responsible_person: string, raised_on: string, due_on: string | null, status: ObstacleStatus, resolution: string, resolved_on: string | null, blocks_stage: Stage | null, };
+
+export type Pole = { id: string, label: string, kind: PoleKind, owner_unit: string, location: string, status: PoleStatus, status_on: string | null, };
+
+export type DemolitionDay = { id: string, log_date: string, machines: number, workers: number, 
+/**
+ * Household numbers demolished that day.
+ */
+demolished: Array<string>, notes: string, };
+
+export type ChecklistItem = { id: string, title: string, category: ChecklistCategory, done: boolean, done_on: string | null, note: string, };
+
+export type Decision = { text: string, 
+/**
+ * The obstacle this decision is about, if any.
+ */
+obstacle_id: string | null, 
+/**
+ * Who carries it out (unit or person).
+ */
+owner: string, due_on: string | null, };
+
+export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
+
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item";
+
+export type Action = "create" | "update" | "append";
+
+export type Fields = { [key in string]: JsonValue };
+
+export type Summary = { project_code: string, project_name: string, as_of: string, window_opens_on: string, window_closes_on: string, 
+/**
+ * Negative once the deadline has passed.
+ */
+days_left: number, households_total: number, households_signed: number, 
+/**
+ * Signed households / all households, 0..=1.
+ */
+signing_rate: number, 
+/**
+ * Sum of the agreements' signed areas, m².
+ */
+signed_area_m2: number, 
+/**
+ * Sum of all households' floor areas, m².
+ */
+total_area_m2: number, 
+/**
+ * Floor area of signed households / all floor area, 0..=1.
+ */
+area_signing_rate: number, signed_area_centi: number, total_area_centi: number, stages: Array<StageCount>, groups: Array<GroupRow>, daily: Array<DayRow>, compensation: CompensationTotals, obstacles_by_unit: Array<UnitObstacles>, overdue_follow_ups: Array<OverdueFollowUp>, };
+
+export type StageCount = { stage: Stage, name: string, households: number, };
+
+export type GroupRow = { group: string, leader: string | null, households_total: number, households_signed: number, signing_rate: number, signed_area_m2: number, demolished: number, };
+
+export type DayRow = { date: string, signed: number, cumulative_signed: number, cumulative_rate: number, cumulative_area_m2: number, };
+
+export type CompensationTotals = { 
+/**
+ * All items still being estimated, fen.
+ */
+estimated_fen: number, 
+/**
+ * Confirmed (including paid) items, fen.
+ */
+confirmed_fen: number, paid_fen: number, 
+/**
+ * Confirmed but not yet paid, fen.
+ */
+unpaid_confirmed_fen: number, };
+
+export type UnitObstacles = { responsible_unit: string, open: number, overdue: number, };
+
+export type OverdueFollowUp = { household_no: string, head_name: string, follow_up_on: string, days_overdue: number, next_step: string, };
+
+export type ClearanceKind = "household_not_demolished" | "unpaid_compensation" | "pole_not_relocated" | "open_obstacle" | "checklist_open";
+
+export type ClearanceItem = { kind: ClearanceKind, 
+/**
+ * The record this item is about (household, compensation item, pole, obstacle, checklist item).
+ */
+id: string, household_no: string | null, title: string, detail: string, 
+/**
+ * Who must act, where known (e.g. 供电公司).
+ */
+responsible: string | null, amount_fen: number | null, overdue: boolean, };
+
+export type Changes = { since: string | null, newly_signed: Array<StageChange>, vacated: Array<StageChange>, demolished: Array<StageChange>, 
+/**
+ * Other forward moves (assessed, negotiating).
+ */
+advanced: Array<StageChange>, reverted: Array<StageChange>, obstacles_opened: Array<string>, obstacles_resolved: Array<string>, visits: number, payments: number, paid_fen: number, 
+/**
+ * Operations per author, for "who did what".
+ */
+operations_by_author: { [key in string]: number }, };
+
+export type StageChange = { household_no: string, from: Stage, to: Stage, on: string, by: string, reason: string | null, };
+
+export type HistoryEntry = { id: string, recorded_at: string, hlc: number, device_id: string, seq: number, author: string, entity: Entity, entity_id: string, action: Action, fields: Fields, reason: string | null, 
+/**
+ * The household the change concerns, where there is one.
+ */
+household_no: string | null, };
+
+export type Tile = { id: string, number: string, head_name: string, group_name: string, stage: Stage, difficulty: Difficulty | null, concerns: Array<string>, open_obstacles: number, 
+/**
+ * Compensation items not yet paid (estimated or confirmed).
+ */
+unpaid_items: number, 
+/**
+ * The latest visit promised a follow-up before the as-of date.
+ */
+overdue_follow_up: boolean, };
+
+export type Board = { as_of: string, 
+/**
+ * Ordered by household number.
+ */
+tiles: Array<Tile>, groups: Array<string>, 
+/**
+ * Every concern tag in use, sorted.
+ */
+concern_tags: Array<string>, };
+
+export type HouseholdHit = { id: string, number: string, head_name: string, group_name: string, stage: Stage, address: string, };
+
+export type AppState = { operator: string | null, device_name: string | null, device_id: string, db_path: string, projects: Array<Project>, today: string, };
+
+export type Identity = { operator: string, device_name: string, };
+
+export type ProjectInput = { code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, };
+
+export type HistoryQuery = { project_id: string, household_id: string | null, author: string | null, 
+/**
+ * Recorded on or after this date.
+ */
+since: string | null, limit: number | null, };
+
+export type HouseholdView = { household: Household, timeline: Array<StageEvent>, items: Array<Item>, 
+/**
+ * Newest first.
+ */
+visits: Array<Visit>, obstacles: Array<Obstacle>, as_of: string, };
+
+export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, };
+
+export type StageInput = { household_id: string, to: Stage, 
+/**
+ * The date the stage was reached; today when empty.
+ */
+on: string | null, reason: string | null, };
+
+export type AssessInput = { household_id: string, difficulty: Difficulty, strategy: string, };
+
+export type PaymentInput = { item_id: string, 
+/**
+ * Today when empty.
+ */
+on: string | null, voucher_no: string, };
+
+export type ObstacleRow = { obstacle: Obstacle, overdue: boolean, };
+
+export type ObstacleList = { as_of: string, 
+/**
+ * All obstacles, open ones first (overdue first), then resolved.
+ */
+rows: Array<ObstacleRow>, };
+
+export type ObstacleInput = { project_id: string, household_id: string | null, title: string, category: ObstacleCategory, responsible_unit: string, responsible_person: string, due_on: string | null, blocks_stage: Stage | null, };
+
+export type ResolveInput = { obstacle_id: string, resolution: string, 
+/**
+ * Today when empty.
+ */
+on: string | null, };
+
+export type OwnerOverdue = { responsible_unit: string, obstacles: Array<Obstacle>, };
+
+export type MeetingPrep = { 
+/**
+ * The start of the brief: the date asked for, else the last meeting's, else a week
+ * before the as-of date.
+ */
+since: string, as_of: string, changes: Changes, overdue_by_owner: Array<OwnerOverdue>, 
+/**
+ * Open obstacles that are overdue or block a stage and that no meeting has decided on.
+ */
+needing_decision: Array<Obstacle>, 
+/**
+ * Newest first.
+ */
+meetings: Array<Meeting>, };
+
+export type MeetingInput = { project_id: string, 
+/**
+ * Today when empty.
+ */
+held_on: string | null, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, };
+
+export type PlotWork = { poles: Array<Pole>, 
+/**
+ * Oldest first.
+ */
+days: Array<DemolitionDay>, checklist: Array<ChecklistItem>, };
+
+export type PoleStatusInput = { pole_id: string, status: PoleStatus, 
+/**
+ * Today when empty.
+ */
+on: string | null, reason: string | null, };
+
+export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin";
+
+export type ExportFormat = "xlsx" | "docx" | "csv";
+
+export type ExportOptions = { 
+/**
+ * Figures as of this date [default: the project's own as-of date, else today].
+ */
+as_of: string | null, 
+/**
+ * Meeting brief and bulletin: changes since this date [default: a week before as-of].
+ */
+since: string | null, 
+/**
+ * Disclosure list: print names as 张*三.
+ */
+mask_names: boolean, };
+
+export type ExportReport = { kind: ExportKind, format: ExportFormat, path: string, as_of: string, 
+/**
+ * Data rows written (households, groups, days ...), totals not counted.
+ */
+rows: number, };
+
+export type RosterField = "number" | "head_name" | "id_number" | "phone" | "address" | "members_count" | "floor_area" | "land_area" | "structure" | "group" | "special_circumstances";
+
+export type SourceFormat = "xlsx" | "xls" | "csv_utf8" | "csv_gbk";
+
+export type ColumnChoice = { field: RosterField, column: number | null, };
+
+export type RosterImportOptions = { 
+/**
+ * Overrides of the detected mapping, field by field.
+ */
+mapping: Array<ColumnChoice>, 
+/**
+ * Rows to leave out, as Excel numbers them (1-based); their problems no longer block.
+ */
+skip_rows: Array<number>, 
+/**
+ * The header row as Excel numbers it, when detection picks the wrong one.
+ */
+header_row: number | null, };
+
+export type RosterMapping = { field: RosterField, 
+/**
+ * 户号, 户主 ...
+ */
+label: string, required: boolean, column: number | null, 
+/**
+ * "C"
+ */
+letter: string | null, 
+/**
+ * The header text in the file.
+ */
+header: string | null, };
+
+export type RosterColumn = { column: number, letter: string, header: string, field: RosterField | null, };
+
+export type ProblemReason = "missing_column" | "empty_required" | "bad_id_number" | "duplicate_in_file" | "number_taken" | "bad_area" | "bad_members" | "bad_phone" | "unknown_group" | "merged_cells" | "total_row" | "cell_error";
+
+export type RosterProblem = { 
+/**
+ * Excel's row number; `None` for the file as a whole (a missing column).
+ */
+row: number | null, 
+/**
+ * "C 身份证号": column letter and header.
+ */
+column: string | null, field: RosterField | null, reason: ProblemReason, message: string, };
+
+export type RosterAction = "create" | "update" | "unchanged" | "skipped" | "invalid";
+
+export type RowPreview = { row: number, number: string, head_name: string, group: string, action: RosterAction, 
+/**
+ * For an update: "联系电话: 138… → 139…", one per changed field.
+ */
+changes: Array<string>, };
+
+export type RosterCounts = { create: number, update: number, unchanged: number, skipped: number, invalid: number, };
+
+export type RosterPreview = { file: string, format: SourceFormat, format_name: string, sheet: string | null, 
+/**
+ * Excel's number of the header row.
+ */
+header_row: number, columns: Array<RosterColumn>, mapping: Array<RosterMapping>, rows: Array<RowPreview>, problems: Array<RosterProblem>, counts: RosterCounts, 
+/**
+ * No problem stands in the way (skipped rows do not count).
+ */
+ok: boolean, };
+
+export type RosterImportReport = { created: number, updated: number, unchanged: number, skipped: number, 
+/**
+ * Fields changed over all updated households.
+ */
+fields_changed: number, dry_run: boolean, };
+
+export type ExportSummary = { path: string, operations: number, full: boolean, bytes: number, };
+
+export type SyncImportReport = { file: string, project_code: string, sender_device: string, sender_name: string, 
+/**
+ * The project was new here: this laptop joined it with this bundle.
+ */
+joined: boolean, 
+/**
+ * Operations new to this laptop.
+ */
+new_operations: number, 
+/**
+ * Operations already here (importing a bundle twice changes nothing).
+ */
+known_operations: number, visits: number, 
+/**
+ * New operations other than visits: edits, stage changes, payments, ...
+ */
+changes: number, 
+/**
+ * Conflicts this import found.
+ */
+conflicts: number, 
+/**
+ * Which devices the new operations came from, and how many from each.
+ */
+from_devices: { [key in string]: number }, };
+
+export type SyncPeer = { device_id: string, name: string, 
+/**
+ * When the peer wrote the latest bundle we imported.
+ */
+last_seen_at: string, imported_at: string, seen: { [key in string]: number }, };
+
+export type RefusedBundle = { file: string, code: string, message: string, };
+
+export type FolderReport = { folder: string, imported: Array<SyncImportReport>, 
+/**
+ * Files that were refused, with the reason; the rest of the folder still synced.
+ */
+refused: Array<RefusedBundle>, exported: ExportSummary, peers: Array<SyncPeer>, };
+
+export type ConflictSide = { operation: string, value: JsonValue, author: string, recorded_at: string, device_id: string, };
+
+export type Conflict = { 
+/**
+ * `op_a:op_b:field`, stable on every laptop.
+ */
+key: string, entity: Entity, entity_id: string, field: string, household_no: string | null, a: ConflictSide, b: ConflictSide, 
+/**
+ * "a" or "b": the value the replay order shows now.
+ */
+showing: string, 
+/**
+ * A later operation on the field has seen both sides.
+ */
+resolved: boolean, };
+
+export type SyncStatus = { device_id: string, device_name: string, folder: string | null, peers: Array<SyncPeer>, conflicts: Array<Conflict>, };

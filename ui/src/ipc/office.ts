@@ -1,0 +1,44 @@
+// Office files: roster preview/import and exports (src-tauri/src/office.rs → jingdi::office).
+// Paths come from the dialog plugin's native open/save dialogs.
+import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+import { open, save } from '@tauri-apps/plugin-dialog'
+import { toWireError } from './api'
+import type * as T from './bindings'
+
+async function call<R>(cmd: string, args: Record<string, unknown>): Promise<R> {
+  try {
+    return await invoke<R>(cmd, args)
+  } catch (e) {
+    throw toWireError(e)
+  }
+}
+
+export const office = {
+  preview: (project: string, path: string, options: T.RosterImportOptions) =>
+    call<T.RosterPreview>('office_preview', { project, path, options }),
+  import: (project: string, path: string, options: T.RosterImportOptions) =>
+    call<T.RosterImportReport>('office_import', { project, path, options }),
+  export: (project: string, kind: T.ExportKind, format: T.ExportFormat | null, path: string, options: T.ExportOptions) =>
+    call<T.ExportReport>('office_export', { project, kind, format, path, options }),
+  /** `{done, total}` while an import writes its rows. */
+  onImportProgress: (f: (p: { done: number; total: number }) => void): Promise<UnlistenFn> =>
+    listen<{ done: number; total: number }>('office-import-progress', (e) => f(e.payload)),
+  chooseRoster: async (): Promise<string | null> => {
+    const r = await open({ multiple: false, directory: false, filters: [{ name: '花名册 (Excel / CSV)', extensions: ['xlsx', 'xls', 'csv'] }] })
+    return typeof r === 'string' ? r : null
+  },
+  chooseTarget: async (defaultPath: string, format: T.ExportFormat): Promise<string | null> => {
+    const names: Record<T.ExportFormat, string> = { xlsx: 'Excel 工作簿', docx: 'Word 文档', csv: 'CSV (UTF-8)' }
+    return await save({ defaultPath, filters: [{ name: names[format], extensions: [format] }] })
+  },
+}
+
+/** The formats each export comes in; the first is the usual one (as in the core). */
+export const EXPORT_FORMATS: Record<T.ExportKind, T.ExportFormat[]> = {
+  'signing-summary': ['xlsx', 'csv'],
+  ledger: ['xlsx', 'csv'],
+  disclosure: ['xlsx', 'csv'],
+  'meeting-brief': ['docx', 'csv'],
+  bulletin: ['docx', 'xlsx', 'csv'],
+}

@@ -1,0 +1,34 @@
+// Sync between laptops (src-tauri/src/sync.rs → jingdi::sync): bundles through the native
+// save/open dialogs, the sync folder, the conflict review.
+import { invoke } from '@tauri-apps/api/core'
+import { open, save } from '@tauri-apps/plugin-dialog'
+import { toWireError } from './api'
+import type * as T from './bindings'
+
+async function call<R>(cmd: string, args: Record<string, unknown>): Promise<R> {
+  try {
+    return await invoke<R>(cmd, args)
+  } catch (e) {
+    throw toWireError(e)
+  }
+}
+
+const BUNDLE = [{ name: '净地同步数据包', extensions: ['jdb'] }]
+
+export const sync = {
+  status: (project: string) => call<T.SyncStatus>('sync_status', { project }),
+  export: (project: string, path: string, full: boolean) => call<T.ExportSummary>('sync_export', { project, path, full }),
+  import: (path: string) => call<T.SyncImportReport>('sync_import', { path }),
+  folder: (project: string, folder: string | null) => call<T.FolderReport>('sync_folder', { project, folder }),
+  resolve: (project: string, key: string, keep: 'a' | 'b' | null, value: string | null) =>
+    call<T.SyncStatus>('resolve_conflict', { project, key, keep, value }),
+  chooseTarget: (defaultPath: string) => save({ defaultPath, filters: BUNDLE }),
+  chooseBundle: async (): Promise<string | null> => {
+    const r = await open({ multiple: false, directory: false, filters: BUNDLE })
+    return typeof r === 'string' ? r : null
+  },
+  chooseFolder: async (): Promise<string | null> => {
+    const r = await open({ multiple: false, directory: true })
+    return typeof r === 'string' ? r : null
+  },
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { area, areaM2, date, dateTime, hundredths, percent, shortDate, todayIso, yuan } from './format'
+
+describe('money and areas', () => {
+  it('groups thousands and keeps two decimals', () => {
+    expect(hundredths(107844000)).toBe('1,078,440.00')
+    expect(hundredths(5)).toBe('0.05')
+    expect(hundredths(0)).toBe('0.00')
+    expect(hundredths(-123456)).toBe('-1,234.56')
+  })
+  it('formats yuan and m²', () => {
+    expect(yuan(123456789)).toBe('1,234,567.89 元')
+    expect(area(12540)).toBe('125.40 m²')
+    expect(areaM2(54216.37)).toBe('54,216.37 m²')
+  })
+})
+
+describe('rates', () => {
+  it('drops the decimal of whole percentages', () => {
+    expect(percent(1)).toBe('100%')
+    expect(percent(0.975)).toBe('97.5%')
+    expect(percent(0)).toBe('0%')
+    expect(percent(1 / 3)).toBe('33.3%')
+  })
+})
+
+describe('dates', () => {
+  it('writes dates the Chinese way', () => {
+    expect(date('2022-08-15')).toBe('2022年8月15日')
+    expect(date('2022-08-15', 'en')).toBe('2022-08-15')
+    expect(date(null)).toBe('—')
+    expect(shortDate('2022-07-01')).toBe('7月1日')
+  })
+  it('formats instants in local time', () => {
+    const s = dateTime('2022-08-15T01:59:00Z')
+    expect(s).toMatch(/^2022年8月1[45]日 \d\d:59$/)
+  })
+  it('gives today as ISO', () => {
+    expect(todayIso(new Date(2024, 0, 5))).toBe('2024-01-05')
+  })
+})

@@ -1,0 +1,17 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', name: 'dashboard', component: () => import('./views/Dashboard.vue') },
+    { path: '/board', name: 'board', component: () => import('./views/Board.vue') },
+    { path: '/household/:id', name: 'household', component: () => import('./views/Household.vue'), props: true },
+    { path: '/visit', name: 'visit', component: () => import('./views/VisitLog.vue') },
+    { path: '/obstacles', name: 'obstacles', component: () => import('./views/Obstacles.vue') },
+    { path: '/meeting', name: 'meeting', component: () => import('./views/Meeting.vue') },
+    { path: '/plot', name: 'plot', component: () => import('./views/PlotWork.vue') },
+    { path: '/history', name: 'history', component: () => import('./views/History.vue') },
+    { path: '/office', name: 'office', component: () => import('./views/OfficeFiles.vue') },
+    { path: '/sync', name: 'sync', component: () => import('./views/Sync.vue') },
+  ],
+})

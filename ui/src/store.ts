@@ -1,0 +1,31 @@
+// The little state the whole app shares: who is working, which project is open, and a
+// counter bumped after every change so that open screens reload.
+import { reactive } from 'vue'
+import { api, type T } from './ipc/api'
+
+export const store = reactive({
+  app: null as T.AppState | null,
+  project: null as T.Project | null,
+  changes: 0,
+})
+
+export async function loadApp() {
+  store.app = await api.appState()
+  const saved = localStorage.getItem('jingdi.project')
+  const ps = store.app.projects
+  store.project = ps.find((p) => p.id === saved) ?? ps[0] ?? null
+}
+
+export function openProject(p: T.Project) {
+  store.project = p
+  localStorage.setItem('jingdi.project', p.id)
+}
+
+export function changed() {
+  store.changes++
+}
+
+export function projectId(): string {
+  if (!store.project) throw new Error('no project open')
+  return store.project.id
+}
