@@ -23,7 +23,7 @@ let s, work
 /** Runs the `jingdi` command; returns parsed JSON when asked for. */
 function jingdi(db, args, { json = false, ok = true } = {}) {
   try {
-    const out = execFileSync(CLI, ['--db', db, ...args, ...(json ? ['--json'] : [])], { encoding: 'utf8' })
+    const out = execFileSync(CLI, ['--db', db, ...args, ...(json ? ['--json'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     return json ? JSON.parse(out) : out
   } catch (e) {
     if (ok) throw new Error(`jingdi ${args.join(' ')}: ${e.stderr}`)
@@ -60,7 +60,7 @@ test('the sync page merges a folder, shows what came in and settles the conflict
   await s.clickCss('[data-testid="nav-sync"]')
   await s.waitFor('[data-testid="sync"]')
   await s.waitFor('[data-testid="sync-me"]', { text: '街道办公室' })
-  const folder = await s.waitFor('[data-testid="sync-folder"] input')
+  const folder = await s.waitFor('input[data-testid="sync-folder"]')
   await s.type(folder, path.join(work, 'share'))
   await s.clickCss('[data-testid="sync-now"]')
   const item = await s.waitFor('[data-testid="sync-report-item"]', { timeout: 30000 })
