@@ -624,11 +624,7 @@ fn conflicts_cmd(db: &mut Db, json: bool, who: &Option<String>, project: Project
     use jingdi::sync::conflicts;
     let p = project::resolve(db.conn(), project.project.as_deref())?;
     if let Some(ConflictCmd::Resolve { key, keep, value }) = action {
-        let decision = match (keep, value) {
-            (Some(k), None) => conflicts::Decision::Keep(k.chars().next().unwrap_or('a')),
-            (None, Some(v)) => conflicts::Decision::Value(v),
-            _ => return Err(Error::invalid("decision", "请用 --keep a|b 或 --value 新值 指明如何处理")),
-        };
+        let decision = conflicts::Decision::parse(keep.as_deref(), value.as_deref())?;
         let who = author(who, db)?;
         db.write(&who, |tx| conflicts::resolve(tx, p.id, &key, &decision))?;
     }

@@ -47,9 +47,9 @@ pub(crate) fn detect(conn: &Connection, project: Uuid, ops: &[Op], new: &HashSet
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ConflictSide"))]
 pub struct Side {
     pub operation: Uuid,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: serde_json::Value,
     pub author: String,
     pub recorded_at: String,
@@ -145,6 +145,18 @@ pub enum Decision {
     Keep(char),
     /// A new value, typed as for `household set` (household fields only).
     Value(String),
+}
+
+impl Decision {
+    /// From the two ways a person answers: `keep` = "a" | "b", or a new `value`.
+    pub fn parse(keep: Option<&str>, value: Option<&str>) -> Result<Decision> {
+        match (keep.map(str::trim), value) {
+            (Some("a"), None) => Ok(Decision::Keep('a')),
+            (Some("b"), None) => Ok(Decision::Keep('b')),
+            (None, Some(v)) => Ok(Decision::Value(v.to_string())),
+            _ => Err(Error::invalid("decision", "请选择保留 a 或 b,或填写一个新值(二者选一)")),
+        }
+    }
 }
 
 /// Settles a conflict with a new operation that has seen both sides.

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SyncPeer"))]
 pub struct Peer {
     pub device_id: Uuid,
     pub name: String,
@@ -72,6 +73,7 @@ pub struct FolderReport {
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RefusedBundle"))]
 pub struct Refused {
     pub file: String,
     pub code: String,

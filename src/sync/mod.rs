@@ -106,3 +106,28 @@ pub fn export(db: &Db, project: &Project, path: &Path, scope: Scope) -> Result<E
     let bytes = bundle::write(path, header, &ops)?;
     Ok(ExportSummary { path: path.display().to_string(), operations: ops.len(), full: floor.is_none(), bytes })
 }
+
+/// What the 同步 page shows: this laptop, the chosen folder, the other laptops and when
+/// each was last seen, and the conflicts waiting for a decision.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncStatus {
+    pub device_id: Uuid,
+    pub device_name: String,
+    pub folder: Option<String>,
+    pub peers: Vec<folder::Peer>,
+    pub conflicts: Vec<conflicts::Conflict>,
+}
+
+/// The local setting that remembers the sync folder the user chose.
+pub const FOLDER_SETTING: &str = "sync_folder";
+
+pub fn status(db: &Db, project: Uuid) -> Result<SyncStatus> {
+    Ok(SyncStatus {
+        device_id: db.device_id(),
+        device_name: device_name(db)?,
+        folder: db.setting(FOLDER_SETTING)?,
+        peers: folder::peers(db.conn(), project)?,
+        conflicts: conflicts::list(db.conn(), project, false)?,
+    })
+}
