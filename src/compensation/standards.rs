@@ -264,7 +264,7 @@ pub fn list(conn: &Connection, project: Uuid) -> Result<Vec<Standard>> {
 
 /// The newest version in force on `on` (effective on or before it).
 pub fn in_force(conn: &Connection, project: Uuid, on: NaiveDate) -> Result<Option<Standard>> {
-    Ok(list(conn, project)?.into_iter().filter(|s| s.effective_on <= on).next_back())
+    Ok(list(conn, project)?.into_iter().rfind(|s| s.effective_on <= on))
 }
 
 /// A version by its number.
