@@ -108,7 +108,7 @@ fn validate_area(field: &'static str, v: i64) -> Result<i64> {
 /// Splits "低保, 高龄" / "低保、高龄" into tags; empty parts are dropped, order kept, no repeats.
 pub fn split_tags(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in text.split([',', ',', '、', ';', ';']).map(str::trim).filter(|t| !t.is_empty()) {
+    for t in text.split([',', '\u{ff0c}', '、', ';', '\u{ff1b}']).map(str::trim).filter(|t| !t.is_empty()) {
         if !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }

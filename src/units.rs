@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 /// Parses "1,078,440.5" or "125.40" into hundredths (fen or 0.01 m²).
 /// At most two decimals; negatives refused (no amount or area here is negative).
 pub fn parse_hundredths(field: &'static str, text: &str) -> Result<i64> {
-    let t: String = text.trim().chars().filter(|c| *c != ',' && *c != ',').collect();
+    let t: String = text.trim().chars().filter(|c| *c != ',' && *c != '\u{ff0c}').collect();
     let bad = || Error::invalid(field, format!("「{text}」不是有效的非负数值(最多两位小数)"));
     if t.is_empty() || t.starts_with('-') {
         return Err(bad());

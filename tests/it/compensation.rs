@@ -702,27 +702,18 @@ fn stale_figures_are_recalculated_before_confirmation_and_deadlines_count() {
     assert!(compensation::by_calc_key(t.db.conn(), h2, calc::KEY_SIGNING).unwrap().is_some());
 }
 
-/// Timing on a large plot (not run by default): `cargo test --release -p jingdi --test it
-/// -- --ignored compensation::scale --nocapture`.
+/// A plot of 2,000 households: recalculation creates every item once, a second run changes
+/// nothing, and the fairness list checks every household. (Correctness at scale; speed
+/// figures belong in benchmarks, not here.)
 #[test]
-#[ignore]
-fn scale_recalc_sheet_and_fairness_on_2000_households() {
+fn recalc_sheet_and_fairness_on_2000_households() {
     let mut t = TestDb::with_households(2000);
     publish(&mut t, "2023-12-01", rules()).unwrap();
     let p = t.project;
-    let clock = std::time::Instant::now();
     let r = t.write(|tx| calc::recalc(tx, p, None)).unwrap();
-    let first = clock.elapsed();
-    let clock = std::time::Instant::now();
     let again = t.write(|tx| calc::recalc(tx, p, None)).unwrap();
-    let noop = clock.elapsed();
-    let clock = std::time::Instant::now();
     let f = fairness(t.db.conn(), &t.project(), 500, None).unwrap();
-    let fair = clock.elapsed();
-    let clock = std::time::Instant::now();
     let s = sheet(t.db.conn(), t.household("H1999").id).unwrap();
-    let one = clock.elapsed();
     assert_eq!((r.created, again.created + again.updated, f.households_checked), (6000, 0, 2000));
     assert!(s.totals.total_fen > 0);
-    println!("2000 households: recalc {first:?} ({} items), no-op recalc {noop:?}, fairness {fair:?}, one sheet {one:?}", r.created);
 }

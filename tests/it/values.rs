@@ -36,6 +36,7 @@ fn hundredths_parse_exactly() {
         ("125.4", Some(12540)),
         ("125.40", Some(12540)),
         ("1,078,440.00", Some(107844000)),
+        ("1\u{ff0c}078\u{ff0c}440.00", Some(107844000)),
         (".5", Some(50)),
         ("7.", Some(700)),
         ("0.01", Some(1)),
@@ -67,4 +68,18 @@ fn hundredths_format_the_chinese_way() {
     }
     assert_eq!(units::format_yuan(12345), "123.45 元");
     assert_eq!(units::format_m2(5421637), "54,216.37 m²");
+}
+
+#[test]
+fn tags_split_on_ascii_and_full_width_separators() {
+    let cases: &[(&str, &[&str])] = &[
+        ("低保,高龄", &["低保", "高龄"]),
+        ("低保\u{ff0c}高龄", &["低保", "高龄"]),
+        ("低保、高龄;残疾\u{ff1b}大病", &["低保", "高龄", "残疾", "大病"]),
+        (" 低保 ,, 低保 ", &["低保"]),
+        ("", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(jingdi::household::split_tags(text), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{text}");
+    }
 }
