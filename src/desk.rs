@@ -33,13 +33,12 @@ fn today() -> NaiveDate {
 }
 
 fn date(field: &'static str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("「{s}」不是有效日期(格式 YYYY-MM-DD)")))
+    crate::units::parse_date(field, s)
 }
 
 /// An optional date: empty text means none.
 fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<NaiveDate>> {
-    s.as_deref().filter(|s| !s.trim().is_empty()).map(|s| date(field, s)).transpose()
+    crate::units::parse_opt_date(field, s.as_deref())
 }
 
 /// A date defaulting to today when not given.
@@ -121,20 +120,27 @@ pub struct ProjectInput {
     pub clearance_target: Option<String>,
 }
 
+impl ProjectInput {
+    /// The project as typed (dates as text), checked into what `project::create` takes.
+    pub fn parse(self) -> Result<NewProject> {
+        Ok(NewProject {
+            code: self.code,
+            name: self.name,
+            city: self.city,
+            district: self.district,
+            street: self.street,
+            community: self.community,
+            window_opens_on: date("window_opens_on", &self.window_opens_on)?,
+            window_closes_on: date("window_closes_on", &self.window_closes_on)?,
+            clearance_target: opt_date("clearance_target", &self.clearance_target)?,
+            status: ProjectStatus::Preparing,
+            as_of: None,
+        })
+    }
+}
+
 pub fn create_project(db: &mut Db, p: ProjectInput) -> Result<Project> {
-    let np = NewProject {
-        code: p.code,
-        name: p.name,
-        city: p.city,
-        district: p.district,
-        street: p.street,
-        community: p.community,
-        window_opens_on: date("window_opens_on", &p.window_opens_on)?,
-        window_closes_on: date("window_closes_on", &p.window_closes_on)?,
-        clearance_target: opt_date("clearance_target", &p.clearance_target)?,
-        status: ProjectStatus::Preparing,
-        as_of: None,
-    };
+    let np = p.parse()?;
     let who = operator(db)?;
     let id = db.write(&who, |tx| project::create(tx, &np))?;
     project::get(db.conn(), id)

@@ -155,11 +155,6 @@ pub fn register(tx: &mut Tx, project: Uuid, h: &NewHousehold) -> Result<Uuid> {
     Ok(id)
 }
 
-fn parse_date(field: &'static str, v: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("「{v}」不是有效日期(格式 YYYY-MM-DD)")))
-}
-
 /// Sets one field from text, as typed by a person or a script. Agreement fields of a
 /// signed household need `reason` (the unlock is then kept in the log with it).
 pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Option<&str>) -> Result<()> {
@@ -202,7 +197,7 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "difficulty" => f.put(field, Difficulty::parse(v)?.id()),
         "agreement_no" => f.put(field, Some(v).filter(|v| !v.is_empty())),
         "agreement_date" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "agreement_date" => f.put(field, parse_date("agreement_date", v)?.to_string()),
+        "agreement_date" => f.put(field, crate::units::parse_date("agreement_date", v)?.to_string()),
         "compensation_mode" if v.is_empty() => f.put(field, serde_json::Value::Null),
         "compensation_mode" => f.put(field, CompensationMode::parse(v)?.id()),
         "signed_area" if v.is_empty() => f.put(field, serde_json::Value::Null),

@@ -59,3 +59,14 @@ pub fn format_m2(centi: i64) -> String {
 pub fn hundredths_to_f64(v: i64) -> f64 {
     v as f64 / 100.0
 }
+
+/// Parses an ISO date `YYYY-MM-DD` as typed, naming the field when it is not one.
+pub fn parse_date(field: &'static str, text: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, format!("「{text}」不是有效日期(格式 YYYY-MM-DD)")))
+}
+
+/// As [`parse_date`]; nothing or blank text is no date.
+pub fn parse_opt_date(field: &'static str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+    text.filter(|t| !t.trim().is_empty()).map(|t| parse_date(field, t)).transpose()
+}

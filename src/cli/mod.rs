@@ -47,12 +47,11 @@ fn out<T: Serialize + ?Sized>(json: bool, value: &T, text: impl FnOnce(&T) -> St
 }
 
 fn date(field: &'static str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("「{s}」不是有效日期(格式 YYYY-MM-DD)")))
+    units::parse_date(field, s)
 }
 
 fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<NaiveDate>> {
-    s.as_deref().map(|s| date(field, s)).transpose()
+    units::parse_opt_date(field, s.as_deref())
 }
 
 fn author(cli_author: &Option<String>, db: &Db) -> Result<String> {
@@ -90,19 +89,18 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::ProjectAdd(a) => {
             let who = who()?;
-            let np = project::NewProject {
+            let np = jingdi::desk::ProjectInput {
                 code: a.code,
                 name: a.name,
                 city: a.city,
                 district: a.district,
                 street: a.street,
                 community: a.community,
-                window_opens_on: date("window_opens_on", &a.opens)?,
-                window_closes_on: date("window_closes_on", &a.deadline)?,
-                clearance_target: opt_date("clearance_target", &a.target)?,
-                status: ProjectStatus::Preparing,
-                as_of: None,
-            };
+                window_opens_on: a.opens,
+                window_closes_on: a.deadline,
+                clearance_target: a.target,
+            }
+            .parse()?;
             let id = db.write(&who, |tx| project::create(tx, &np))?;
             let p = project::get(db.conn(), id)?;
             out(json, &p, |p| format!("已创建项目 {} {}\n", p.code, p.name));
