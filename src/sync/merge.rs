@@ -3,7 +3,7 @@
 use super::bundle::{self, Bundle};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::oplog::apply::{append_to_log, check_shape, materialise, op_from_row, OP_COLUMNS, OP_COLUMN_COUNT};
+use crate::oplog::apply::{append_to_log, apply, check_shape, materialise, op_from_row, OP_COLUMNS, OP_COLUMN_COUNT};
 use crate::oplog::{watermarks, Action, Entity, Op};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -256,13 +256,22 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         // Parents before children, so a replayed row finds what it references.
         let mut order: Vec<(&Uuid, &Entity)> = touched.iter().collect();
         order.sort_by_key(|(id, e)| (entity_rank(**e), **id));
+        let broken = |entity: &Entity, id: &Uuid, e: Error| match e {
+            Error::Sqlite(s) => bad("rule_broken", path, format!("合并{} {id} 时违反数据约束: {s}", entity.id())),
+            other => other,
+        };
+        let appended: HashMap<Uuid, &Op> =
+            new_ops.iter().filter(|o| o.action == Action::Append).map(|o| (o.entity_id, o)).collect();
         for (id, entity) in order {
+            // An append-only record (a visit, a stage event) has exactly one operation, and
+            // it is new: insert it as it is; nothing to fold, nothing to conflict with.
+            if let Some(op) = appended.get(id) {
+                apply(conn, op).map_err(|e| broken(entity, id, e))?;
+                continue;
+            }
             // Already in the log by now, so this is every operation on the record, in order.
             let ops = ops_of(conn, *id)?;
-            materialise(conn, *entity, *id, &ops).map_err(|e| match e {
-                Error::Sqlite(s) => bad("rule_broken", path, format!("合并{} {id} 时违反数据约束: {s}", entity.id())),
-                other => other,
-            })?;
+            materialise(conn, *entity, *id, &ops).map_err(|e| broken(entity, id, e))?;
             report.conflicts += super::conflicts::detect(conn, project, &ops, &new_ids, &now)?;
         }
         if header.sender_device != me {
