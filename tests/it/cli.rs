@@ -3,19 +3,20 @@
 use serde_json::Value;
 use std::process::{Command, Output};
 
-struct Cli {
-    _dir: tempfile::TempDir,
-    db: std::path::PathBuf,
+/// A `jingdi` command on a database file of its own (shared by the CLI tests of every module).
+pub(crate) struct Cli {
+    pub dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
 }
 
 impl Cli {
-    fn new() -> Cli {
+    pub fn new() -> Cli {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("cli.db");
-        Cli { _dir: dir, db }
+        Cli { dir, db }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_jingdi"))
             .arg("--db")
             .arg(&self.db)
@@ -26,26 +27,26 @@ impl Cli {
             .unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
         assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8(o.stdout).unwrap()
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub fn json(&self, args: &[&str]) -> Value {
         let mut a = args.to_vec();
         a.push("--json");
         serde_json::from_str(&self.ok(&a)).unwrap()
     }
 
     /// Runs a command that must be refused: exit code, stderr.
-    fn refused(&self, args: &[&str]) -> (i32, String) {
+    pub fn refused(&self, args: &[&str]) -> (i32, String) {
         let o = self.run(args);
         assert!(!o.status.success(), "{args:?} should fail");
         (o.status.code().unwrap(), String::from_utf8(o.stderr).unwrap())
     }
 
-    fn dump(&self) -> String {
+    pub fn dump(&self) -> String {
         self.ok(&["dump"])
     }
 }

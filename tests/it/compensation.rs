@@ -502,41 +502,7 @@ fn the_demo_has_calculated_items_and_the_fairness_list_finds_the_seeded_deviatio
 
 // ------------------------------------------------------------------ the CLI
 
-struct Cli {
-    _dir: tempfile::TempDir,
-    db: std::path::PathBuf,
-}
-
-impl Cli {
-    fn new() -> Cli {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("cli.db");
-        Cli { _dir: dir, db }
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_jingdi"))
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env("JINGDI_AUTHOR", "脚本测试")
-            .env_remove("JINGDI_DB")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        serde_json::from_str(&self.ok(&a)).unwrap()
-    }
-}
+use crate::cli::Cli;
 
 #[test]
 fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
@@ -560,7 +526,7 @@ fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
 
     // An estimated item to refuse a payment on.
     c.ok(&["compensation", "add", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300"]);
-    let bad_standard = c._dir.path().join("bad.json");
+    let bad_standard = c.dir.path().join("bad.json");
     let mut std_json = serde_json::to_value(StandardInput { effective_on: d("2022-08-01"), note: String::new(), rules: rules() }).unwrap();
     std_json["rules"]["relocation_fen"] = 0.into();
     std::fs::write(&bad_standard, std_json.to_string()).unwrap();
@@ -600,7 +566,7 @@ fn cli_from_an_empty_project_to_a_settlement_sheet() {
     c.ok(&["project-add", "--code", "P1", "--name", "试点地块", "--opens", "2024-01-01", "--deadline", "2024-01-31"]);
     c.ok(&["group", "add", "--name", "一组", "--leader", "组长甲"]);
     c.ok(&["household", "add", "--number", "1", "--head", "张三", "--group", "一组", "--floor-area", "125.40", "--structure", "砖混"]);
-    let file = c._dir.path().join("standards.json");
+    let file = c.dir.path().join("standards.json");
     let input = StandardInput { effective_on: d("2023-12-01"), note: "试点方案".into(), rules: rules() };
     std::fs::write(&file, serde_json::to_string_pretty(&input).unwrap()).unwrap();
     let v = c.json(&["compensation", "standards", "publish", "--file", file.to_str().unwrap()]);
