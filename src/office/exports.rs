@@ -607,13 +607,8 @@ pub fn bulletin_sheets(conn: &Connection, p: &Project, s: &Summary, since: Naive
         ],
     );
     // s.groups is already ranked by signing rate (ties by name).
-    let mut rank = 0;
-    let mut prev: Option<f64> = None;
-    for (i, g) in s.groups.iter().enumerate() {
-        if prev != Some(g.signing_rate) {
-            rank = i + 1;
-            prev = Some(g.signing_rate);
-        }
+    let sign_ranks = competition_ranks(s.groups.iter().map(|g| g.signing_rate));
+    for (g, rank) in s.groups.iter().zip(sign_ranks) {
         by_sign.rows.push(vec![
             Cell::Int(rank as i64),
             Cell::text(&g.group),
@@ -654,15 +649,10 @@ pub fn bulletin_sheets(conn: &Connection, p: &Project, s: &Summary, since: Naive
             col("本期新增拆除", 13.0, Align::Right),
         ],
     );
-    let mut rank = 0;
-    let mut prev: Option<f64> = None;
     let mut demolished_total = 0;
-    for (i, g) in demo_rank.iter().enumerate() {
+    let demo_ranks = competition_ranks(demo_rank.iter().map(|g| rate(g.demolished, g.households_total)));
+    for (g, rank) in demo_rank.iter().zip(demo_ranks) {
         let r = rate(g.demolished, g.households_total);
-        if prev != Some(r) {
-            rank = i + 1;
-            prev = Some(r);
-        }
         demolished_total += g.demolished;
         by_demo.rows.push(vec![
             Cell::Int(rank as i64),
@@ -748,4 +738,19 @@ pub fn default_since(as_of: NaiveDate) -> NaiveDate {
 
 pub(crate) fn summary_for(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Summary> {
     summary(conn, p, as_of)
+}
+
+/// Ranks for values already sorted best first, ties sharing a rank ("1, 1, 3").
+fn competition_ranks(sorted: impl Iterator<Item = f64>) -> Vec<usize> {
+    let mut ranks = Vec::new();
+    let mut prev: Option<f64> = None;
+    let mut rank = 0;
+    for (i, v) in sorted.enumerate() {
+        if prev != Some(v) {
+            rank = i + 1;
+            prev = Some(v);
+        }
+        ranks.push(rank);
+    }
+    ranks
 }

@@ -100,6 +100,11 @@ pub struct OverdueFollowUp {
     pub next_step: String,
 }
 
+/// The signed stages as an SQL list: `'signed','vacated','demolished'`.
+fn signed_stage_list() -> String {
+    Stage::ALL.iter().filter(|s| s.is_signed()).map(|s| format!("'{}'", s.id())).collect::<Vec<_>>().join(",")
+}
+
 fn rate(part: i64, whole: i64) -> f64 {
     if whole == 0 {
         0.0
@@ -111,7 +116,7 @@ fn rate(part: i64, whole: i64) -> f64 {
 pub fn summary(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Summary> {
     let as_of = project::as_of(p, as_of);
     let pid = p.id.to_string();
-    let signed_stages = Stage::ALL.iter().filter(|s| s.is_signed()).map(|s| format!("'{}'", s.id())).collect::<Vec<_>>().join(",");
+    let signed_stages = signed_stage_list();
 
     let (total, signed, total_area, signed_floor, signed_area): (i64, i64, i64, i64, i64) = conn.query_row(
         &format!(
@@ -220,7 +225,7 @@ pub fn summary(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Resu
 /// One row per day from the window's opening to the later of its deadline and the last
 /// signing (but not past `as_of`), counting agreements by their signing date.
 fn daily_curve(conn: &Connection, p: &Project, as_of: NaiveDate, total: i64) -> Result<Vec<DayRow>> {
-    let signed_stages = Stage::ALL.iter().filter(|s| s.is_signed()).map(|s| format!("'{}'", s.id())).collect::<Vec<_>>().join(",");
+    let signed_stages = signed_stage_list();
     let mut per_day: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT agreement_date, count(*), coalesce(sum(signed_area), 0) FROM households
