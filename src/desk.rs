@@ -6,7 +6,9 @@
 //!
 //! The author of every change is the operator saved on this installation.
 
-use crate::compensation::{self, Item};
+use crate::compensation::sheet::{self, Sheet};
+use crate::compensation::standards::CatalogueItem;
+use crate::compensation::Item;
 use crate::error::{Error, Result};
 use crate::meeting::{self, Decision, Meeting, NewMeeting};
 use crate::obstacle::{self, NewObstacle, Obstacle};
@@ -24,6 +26,9 @@ use crate::{demo, household, Db};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+mod compensation;
+pub use self::compensation::*;
 
 pub const OPERATOR: &str = "operator";
 pub const DEVICE_NAME: &str = "device_name";
@@ -44,6 +49,18 @@ fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<NaiveDate>
 /// A date defaulting to today when not given.
 fn date_or_today(field: &'static str, s: &Option<String>) -> Result<NaiveDate> {
     Ok(opt_date(field, s)?.unwrap_or_else(today))
+}
+
+/// A date defaulting to the household's project as-of date: today for a live project, the
+/// date a historical one (the demo) is shown as of.
+fn date_or_as_of(db: &Db, household: Uuid, field: &'static str, s: &Option<String>) -> Result<NaiveDate> {
+    match opt_date(field, s)? {
+        Some(d) => Ok(d),
+        None => {
+            let h = household::get(db.conn(), household)?;
+            Ok(project::as_of(&project::get(db.conn(), h.project_id)?, None))
+        }
+    }
 }
 
 fn operator(db: &Db) -> Result<String> {
@@ -201,6 +218,10 @@ pub struct HouseholdView {
     pub visits: Vec<Visit>,
     pub obstacles: Vec<Obstacle>,
     pub as_of: NaiveDate,
+    /// The settlement sheet: items with formulas, inventory, totals, agreement check.
+    pub compensation: Sheet,
+    /// What the inventory can record (the latest standard's catalogue; empty: none published).
+    pub catalogue: Vec<CatalogueItem>,
 }
 
 pub fn household(db: &Db, id: Uuid) -> Result<HouseholdView> {
@@ -210,7 +231,9 @@ pub fn household(db: &Db, id: Uuid) -> Result<HouseholdView> {
     let obstacles = obstacle::list(conn, h.project_id, false)?.into_iter().filter(|o| o.household_id == Some(id)).collect();
     Ok(HouseholdView {
         timeline: stage::timeline(conn, id)?,
-        items: compensation::for_household(conn, id)?,
+        items: crate::compensation::for_household(conn, id)?,
+        compensation: sheet::sheet(conn, id)?,
+        catalogue: compensation::catalogue(db, h.project_id)?,
         visits: visit::for_household(conn, id)?,
         obstacles,
         as_of: project::as_of(&p, None),
@@ -287,25 +310,28 @@ pub fn assess(db: &mut Db, a: AssessInput) -> Result<HouseholdView> {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PaymentInput {
     pub item_id: Uuid,
-    /// Today when empty.
+    /// The project's as-of date when empty (today for a live project).
     pub on: Option<String>,
     pub voucher_no: String,
 }
 
 /// Confirms an estimated item.
 pub fn confirm_item(db: &mut Db, p: PaymentInput) -> Result<Item> {
-    let on = date_or_today("confirmed_on", &p.on)?;
+    let household = crate::compensation::get(db.conn(), p.item_id)?.household_id;
+    let on = date_or_as_of(db, household, "confirmed_on", &p.on)?;
     let who = operator(db)?;
-    db.write(&who, |tx| compensation::confirm(tx, p.item_id, on))?;
-    compensation::get(db.conn(), p.item_id)
+    db.write(&who, |tx| crate::compensation::confirm(tx, p.item_id, on))?;
+    crate::compensation::get(db.conn(), p.item_id)
 }
 
-/// Records the payment of a confirmed item.
+/// Records the payment of a confirmed item (to its payee or the household head); the
+/// household page's [`pay`] also takes a payee and the amount paid.
 pub fn pay_item(db: &mut Db, p: PaymentInput) -> Result<Item> {
-    let on = date_or_today("paid_on", &p.on)?;
+    let household = crate::compensation::get(db.conn(), p.item_id)?.household_id;
+    let on = date_or_as_of(db, household, "paid_on", &p.on)?;
     let who = operator(db)?;
-    db.write(&who, |tx| compensation::pay(tx, p.item_id, on, &p.voucher_no))?;
-    compensation::get(db.conn(), p.item_id)
+    db.write(&who, |tx| crate::compensation::pay(tx, p.item_id, on, &p.voucher_no))?;
+    crate::compensation::get(db.conn(), p.item_id)
 }
 
 // ------------------------------------------------------------------ obstacles

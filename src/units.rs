@@ -32,6 +32,16 @@ pub fn parse_hundredths(field: &'static str, text: &str) -> Result<i64> {
     whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
 }
 
+/// A signed amount: "+1,000.50", "-20", "0" → hundredths (a manual adjustment can lower an item).
+pub fn parse_signed_hundredths(field: &'static str, text: &str) -> Result<i64> {
+    let t = text.trim();
+    let (sign, rest) = match t.strip_prefix('-').or_else(|| t.strip_prefix('\u{2212}')) {
+        Some(r) => (-1, r),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    Ok(sign * parse_hundredths(field, rest)?)
+}
+
 /// 107844000 → "1,078,440.00"
 pub fn format_hundredths(v: i64) -> String {
     let sign = if v < 0 { "-" } else { "" };

@@ -2,6 +2,7 @@
 //! ([`jingdi::desk`]) as commands. No domain logic lives here: every command is one call
 //! into the core, and a refusal crosses IPC as the core's `{code, message}`.
 
+mod compensation;
 mod office;
 mod sync;
 
@@ -132,6 +133,10 @@ pub fn run() {
             obstacles, add_obstacle, resolve_obstacle, meeting_prep, record_meeting, plot_work,
             set_pole_status,
             office::office_preview, office::office_import, office::office_export,
+            compensation::standards, compensation::publish_standard, compensation::recalc_compensation,
+            compensation::fairness, compensation::adjust_item, compensation::confirm_household_items,
+            compensation::pay, compensation::add_inventory, compensation::correct_inventory,
+            compensation::set_household_amount,
             sync::sync_status, sync::sync_export, sync::sync_import, sync::sync_folder, sync::resolve_conflict
         ])
         .run(tauri::generate_context!())

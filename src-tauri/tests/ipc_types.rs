@@ -36,6 +36,17 @@ fn generate() -> String {
         AppState, Identity, ProjectInput, HistoryQuery, HouseholdView, VisitInput, StageInput,
         AssessInput, PaymentInput, ObstacleRow, ObstacleList, ObstacleInput, ResolveInput,
         OwnerOverdue, MeetingPrep, MeetingInput, PlotWork, PoleStatusInput,
+        // compensation: standards, the household's sheet, fairness
+        jingdi::compensation::standards::StructurePrice, jingdi::compensation::standards::IncentiveTier,
+        jingdi::compensation::standards::Subsidy, jingdi::compensation::standards::CatalogueItem,
+        jingdi::compensation::standards::Rules, jingdi::compensation::standards::Standard,
+        jingdi::compensation::standards::Usage, jingdi::compensation::inventory::InventoryItem,
+        jingdi::compensation::sheet::Sheet, jingdi::compensation::sheet::Totals,
+        jingdi::compensation::sheet::AgreementCheck, jingdi::compensation::calc::RecalcReport,
+        jingdi::compensation::calc::HouseholdProblem, jingdi::compensation::fairness::FairnessKind,
+        jingdi::compensation::fairness::FairnessEntry, jingdi::compensation::fairness::FairnessReport,
+        StandardVersion, StandardsView, StandardDraft, RecalcInput, AdjustInput, ConfirmAllInput,
+        PayInput, InventoryInput, InventoryCorrection, HouseholdAmount, AmountInput,
         // office files (roster import, exports)
         jingdi::office::ExportKind, jingdi::office::Format, jingdi::office::ExportOptions,
         jingdi::office::ExportReport, jingdi::office::headers::Field, jingdi::office::source::SourceFormat,

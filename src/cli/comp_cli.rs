@@ -168,16 +168,6 @@ pub enum InventoryCmd {
     },
 }
 
-/// "+1,000.50", "-20", "0" → signed fen.
-fn signed_fen(field: &'static str, text: &str) -> Result<i64> {
-    let t = text.trim();
-    let (sign, rest) = match t.strip_prefix('-') {
-        Some(r) => (-1, r),
-        None => (1, t.strip_prefix('+').unwrap_or(t)),
-    };
-    Ok(sign * units::parse_hundredths(field, rest)?)
-}
-
 fn uuid(field: &'static str, s: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(s.trim()).map_err(|_| Error::invalid(field, format!("「{s}」不是有效的记录编号")))
 }
@@ -216,7 +206,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
             let who = author(who, db)?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let it = find_item(db, &p, &item)?;
-            let by = signed_fen("adjustment", &by)?;
+            let by = units::parse_signed_hundredths("adjustment", &by)?;
             db.write(&who, |tx| compensation::adjust(tx, it.id, by, &reason))?;
             let it = compensation::get(db.conn(), it.id)?;
             out(json, &it, |i| format!("已调整「{}」: 计算 {},调整 {},现 {}\n", i.label, format_yuan(i.calculated_amount.unwrap_or(0)), format_yuan(i.adjustment), format_yuan(i.amount)));

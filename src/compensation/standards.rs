@@ -274,3 +274,22 @@ pub fn by_version(conn: &Connection, project: Uuid, version: i64) -> Result<Stan
         .find(|s| s.version == version)
         .ok_or_else(|| Error::not_found("补偿标准版本", version.to_string()))
 }
+
+/// How many households a version is used by, and how many of them have items confirmed or
+/// paid under it (those keep the version whatever is published later).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Usage {
+    pub households: i64,
+    pub locked_households: i64,
+}
+
+pub fn usage(conn: &Connection, standard: Uuid) -> Result<Usage> {
+    Ok(conn.query_row(
+        "SELECT COUNT(DISTINCT household_id),
+                COUNT(DISTINCT CASE WHEN status <> 'estimated' THEN household_id END)
+           FROM compensation_items WHERE standard_id = ?1",
+        [standard.to_string()],
+        |r| Ok(Usage { households: r.get(0)?, locked_households: r.get(1)? }),
+    )?)
+}

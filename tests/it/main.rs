@@ -5,6 +5,7 @@ mod compensation;
 mod db;
 mod demo;
 mod desk;
+mod desk_compensation;
 mod office;
 mod oplog;
 mod reports;

@@ -228,7 +228,15 @@ export type HouseholdView = { household: Household, timeline: Array<StageEvent>,
 /**
  * Newest first.
  */
-visits: Array<Visit>, obstacles: Array<Obstacle>, as_of: string, };
+visits: Array<Visit>, obstacles: Array<Obstacle>, as_of: string, 
+/**
+ * The settlement sheet: items with formulas, inventory, totals, agreement check.
+ */
+compensation: Sheet, 
+/**
+ * What the inventory can record (the latest standard's catalogue; empty: none published).
+ */
+catalogue: Array<CatalogueItem>, };
 
 export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, };
 
@@ -242,7 +250,7 @@ export type AssessInput = { household_id: string, difficulty: Difficulty, strate
 
 export type PaymentInput = { item_id: string, 
 /**
- * Today when empty.
+ * The project's as-of date when empty (today for a live project).
  */
 on: string | null, voucher_no: string, };
 
@@ -296,6 +304,263 @@ export type PoleStatusInput = { pole_id: string, status: PoleStatus,
  * Today when empty.
  */
 on: string | null, reason: string | null, };
+
+export type StructurePrice = { structure: string, 
+/**
+ * fen per m²
+ */
+price_fen: number, };
+
+export type IncentiveTier = { until: string, amount_fen: number, 
+/**
+ * e.g. 前10天签约
+ */
+label: string, };
+
+export type Subsidy = { circumstance: string, amount_fen: number, };
+
+export type CatalogueItem = { 
+/**
+ * Stable across versions, e.g. `vegetables`, `fruit_tree`, `well`.
+ */
+code: string, 
+/**
+ * e.g. 蔬菜
+ */
+name: string, 
+/**
+ * e.g. m², 棵, 口, m
+ */
+unit: string, 
+/**
+ * fen per unit
+ */
+price_fen: number, };
+
+export type Rules = { 
+/**
+ * House value per m² by structure type (unless an appraised value is entered per household).
+ */
+house_prices: Array<StructurePrice>, 
+/**
+ * Relocation fee per m² per move; 产权调换 counts two moves (out and back in).
+ */
+relocation_fen: number, 
+/**
+ * Temporary resettlement per m² per month.
+ */
+temp_resettlement_fen: number, 
+/**
+ * Months of temporary resettlement for 货币补偿 and for 产权调换.
+ */
+temp_months_monetary: number, temp_months_swap: number, 
+/**
+ * Signing incentives by date tier, earliest first.
+ */
+signing_tiers: Array<IncentiveTier>, 
+/**
+ * On-time handover incentive, for households that hand over by `handover_by`.
+ */
+handover_by: string | null, handover_incentive_fen: number, subsidies: Array<Subsidy>, 
+/**
+ * A household's calculated total is topped up to at least this (0: no floor).
+ */
+minimum_payout_fen: number, catalogue: Array<CatalogueItem>, };
+
+export type Standard = { id: string, project_id: string, version: number, effective_on: string, rules: Rules, note: string, published_by: string, };
+
+export type Usage = { households: number, locked_households: number, };
+
+export type InventoryItem = { id: string, household_id: string, 
+/**
+ * Catalogue code, e.g. `vegetables`.
+ */
+code: string, name: string, unit: string, 
+/**
+ * Hundredths of the unit (8600 = 86.00 m², 300 = 3 棵).
+ */
+quantity: number, 
+/**
+ * Who is paid for it, when not the household (a tenant, a neighbour).
+ */
+owner: string | null, surveyed_on: string | null, surveyor: string, note: string, withdrawn: boolean, };
+
+export type Sheet = { household_id: string, household_no: string, head_name: string, stage: Stage, structure: string, 
+/**
+ * 0.01 m²
+ */
+floor_area: number, compensation_mode: CompensationMode | null, agreement_no: string | null, agreement_date: string | null, 
+/**
+ * The standard version the household's items use now (None: none in force).
+ */
+standard_version: number | null, standard_effective_on: string | null, 
+/**
+ * In sheet order: house value, relocation, resettlement, incentives, crops, other.
+ */
+items: Array<Item>, inventory: Array<InventoryItem>, totals: Totals, agreement: AgreementCheck, 
+/**
+ * Estimated items a recalculation would create, change or void (facts or standards
+ * changed since the last one): 0 means the sheet is up to date.
+ */
+pending_changes: number, problems: Array<string>, };
+
+export type Totals = { 
+/**
+ * Sum of all items, fen.
+ */
+total_fen: number, 
+/**
+ * e.g. 1,078,440.00 元
+ */
+total_figures: string, 
+/**
+ * e.g. 壹佰零柒万捌仟肆佰肆拾元整
+ */
+total_capitals: string, estimated_fen: number, 
+/**
+ * Confirmed, paid included.
+ */
+confirmed_fen: number, paid_fen: number, unpaid_confirmed_fen: number, adjusted_items: number, manual_items: number, };
+
+export type AgreementCheck = { 
+/**
+ * As written in the agreement, fen.
+ */
+agreement_amount_fen: number | null, 
+/**
+ * Sum of the sheet's items, fen.
+ */
+settlement_fen: number, 
+/**
+ * agreement − settlement, when the agreement has an amount.
+ */
+difference_fen: number | null, 
+/**
+ * None: no amount recorded in the agreement yet; Some(false): the household is flagged.
+ */
+agrees: boolean | null, };
+
+export type RecalcReport = { households: number, created: number, updated: number, unchanged: number, 
+/**
+ * Items left as they are because they are confirmed or paid.
+ */
+locked: number, 
+/**
+ * Items no longer produced by the standard, set to zero.
+ */
+voided: number, 
+/**
+ * Households that could not be (fully) calculated, with the reason.
+ */
+problems: Array<HouseholdProblem>, };
+
+export type HouseholdProblem = { household_no: string, problem: string, };
+
+export type FairnessKind = "per_m2_deviation" | "manual_adjustment" | "manual_item" | "incentive_outside_tier" | "agreement_mismatch";
+
+export type FairnessEntry = { household_id: string, household_no: string, head_name: string, kind: FairnessKind, kind_zh: string, detail: string, 
+/**
+ * The item concerned, where one is.
+ */
+item_id: string | null, 
+/**
+ * The deviation in fen (actual − standard, the adjustment, the item's amount, or
+ * agreement − settlement).
+ */
+amount_fen: number | null, 
+/**
+ * For `per_m2_deviation`: (actual − standard) / standard in basis points, rounded toward zero.
+ */
+deviation_bp: number | null, };
+
+export type FairnessReport = { project_code: string, as_of: string, threshold_bp: number, households_checked: number, households_flagged: number, 
+/**
+ * By household number, then kind.
+ */
+entries: Array<FairnessEntry>, };
+
+export type StandardVersion = { standard: Standard, usage: Usage, };
+
+export type StandardsView = { project_id: string, as_of: string, 
+/**
+ * Oldest first.
+ */
+versions: Array<StandardVersion>, 
+/**
+ * The version in force on the as-of date.
+ */
+in_force_version: number | null, 
+/**
+ * Where the next version starts from: the latest version's rules, or (none published
+ * yet) the usual structures and catalogue with prices still to fill in.
+ */
+draft: Rules, 
+/**
+ * The earliest effective date the next version may have.
+ */
+earliest_effective_on: string | null, };
+
+export type StandardDraft = { project_id: string, effective_on: string, note: string, rules: Rules, };
+
+export type RecalcInput = { project_id: string, 
+/**
+ * One household, or every household of the project.
+ */
+household_id: string | null, };
+
+export type AdjustInput = { item_id: string, 
+/**
+ * Signed 元 as typed: "+2,000", "-500.5"; "0" removes the adjustment.
+ */
+adjustment: string, reason: string, };
+
+export type ConfirmAllInput = { household_id: string, 
+/**
+ * The project's as-of date when empty.
+ */
+on: string | null, };
+
+export type PayInput = { item_id: string, 
+/**
+ * The project's as-of date when empty.
+ */
+on: string | null, voucher_no: string, 
+/**
+ * The item's payee (an attachment's owner) or the household head when empty.
+ */
+payee: string | null, 
+/**
+ * 元 as typed; when given it must equal the confirmed amount.
+ */
+amount: string | null, };
+
+export type InventoryInput = { household_id: string, 
+/**
+ * Catalogue code or name.
+ */
+code: string, 
+/**
+ * In the catalogue's unit, as typed ("86.5").
+ */
+quantity: string, owner: string | null, surveyed_on: string | null, 
+/**
+ * The operator when empty.
+ */
+surveyor: string, note: string, };
+
+export type InventoryCorrection = { id: string, 
+/**
+ * The corrected quantity; empty withdraws the line (entered by mistake).
+ */
+quantity: string | null, reason: string, };
+
+export type HouseholdAmount = "agreement" | "appraisal";
+
+export type AmountInput = { household_id: string, what: HouseholdAmount, 
+/**
+ * 元 as typed; empty clears it.
+ */
+amount: string, reason: string, };
 
 export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin";
 
