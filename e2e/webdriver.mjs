@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises'
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
-export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', DOWN: '\uE015' }
+export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', DOWN: '\uE015', BACKSPACE: '\uE003', END: '\uE010' }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 export async function waitForDriver(base, timeoutMs = 20000) {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of the built desktop app: a virtual display (Xvfb), tauri-driver with
-# WebKitWebDriver, a fresh database, and e2e/app.test.mjs driving the real binary.
+# WebKitWebDriver, a fresh database, and the e2e/*.test.mjs files driving the real binary
+# (app, compensation, sync: in that order, on the same database).
 # Expects the app built (scripts/test.sh does it); screenshots land in e2e/screenshots/.
+# Runs every e2e/*.test.mjs, or the files named as arguments; KEEP_DB=FILE starts from a copy
+# of that database instead of an empty one (for working on one screen).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JINGDI_APP="${JINGDI_APP:-${CARGO_TARGET_DIR:-$PWD/target}/debug/jingdi-app}"
@@ -9,6 +12,7 @@ export JINGDI_APP="${JINGDI_APP:-${CARGO_TARGET_DIR:-$PWD/target}/debug/jingdi-a
 export PATH="$HOME/.cargo/bin:$PATH"
 
 work=$(mktemp -d)
+[ -n "${KEEP_DB:-}" ] && cp "$KEEP_DB" "$work/jingdi.db"
 export JINGDI_DB="$work/jingdi.db"
 display=99
 while [ -e "/tmp/.X${display}-lock" ]; do display=$((display + 1)); done
@@ -35,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-node --test --test-concurrency=1 --test-reporter=spec e2e/ || status=$?
+node --test --test-concurrency=1 --test-reporter=spec "${@:-e2e/}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- tauri-driver log" >&2
   tail -n 60 "$work/driver.log" >&2 || true

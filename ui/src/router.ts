@@ -10,6 +10,7 @@ export const router = createRouter({
     { path: '/obstacles', name: 'obstacles', component: () => import('./views/Obstacles.vue') },
     { path: '/meeting', name: 'meeting', component: () => import('./views/Meeting.vue') },
     { path: '/plot', name: 'plot', component: () => import('./views/PlotWork.vue') },
+    { path: '/standards', name: 'standards', component: () => import('./views/Standards.vue') },
     { path: '/history', name: 'history', component: () => import('./views/History.vue') },
     { path: '/office', name: 'office', component: () => import('./views/OfficeFiles.vue') },
     { path: '/sync', name: 'sync', component: () => import('./views/Sync.vue') },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { area, areaM2, date, dateTime, hundredths, percent, shortDate, todayIso, yuan } from './format'
+import { area, areaM2, date, dateTime, fenOf, hundredths, percent, quantity, shortDate, todayIso, yuan } from './format'
 
 describe('money and areas', () => {
   it('groups thousands and keeps two decimals', () => {
@@ -37,5 +37,23 @@ describe('dates', () => {
   })
   it('gives today as ISO', () => {
     expect(todayIso(new Date(2024, 0, 5))).toBe('2024-01-05')
+  })
+})
+
+describe('prices typed in yuan and surveyed quantities', () => {
+  it('turns a typed price into exact fen', () => {
+    expect(fenOf(8600)).toBe(860000)
+    expect(fenOf(0.1 + 0.2)).toBe(30)
+    expect(fenOf(12.34)).toBe(1234)
+    expect(fenOf(4.35)).toBe(435)
+    expect(fenOf(null)).toBe(0)
+    expect(fenOf(undefined)).toBe(0)
+  })
+  it('writes counts without decimals and measures with two, as the core does', () => {
+    expect(quantity(300, '棵')).toBe('3 棵')
+    expect(quantity(250, '棵')).toBe('2.50 棵')
+    expect(quantity(8600, 'm²')).toBe('86.00 m²')
+    expect(quantity(123456, 'm')).toBe('1,234.56 m')
+    expect(quantity(100, '')).toBe('1')
   })
 })

@@ -72,3 +72,15 @@ export function todayIso(now: Date = new Date()): string {
   const pad = (n: number) => n.toString().padStart(2, '0')
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
+
+/** A price typed in 元 in a number field (two decimals at most) → fen; empty is 0. */
+export function fenOf(yuanValue: number | null | undefined): number {
+  return yuanValue == null || Number.isNaN(yuanValue) ? 0 : Math.round(yuanValue * 100)
+}
+
+/** A quantity in hundredths of its unit: "86.00 m²", "3 棵" (counts without decimals when whole). */
+export function quantity(q: number, unit: string): string {
+  const measured = unit.startsWith('m') || unit.includes('米')
+  const n = measured || q % 100 !== 0 ? hundredths(q) : hundredths(q).replace(/\.00$/, '')
+  return unit ? `${n} ${unit}` : n
+}

@@ -1,0 +1,235 @@
+// End-to-end: compensation in the real app, as the street's team works it on the demo plot.
+// The supervisor reads the fairness list on the dashboard; the office publishes a new
+// version of the standards (after a zero price is refused); a team leader surveys a well
+// at a household whose vegetables were never paid, adjusts it with a reason, confirms and
+// pays it to its owner and pays the vegetables; the dashboard's paid total, the 净地 list
+// and the fairness list follow. Every figure is checked against the `jingdi` command on
+// the same database file.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import { Keys, Session, waitForDriver } from './webdriver.mjs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
+const APP = process.env.JINGDI_APP ?? path.resolve(here, '../target/debug/jingdi-app')
+const CLI = process.env.JINGDI_CLI ?? path.join(path.dirname(APP), 'jingdi')
+const DB = process.env.JINGDI_DB
+const SHOTS = path.join(here, 'screenshots')
+const HH = 'DX4-024' // handed over, vegetables and fruit trees confirmed but unpaid
+let s
+const seen = {}
+
+function jingdi(args, { json = false, ok = true } = {}) {
+  try {
+    const out = execFileSync(CLI, ['--db', DB, ...args, ...(json ? ['--json'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    return json ? JSON.parse(out) : out
+  } catch (e) {
+    if (ok) throw new Error(`jingdi ${args.join(' ')}: ${e.stderr}`)
+    return null
+  }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+/** "1,234.56 元" → 123456 fen. */
+const fen = (text) => Math.round(Number(text.replace(/[^\d.-]/g, '')) * 100)
+
+async function shot(name, css) {
+  if (css) await s.exec(`document.querySelector(arguments[0])?.scrollIntoView({ block: 'start' })`, [css])
+  await sleep(700)
+  await s.screenshot(path.join(SHOTS, `${name}.png`))
+}
+async function go(screen, ready) {
+  await s.clickCss(`[data-testid="nav-${screen}"]`)
+  return s.waitFor(ready)
+}
+/** Clicks the button with this text in the table row whose text includes `rowText`. */
+async function clickInRow(tableCss, rowText, button) {
+  const ok = await s.exec(
+    `const row = [...document.querySelectorAll(arguments[0] + ' .el-table__row')].find((r) => r.textContent.includes(arguments[1]));
+     const b = row && [...row.querySelectorAll('button')].find((x) => x.textContent.trim() === arguments[2]);
+     if (b) { b.click(); return true } return false`,
+    [tableCss, rowText, button],
+  )
+  assert.ok(ok, `no ${button} button in the row with ${rowText}`)
+}
+/** The text of the table row that includes `rowText`. */
+async function rowText(tableCss, text) {
+  return s.exec(
+    `return [...document.querySelectorAll(arguments[0] + ' .el-table__row')].find((r) => r.textContent.includes(arguments[1]))?.textContent ?? ''`,
+    [tableCss, text],
+  )
+}
+/** Replaces what a field holds, as a person does (End, Backspace over it, type): WebDriver's
+ * clear does not fire the input event Vue listens to. */
+async function typeInto(css, text) {
+  const el = await s.waitFor(css)
+  const old = String(await s.exec('return arguments[0].value', [{ 'element-6066-11e4-a52e-4f735466cecf': el }]))
+  await s.click(el)
+  await s.type(el, Keys.END + Keys.BACKSPACE.repeat(old.length) + text)
+}
+/** Waits until the element's text content includes `text` (tables: WebDriver's visible
+ * text leaves out some cells under WebKitWebDriver). */
+async function waitForText(css, text, timeout = 15000) {
+  const end = Date.now() + timeout
+  let last = ''
+  while (Date.now() < end) {
+    last = await s.exec(`return document.querySelector(arguments[0])?.textContent ?? ''`, [css])
+    if (last.includes(text)) return
+    await sleep(200)
+  }
+  throw new Error(`timed out waiting for ${text} in ${css} (last: ${last.slice(0, 300)})`)
+}
+/** Waits until no drawer or dialog overlay covers the page. */
+async function overlaysGone(timeout = 10000) {
+  const end = Date.now() + timeout
+  while (Date.now() < end) {
+    const open = await s.exec(`return [...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`)
+    if (!open) return
+    await sleep(150)
+  }
+  throw new Error('an overlay stayed open')
+}
+async function errorCode(css) {
+  return s.attr(await s.waitFor(css), 'data-code')
+}
+
+before(async () => {
+  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
+  await mkdir(SHOTS, { recursive: true })
+  jingdi(['demo'], { ok: false })
+  if (!jingdi(['operator'], { json: true }).operator) jingdi(['operator', '陈组长'])
+  await waitForDriver(DRIVER)
+  s = await Session.create(DRIVER, APP)
+})
+after(async () => {
+  await s?.delete()
+})
+
+describe('compensation from the standards to the payment', () => {
+  test('the dashboard lists the seeded deviations for review before publication', async () => {
+    await s.waitFor('[data-testid="kpi-households-total"]', { timeout: 30000 })
+    const count = await s.waitFor('[data-testid="fairness-count"]')
+    const cli = jingdi(['compensation', 'fairness'], { json: true })
+    assert.equal(await s.attr(count, 'data-value'), String(cli.households_flagged))
+    for (const [no, kind] of [['DX4-001', 'incentive_outside_tier'], ['DX4-002', 'agreement_mismatch'], ['DX4-003', 'per_m2_deviation'], ['DX4-016', 'manual_adjustment']]) {
+      await s.waitFor(`[data-testid="fairness-${no}-${kind}"]`)
+    }
+    seen.paid = fen(await s.text(await s.waitFor('[data-testid="kpi-paid"]')))
+    seen.unpaid = await s.value('[data-testid="readiness-unpaid_compensation"]')
+    await shot('15-dashboard-fairness', '[data-testid="fairness"]')
+    // A wider threshold leaves out the 38.68% per-m² deviation.
+    await typeInto('input[data-testid="fairness-threshold"]', '50')
+    await s.type(await s.waitFor('input[data-testid="fairness-threshold"]'), Keys.ENTER)
+    await s.waitFor('[data-testid="fairness-count"]', { text: '需复核 3 户' })
+    await typeInto('input[data-testid="fairness-threshold"]', '5')
+    await s.type(await s.waitFor('input[data-testid="fairness-threshold"]'), Keys.ENTER)
+    await s.waitFor('[data-testid="fairness-count"]', { text: '需复核 4 户' })
+  })
+
+  test('the standards page shows the versions; a zero price is refused, a new version is published', async () => {
+    await go('standards', '[data-testid="standards-shown"]')
+    await s.waitFor('[data-testid="standards-version-2"]', { text: '现行' })
+    assert.equal(await s.text(await s.waitFor('[data-testid="catalogue-price-vegetables"]')), '15.00')
+    await shot('16-standards')
+    await s.clickCss('[data-testid="standards-new"]')
+    await s.waitFor('[data-testid="draft-price-vegetables"] input')
+    await sleep(600) // the drawer slides in
+    await typeInto('[data-testid="draft-price-vegetables"] input', '0')
+    await s.type(await s.waitFor('[data-testid="draft-price-vegetables"] input'), Keys.TAB)
+    await s.clickCss('[data-testid="standards-publish"]')
+    assert.equal(await errorCode('[data-testid="standards-publish-error"]'), 'rule.standards.price_required')
+    assert.match(await s.text(await s.waitFor('[data-testid="standards-publish-error"]')), /蔬菜.*单价不能为零/)
+    await shot('17-standards-refused')
+    assert.equal(jingdi(['compensation', 'standards', 'list'], { json: true }).length, 2, 'nothing was published')
+    await typeInto('[data-testid="draft-price-vegetables"] input', '18')
+    await s.type(await s.waitFor('[data-testid="draft-price-vegetables"] input'), Keys.TAB)
+    await typeInto('input[data-testid="draft-note"]', '复核:蔬菜青苗单价调整为 18 元/m²')
+    await s.clickCss('[data-testid="standards-publish"]')
+    await s.waitFor('[data-testid="standards-version-3"]')
+    assert.equal(await s.text(await s.waitFor('[data-testid="catalogue-price-vegetables"]')), '18.00')
+    const v3 = jingdi(['compensation', 'standards', 'show'], { json: true })
+    assert.equal(v3.version, 3)
+    assert.equal(v3.rules.catalogue.find((c) => c.code === 'vegetables').price_fen, 1800)
+    // Every household has confirmed items: they keep their version, nothing is voided.
+    await overlaysGone()
+    await s.clickCss('[data-testid="standards-recalc"]')
+    const report = await s.waitFor('[data-testid="standards-recalc-report"]', { timeout: 60000 })
+    assert.match(await s.text(report), /已计算 120 户/)
+    assert.match(await s.text(report), /不再适用置零 0 项/)
+  })
+
+  test('a well is surveyed, adjusted with a reason, confirmed and paid to its owner', async () => {
+    await go('board', '[data-testid^="tile-"]')
+    await s.clickCss(`[data-testid="tile-${HH}"]`)
+    await s.waitFor('[data-testid="comp-section"]')
+    const house = await rowText('[data-testid="comp-items"]', '房屋价值补偿')
+    assert.match(house, /516\.25 m² × 3,900 元\/m²\(砖木\) = 2,013,375\.00 元/)
+    assert.match(house, /第 1 版/)
+    // A negative quantity is refused by name and nothing is added.
+    const rows = async () => (await s.findAll('[data-testid="comp-items"] .el-table__body .el-table__row')).length
+    const before = await rows()
+    await s.clickCss('[data-testid="inv-code"] .el-select__wrapper')
+    await sleep(300)
+    assert.ok(await s.exec(
+      `const li = [...document.querySelectorAll('.el-select-dropdown__item')].find((x) => x.offsetParent !== null && x.textContent.startsWith('水井'));
+       if (li) { li.click(); return true } return false`,
+    ))
+    await typeInto('input[data-testid="inv-quantity"]', '-1')
+    await s.clickCss('[data-testid="inv-add"]')
+    assert.equal(await errorCode('[data-testid="comp-error"]'), 'invalid_field.quantity')
+    assert.equal(await rows(), before)
+    await typeInto('input[data-testid="inv-quantity"]', '1')
+    await typeInto('input[data-testid="inv-owner"]', '邻居 王五')
+    await s.clickCss('[data-testid="inv-add"]')
+    await waitForText('[data-testid="comp-inventory"]', '邻居 王五')
+    const well = await rowText('[data-testid="comp-items"]', '水井 1 口')
+    assert.match(well, /水井 1 口 × 1,500 元\/口 = 1,500\.00 元/, 'priced from the household’s own version')
+
+    // An adjustment without a reason is refused; with one it is kept and flagged.
+    await clickInRow('[data-testid="comp-items"]', '水井 1 口', '调整')
+    await typeInto('input[data-testid="comp-adjust-by"]', '-200')
+    await s.clickCss('[data-testid="comp-adjust-save"]')
+    assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.adjustment_needs_reason')
+    await typeInto('input[data-testid="comp-adjust-reason"]', '井已部分填埋,经评估小组核减')
+    await s.clickCss('[data-testid="comp-adjust-save"]')
+    await waitForText('[data-testid="comp-items"]', '井已部分填埋')
+    assert.match(await rowText('[data-testid="comp-items"]', '水井 1 口'), /1,300\.00 元/)
+
+    // Confirm all, then pay the well to its owner with a voucher.
+    await s.clickCss('[data-testid="comp-confirm-all"]')
+    await waitForText('[data-testid="comp-items"]', '确认于')
+    await clickInRow('[data-testid="comp-items"]', '水井 1 口', '支付')
+    await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-W')
+    await typeInto('input[data-testid="comp-pay-amount"]', '9999')
+    await s.clickCss('[data-testid="comp-pay-save"]')
+    assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.payment_exceeds_confirmed')
+    await typeInto('input[data-testid="comp-pay-amount"]', '')
+    await s.clickCss('[data-testid="comp-pay-save"]')
+    await waitForText('[data-testid="comp-items"]', 'QM-2022-024-W')
+    assert.match(await rowText('[data-testid="comp-items"]', '水井 1 口'), /邻居 王五/)
+
+    // The household's unpaid vegetables are paid too.
+    await clickInRow('[data-testid="comp-items"]', '蔬菜 104.00 m²', '支付')
+    await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-V')
+    await s.clickCss('[data-testid="comp-pay-save"]')
+    await waitForText('[data-testid="comp-items"]', 'QM-2022-024-V')
+    const capitals = await s.text(await s.waitFor('[data-testid="comp-capitals"]'))
+    const sheet = jingdi(['compensation', 'show', HH], { json: true })
+    assert.equal(capitals, sheet.totals.total_capitals)
+    assert.equal(fen(await s.text(await s.waitFor('[data-testid="comp-paid"]'))), sheet.totals.paid_fen)
+    await shot('18-household-compensation', '[data-testid="comp-section"]')
+  })
+
+  test('the dashboard follows: paid total, the 净地 list and the fairness list', async () => {
+    await go('dashboard', '[data-testid="kpi-paid"]')
+    const paid = fen(await s.text(await s.waitFor('[data-testid="kpi-paid"]')))
+    assert.equal(paid - seen.paid, 1_300_00 + 1_248_00)
+    assert.equal(await s.value('[data-testid="readiness-unpaid_compensation"]'), seen.unpaid - 1)
+    await s.waitFor(`[data-testid="fairness-${HH}-manual_adjustment"]`)
+    await s.waitFor('[data-testid="fairness-count"]', { text: '需复核 5 户' })
+    await shot('19-dashboard-after-payment', '[data-testid="fairness"]')
+  })
+})
