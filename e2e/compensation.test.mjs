@@ -221,6 +221,12 @@ describe('compensation from the standards to the payment', () => {
     assert.equal(capitals, sheet.totals.total_capitals)
     assert.equal(fen(await s.text(await s.waitFor('[data-testid="comp-paid"]'))), sheet.totals.paid_fen)
     await shot('18-household-compensation', '[data-testid="comp-section"]')
+    // The same section in English.
+    await s.clickCss('[data-testid="toggle-locale"]')
+    await s.waitFor('[data-testid="comp-section"] h3', { text: 'Compensation' })
+    await shot('18b-household-compensation-english', '[data-testid="comp-section"]')
+    await s.clickCss('[data-testid="toggle-locale"]')
+    await s.waitFor('[data-testid="comp-section"] h3', { text: '补偿结算' })
   })
 
   test('the dashboard follows: paid total, the 净地 list and the fairness list', async () => {
