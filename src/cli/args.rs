@@ -640,7 +640,7 @@ pub struct ExportArgs {
     pub project: ProjectArg,
     #[command(flatten)]
     pub as_of: AsOfArg,
-    /// Meeting brief and bulletin: changes since this date [default: a week before]
+    /// Meeting brief and bulletin: changes since this date [default: the last meeting for the brief, else a week before]
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Disclosure: print names as 张*三

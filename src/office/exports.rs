@@ -731,9 +731,16 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
     doc
 }
 
-/// The default "since": a week before `as_of` (the usual rhythm of meetings and bulletins).
-pub fn default_since(as_of: NaiveDate) -> NaiveDate {
-    as_of - chrono::Duration::days(7)
+/// The default "since": for the meeting brief the last meeting recorded on or before `as_of`
+/// (what changed since we last met), otherwise — and for the bulletin — a week before `as_of`
+/// (the usual rhythm of bulletins).
+pub fn default_since(conn: &Connection, p: &Project, kind: super::ExportKind, as_of: NaiveDate) -> Result<NaiveDate> {
+    let week = as_of - chrono::Duration::days(7);
+    if kind != super::ExportKind::MeetingBrief {
+        return Ok(week);
+    }
+    let last = crate::meeting::list(conn, p.id)?.into_iter().map(|m| m.held_on).find(|d| *d <= as_of);
+    Ok(last.unwrap_or(week))
 }
 
 pub(crate) fn summary_for(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Summary> {

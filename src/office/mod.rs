@@ -118,7 +118,8 @@ impl Format {
 pub struct ExportOptions {
     /// Figures as of this date [default: the project's own as-of date, else today].
     pub as_of: Option<NaiveDate>,
-    /// Meeting brief and bulletin: changes since this date [default: a week before as-of].
+    /// Meeting brief and bulletin: changes since this date [default: for the brief the last
+    /// meeting recorded, else a week before as-of].
     pub since: Option<NaiveDate>,
     /// Disclosure list: print names as 张*三.
     #[serde(default)]
@@ -152,7 +153,10 @@ pub fn choose_format(kind: ExportKind, asked: Option<Format>, path: &Path) -> Re
 pub fn export(conn: &Connection, p: &Project, kind: ExportKind, format: Option<Format>, path: &Path, opts: &ExportOptions) -> Result<ExportReport> {
     let format = choose_format(kind, format, path)?;
     let as_of = crate::project::as_of(p, opts.as_of);
-    let since = opts.since.unwrap_or_else(|| exports::default_since(as_of));
+    let since = match opts.since {
+        Some(d) => d,
+        None => exports::default_since(conn, p, kind, as_of)?,
+    };
     let sheets = match kind {
         ExportKind::SigningSummary => exports::signing_summary(conn, p, &exports::summary_for(conn, p, Some(as_of))?)?,
         ExportKind::Ledger => exports::ledger(conn, p, as_of)?,

@@ -1,7 +1,7 @@
 //! Office files: roster import (every rejection reason, all or nothing, re-import as
 //! update) and the exports read back (calamine for .xlsx, the XML inside .docx, CSV bytes).
 
-use crate::{id_number, TestDb, AUTHOR};
+use crate::{d, id_number, TestDb, AUTHOR};
 use calamine::{Data, Reader};
 use jingdi::office::headers::Field;
 use jingdi::office::roster::{self, Action, ColumnChoice, ImportOptions, Reason};
@@ -564,6 +564,27 @@ fn meeting_brief_docx_carries_the_summary_figures() {
     z.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
     assert!(xml.contains("w:w=\"11906\"") && xml.contains("w:h=\"16838\""), "A4");
     assert!(xml.contains("黑体"));
+}
+
+#[test]
+fn the_meeting_brief_covers_what_changed_since_the_last_meeting() {
+    let mut t = TestDb::demo();
+    let week = |t: &TestDb| docx_text(&export(t, ExportKind::MeetingBrief, None, "会商材料.docx", &ExportOptions::default()));
+    assert!(week(&t).contains("上次会商(2022-08-08)以来的变化"), "no meeting recorded: a week before the as-of date");
+    let p = t.project;
+    t.write(|tx| {
+        jingdi::meeting::record(tx, p, &jingdi::meeting::NewMeeting {
+            held_on: d("2022-08-11"),
+            title: "征迁工作会商".into(),
+            attendees: vec!["王建国".into()],
+            decisions: vec![],
+            notes: String::new(),
+        })
+    })
+    .unwrap();
+    assert!(week(&t).contains("上次会商(2022-08-11)以来的变化"));
+    let asked = ExportOptions { since: Some(d("2022-08-01")), ..ExportOptions::default() };
+    assert!(docx_text(&export(&t, ExportKind::MeetingBrief, None, "b.docx", &asked)).contains("上次会商(2022-08-01)以来的变化"));
 }
 
 #[test]

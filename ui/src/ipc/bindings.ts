@@ -572,7 +572,8 @@ export type ExportOptions = {
  */
 as_of: string | null, 
 /**
- * Meeting brief and bulletin: changes since this date [default: a week before as-of].
+ * Meeting brief and bulletin: changes since this date [default: for the brief the last
+ * meeting recorded, else a week before as-of].
  */
 since: string | null, 
 /**
