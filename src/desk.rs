@@ -46,21 +46,19 @@ fn opt_date(field: &'static str, s: &Option<String>) -> Result<Option<NaiveDate>
     crate::units::parse_opt_date(field, s.as_deref())
 }
 
-/// A date defaulting to today when not given.
-fn date_or_today(field: &'static str, s: &Option<String>) -> Result<NaiveDate> {
-    Ok(opt_date(field, s)?.unwrap_or_else(today))
-}
-
-/// A date defaulting to the household's project as-of date: today for a live project, the
-/// date a historical one (the demo) is shown as of.
-fn date_or_as_of(db: &Db, household: Uuid, field: &'static str, s: &Option<String>) -> Result<NaiveDate> {
+/// A date defaulting to the project's as-of date: today for a live project, the date a
+/// historical one (the demo) is shown as of, so the demo's records stay in its own time.
+fn date_or_project_as_of(db: &Db, project: Uuid, field: &'static str, s: &Option<String>) -> Result<NaiveDate> {
     match opt_date(field, s)? {
         Some(d) => Ok(d),
-        None => {
-            let h = household::get(db.conn(), household)?;
-            Ok(project::as_of(&project::get(db.conn(), h.project_id)?, None))
-        }
+        None => Ok(project::as_of(&project::get(db.conn(), project)?, None)),
     }
+}
+
+/// As [`date_or_project_as_of`], for the project of a household.
+fn date_or_as_of(db: &Db, household: Uuid, field: &'static str, s: &Option<String>) -> Result<NaiveDate> {
+    let project = household::get(db.conn(), household)?.project_id;
+    date_or_project_as_of(db, project, field, s)
 }
 
 fn operator(db: &Db) -> Result<String> {
@@ -286,7 +284,7 @@ pub struct StageInput {
 }
 
 pub fn set_stage(db: &mut Db, s: StageInput) -> Result<HouseholdView> {
-    let on = date_or_today("on", &s.on)?;
+    let on = date_or_as_of(db, s.household_id, "on", &s.on)?;
     let who = operator(db)?;
     db.write(&who, |tx| stage::set(tx, s.household_id, s.to, on, s.reason.as_deref()))?;
     household(db, s.household_id)
@@ -397,12 +395,13 @@ pub fn add_obstacle(db: &mut Db, o: ObstacleInput) -> Result<Obstacle> {
 pub struct ResolveInput {
     pub obstacle_id: Uuid,
     pub resolution: String,
-    /// Today when empty.
+    /// The project's as-of date when empty (today for a live project).
     pub on: Option<String>,
 }
 
 pub fn resolve_obstacle(db: &mut Db, r: ResolveInput) -> Result<Obstacle> {
-    let on = date_or_today("resolved_on", &r.on)?;
+    let project = obstacle::get(db.conn(), r.obstacle_id)?.project_id;
+    let on = date_or_project_as_of(db, project, "resolved_on", &r.on)?;
     let who = operator(db)?;
     db.write(&who, |tx| obstacle::resolve(tx, r.obstacle_id, &r.resolution, on))?;
     obstacle::get(db.conn(), r.obstacle_id)
@@ -467,7 +466,7 @@ pub fn meeting_prep(db: &Db, project: Uuid, since: Option<String>) -> Result<Mee
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MeetingInput {
     pub project_id: Uuid,
-    /// Today when empty.
+    /// The project's as-of date when empty (today for a live project).
     pub held_on: Option<String>,
     pub title: String,
     pub attendees: Vec<String>,
@@ -477,7 +476,7 @@ pub struct MeetingInput {
 
 pub fn record_meeting(db: &mut Db, m: MeetingInput) -> Result<Meeting> {
     let nm = NewMeeting {
-        held_on: date_or_today("held_on", &m.held_on)?,
+        held_on: date_or_project_as_of(db, m.project_id, "held_on", &m.held_on)?,
         title: m.title,
         attendees: m.attendees,
         decisions: m.decisions,
@@ -516,18 +515,18 @@ pub fn plot_work(db: &Db, project: Uuid) -> Result<PlotWork> {
 pub struct PoleStatusInput {
     pub pole_id: Uuid,
     pub status: PoleStatus,
-    /// Today when empty.
+    /// The project's as-of date when empty (today for a live project).
     pub on: Option<String>,
     pub reason: Option<String>,
 }
 
 pub fn set_pole_status(db: &mut Db, p: PoleStatusInput) -> Result<Vec<Pole>> {
-    let on = date_or_today("status_on", &p.on)?;
     let who = operator(db)?;
     let project: String =
         db.conn().query_row("SELECT project_id FROM poles WHERE id = ?1", [p.pole_id.to_string()], |r| r.get(0))
             .map_err(|_| Error::not_found("杆线", p.pole_id.to_string()))?;
-    db.write(&who, |tx| plot_work::set_pole_status(tx, p.pole_id, p.status, on, p.reason.as_deref()))?;
     let project = Uuid::parse_str(&project).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let on = date_or_project_as_of(db, project, "status_on", &p.on)?;
+    db.write(&who, |tx| plot_work::set_pole_status(tx, p.pole_id, p.status, on, p.reason.as_deref()))?;
     plot_work::poles(db.conn(), project)
 }

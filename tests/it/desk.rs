@@ -82,6 +82,21 @@ fn stage_changes_are_validated_by_the_core_and_shown_in_the_view() {
 }
 
 #[test]
+fn dates_left_empty_are_the_projects_as_of_date() {
+    let mut t = with_operator(TestDb::demo());
+    let h = t.household("DX4-009").id;
+    let v = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Demolished, on: None, reason: None }).unwrap();
+    assert_eq!(v.timeline.last().unwrap().reached_on.to_string(), "2022-08-15", "the demo is shown as of 2022-08-15");
+    let o = desk::obstacles(&t.db, t.project).unwrap().rows.into_iter().find(|o| o.obstacle.status != jingdi::vocab::ObstacleStatus::Resolved).unwrap();
+    let r = desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.obstacle.id, resolution: "已协调".into(), on: None }).unwrap();
+    assert_eq!(r.resolved_on.map(|d| d.to_string()).as_deref(), Some("2022-08-15"));
+    let mut live = with_operator(TestDb::with_households(1));
+    let h = live.household("H1").id;
+    let v = desk::set_stage(&mut live.db, StageInput { household_id: h, to: Stage::Assessed, on: None, reason: None }).unwrap();
+    assert_eq!(v.timeline[0].reached_on, chrono::Local::now().date_naive(), "a live project's is today");
+}
+
+#[test]
 fn visits_show_newest_first_and_obstacles_resolve() {
     let mut t = with_operator(TestDb::with_households(1));
     let h = t.household("H1").id;

@@ -266,7 +266,7 @@ export type ObstacleInput = { project_id: string, household_id: string | null, t
 
 export type ResolveInput = { obstacle_id: string, resolution: string, 
 /**
- * Today when empty.
+ * The project's as-of date when empty (today for a live project).
  */
 on: string | null, };
 
@@ -289,7 +289,7 @@ meetings: Array<Meeting>, };
 
 export type MeetingInput = { project_id: string, 
 /**
- * Today when empty.
+ * The project's as-of date when empty (today for a live project).
  */
 held_on: string | null, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, };
 
@@ -301,7 +301,7 @@ days: Array<DemolitionDay>, checklist: Array<ChecklistItem>, };
 
 export type PoleStatusInput = { pole_id: string, status: PoleStatus, 
 /**
- * Today when empty.
+ * The project's as-of date when empty (today for a live project).
  */
 on: string | null, reason: string | null, };
 
