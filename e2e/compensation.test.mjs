@@ -82,6 +82,17 @@ async function waitForText(css, text, timeout = 15000) {
   }
   throw new Error(`timed out waiting for ${text} in ${css} (last: ${last.slice(0, 300)})`)
 }
+/** Waits until the table row that includes `key` also includes `text`. */
+async function waitForRow(tableCss, key, text, timeout = 15000) {
+  const end = Date.now() + timeout
+  let last = ''
+  while (Date.now() < end) {
+    last = await rowText(tableCss, key)
+    if (last.includes(text)) return
+    await sleep(200)
+  }
+  throw new Error(`timed out waiting for ${text} in the row with ${key} (last: ${last})`)
+}
 /** Waits until no drawer or dialog overlay covers the page. */
 async function overlaysGone(timeout = 10000) {
   const end = Date.now() + timeout
@@ -216,6 +227,16 @@ describe('compensation from the standards to the payment', () => {
     await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-V')
     await s.clickCss('[data-testid="comp-pay-save"]')
     await waitForText('[data-testid="comp-items"]', 'QM-2022-024-V')
+    // The fruit trees were confirmed before the owner had checked the count: taken back (a
+    // reason is required), then confirmed again.
+    await clickInRow('[data-testid="comp-items"]', '果树 2 棵', '撤销确认')
+    await s.clickCss('[data-testid="comp-unconfirm-save"]')
+    assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.unconfirm_needs_reason')
+    await typeInto('input[data-testid="comp-unconfirm-reason"]', '户主要求复核棵数')
+    await s.clickCss('[data-testid="comp-unconfirm-save"]')
+    await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '测算')
+    await clickInRow('[data-testid="comp-items"]', '果树 2 棵', '确认')
+    await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '已确认')
     const capitals = await s.text(await s.waitFor('[data-testid="comp-capitals"]'))
     const sheet = jingdi(['compensation', 'show', HH], { json: true })
     assert.equal(capitals, sheet.totals.total_capitals)

@@ -160,6 +160,36 @@ pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
     tx.update(Entity::CompensationItem, item, Some(project), f)
 }
 
+/// Takes back a confirmation made in error or overtaken by a renegotiation (已确认 → 测算), so
+/// the item can be recalculated or adjusted again. Only before payment
+/// (`compensation.paid_locked`), and with a reason kept in the log
+/// (`compensation.unconfirm_needs_reason`).
+pub fn unconfirm(tx: &mut Tx, item: Uuid, reason: &str) -> Result<()> {
+    let it = get(tx.conn(), item)?;
+    let reason = reason.trim();
+    match it.status {
+        PaymentStatus::Paid => {
+            return Err(Error::rule(
+                "compensation.paid_locked",
+                format!("补偿项「{}」已于 {} 支付,不能撤销确认", it.label, it.paid_on.map(|d| d.to_string()).unwrap_or_default()),
+            ))
+        }
+        PaymentStatus::Estimated => {
+            return Err(Error::rule("compensation.not_confirmed", format!("补偿项「{}」尚未确认,无需撤销", it.label)))
+        }
+        PaymentStatus::Confirmed => {}
+    }
+    if reason.is_empty() {
+        return Err(Error::rule("compensation.unconfirm_needs_reason", format!("撤销补偿项「{}」的确认必须注明原因", it.label)));
+    }
+    let project = project_of(tx.conn(), it.household_id)?;
+    let f = Fields::new().set("status", PaymentStatus::Estimated.id()).set("confirmed_on", None::<String>);
+    tx.with_reason(Some(reason));
+    tx.update(Entity::CompensationItem, item, Some(project), f)?;
+    tx.with_reason(None);
+    Ok(())
+}
+
 /// Confirms every item of a household still being estimated (zero amounts left out);
 /// returns how many were confirmed.
 pub fn confirm_household(tx: &mut Tx, household: Uuid, on: NaiveDate) -> Result<usize> {

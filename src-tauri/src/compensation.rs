@@ -32,6 +32,10 @@ pub fn confirm_household_items(s: State<Store>, input: ConfirmAllInput) -> Wire<
     s.run(|db| desk::confirm_household_items(db, input))
 }
 #[tauri::command]
+pub fn unconfirm_item(s: State<Store>, input: UnconfirmInput) -> Wire<HouseholdView> {
+    s.run(|db| desk::unconfirm_item(db, input))
+}
+#[tauri::command]
 pub fn pay(s: State<Store>, input: PayInput) -> Wire<HouseholdView> {
     s.run(|db| desk::pay(db, input))
 }

@@ -135,6 +135,7 @@ pub fn run() {
             office::office_preview, office::office_import, office::office_export,
             compensation::standards, compensation::publish_standard, compensation::recalc_compensation,
             compensation::fairness, compensation::adjust_item, compensation::confirm_household_items,
+            compensation::unconfirm_item,
             compensation::pay, compensation::add_inventory, compensation::correct_inventory,
             compensation::set_household_amount,
             sync::sync_status, sync::sync_export, sync::sync_import, sync::sync_folder, sync::resolve_conflict

@@ -46,7 +46,7 @@ fn generate() -> String {
         jingdi::compensation::calc::HouseholdProblem, jingdi::compensation::fairness::FairnessKind,
         jingdi::compensation::fairness::FairnessEntry, jingdi::compensation::fairness::FairnessReport,
         StandardVersion, StandardsView, StandardDraft, RecalcInput, AdjustInput, ConfirmAllInput,
-        PayInput, InventoryInput, InventoryCorrection, HouseholdAmount, AmountInput,
+        PayInput, UnconfirmInput, InventoryInput, InventoryCorrection, HouseholdAmount, AmountInput,
         // office files (roster import, exports)
         jingdi::office::ExportKind, jingdi::office::Format, jingdi::office::ExportOptions,
         jingdi::office::ExportReport, jingdi::office::headers::Field, jingdi::office::source::SourceFormat,

@@ -405,6 +405,15 @@ pub enum CompensationCmd {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Take back a confirmation before payment (已确认 → 测算), with a reason
+    Unconfirm {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        item: ItemArg,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
     /// List a household's items
     List {
         #[command(flatten)]

@@ -441,6 +441,14 @@ fn compensation_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Compensa
             let it = compensation::get(db.conn(), it.id)?;
             out(json, &it, |i| format!("已确认「{}」{}\n", i.label, units::format_yuan(i.amount)));
         }
+        CompensationCmd::Unconfirm { project, item, reason } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let it = find_item(db, &p, &item)?;
+            db.write(&who, |tx| compensation::unconfirm(tx, it.id, &reason))?;
+            let it = compensation::get(db.conn(), it.id)?;
+            out(json, &it, |i| format!("已撤销「{}」的确认,回到测算:{}\n", i.label, units::format_yuan(i.amount)));
+        }
         CompensationCmd::List { project, household } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let h = household::by_number(db.conn(), p.id, &household.household)?;

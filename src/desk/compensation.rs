@@ -158,6 +158,21 @@ pub fn confirm_household_items(db: &mut Db, c: ConfirmAllInput) -> Result<Househ
 
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnconfirmInput {
+    pub item_id: Uuid,
+    pub reason: String,
+}
+
+/// Takes back a confirmation before payment, with a reason.
+pub fn unconfirm_item(db: &mut Db, u: UnconfirmInput) -> Result<HouseholdView> {
+    let hh = comp::get(db.conn(), u.item_id)?.household_id;
+    let who = operator(db)?;
+    db.write(&who, |tx| comp::unconfirm(tx, u.item_id, &u.reason))?;
+    household(db, hh)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PayInput {
     pub item_id: Uuid,
     /// The project's as-of date when empty.

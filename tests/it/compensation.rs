@@ -345,6 +345,37 @@ fn payments_record_date_voucher_payee_and_lock_the_item() {
 }
 
 #[test]
+fn a_confirmation_is_taken_back_only_before_payment_and_with_a_reason() {
+    let mut t = TestDb::with_households(1);
+    publish(&mut t, "2023-12-01", rules()).unwrap();
+    recalc(&mut t);
+    let house = item(&t, "H1", calc::KEY_HOUSE);
+    let relocation = item(&t, "H1", calc::KEY_RELOCATION);
+    let h = t.household("H1").id;
+    t.write(|tx| compensation::confirm_household(tx, h, d("2024-01-06"))).unwrap();
+    t.write(|tx| compensation::pay(tx, relocation.id, d("2024-01-08"), "FZ-1")).unwrap();
+    let before = t.snapshot();
+    for (id, reason, code) in [
+        (house.id, " ", "rule.compensation.unconfirm_needs_reason"),
+        (relocation.id, "误确认", "rule.compensation.paid_locked"),
+    ] {
+        assert_eq!(t.write(|tx| compensation::unconfirm(tx, id, reason)).unwrap_err().code(), code);
+        assert_eq!(t.snapshot(), before);
+    }
+    t.write(|tx| compensation::unconfirm(tx, house.id, "协议重新谈判,面积待复核")).unwrap();
+    let it = compensation::get(t.db.conn(), house.id).unwrap();
+    assert_eq!((it.status, it.confirmed_on), (PaymentStatus::Estimated, None));
+    let e = t.write(|tx| compensation::unconfirm(tx, house.id, "再撤销")).unwrap_err();
+    assert_eq!(e.code(), "rule.compensation.not_confirmed");
+    // The reason is in the log; the item can be adjusted and confirmed again.
+    let log = jingdi::oplog::replay::all_ops(t.db.conn()).unwrap();
+    assert_eq!(log.last().unwrap().reason.as_deref(), Some("协议重新谈判,面积待复核"));
+    t.write(|tx| compensation::adjust(tx, house.id, -100_00, "面积复核核减")).unwrap();
+    t.write(|tx| compensation::confirm(tx, house.id, d("2024-01-10"))).unwrap();
+    assert_eq!(compensation::get(t.db.conn(), house.id).unwrap().status, PaymentStatus::Confirmed);
+}
+
+#[test]
 fn bad_input_is_refused_by_rule_and_changes_nothing() {
     type Step = fn(&mut TestDb) -> Result<()>;
     let zero_price: Step = |t| {
@@ -539,6 +570,8 @@ fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
         (&["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100"], "rule.compensation.adjustment_needs_reason"),
         (&["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100", "--reason", "核减"], "rule.compensation.amount_locked"),
         (&["compensation", "agreement-amount", "--household", "DX4-005", "--amount", "1"], "rule.agreement.locked"),
+        (&["compensation", "unconfirm", "--household", "DX4-024", "--kind", "crops", "--label", "果树"], "rule.compensation.unconfirm_needs_reason"),
+        (&["compensation", "unconfirm", "--household", "DX4-005", "--kind", "house_value", "--reason", "误确认"], "rule.compensation.paid_locked"),
         (&["compensation", "standards", "publish", "--file", bad_standard.to_str().unwrap()], "rule.standards.price_required"),
         (&["compensation", "show", "DX4-999"], "DX4-999"),
         (&["compensation", "fairness", "--threshold", "abc"], "invalid_field.threshold"),

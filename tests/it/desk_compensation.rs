@@ -61,6 +61,10 @@ fn the_household_section_surveys_adjusts_confirms_and_pays_on_the_demo() {
     let v = desk::confirm_household_items(&mut t.db, ConfirmAllInput { household_id: h, on: None }).unwrap();
     let it = v.compensation.items.iter().find(|i| i.id == it.id).unwrap().clone();
     assert_eq!((it.status, it.confirmed_on.map(|d| d.to_string())), (PaymentStatus::Confirmed, Some("2022-08-15".into())), "the demo's as-of date");
+    // Confirmed too early: taken back with a reason, then confirmed again.
+    let v = desk::unconfirm_item(&mut t.db, UnconfirmInput { item_id: it.id, reason: "权属人未到场核对".into() }).unwrap();
+    assert_eq!(v.compensation.items.iter().find(|i| i.id == it.id).unwrap().status, PaymentStatus::Estimated);
+    desk::confirm_item(&mut t.db, PaymentInput { item_id: it.id, on: None, voucher_no: String::new() }).unwrap();
     let v = desk::pay(&mut t.db, PayInput { payee: Some("邻居 王五".into()), amount: Some("2,500.00".into()), ..pay(it.id, None) }).unwrap();
     let paid = v.compensation.items.iter().find(|i| i.id == it.id).unwrap();
     assert_eq!((paid.status, paid.payee.as_deref(), paid.voucher_no.as_deref()), (PaymentStatus::Paid, Some("邻居 王五"), Some("QM-9")));
@@ -103,6 +107,8 @@ fn every_bad_input_is_refused_by_name_and_changes_nothing() {
         ("adjustment not an amount", call(Box::new(move |db| desk::adjust_item(db, AdjustInput { item_id: estimated.id, adjustment: "100元整".into(), reason: "补差".into() }).map(drop))), "invalid_field.adjustment"),
         ("adjustment below zero", call(Box::new(move |db| desk::adjust_item(db, AdjustInput { item_id: estimated.id, adjustment: "-99999".into(), reason: "补差".into() }).map(drop))), "invalid_field.adjustment"),
         ("adjusting a confirmed item", call(Box::new(move |db| desk::adjust_item(db, AdjustInput { item_id: confirmed, adjustment: "1".into(), reason: "补差".into() }).map(drop))), "rule.compensation.amount_locked"),
+        ("taking back a confirmation without reason", call(Box::new(move |db| desk::unconfirm_item(db, UnconfirmInput { item_id: confirmed, reason: "".into() }).map(drop))), "rule.compensation.unconfirm_needs_reason"),
+        ("taking back a paid item's confirmation", call(Box::new(move |db| desk::unconfirm_item(db, UnconfirmInput { item_id: paid, reason: "误确认".into() }).map(drop))), "rule.compensation.paid_locked"),
         ("paying an unconfirmed item", call(Box::new(move |db| desk::pay(db, pay(estimated.id, None)).map(drop))), "rule.compensation.pay_needs_confirmation"),
         ("paying more than confirmed", call(Box::new(move |db| desk::pay(db, pay(confirmed, Some("99999999"))).map(drop))), "rule.compensation.payment_exceeds_confirmed"),
         ("paying twice", call(Box::new(move |db| desk::pay(db, pay(paid, None)).map(drop))), "rule.compensation.paid_locked"),

@@ -534,6 +534,8 @@ payee: string | null,
  */
 amount: string | null, };
 
+export type UnconfirmInput = { item_id: string, reason: string, };
+
 export type InventoryInput = { household_id: string, 
 /**
  * Catalogue code or name.

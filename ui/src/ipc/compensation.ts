@@ -20,6 +20,7 @@ export const comp = {
   fairness: (project: string, threshold: string | null) => call<T.FairnessReport>('fairness', { project, threshold }),
   adjust: (input: T.AdjustInput) => call<T.HouseholdView>('adjust_item', { input }),
   confirmAll: (input: T.ConfirmAllInput) => call<T.HouseholdView>('confirm_household_items', { input }),
+  unconfirm: (input: T.UnconfirmInput) => call<T.HouseholdView>('unconfirm_item', { input }),
   pay: (input: T.PayInput) => call<T.HouseholdView>('pay', { input }),
   addInventory: (input: T.InventoryInput) => call<T.HouseholdView>('add_inventory', { input }),
   correctInventory: (input: T.InventoryCorrection) => call<T.HouseholdView>('correct_inventory', { input }),
