@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{params, Connection, Row};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 fn to_sql(column: &str, v: &Value) -> Result<Sql> {
@@ -261,14 +262,43 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
 /// Brings one record to the state its operations give when replayed in order (each field
 /// takes the value of the last operation that set it). Used when a merge brings operations
 /// that may sort before ones already applied; the result equals a replay from scratch.
-pub fn materialise(conn: &Connection, entity: Entity, id: Uuid, ops_in_order: &[Op]) -> Result<()> {
+///
+/// `only`: when the row already holds the replay of the record's earlier operations, the
+/// fields the new ones set; every other field keeps its value, so only these are written.
+/// `None` writes the whole record (and creates the row if it is missing).
+pub fn materialise(
+    conn: &Connection,
+    entity: Entity,
+    id: Uuid,
+    ops_in_order: &[&Op],
+    only: Option<&BTreeSet<&str>>,
+) -> Result<()> {
     let spec = entity.spec();
-    let mut state: std::collections::BTreeMap<&str, &Value> = std::collections::BTreeMap::new();
+    let mut state: BTreeMap<&str, &Value> = BTreeMap::new();
     for op in ops_in_order {
         check_shape(op)?;
         for (k, v) in &op.fields.0 {
             state.insert(k.as_str(), v);
         }
+    }
+    if let Some(only) = only {
+        let cols: Vec<&str> = state.keys().copied().filter(|k| only.contains(k)).collect();
+        if cols.is_empty() {
+            return Ok(());
+        }
+        let mut values: Vec<Sql> = Vec::with_capacity(cols.len() + 1);
+        for c in &cols {
+            values.push(to_sql(c, state[c])?);
+        }
+        values.push(Sql::Text(id.to_string()));
+        let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
+        let n = conn
+            .prepare_cached(&format!("UPDATE {} SET {} WHERE id = ?", spec.table, sets.join(", ")))?
+            .execute(rusqlite::params_from_iter(values))?;
+        if n == 1 {
+            return Ok(());
+        }
+        // The row is missing after all: write the whole record below.
     }
     let exists: bool = conn
         .prepare_cached(&format!("SELECT count(*) > 0 FROM {} WHERE id = ?1", spec.table))?
