@@ -35,6 +35,10 @@ pub struct ImportReport {
     pub from_devices: BTreeMap<Uuid, usize>,
 }
 
+/// The page cache during a merge, in KiB as `PRAGMA cache_size` takes it (negative): up to
+/// 256 MiB, used only as far as the merge needs it, given back when it is done.
+const MERGE_CACHE_KIB: i64 = -256 * 1024;
+
 fn bad(problem: &'static str, path: &Path, message: impl Into<String>) -> Error {
     Error::Bundle { problem, path: path.display().to_string(), message: message.into() }
 }
@@ -297,7 +301,11 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         ..Default::default()
     };
     let me = db.device_id();
-    db.write_raw(|conn| {
+    // A big merge touches far more pages than the default cache holds; with room for all
+    // of them, nothing is written out and read back before the commit.
+    let cache: i64 = db.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    db.conn().pragma_update(None, "cache_size", MERGE_CACHE_KIB)?;
+    let written = db.write_raw(|conn| {
         conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         for chunk in new_ops.chunks(LOG_BATCH) {
             match append_all_to_log(conn, chunk) {
@@ -386,7 +394,9 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
             super::folder::record_peer(conn, project, &header, &now)?;
         }
         Ok(())
-    })?;
+    });
+    db.conn().pragma_update(None, "cache_size", cache)?;
+    written?;
     Ok(report)
 }
 
