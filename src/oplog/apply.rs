@@ -3,9 +3,10 @@
 
 use super::{Action, Entity, Fields, Op};
 use crate::error::{Error, Result};
-use rusqlite::types::Value as Sql;
+use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{params, Connection, Row};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 fn to_sql(column: &str, v: &Value) -> Result<Sql> {
@@ -80,6 +81,64 @@ pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
     Ok(())
 }
 
+/// Inserts new records (creations and append-only records, none of which exists yet) as
+/// [`apply`] does one by one, with one statement for each run of up to [`LOG_BATCH`]
+/// operations on the same entity setting the same fields. If a statement fails, its rows
+/// are undone and its operations applied one by one: the error comes with the operation
+/// that caused it.
+pub fn insert_all<'o>(conn: &Connection, ops: &[&'o Op]) -> std::result::Result<(), (&'o Op, Error)> {
+    let mut rest = ops;
+    while let Some(first) = rest.first().copied() {
+        let same = |o: &&&Op| o.entity == first.entity && o.fields.0.keys().eq(first.fields.0.keys());
+        let n = rest.iter().take(LOG_BATCH).take_while(same).count();
+        let (run, tail) = rest.split_at(n);
+        rest = tail;
+        for op in run {
+            check_shape(op).map_err(|e| (*op, e))?;
+            if op.action == Action::Update {
+                return Err((*op, Error::Corrupt(format!("操作 {} 修改已有记录,不能作为新记录插入", op.id))));
+            }
+        }
+        if insert_run(conn, run).is_err() {
+            // The failed statement left nothing behind: find the operation at fault.
+            for op in run {
+                apply(conn, op).map_err(|e| (*op, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One statement inserting checked operations on the same entity that set the same fields.
+fn insert_run(conn: &Connection, run: &[&Op]) -> Result<()> {
+    let first = run[0];
+    let spec = first.entity.spec();
+    let cols: Vec<&str> = first.fields.0.keys().map(String::as_str).collect();
+    let row = format!("(?{})", ", ?".repeat(cols.len()));
+    let sql = format!(
+        "INSERT INTO {} (id{}{}) VALUES {}",
+        spec.table,
+        if cols.is_empty() { "" } else { ", " },
+        cols.join(", "),
+        vec![row.as_str(); run.len()].join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut i = 0;
+    for op in run {
+        i += 1;
+        stmt.raw_bind_parameter(i, &*op.entity_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))?;
+        for (k, v) in &op.fields.0 {
+            i += 1;
+            match v {
+                Value::String(s) => stmt.raw_bind_parameter(i, s.as_str())?,
+                other => stmt.raw_bind_parameter(i, to_sql(k, other)?)?,
+            }
+        }
+    }
+    stmt.raw_execute()?;
+    Ok(())
+}
+
 /// Appends the operation to the log table (the log itself refuses updates and deletes).
 pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
     conn.prepare_cached(
@@ -102,6 +161,60 @@ pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
             op.recorded_at,
             serde_json::to_string(&op.context).expect("context serialises"),
         ])?;
+    Ok(())
+}
+
+/// How many operations [`append_all_to_log`] writes with one statement.
+pub const LOG_BATCH: usize = 64;
+
+/// Appends operations to the log, [`LOG_BATCH`] rows per statement: one statement start
+/// (cursors on the table and its four indexes, the `action` check list) for many rows.
+/// On an error the statement's rows are undone; earlier statements stay, as with
+/// [`append_to_log`] one by one.
+pub fn append_all_to_log(conn: &Connection, ops: &[Op]) -> Result<()> {
+    let mut json: Vec<u8> = Vec::new();
+    fn text(b: &[u8]) -> rusqlite::types::ToSqlOutput<'_> {
+        rusqlite::types::ToSqlOutput::Borrowed(ValueRef::Text(b))
+    }
+    for chunk in ops.chunks(LOG_BATCH) {
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        let sql = format!(
+            "INSERT INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
+                                fields, reason, recorded_at, context)
+             VALUES {}",
+            vec![row; chunk.len()].join(", ")
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut i = 0;
+        let mut bind = |v: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
+            i += 1;
+            stmt.raw_bind_parameter(i, v)
+        };
+        for op in chunk {
+            let mut buf = Uuid::encode_buffer();
+            bind(&&*op.id.hyphenated().encode_lower(&mut buf))?;
+            bind(&&*op.device_id.hyphenated().encode_lower(&mut buf))?;
+            bind(&op.seq)?;
+            bind(&op.hlc)?;
+            bind(&op.author)?;
+            match op.project_id {
+                Some(p) => bind(&&*p.hyphenated().encode_lower(&mut buf))?,
+                None => bind(&rusqlite::types::Null)?,
+            }
+            bind(&op.entity.id())?;
+            bind(&&*op.entity_id.hyphenated().encode_lower(&mut buf))?;
+            bind(&op.action.id())?;
+            json.clear();
+            serde_json::to_writer(&mut json, &op.fields).expect("fields serialise");
+            bind(&text(&json))?;
+            bind(&op.reason)?;
+            bind(&op.recorded_at)?;
+            json.clear();
+            serde_json::to_writer(&mut json, &op.context).expect("context serialises");
+            bind(&text(&json))?;
+        }
+        stmt.raw_execute()?;
+    }
     Ok(())
 }
 
@@ -149,14 +262,43 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
 /// Brings one record to the state its operations give when replayed in order (each field
 /// takes the value of the last operation that set it). Used when a merge brings operations
 /// that may sort before ones already applied; the result equals a replay from scratch.
-pub fn materialise(conn: &Connection, entity: Entity, id: Uuid, ops_in_order: &[Op]) -> Result<()> {
+///
+/// `only`: when the row already holds the replay of the record's earlier operations, the
+/// fields the new ones set; every other field keeps its value, so only these are written.
+/// `None` writes the whole record (and creates the row if it is missing).
+pub fn materialise(
+    conn: &Connection,
+    entity: Entity,
+    id: Uuid,
+    ops_in_order: &[&Op],
+    only: Option<&BTreeSet<&str>>,
+) -> Result<()> {
     let spec = entity.spec();
-    let mut state: std::collections::BTreeMap<&str, &Value> = std::collections::BTreeMap::new();
+    let mut state: BTreeMap<&str, &Value> = BTreeMap::new();
     for op in ops_in_order {
         check_shape(op)?;
         for (k, v) in &op.fields.0 {
             state.insert(k.as_str(), v);
         }
+    }
+    if let Some(only) = only {
+        let cols: Vec<&str> = state.keys().copied().filter(|k| only.contains(k)).collect();
+        if cols.is_empty() {
+            return Ok(());
+        }
+        let mut values: Vec<Sql> = Vec::with_capacity(cols.len() + 1);
+        for c in &cols {
+            values.push(to_sql(c, state[c])?);
+        }
+        values.push(Sql::Text(id.to_string()));
+        let sets: Vec<String> = cols.iter().map(|c| format!("{c} = ?")).collect();
+        let n = conn
+            .prepare_cached(&format!("UPDATE {} SET {} WHERE id = ?", spec.table, sets.join(", ")))?
+            .execute(rusqlite::params_from_iter(values))?;
+        if n == 1 {
+            return Ok(());
+        }
+        // The row is missing after all: write the whole record below.
     }
     let exists: bool = conn
         .prepare_cached(&format!("SELECT count(*) > 0 FROM {} WHERE id = ?1", spec.table))?

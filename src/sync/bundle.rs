@@ -103,14 +103,41 @@ pub fn read(path: &Path) -> Result<Bundle> {
     if hex(&Sha256::digest(payload)) != header.ops_sha256 {
         return Err(bad("checksum", path, "校验和不符:数据包在传输中损坏或被修改"));
     }
-    let mut ops = Vec::with_capacity(header.op_count);
-    for (i, line) in payload.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
-        let op: Op = serde_json::from_slice(line)
-            .map_err(|e| bad("damaged", path, format!("第 {} 条操作无法解析: {e}", i + 1)))?;
-        ops.push(op);
-    }
+    let lines: Vec<&[u8]> = payload.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+    let ops = parse_ops(&lines, path)?;
     if ops.len() != header.op_count {
         return Err(bad("damaged", path, format!("数据包声明 {} 条操作,实际 {} 条", header.op_count, ops.len())));
     }
     Ok(Bundle { header, ops })
+}
+
+/// Below this many operations a bundle is parsed on the calling thread alone.
+const PARALLEL_FROM: usize = 4096;
+
+/// Parses the operation lines, spread over the machine's cores for a big bundle (JSON
+/// parsing is most of the time a read takes). The first bad line is the one reported.
+fn parse_ops(lines: &[&[u8]], path: &Path) -> Result<Vec<Op>> {
+    let parse = |first: usize, chunk: &[&[u8]]| -> Result<Vec<Op>> {
+        chunk
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                serde_json::from_slice(line)
+                    .map_err(|e| bad("damaged", path, format!("第 {} 条操作无法解析: {e}", first + i + 1)))
+            })
+            .collect()
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    if workers < 2 || lines.len() < PARALLEL_FROM {
+        return parse(0, lines);
+    }
+    let per = lines.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = lines.chunks(per).enumerate().map(|(n, chunk)| s.spawn(move || parse(n * per, chunk))).collect();
+        let mut ops = Vec::with_capacity(lines.len());
+        for part in parts {
+            ops.extend(part.join().expect("a parser thread panicked")?);
+        }
+        Ok(ops)
+    })
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 /// Records every concurrent same-field pair among `ops` (one record's operations) that
 /// involves an operation new in this import. Returns how many pairs were new.
-pub(crate) fn detect(conn: &Connection, project: Uuid, ops: &[Op], new: &HashSet<Uuid>, now: &str) -> Result<usize> {
+pub(crate) fn detect(conn: &Connection, project: Uuid, ops: &[&Op], new: &HashSet<Uuid>, now: &str) -> Result<usize> {
     let mut found = 0;
     for (i, a) in ops.iter().enumerate() {
         for b in &ops[i + 1..] {

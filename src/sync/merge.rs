@@ -3,11 +3,12 @@
 use super::bundle::{self, Bundle};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::oplog::apply::{append_to_log, apply, check_shape, materialise, op_from_row, OP_COLUMNS, OP_COLUMN_COUNT};
+use crate::oplog::apply::{append_all_to_log, append_to_log, check_shape, insert_all, materialise, op_from_row, LOG_BATCH, OP_COLUMNS};
 use crate::oplog::{watermarks, Action, Entity, Op};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use uuid::Uuid;
 
@@ -34,6 +35,10 @@ pub struct ImportReport {
     pub from_devices: BTreeMap<Uuid, usize>,
 }
 
+/// The page cache during a merge, in KiB as `PRAGMA cache_size` takes it (negative): up to
+/// 256 MiB, used only as far as the merge needs it, given back when it is done.
+const MERGE_CACHE_KIB: i64 = -256 * 1024;
+
 fn bad(problem: &'static str, path: &Path, message: impl Into<String>) -> Error {
     Error::Bundle { problem, path: path.display().to_string(), message: message.into() }
 }
@@ -51,81 +56,139 @@ fn references(op: &Op) -> impl Iterator<Item = (&str, Uuid)> {
     })
 }
 
-/// What this laptop holds of a project's log, read in one pass over the raw rows (no
-/// parsing): enough to tell new operations from known ones, spot altered copies, and check
-/// references.
-struct HeldOps {
-    by_id: HashMap<Uuid, String>,
-    by_device_seq: HashSet<(Uuid, i64)>,
-    created: HashSet<Uuid>,
-}
-
-impl HeldOps {
-    fn load(conn: &Connection, project: Uuid) -> Result<HeldOps> {
-        let mut held = HeldOps { by_id: HashMap::new(), by_device_seq: HashSet::new(), created: HashSet::new() };
-        let mut stmt = conn.prepare(&format!("SELECT {OP_COLUMNS} FROM oplog WHERE project_id = ?1"))?;
-        let mut rows = stmt.query([project.to_string()])?;
-        let uuid = |s: &str| Uuid::parse_str(s).map_err(|_| Error::Corrupt(format!("操作日志中的「{s}」不是 UUID")));
+/// Sorts the bundle's operations into those this laptop already holds and new ones, by
+/// looking up each device's sequence numbers in the log: one range read per device, so
+/// the cost follows what the bundle and the log share, not the size of the log. What the
+/// log holds under a bundle operation's `(device, seq)` must be that very operation,
+/// column for column; an altered copy, or another operation under the same number, and
+/// the bundle is refused.
+fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>, usize)> {
+    let mut by_device: BTreeMap<Uuid, Vec<usize>> = BTreeMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        by_device.entry(op.device_id).or_default().push(i);
+    }
+    let mut known = vec![false; ops.len()];
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {OP_COLUMNS} FROM oplog WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq"
+    ))?;
+    for (device, idx) in by_device.iter_mut() {
+        idx.sort_by_key(|&i| ops[i].seq);
+        if let Some(w) = idx.windows(2).find(|w| ops[w[0]].seq == ops[w[1]].seq) {
+            let op = &ops[w[1]];
+            return Err(bad("tampered", path, format!("{} 的设备序号 {} 在数据包中重复出现,数据包可能被篡改", describe(op), op.seq)));
+        }
+        let (lo, hi) = (ops[idx[0]].seq, ops[idx[idx.len() - 1]].seq);
+        let mut rows = stmt.query(params![device.to_string(), lo, hi])?;
+        let mut j = 0;
         while let Some(r) = rows.next()? {
-            let raw: Vec<Option<String>> = (0..OP_COLUMN_COUNT)
-                .map(|i| match r.get_ref(i)? {
-                    rusqlite::types::ValueRef::Null => Ok(None),
-                    rusqlite::types::ValueRef::Integer(n) => Ok(Some(n.to_string())),
-                    v => Ok(Some(v.as_str()?.to_string())),
-                })
-                .collect::<rusqlite::Result<_>>()?;
-            let text = |i: usize| raw[i].as_deref().unwrap_or("");
-            let id = uuid(text(0))?;
-            held.by_device_seq.insert((uuid(text(1))?, text(2).parse().unwrap_or(-1)));
-            if matches!(text(8), "create" | "append") {
-                held.created.insert(uuid(text(7))?);
+            let seq: i64 = r.get(2)?;
+            while j < idx.len() && ops[idx[j]].seq < seq {
+                j += 1;
             }
-            held.by_id.insert(id, join_fingerprint(raw.iter().map(|c| c.as_deref())));
+            if j == idx.len() {
+                break;
+            }
+            let op = &ops[idx[j]];
+            if op.seq != seq {
+                continue;
+            }
+            if !text_is(r.get_ref(0)?, Some(op.id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))) {
+                return Err(bad("tampered", path, format!("{} 的设备序号 {} 已被另一操作占用,数据包可能被篡改", describe(op), op.seq)));
+            }
+            if !logged_as(r, op)? {
+                return Err(bad("tampered", path, format!("{} 与本机已有的同一操作内容不同,数据包可能被篡改", describe(op))));
+            }
+            known[idx[j]] = true;
         }
-        Ok(held)
+    }
+    let held = known.iter().filter(|k| **k).count();
+    if held == 0 {
+        return Ok((ops, 0));
+    }
+    let new_ops = ops.into_iter().zip(known).filter(|(_, k)| !k).map(|(op, _)| op).collect();
+    Ok((new_ops, held))
+}
+
+fn describe(op: &Op) -> String {
+    format!("操作 {}({} {})", op.id, op.entity.id(), op.entity_id)
+}
+
+fn text_is(v: ValueRef, want: Option<&str>) -> bool {
+    match (v, want) {
+        (ValueRef::Null, None) => true,
+        (ValueRef::Text(t), Some(w)) => t == w.as_bytes(),
+        _ => false,
     }
 }
 
-fn join_fingerprint<'a>(parts: impl Iterator<Item = Option<&'a str>>) -> String {
-    let mut out = String::new();
-    for p in parts {
-        match p {
-            Some(p) => {
-                out.push_str(&p.len().to_string());
-                out.push(':');
-                out.push_str(p);
-            }
-            None => out.push('~'),
-        }
-    }
-    out
-}
-
-/// An operation as the log stores it, column by column: equal fingerprints, equal operations.
-fn fingerprint(op: &Op) -> String {
-    let (id, device, seq, hlc) = (op.id.to_string(), op.device_id.to_string(), op.seq.to_string(), op.hlc.to_string());
+/// Whether a log row (selected with [`OP_COLUMNS`]) stores exactly this operation.
+fn logged_as(r: &rusqlite::Row, op: &Op) -> Result<bool> {
+    let int_is = |i: usize, want: i64| -> rusqlite::Result<bool> { Ok(matches!(r.get_ref(i)?, ValueRef::Integer(n) if n == want)) };
+    let uuid_is = |i: usize, want: Uuid| -> rusqlite::Result<bool> {
+        Ok(text_is(r.get_ref(i)?, Some(want.hyphenated().encode_lower(&mut Uuid::encode_buffer()))))
+    };
+    let text = |i: usize, want: Option<&str>| -> rusqlite::Result<bool> { Ok(text_is(r.get_ref(i)?, want)) };
     let project = op.project_id.map(|p| p.to_string());
-    let entity_id = op.entity_id.to_string();
-    let fields = serde_json::to_string(&op.fields).expect("fields serialise");
-    let context = serde_json::to_string(&op.context).expect("context serialises");
-    join_fingerprint(
-        [
-            Some(id.as_str()),
-            Some(device.as_str()),
-            Some(seq.as_str()),
-            Some(hlc.as_str()),
-            Some(op.author.as_str()),
-            project.as_deref(),
-            Some(op.entity.id()),
-            Some(entity_id.as_str()),
-            Some(op.action.id()),
-            Some(fields.as_str()),
-            op.reason.as_deref(),
-            Some(op.recorded_at.as_str()),
-            Some(context.as_str()),
-        ]
-        .into_iter(),
-    )
+    Ok(uuid_is(0, op.id)?
+        && uuid_is(1, op.device_id)?
+        && int_is(2, op.seq)?
+        && int_is(3, op.hlc)?
+        && text(4, Some(&op.author))?
+        && text(5, project.as_deref())?
+        && text(6, Some(op.entity.id()))?
+        && uuid_is(7, op.entity_id)?
+        && text(8, Some(op.action.id()))?
+        && text(9, Some(&serde_json::to_string(&op.fields).expect("fields serialise")))?
+        && text(10, op.reason.as_deref())?
+        && text(11, Some(&op.recorded_at))?
+        && text(12, Some(&serde_json::to_string(&op.context).expect("context serialises")))?)
+}
+
+/// The operations this laptop already holds on the given records, each record's in
+/// replay order: one read through the log's entity index for all of them.
+fn held_ops_of(conn: &Connection, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Op>>> {
+    let mut out: HashMap<Uuid, Vec<Op>> = HashMap::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list = serde_json::to_string(&ids).expect("ids serialise");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {OP_COLUMNS} FROM oplog WHERE entity_id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut rows = stmt.query([list])?;
+    while let Some(r) = rows.next()? {
+        let op = op_from_row(r)?;
+        out.entry(op.entity_id).or_default().push(op);
+    }
+    for ops in out.values_mut() {
+        ops.sort_by(|a, b| replay_key(a).cmp(&replay_key(b)));
+    }
+    Ok(out)
+}
+
+/// Which of these records the project's log creates, in one read through the entity index.
+fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Result<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::to_string(&ids).expect("ids serialise");
+    // `+project_id`: search by entity, not through the project's index.
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT entity_id FROM oplog WHERE entity_id IN (SELECT value FROM json_each(?1))
+             AND +project_id = ?2 AND action IN ('create', 'append')",
+    )?;
+    let mut rows = stmt.query(params![list, project.to_string()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        out.push(Uuid::parse_str(&id).map_err(|_| Error::Corrupt(format!("操作日志中的实体「{id}」不是 UUID")))?);
+    }
+    Ok(out)
+}
+
+/// The replay order `(hlc, device_id, id)`; UUIDs compare as their text does in SQL.
+fn replay_key(op: &Op) -> (i64, Uuid, Uuid) {
+    (op.hlc, op.device_id, op.id)
 }
 
 /// Imports a bundle file. Either everything in it is merged, or nothing is written and the
@@ -171,48 +234,61 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     }
 
     // ---- check every operation before writing anything
-    let held = HeldOps::load(conn, header.project_id)?;
-    let mut new_ops: Vec<Op> = Vec::new();
-    let mut known = 0usize;
+    let project = header.project_id;
     let mut seen_ids: HashSet<Uuid> = HashSet::with_capacity(ops.len());
-    for op in ops {
-        let at = || format!("操作 {}({} {})", op.id, op.entity.id(), op.entity_id);
-        if op.project_id != Some(header.project_id) {
-            return Err(bad("other_project", path, format!("{} 不属于数据包的项目", at())));
+    for op in &ops {
+        if op.project_id != Some(project) {
+            return Err(bad("other_project", path, format!("{} 不属于数据包的项目", describe(op))));
         }
-        check_shape(&op).map_err(|e| bad("invalid_operation", path, format!("{}: {e}", at())))?;
+        check_shape(op).map_err(|e| bad("invalid_operation", path, format!("{}: {e}", describe(op))))?;
         if !seen_ids.insert(op.id) {
-            return Err(bad("tampered", path, format!("{} 在数据包中重复出现", at())));
-        }
-        match held.by_id.get(&op.id) {
-            Some(mine) if *mine == fingerprint(&op) => known += 1,
-            Some(_) => return Err(bad("tampered", path, format!("{} 与本机已有的同一操作内容不同,数据包可能被篡改", at()))),
-            None => {
-                if held.by_device_seq.contains(&(op.device_id, op.seq)) {
-                    return Err(bad("tampered", path, format!("{} 的设备序号 {} 已被另一操作占用,数据包可能被篡改", at(), op.seq)));
-                }
-                new_ops.push(op);
-            }
+            return Err(bad("tampered", path, format!("{} 在数据包中重复出现", describe(op))));
         }
     }
-    let created_in_bundle: HashSet<Uuid> =
-        new_ops.iter().filter(|o| matches!(o.action, Action::Create | Action::Append)).map(|o| o.entity_id).collect();
-    let exists = |id: Uuid| created_in_bundle.contains(&id) || held.created.contains(&id);
-    for op in &new_ops {
-        if op.action == Action::Update && !exists(op.entity_id) {
-            return Err(bad("broken_reference", path, format!("操作 {} 修改的{} {} 在任何设备的记录中都不存在", op.id, op.entity.id(), op.entity_id)));
-        }
-        for (field, id) in references(op) {
-            if !exists(id) {
-                return Err(bad(
-                    "broken_reference",
-                    path,
-                    format!("操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
-                ));
-            }
-        }
-    }
+    drop(seen_ids);
+    let (new_ops, known) = split_known(conn, ops, path)?;
 
+    // The records the new operations change (append-only records are only ever created),
+    // with what this laptop already holds on them.
+    let mut changed: BTreeMap<Uuid, Vec<&Op>> = BTreeMap::new();
+    for op in new_ops.iter().filter(|o| o.action != Action::Append) {
+        changed.entry(op.entity_id).or_default().push(op);
+    }
+    let mut held = held_ops_of(conn, &changed.keys().copied().collect::<Vec<_>>())?;
+
+    // Every record a new operation changes or names must be created somewhere: in the
+    // bundle, or in this project's log.
+    let mut exists: HashSet<Uuid> = HashSet::new();
+    for op in &new_ops {
+        if matches!(op.action, Action::Create | Action::Append) {
+            exists.insert(op.entity_id);
+        }
+    }
+    for op in held.values().flatten() {
+        if op.project_id == Some(project) && matches!(op.action, Action::Create | Action::Append) {
+            exists.insert(op.entity_id);
+        }
+    }
+    // (operation, the field that names the record or None for the record it updates, record)
+    let mut named: Vec<(&Op, Option<&str>, Uuid)> = Vec::new();
+    for op in &new_ops {
+        if op.action == Action::Update {
+            named.push((op, None, op.entity_id));
+        }
+        named.extend(references(op).map(|(field, id)| (op, Some(field), id)));
+    }
+    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.2).filter(|id| !exists.contains(id)).collect();
+    exists.extend(created_in_log(conn, project, &unsure)?);
+    if let Some((op, field, id)) = named.into_iter().find(|n| !exists.contains(&n.2)) {
+        return Err(bad(
+            "broken_reference",
+            path,
+            match field {
+                None => format!("操作 {} 修改的{} {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
+                Some(field) => format!("操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
+            },
+        ));
+    }
     // ---- write: union of operations, replay of what they touch, conflicts
     let mut report = ImportReport {
         file: path.display().to_string(),
@@ -225,16 +301,35 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         ..Default::default()
     };
     let me = db.device_id();
-    let project = header.project_id;
-    db.write_raw(|conn| {
+    // A big merge touches far more pages than the default cache holds; with room for all
+    // of them, nothing is written out and read back before the commit.
+    let cache: i64 = db.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    db.conn().pragma_update(None, "cache_size", MERGE_CACHE_KIB)?;
+    let written = db.write_raw(|conn| {
         conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        for chunk in new_ops.chunks(LOG_BATCH) {
+            match append_all_to_log(conn, chunk) {
+                Err(Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    // Only a forged bundle gets here: an id or (device, seq) held under another
+                    // operation than the one checked above. Find which; everything is rolled back.
+                    for op in chunk {
+                        append_to_log(conn, op).map_err(|e| match e {
+                            Error::Sqlite(_) => bad(
+                                "tampered",
+                                path,
+                                format!("{} 的编号或设备序号 {} 已被本机另一操作占用,数据包可能被篡改", describe(op), op.seq),
+                            ),
+                            other => other,
+                        })?;
+                    }
+                }
+                other => other?,
+            }
+        }
         let mut marks: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
-        let mut touched: BTreeMap<Uuid, Entity> = BTreeMap::new();
         for op in &new_ops {
-            append_to_log(conn, op)?;
             let m = marks.entry(op.device_id).or_insert((0, 0));
             *m = (m.0.max(op.seq), m.1.max(op.hlc));
-            touched.insert(op.entity_id, op.entity);
             *report.from_devices.entry(op.device_id).or_default() += 1;
             if op.entity == Entity::Visit {
                 report.visits += 1;
@@ -253,32 +348,55 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         }
         let new_ids: HashSet<Uuid> = new_ops.iter().map(|o| o.id).collect();
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        // Parents before children, so a replayed row finds what it references.
-        let mut order: Vec<(&Uuid, &Entity)> = touched.iter().collect();
-        order.sort_by_key(|(id, e)| (entity_rank(**e), **id));
-        let broken = |entity: &Entity, id: &Uuid, e: Error| match e {
+        let broken = |entity: Entity, id: Uuid, e: Error| match e {
             Error::Sqlite(s) => bad("rule_broken", path, format!("合并{} {id} 时违反数据约束: {s}", entity.id())),
             other => other,
         };
-        let appended: HashMap<Uuid, &Op> =
-            new_ops.iter().filter(|o| o.action == Action::Append).map(|o| (o.entity_id, o)).collect();
-        for (id, entity) in order {
+        // Parents before children, so a replayed row finds what it references.
+        let mut order: Vec<(usize, Uuid, Option<&Op>)> = new_ops
+            .iter()
+            .filter(|o| o.action == Action::Append)
+            .map(|o| (entity_rank(o.entity), o.entity_id, Some(o)))
+            .chain(changed.iter().map(|(id, ops)| (entity_rank(ops[0].entity), *id, None)))
+            .collect();
+        order.sort_by_key(|(rank, id, _)| (*rank, *id));
+        // New append-only records go in many rows per statement; `pending` holds those
+        // met since the last record that needed replaying.
+        let mut pending: Vec<&Op> = Vec::new();
+        let flush = |pending: &mut Vec<&Op>| -> Result<()> {
+            insert_all(conn, pending).map_err(|(op, e)| broken(op.entity, op.entity_id, e))?;
+            pending.clear();
+            Ok(())
+        };
+        for (_, id, appended) in order {
             // An append-only record (a visit, a stage event) has exactly one operation, and
             // it is new: insert it as it is; nothing to fold, nothing to conflict with.
-            if let Some(op) = appended.get(id) {
-                apply(conn, op).map_err(|e| broken(entity, id, e))?;
+            if let Some(op) = appended {
+                pending.push(op);
                 continue;
             }
-            // Already in the log by now, so this is every operation on the record, in order.
-            let ops = ops_of(conn, *id)?;
-            materialise(conn, *entity, *id, &ops).map_err(|e| broken(entity, id, e))?;
+            flush(&mut pending)?;
+            let fresh = &changed[&id];
+            let entity = fresh[0].entity;
+            let mine = held.remove(&id).unwrap_or_default();
+            // Every operation on the record, in replay order: what it held, and what is new.
+            let mut ops: Vec<&Op> = mine.iter().chain(fresh.iter().copied()).collect();
+            ops.sort_by(|a, b| replay_key(a).cmp(&replay_key(b)));
+            // Fields no new operation sets keep their replayed value; a record new here is
+            // written whole.
+            let fields: BTreeSet<&str> = fresh.iter().flat_map(|o| o.fields.0.keys().map(String::as_str)).collect();
+            let only = if mine.is_empty() { None } else { Some(&fields) };
+            materialise(conn, entity, id, &ops, only).map_err(|e| broken(entity, id, e))?;
             report.conflicts += super::conflicts::detect(conn, project, &ops, &new_ids, &now)?;
         }
+        flush(&mut pending)?;
         if header.sender_device != me {
             super::folder::record_peer(conn, project, &header, &now)?;
         }
         Ok(())
-    })?;
+    });
+    db.conn().pragma_update(None, "cache_size", cache)?;
+    written?;
     Ok(report)
 }
 

@@ -210,6 +210,30 @@ fn bad_bundles_are_refused_and_change_nothing() {
             "bundle.tampered",
         ),
         (
+            "an operation the recipient holds, moved to an unused sequence number",
+            rewrite(&good, "edited3b", |b| {
+                let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
+                held.seq = 1_000_000;
+            }),
+            "bundle.tampered",
+        ),
+        (
+            "two operations under one sequence number",
+            rewrite(&good, "edited3c", |b| {
+                let n = b.ops.len();
+                b.ops[n - 1].seq = b.ops[n - 2].seq;
+            }),
+            "bundle.tampered",
+        ),
+        (
+            "a visit without a value the table requires",
+            rewrite(&good, "edited3d", |b| {
+                let v = b.ops.iter_mut().find(|o| o.entity == jingdi::oplog::Entity::Visit).unwrap();
+                v.fields.put("kind", serde_json::Value::Null);
+            }),
+            "bundle.rule_broken",
+        ),
+        (
             "a visit for a household that exists nowhere",
             rewrite(&good, "edited4", |b| {
                 let v = b.ops.iter_mut().find(|o| o.entity == jingdi::oplog::Entity::Visit).unwrap();
