@@ -24,6 +24,8 @@ pub struct Db {
     conn: Connection,
     path: PathBuf,
     device_id: Uuid,
+    /// A WAL checkpoint running on its own connection (see [`Db::checkpoint_in_background`]).
+    checkpoint: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Where the database lives unless `--db` (or `JINGDI_DB`) says otherwise.
@@ -61,7 +63,7 @@ impl Db {
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         migrations.to_latest(&mut conn)?;
         let device_id = ensure_device(&conn)?;
-        Ok(Db { conn, path, device_id })
+        Ok(Db { conn, path, device_id, checkpoint: None })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -75,6 +77,29 @@ impl Db {
     /// This installation's device id: generated once, never synced, never reused.
     pub fn device_id(&self) -> Uuid {
         self.device_id
+    }
+
+    /// Copies the write-ahead log into the database file on a second connection, so a big
+    /// commit (a sync merge) returns without waiting for it. The commit itself is as durable
+    /// as any other under `synchronous = NORMAL`; a PASSIVE checkpoint blocks no reader or
+    /// writer. Dropping the `Db` waits for it, so a process never exits mid-checkpoint.
+    pub fn checkpoint_in_background(&mut self) {
+        self.wait_for_checkpoint();
+        let path = self.path.clone();
+        self.checkpoint = Some(std::thread::spawn(move || {
+            // Best effort: if it cannot run now, SQLite checkpoints at a later commit or at close.
+            if let Ok(c) = Connection::open(&path) {
+                let _ = c.busy_timeout(std::time::Duration::from_secs(5));
+                let _ = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        }));
+    }
+
+    /// Waits for a background checkpoint, if one is running.
+    pub fn wait_for_checkpoint(&mut self) {
+        if let Some(h) = self.checkpoint.take() {
+            let _ = h.join();
+        }
     }
 
     /// A local setting (operator name, device name, ...).
@@ -146,4 +171,10 @@ fn ensure_device(conn: &Connection) -> Result<Uuid> {
     let id = SystemSource.uuid_v7();
     conn.execute("INSERT INTO local_settings (key, value) VALUES ('device_id', ?1)", [id.to_string()])?;
     Ok(id)
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        self.wait_for_checkpoint();
+    }
 }

@@ -305,6 +305,10 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     // of them, nothing is written out and read back before the commit.
     let cache: i64 = db.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
     db.conn().pragma_update(None, "cache_size", MERGE_CACHE_KIB)?;
+    // Nor is the WAL copied into the database file at this commit (SQLite would, the WAL
+    // being far past its threshold): a second connection does that after the merge returns.
+    let autocheckpoint: i64 = db.conn().pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+    db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
     let written = db.write_raw(|conn| {
         conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         for chunk in new_ops.chunks(LOG_BATCH) {
@@ -396,7 +400,9 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         Ok(())
     });
     db.conn().pragma_update(None, "cache_size", cache)?;
+    db.conn().pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
     written?;
+    db.checkpoint_in_background();
     Ok(report)
 }
 

@@ -140,6 +140,16 @@ fn importing_the_same_bundle_twice_changes_nothing() {
     // A laptop importing its own bundle back: nothing new either.
     let mine = import(&mut a.db, &file).unwrap();
     assert_eq!(mine.new_operations, 0);
+    // The merge is committed when import returns, whatever the background checkpoint is
+    // doing: another connection sees it, and so does the file reopened after closing.
+    let other = Db::open(b.path()).unwrap();
+    assert_eq!(jingdi::oplog::replay::dump(other.conn()).unwrap(), snap.0);
+    drop(other);
+    let path = b.path();
+    let TestDb { db, dir, .. } = b;
+    drop(db);
+    assert_eq!(jingdi::oplog::replay::dump(Db::open(&path).unwrap().conn()).unwrap(), snap.0);
+    drop(dir);
 }
 
 #[test]
