@@ -7,31 +7,21 @@
 // the same database file.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import { Keys, Session, waitForDriver } from './webdriver.mjs'
+import { Keys, Session, until, waitForDriver } from './webdriver.mjs'
+import { APP, jingdi as cli } from './cli.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const APP = process.env.JINGDI_APP ?? path.resolve(here, '../target/debug/jingdi-app')
-const CLI = process.env.JINGDI_CLI ?? path.join(path.dirname(APP), 'jingdi')
 const DB = process.env.JINGDI_DB
 const SHOTS = path.join(here, 'screenshots')
 const HH = 'DX4-024' // handed over, vegetables and fruit trees confirmed but unpaid
 let s
 const seen = {}
 
-function jingdi(args, { json = false, ok = true } = {}) {
-  try {
-    const out = execFileSync(CLI, ['--db', DB, ...args, ...(json ? ['--json'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    return json ? JSON.parse(out) : out
-  } catch (e) {
-    if (ok) throw new Error(`jingdi ${args.join(' ')}: ${e.stderr}`)
-    return null
-  }
-}
+const jingdi = (args, opts) => cli(DB, args, opts)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 /** "1,234.56 元" → 123456 fen. */
 const fen = (text) => Math.round(Number(text.replace(/[^\d.-]/g, '')) * 100)
@@ -72,37 +62,13 @@ async function typeInto(css, text) {
 }
 /** Waits until the element's text content includes `text` (tables: WebDriver's visible
  * text leaves out some cells under WebKitWebDriver). */
-async function waitForText(css, text, timeout = 15000) {
-  const end = Date.now() + timeout
-  let last = ''
-  while (Date.now() < end) {
-    last = await s.exec(`return document.querySelector(arguments[0])?.textContent ?? ''`, [css])
-    if (last.includes(text)) return
-    await sleep(200)
-  }
-  throw new Error(`timed out waiting for ${text} in ${css} (last: ${last.slice(0, 300)})`)
-}
+const waitForText = (css, text) =>
+  until(() => s.exec(`return document.querySelector(arguments[0])?.textContent ?? ''`, [css]), (t) => t.includes(text), `${text} in ${css}`)
 /** Waits until the table row that includes `key` also includes `text`. */
-async function waitForRow(tableCss, key, text, timeout = 15000) {
-  const end = Date.now() + timeout
-  let last = ''
-  while (Date.now() < end) {
-    last = await rowText(tableCss, key)
-    if (last.includes(text)) return
-    await sleep(200)
-  }
-  throw new Error(`timed out waiting for ${text} in the row with ${key} (last: ${last})`)
-}
+const waitForRow = (tableCss, key, text) => until(() => rowText(tableCss, key), (t) => t.includes(text), `${text} in the row with ${key}`)
 /** Waits until no drawer or dialog overlay covers the page. */
-async function overlaysGone(timeout = 10000) {
-  const end = Date.now() + timeout
-  while (Date.now() < end) {
-    const open = await s.exec(`return [...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`)
-    if (!open) return
-    await sleep(150)
-  }
-  throw new Error('an overlay stayed open')
-}
+const overlaysGone = () =>
+  until(() => s.exec(`return [...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`), (open) => !open, 'the overlays to close')
 async function errorCode(css) {
   return s.attr(await s.waitFor(css), 'data-code')
 }

@@ -5,31 +5,18 @@
 // conflict, and a click settles it.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { Session, waitForDriver } from './webdriver.mjs'
+import { APP, jingdi } from './cli.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const APP = process.env.JINGDI_APP ?? path.resolve(here, '../target/debug/jingdi-app')
-const CLI = process.env.JINGDI_CLI ?? path.join(path.dirname(APP), 'jingdi')
 const DB = process.env.JINGDI_DB
 const SHOTS = path.join(here, 'screenshots')
 let s, work
-
-/** Runs the `jingdi` command; returns parsed JSON when asked for. */
-function jingdi(db, args, { json = false, ok = true } = {}) {
-  try {
-    const out = execFileSync(CLI, ['--db', db, ...args, ...(json ? ['--json'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    return json ? JSON.parse(out) : out
-  } catch (e) {
-    if (ok) throw new Error(`jingdi ${args.join(' ')}: ${e.stderr}`)
-    return null
-  }
-}
 
 before(async () => {
   assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')

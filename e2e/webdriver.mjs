@@ -6,6 +6,18 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', DOWN: '\uE015', BACKSPACE: '\uE003', END: '\uE010' }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
+/** Polls `read` until `ok(value)`; the error names what was awaited and the last value seen. */
+export async function until(read, ok, what, timeoutMs = 15000) {
+  const end = Date.now() + timeoutMs
+  let last
+  for (;;) {
+    last = await read()
+    if (ok(last)) return last
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${String(last).slice(0, 300)})`)
+    await sleep(200)
+  }
+}
+
 export async function waitForDriver(base, timeoutMs = 20000) {
   const end = Date.now() + timeoutMs
   for (;;) {
