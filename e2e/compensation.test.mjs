@@ -167,7 +167,7 @@ describe('compensation from the standards to the payment', () => {
 
     // An adjustment without a reason is refused; with one it is kept and flagged.
     await clickInRow('[data-testid="comp-items"]', '水井 1 口', '调整')
-    await typeInto('input[data-testid="comp-adjust-by"]', '-200')
+    await typeInto('input[data-testid="comp-adjust-value"]', '-200')
     await s.clickCss('[data-testid="comp-adjust-save"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.adjustment_needs_reason')
     await typeInto('input[data-testid="comp-adjust-reason"]', '井已部分填埋,经评估小组核减')
@@ -203,8 +203,18 @@ describe('compensation from the standards to the payment', () => {
     await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '测算')
     await clickInRow('[data-testid="comp-items"]', '果树 2 棵', '确认')
     await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '已确认')
-    const capitals = await s.text(await s.waitFor('[data-testid="comp-capitals"]'))
+    // The well changed the settlement: the signed agreement no longer agrees until its amount
+    // is corrected, which a signed household allows only with a reason.
+    assert.equal(await s.attr(await s.waitFor('[data-testid="comp-agreement"]'), 'data-agrees'), 'false')
     const sheet = jingdi(['compensation', 'show', HH], { json: true })
+    await s.clickCss('[data-testid="comp-set-agreement"]')
+    await typeInto('input[data-testid="comp-amount-value"]', sheet.totals.total_figures.replace(/[^\d.]/g, ''))
+    await s.clickCss('[data-testid="comp-amount-save"]')
+    assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.agreement.locked')
+    await typeInto('input[data-testid="comp-amount-reason"]', '补充协议:增列水井补偿')
+    await s.clickCss('[data-testid="comp-amount-save"]')
+    await s.waitFor('[data-testid="comp-agreement"][data-agrees="true"]')
+    const capitals = await s.text(await s.waitFor('[data-testid="comp-capitals"]'))
     assert.equal(capitals, sheet.totals.total_capitals)
     assert.equal(fen(await s.text(await s.waitFor('[data-testid="comp-paid"]'))), sheet.totals.paid_fen)
     await shot('18-household-compensation', '[data-testid="comp-section"]')
@@ -222,6 +232,7 @@ describe('compensation from the standards to the payment', () => {
     assert.equal(paid - seen.paid, 1_300_00 + 1_248_00)
     assert.equal(await s.value('[data-testid="readiness-unpaid_compensation"]'), seen.unpaid - 1)
     await s.waitFor(`[data-testid="fairness-${HH}-manual_adjustment"]`)
+    assert.equal((await s.findAll(`[data-testid="fairness-${HH}-agreement_mismatch"]`)).length, 0, 'the corrected agreement agrees')
     await s.waitFor('[data-testid="fairness-count"]', { text: '需复核 5 户' })
     await shot('19-dashboard-after-payment', '[data-testid="fairness"]')
   })

@@ -4,6 +4,7 @@ import ElementPlus from 'element-plus'
 import { i18n } from '../i18n'
 import ActionError from './ActionError.vue'
 import StageTag from './StageTag.vue'
+import ReasonForm from './ReasonForm.vue'
 import type { Board, Stage, Tile } from '../ipc/bindings'
 
 const plugins = [ElementPlus, i18n]
@@ -21,6 +22,24 @@ describe('ActionError', () => {
   it('renders nothing without an error', () => {
     const w = mount(ActionError, { props: { error: null }, global: { plugins } })
     expect(w.find('.el-alert').exists()).toBe(false)
+  })
+})
+
+describe('ReasonForm', () => {
+  const base = { title: '调整「水井」', testid: 'f', reasonPlaceholder: '原因', saveLabel: '保存', busy: false }
+  it('sends the value and the reason as typed, starting from the given ones', async () => {
+    const w = mount(ReasonForm, { props: { ...base, valuePlaceholder: '调整额', initialValue: '-200.00', initialReason: '核减' }, global: { plugins } })
+    expect((w.get('input[data-testid="f-value"]').element as HTMLInputElement).value).toBe('-200.00')
+    await w.get('input[data-testid="f-value"]').setValue('-300')
+    await w.get('input[data-testid="f-reason"]').setValue('井已填埋')
+    await w.get('[data-testid="f-save"]').trigger('click')
+    expect(w.emitted('save')).toEqual([['-300', '井已填埋']])
+  })
+  it('asks only for a reason when there is no value to type', async () => {
+    const w = mount(ReasonForm, { props: base, global: { plugins } })
+    expect(w.find('input[data-testid="f-value"]').exists()).toBe(false)
+    await w.get('[data-testid="f-save"]').trigger('click')
+    expect(w.emitted('save')).toEqual([['', '']])
   })
 })
 
