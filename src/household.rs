@@ -63,6 +63,7 @@ pub const AGREEMENT_FIELDS: &[&str] = &["agreement_no", "agreement_date", "compe
 
 /// Fields `set` accepts, with their Chinese names (both spellings work on the CLI).
 pub const SETTABLE: &[(&str, &str)] = &[
+    ("number", "户号"),
     ("head_name", "户主"),
     ("id_number", "身份证号"),
     ("phone", "联系电话"),
@@ -177,6 +178,16 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
     let v = value.trim();
     let mut f = Fields::new();
     match field {
+        // Renumbering is a correction (a number entered wrong, or one two laptops both gave
+        // out offline): it needs a reason, and the new number must be free.
+        "number" if v.is_empty() => return Err(Error::invalid("number", "户号不能为空")),
+        "number" if reason.is_none() => {
+            return Err(Error::rule("household.renumber_needs_reason", format!("更改户号 {} 必须注明原因", h.number)))
+        }
+        "number" if find_id(tx.conn(), h.project_id, v)?.is_some_and(|other| other != household) => {
+            return Err(Error::AlreadyExists { what: "户号", key: v.to_string() })
+        }
+        "number" => f.put(field, v),
         "head_name" if v.is_empty() => return Err(Error::invalid("head_name", "户主姓名不能为空")),
         "head_name" | "address" | "structure" | "strategy" => f.put(field, v),
         "id_number" if v.is_empty() => f.put(field, serde_json::Value::Null),

@@ -179,7 +179,7 @@ pub enum HouseholdCmd {
         household: HouseholdArg,
         field: String,
         value: String,
-        /// Needed to change a signed household's agreement
+        /// Needed to change a signed household's agreement, or a household's number
         #[arg(long)]
         reason: Option<String>,
     },

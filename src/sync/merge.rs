@@ -109,6 +109,46 @@ fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>,
     Ok((new_ops, held))
 }
 
+/// Two laptops gave the same household number (pole label, demolition-log date, group name)
+/// to two different records offline. Says which, who registered each and on which laptop,
+/// and what to do: correct it on one laptop, then sync again.
+fn same_name_twice(conn: &Connection, ops: &[&Op], err: &rusqlite::Error, me: Uuid, sender: (Uuid, &str)) -> Option<String> {
+    let text = err.to_string();
+    let (table, column, what) = match ops.first()?.entity {
+        Entity::Household if text.contains("households.number") => ("households", "number", "户号"),
+        Entity::Pole if text.contains("poles.label") => ("poles", "label", "杆线编号"),
+        Entity::DemolitionLog if text.contains("demolition_logs.log_date") => ("demolition_logs", "log_date", "拆除日志日期"),
+        Entity::WorkGroup if text.contains("work_groups.name") => ("work_groups", "name", "动迁组名称"),
+        _ => return None,
+    };
+    let value = ops.iter().rev().find_map(|o| o.fields.0.get(column)?.as_str())?.to_string();
+    let project = ops.iter().find_map(|o| o.project_id)?;
+    let laptop = |device: Uuid| match device {
+        d if d == me => "本机".to_string(),
+        d if d == sender.0 && !sender.1.is_empty() => format!("「{}」", sender.1),
+        d => format!("设备 {}", &d.to_string()[..8]),
+    };
+    let theirs = ops.iter().min_by_key(|o| (o.hlc, o.device_id, o.id))?;
+    let here: String = conn
+        .query_row(&format!("SELECT id FROM {table} WHERE project_id = ?1 AND {column} = ?2"), params![project.to_string(), value], |r| r.get(0))
+        .ok()?;
+    let (author, device, at): (String, String, String) = conn
+        .query_row("SELECT author, device_id, recorded_at FROM oplog WHERE entity_id = ?1 ORDER BY hlc, device_id, id LIMIT 1", [&here], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .ok()?;
+    let device = Uuid::parse_str(&device).ok()?;
+    Some(format!(
+        "{what}「{value}」在两台电脑上分别登记给了不同的记录:数据包里的是 {} 于 {} 在{}登记的,本机已有 {author} 于 {} 在{}登记的另一条。\
+         请在其中一台电脑上更正{what}(如改为「{value}-2」,户号用 household set … number … --reason),再重新同步;本次导入未写入任何内容。",
+        theirs.author,
+        &theirs.recorded_at[..theirs.recorded_at.len().min(10)],
+        laptop(theirs.device_id),
+        &at[..at.len().min(10)],
+        laptop(device),
+    ))
+}
+
 fn describe(op: &Op) -> String {
     format!("操作 {}({} {})", op.id, op.entity.id(), op.entity_id)
 }
@@ -352,8 +392,14 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         }
         let new_ids: HashSet<Uuid> = new_ops.iter().map(|o| o.id).collect();
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let broken = |entity: Entity, id: Uuid, e: Error| match e {
-            Error::Sqlite(s) => bad("rule_broken", path, format!("合并{} {id} 时违反数据约束: {s}", entity.id())),
+        let sender = (header.sender_device, header.sender_name.as_str());
+        let broken = |ops: &[&Op], e: Error| match e {
+            Error::Sqlite(s) => {
+                let (entity, id) = (ops[0].entity, ops[0].entity_id);
+                let message = same_name_twice(conn, ops, &s, me, sender)
+                    .unwrap_or_else(|| format!("合并{} {id} 时违反数据约束: {s}", entity.id()));
+                bad("rule_broken", path, message)
+            }
             other => other,
         };
         // Parents before children, so a replayed row finds what it references.
@@ -368,7 +414,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         // met since the last record that needed replaying.
         let mut pending: Vec<&Op> = Vec::new();
         let flush = |pending: &mut Vec<&Op>| -> Result<()> {
-            insert_all(conn, pending).map_err(|(op, e)| broken(op.entity, op.entity_id, e))?;
+            insert_all(conn, pending).map_err(|(op, e)| broken(&[op], e))?;
             pending.clear();
             Ok(())
         };
@@ -390,7 +436,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
             // written whole.
             let fields: BTreeSet<&str> = fresh.iter().flat_map(|o| o.fields.0.keys().map(String::as_str)).collect();
             let only = if mine.is_empty() { None } else { Some(&fields) };
-            materialise(conn, entity, id, &ops, only).map_err(|e| broken(entity, id, e))?;
+            materialise(conn, entity, id, &ops, only).map_err(|e| broken(&ops, e))?;
             report.conflicts += super::conflicts::detect(conn, project, &ops, &new_ids, &now)?;
         }
         flush(&mut pending)?;

@@ -153,6 +153,37 @@ fn importing_the_same_bundle_twice_changes_nothing() {
 }
 
 #[test]
+fn one_number_given_out_on_two_laptops_is_named_then_fixed_by_renumbering() {
+    let mut a = TestDb::with_households(2);
+    let mut b = join(&a);
+    let register = |t: &mut TestDb, head: &str| {
+        let p = t.project;
+        let nh = jingdi::household::NewHousehold { number: "H9".into(), head_name: head.into(), group: "一组".into(), members_count: 1, ..Default::default() };
+        t.write(|tx| jingdi::household::register(tx, p, &nh)).unwrap()
+    };
+    register(&mut a, "张三");
+    let theirs = register(&mut b, "李四");
+    let file = a.dir.path().join("a.jdb");
+    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
+    let before = b.snapshot();
+    let e = import(&mut b.db, &file).unwrap_err();
+    assert_eq!(e.code(), "bundle.rule_broken");
+    let text = e.to_string();
+    assert!(text.contains("户号「H9」") && text.contains("更正户号"), "{text}");
+    assert_eq!(b.snapshot(), before, "nothing written");
+    // Renumbering needs a reason and a free number; then both laptops merge and agree.
+    let renumber = |t: &mut TestDb, to: &str, reason: Option<&str>| t.write(|tx| jingdi::household::set(tx, theirs, "户号", to, reason));
+    assert_eq!(renumber(&mut b, "H9-2", None).unwrap_err().code(), "rule.household.renumber_needs_reason");
+    assert_eq!(renumber(&mut b, "H1", Some("重号")).unwrap_err().code(), "already_exists");
+    renumber(&mut b, "H9-2", Some("与另一台电脑重号")).unwrap();
+    send(&a, &mut b);
+    send(&b, &mut a);
+    assert_eq!(a.snapshot().0, b.snapshot().0);
+    assert_eq!(a.household("H9").head_name, "张三");
+    assert_eq!(a.household("H9-2").head_name, "李四");
+}
+
+#[test]
 fn local_clock_moves_past_what_it_merged() {
     let mut a = TestDb::with_households(1);
     let mut b = join(&a);
