@@ -193,16 +193,23 @@ describe('compensation from the standards to the payment', () => {
     await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-V')
     await s.clickCss('[data-testid="comp-pay-save"]')
     await waitForText('[data-testid="comp-items"]', 'QM-2022-024-V')
-    // The fruit trees were confirmed before the owner had checked the count: taken back (a
-    // reason is required), then confirmed again.
+    // The fruit trees were confirmed before the owner had checked the count: the confirmation
+    // is taken back (a reason is required).
     await clickInRow('[data-testid="comp-items"]', '果树 2 棵', '撤销确认')
     await s.clickCss('[data-testid="comp-unconfirm-save"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.unconfirm_needs_reason')
     await typeInto('input[data-testid="comp-unconfirm-reason"]', '户主要求复核棵数')
     await s.clickCss('[data-testid="comp-unconfirm-save"]')
     await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '测算')
-    await clickInRow('[data-testid="comp-items"]', '果树 2 棵', '确认')
-    await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '已确认')
+    // The recount finds three trees: the surveyed line is corrected with a reason and the
+    // item follows; then it is confirmed again.
+    await clickInRow('[data-testid="comp-inventory"]', '果树', '更正')
+    await typeInto('input[data-testid="inv-correct-value"]', '3')
+    await typeInto('input[data-testid="inv-correct-reason"]', '复核为 3 棵')
+    await s.clickCss('[data-testid="inv-correct-save"]')
+    await waitForRow('[data-testid="comp-items"]', '果树 3 棵', '900.00 元')
+    await clickInRow('[data-testid="comp-items"]', '果树 3 棵', '确认')
+    await waitForRow('[data-testid="comp-items"]', '果树 3 棵', '已确认')
     // The well changed the settlement: the signed agreement no longer agrees until its amount
     // is corrected, which a signed household allows only with a reason.
     assert.equal(await s.attr(await s.waitFor('[data-testid="comp-agreement"]'), 'data-agrees'), 'false')
