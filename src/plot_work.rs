@@ -156,12 +156,23 @@ pub fn log_demolition_day(
             Ok(id)
         }
         None => {
-            let id = tx.new_id();
+            let id = demolition_log_id(project, date);
             let f = f.set("project_id", project.to_string()).set("log_date", date.to_string());
             tx.create(Entity::DemolitionLog, id, Some(project), f)?;
             Ok(id)
         }
     }
+}
+
+/// One day's site log has one id on every laptop, derived from the project and the date: two
+/// laptops that log the same day offline are then editing one record, which merges field by
+/// field (a differing count is listed as a conflict) instead of clashing on the date.
+pub fn demolition_log_id(project: Uuid, date: NaiveDate) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("jingdi demolition log {project} {date}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
 pub fn demolition_days(conn: &Connection, project: Uuid) -> Result<Vec<DemolitionDay>> {

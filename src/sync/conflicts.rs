@@ -11,8 +11,8 @@ use serde::Serialize;
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Records every concurrent same-field pair among `ops` (one record's operations) that
-/// involves an operation new in this import. Returns how many pairs were new.
+/// Records every concurrent same-field pair with different values among `ops` (one record's
+/// operations) that involves an operation new in this import. Returns how many pairs were new.
 pub(crate) fn detect(conn: &Connection, project: Uuid, ops: &[&Op], new: &HashSet<Uuid>, now: &str) -> Result<usize> {
     let mut found = 0;
     for (i, a) in ops.iter().enumerate() {
@@ -23,7 +23,8 @@ pub(crate) fn detect(conn: &Connection, project: Uuid, ops: &[&Op], new: &HashSe
             if a.has_seen(b) || b.has_seen(a) {
                 continue;
             }
-            for field in a.fields.0.keys().filter(|k| b.fields.0.contains_key(*k)) {
+            // Two laptops that wrote the same value leave nothing to review.
+            for field in a.fields.0.keys().filter(|k| b.fields.0.get(*k).is_some_and(|v| *v != a.fields.0[*k])) {
                 let (x, y) = if a.id < b.id { (a, b) } else { (b, a) };
                 found += conn
                     .prepare_cached(

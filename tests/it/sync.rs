@@ -44,7 +44,8 @@ fn conflict_pairs(db: &Db) -> BTreeSet<(String, String, String)> {
 }
 
 /// Every pair of operations on the same record and field, from different devices, neither
-/// having seen the other: what the conflict list must hold, computed by brute force.
+/// having seen the other, with different values: what the conflict list must hold, computed
+/// by brute force.
 fn expected_conflicts(ops: &[Op]) -> BTreeSet<(String, String, String)> {
     let mut out = BTreeSet::new();
     for (i, a) in ops.iter().enumerate() {
@@ -52,7 +53,7 @@ fn expected_conflicts(ops: &[Op]) -> BTreeSet<(String, String, String)> {
             if a.entity_id != b.entity_id || a.device_id == b.device_id || a.has_seen(b) || b.has_seen(a) {
                 continue;
             }
-            for f in a.fields.0.keys().filter(|k| b.fields.0.contains_key(*k)) {
+            for f in a.fields.0.keys().filter(|k| b.fields.0.get(*k).is_some_and(|v| *v != a.fields.0[*k])) {
                 let (x, y) = if a.id < b.id { (a, b) } else { (b, a) };
                 out.insert((x.id.to_string(), y.id.to_string(), f.clone()));
             }
@@ -181,6 +182,29 @@ fn one_number_given_out_on_two_laptops_is_named_then_fixed_by_renumbering() {
     assert_eq!(a.snapshot().0, b.snapshot().0);
     assert_eq!(a.household("H9").head_name, "张三");
     assert_eq!(a.household("H9-2").head_name, "李四");
+}
+
+#[test]
+fn the_same_days_site_log_from_two_laptops_is_one_record_with_its_differences_listed() {
+    let mut a = TestDb::with_households(3);
+    let mut b = join(&a);
+    let day = crate::d("2024-02-01");
+    let log = |t: &mut TestDb, machines: i64, notes: &str| {
+        let p = t.project;
+        t.write(|tx| jingdi::plot_work::log_demolition_day(tx, p, day, machines, 12, &[], notes)).unwrap()
+    };
+    let from_a = log(&mut a, 3, "东区");
+    let from_b = log(&mut b, 4, "东区");
+    assert_eq!(from_a, from_b, "one id for the day on every laptop");
+    send(&a, &mut b);
+    send(&b, &mut a);
+    assert_eq!(a.snapshot().0, b.snapshot().0);
+    let logs: i64 = a.db.conn().query_row("SELECT count(*) FROM demolition_logs WHERE log_date = '2024-02-01'", [], |r| r.get(0)).unwrap();
+    assert_eq!(logs, 1);
+    // The machines differ: one conflict to review, on both laptops; the equal fields none.
+    let fields: Vec<String> = conflict_pairs(&a.db).into_iter().map(|(_, _, f)| f).collect();
+    assert_eq!(fields, ["machines"]);
+    assert_eq!(conflict_pairs(&a.db), conflict_pairs(&b.db));
 }
 
 #[test]
