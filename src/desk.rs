@@ -278,7 +278,7 @@ pub fn log_visit(db: &mut Db, v: VisitInput) -> Result<Visit> {
 pub struct StageInput {
     pub household_id: Uuid,
     pub to: Stage,
-    /// The date the stage was reached; today when empty.
+    /// The date the stage was reached; the project's as-of date when empty.
     pub on: Option<String>,
     pub reason: Option<String>,
 }
@@ -319,16 +319,6 @@ pub fn confirm_item(db: &mut Db, p: PaymentInput) -> Result<Item> {
     let on = date_or_as_of(db, household, "confirmed_on", &p.on)?;
     let who = operator(db)?;
     db.write(&who, |tx| crate::compensation::confirm(tx, p.item_id, on))?;
-    crate::compensation::get(db.conn(), p.item_id)
-}
-
-/// Records the payment of a confirmed item (to its payee or the household head); the
-/// household page's [`pay`] also takes a payee and the amount paid.
-pub fn pay_item(db: &mut Db, p: PaymentInput) -> Result<Item> {
-    let household = crate::compensation::get(db.conn(), p.item_id)?.household_id;
-    let on = date_or_as_of(db, household, "paid_on", &p.on)?;
-    let who = operator(db)?;
-    db.write(&who, |tx| crate::compensation::pay(tx, p.item_id, on, &p.voucher_no))?;
     crate::compensation::get(db.conn(), p.item_id)
 }
 

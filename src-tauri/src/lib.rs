@@ -82,10 +82,6 @@ fn confirm_item(s: State<Store>, input: PaymentInput) -> Wire<jingdi::compensati
     s.run(|db| desk::confirm_item(db, input))
 }
 #[tauri::command]
-fn pay_item(s: State<Store>, input: PaymentInput) -> Wire<jingdi::compensation::Item> {
-    s.run(|db| desk::pay_item(db, input))
-}
-#[tauri::command]
 fn obstacles(s: State<Store>, project: Uuid) -> Wire<ObstacleList> {
     s.run(|db| desk::obstacles(db, project))
 }
@@ -129,7 +125,7 @@ pub fn run() {
         .manage(Store(Mutex::new(db)))
         .invoke_handler(tauri::generate_handler![
             app_state, set_identity, open_demo, create_project, summary, board, find_households,
-            clearance, history, household, log_visit, set_stage, assess, confirm_item, pay_item,
+            clearance, history, household, log_visit, set_stage, assess, confirm_item,
             obstacles, add_obstacle, resolve_obstacle, meeting_prep, record_meeting, plot_work,
             set_pole_status,
             office::office_preview, office::office_import, office::office_export,

@@ -30,7 +30,7 @@ const zh = {
     assessment: '研判', difficulty: '难度', strategy: '策略', saveAssessment: '保存研判',
     timeline: '阶段进程', changeStage: '变更阶段', to: '变更为', on: '日期', reasonPh: '退回或解锁时必须填写原因', apply: '确认变更',
     agreement: '签约协议', agreementNo: '协议编号', agreementDate: '签约日期', mode: '补偿方式', signedArea: '签约面积',
-    items: '补偿项目', kind: '类别', label: '名称', amount: '金额', confirmedOn: '确认日期', paidOn: '支付日期', voucher: '凭证号', confirmItem: '确认', payItem: '支付', payTitle: '登记支付', voucherPh: '凭证号(可选)',
+    amount: '金额',
     visits: '走访记录', logVisit: '记一次走访', obstacles: '问题', addObstacle: '新增问题', resolve: '解决', by: '记录人', noVisits: '还没有走访记录',
   },
   visit: {
@@ -86,7 +86,7 @@ const en: Messages = {
     assessment: 'Assessment', difficulty: 'Difficulty', strategy: 'Strategy', saveAssessment: 'Save assessment',
     timeline: 'Stages', changeStage: 'Change stage', to: 'To', on: 'On', reasonPh: 'Required for reverting or unlocking', apply: 'Apply',
     agreement: 'Agreement', agreementNo: 'Number', agreementDate: 'Signed on', mode: 'Mode', signedArea: 'Signed area',
-    items: 'Compensation', kind: 'Kind', label: 'Item', amount: 'Amount', confirmedOn: 'Confirmed', paidOn: 'Paid', voucher: 'Voucher', confirmItem: 'Confirm', payItem: 'Pay', payTitle: 'Record payment', voucherPh: 'Voucher no. (optional)',
+    amount: 'Amount',
     visits: 'Visits', logVisit: 'Log a visit', obstacles: 'Obstacles', addObstacle: 'Add obstacle', resolve: 'Resolve', by: 'By', noVisits: 'No visits yet',
   },
   visit: {

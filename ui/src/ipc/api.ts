@@ -38,7 +38,6 @@ export const api = {
   setStage: (input: T.StageInput) => call<T.HouseholdView>('set_stage', { input }),
   assess: (input: T.AssessInput) => call<T.HouseholdView>('assess', { input }),
   confirmItem: (input: T.PaymentInput) => call<T.Item>('confirm_item', { input }),
-  payItem: (input: T.PaymentInput) => call<T.Item>('pay_item', { input }),
   obstacles: (project: string) => call<T.ObstacleList>('obstacles', { project }),
   addObstacle: (input: T.ObstacleInput) => call<T.Obstacle>('add_obstacle', { input }),
   resolveObstacle: (input: T.ResolveInput) => call<T.Obstacle>('resolve_obstacle', { input }),

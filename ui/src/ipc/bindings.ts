@@ -242,7 +242,7 @@ export type VisitInput = { household_id: string, kind: VisitKind | null, visitor
 
 export type StageInput = { household_id: string, to: Stage, 
 /**
- * The date the stage was reached; today when empty.
+ * The date the stage was reached; the project's as-of date when empty.
  */
 on: string | null, reason: string | null, };
 
