@@ -83,9 +83,9 @@ pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
 
 /// Inserts new records (creations and append-only records, none of which exists yet) as
 /// [`apply`] does one by one, with one statement for each run of up to [`LOG_BATCH`]
-/// operations on the same entity setting the same fields. If a statement fails, its rows
-/// are undone and its operations applied one by one: the error comes with the operation
-/// that caused it.
+/// operations on the same entity setting the same fields. The error comes with the
+/// operation that caused it. A failed statement keeps the rows it wrote before the fault
+/// (see [`append_all_to_log`] for why): the caller rolls the transaction back.
 pub fn insert_all<'o>(conn: &Connection, ops: &[&'o Op]) -> std::result::Result<(), (&'o Op, Error)> {
     let mut rest = ops;
     while let Some(first) = rest.first().copied() {
@@ -99,43 +99,45 @@ pub fn insert_all<'o>(conn: &Connection, ops: &[&'o Op]) -> std::result::Result<
                 return Err((*op, Error::Corrupt(format!("操作 {} 修改已有记录,不能作为新记录插入", op.id))));
             }
         }
-        if insert_run(conn, run).is_err() {
-            // The failed statement left nothing behind: find the operation at fault.
-            for op in run {
-                apply(conn, op).map_err(|e| (*op, e))?;
-            }
-        }
+        insert_run(conn, run)?;
     }
     Ok(())
 }
 
+/// Which row of a multi-row `INSERT OR FAIL` that has just failed was at fault: the
+/// statement stops there, and the rows it wrote before count as its changes.
+fn at_fault(conn: &Connection, rows: usize) -> usize {
+    (conn.changes() as usize).min(rows - 1)
+}
+
 /// One statement inserting checked operations on the same entity that set the same fields.
-fn insert_run(conn: &Connection, run: &[&Op]) -> Result<()> {
+fn insert_run<'o>(conn: &Connection, run: &[&'o Op]) -> std::result::Result<(), (&'o Op, Error)> {
     let first = run[0];
     let spec = first.entity.spec();
     let cols: Vec<&str> = first.fields.0.keys().map(String::as_str).collect();
     let row = format!("(?{})", ", ?".repeat(cols.len()));
     let sql = format!(
-        "INSERT INTO {} (id{}{}) VALUES {}",
+        "INSERT OR FAIL INTO {} (id{}{}) VALUES {}",
         spec.table,
         if cols.is_empty() { "" } else { ", " },
         cols.join(", "),
         vec![row.as_str(); run.len()].join(", ")
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| (first, e.into()))?;
     let mut i = 0;
     for op in run {
+        let fail = |e: rusqlite::Error| (*op, Error::from(e));
         i += 1;
-        stmt.raw_bind_parameter(i, &*op.entity_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))?;
+        stmt.raw_bind_parameter(i, &*op.entity_id.hyphenated().encode_lower(&mut Uuid::encode_buffer())).map_err(fail)?;
         for (k, v) in &op.fields.0 {
             i += 1;
             match v {
-                Value::String(s) => stmt.raw_bind_parameter(i, s.as_str())?,
-                other => stmt.raw_bind_parameter(i, to_sql(k, other)?)?,
+                Value::String(s) => stmt.raw_bind_parameter(i, s.as_str()).map_err(fail)?,
+                other => stmt.raw_bind_parameter(i, to_sql(k, other).map_err(|e| (*op, e))?).map_err(fail)?,
             }
         }
     }
-    stmt.raw_execute()?;
+    stmt.raw_execute().map_err(|e| (run[at_fault(conn, run.len())], e.into()))?;
     Ok(())
 }
 
@@ -169,51 +171,60 @@ pub const LOG_BATCH: usize = 64;
 
 /// Appends operations to the log, [`LOG_BATCH`] rows per statement: one statement start
 /// (cursors on the table and its four indexes, the `action` check list) for many rows.
-/// On an error the statement's rows are undone; earlier statements stay, as with
-/// [`append_to_log`] one by one.
-pub fn append_all_to_log(conn: &Connection, ops: &[Op]) -> Result<()> {
+///
+/// `OR FAIL`: a statement that fails stops at the faulty row and keeps the rows before it;
+/// the caller rolls the whole transaction back. Under the default `ABORT`, SQLite copies
+/// every page a multi-row statement touches to a statement journal, so as to undo that
+/// statement alone: about a sixth of a big merge's appending. The error names the
+/// operation at fault.
+pub fn append_all_to_log<'o>(conn: &Connection, ops: &'o [Op]) -> std::result::Result<(), (&'o Op, Error)> {
     let mut json: Vec<u8> = Vec::new();
-    fn text(b: &[u8]) -> rusqlite::types::ToSqlOutput<'_> {
-        rusqlite::types::ToSqlOutput::Borrowed(ValueRef::Text(b))
-    }
     for chunk in ops.chunks(LOG_BATCH) {
         let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         let sql = format!(
-            "INSERT INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
-                                fields, reason, recorded_at, context)
+            "INSERT OR FAIL INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
+                                        fields, reason, recorded_at, context)
              VALUES {}",
             vec![row; chunk.len()].join(", ")
         );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut i = 0;
-        let mut bind = |v: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
-            i += 1;
-            stmt.raw_bind_parameter(i, v)
-        };
-        for op in chunk {
-            let mut buf = Uuid::encode_buffer();
-            bind(&&*op.id.hyphenated().encode_lower(&mut buf))?;
-            bind(&&*op.device_id.hyphenated().encode_lower(&mut buf))?;
-            bind(&op.seq)?;
-            bind(&op.hlc)?;
-            bind(&op.author)?;
-            match op.project_id {
-                Some(p) => bind(&&*p.hyphenated().encode_lower(&mut buf))?,
-                None => bind(&rusqlite::types::Null)?,
-            }
-            bind(&op.entity.id())?;
-            bind(&&*op.entity_id.hyphenated().encode_lower(&mut buf))?;
-            bind(&op.action.id())?;
-            json.clear();
-            serde_json::to_writer(&mut json, &op.fields).expect("fields serialise");
-            bind(&text(&json))?;
-            bind(&op.reason)?;
-            bind(&op.recorded_at)?;
-            json.clear();
-            serde_json::to_writer(&mut json, &op.context).expect("context serialises");
-            bind(&text(&json))?;
+        let mut stmt = conn.prepare_cached(&sql).map_err(|e| (&chunk[0], e.into()))?;
+        bind_log_rows(&mut stmt, chunk, &mut json).map_err(|e| (&chunk[0], e.into()))?;
+        stmt.raw_execute().map_err(|e| (&chunk[at_fault(conn, chunk.len())], e.into()))?;
+    }
+    Ok(())
+}
+
+fn bind_log_rows(stmt: &mut rusqlite::CachedStatement, chunk: &[Op], json: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn text(b: &[u8]) -> rusqlite::types::ToSqlOutput<'_> {
+        rusqlite::types::ToSqlOutput::Borrowed(ValueRef::Text(b))
+    }
+    let mut i = 0;
+    let mut bind = |v: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
+        i += 1;
+        stmt.raw_bind_parameter(i, v)
+    };
+    for op in chunk {
+        let mut buf = Uuid::encode_buffer();
+        bind(&&*op.id.hyphenated().encode_lower(&mut buf))?;
+        bind(&&*op.device_id.hyphenated().encode_lower(&mut buf))?;
+        bind(&op.seq)?;
+        bind(&op.hlc)?;
+        bind(&op.author)?;
+        match op.project_id {
+            Some(p) => bind(&&*p.hyphenated().encode_lower(&mut buf))?,
+            None => bind(&rusqlite::types::Null)?,
         }
-        stmt.raw_execute()?;
+        bind(&op.entity.id())?;
+        bind(&&*op.entity_id.hyphenated().encode_lower(&mut buf))?;
+        bind(&op.action.id())?;
+        json.clear();
+        serde_json::to_writer(&mut *json, &op.fields).expect("fields serialise");
+        bind(&text(json))?;
+        bind(&op.reason)?;
+        bind(&op.recorded_at)?;
+        json.clear();
+        serde_json::to_writer(&mut *json, &op.context).expect("context serialises");
+        bind(&text(json))?;
     }
     Ok(())
 }

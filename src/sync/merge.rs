@@ -3,7 +3,7 @@
 use super::bundle::{self, Bundle};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::oplog::apply::{append_all_to_log, append_to_log, check_shape, insert_all, materialise, op_from_row, LOG_BATCH, OP_COLUMNS};
+use crate::oplog::apply::{append_all_to_log, check_shape, insert_all, materialise, op_from_row, OP_COLUMNS};
 use crate::oplog::{watermarks, Action, Entity, Op};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
@@ -351,25 +351,14 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
     let written = db.write_raw(|conn| {
         conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-        for chunk in new_ops.chunks(LOG_BATCH) {
-            match append_all_to_log(conn, chunk) {
-                Err(Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    // Only a forged bundle gets here: an id or (device, seq) held under another
-                    // operation than the one checked above. Find which; everything is rolled back.
-                    for op in chunk {
-                        append_to_log(conn, op).map_err(|e| match e {
-                            Error::Sqlite(_) => bad(
-                                "tampered",
-                                path,
-                                format!("{} 的编号或设备序号 {} 已被本机另一操作占用,数据包可能被篡改", describe(op), op.seq),
-                            ),
-                            other => other,
-                        })?;
-                    }
-                }
-                other => other?,
+        append_all_to_log(conn, &new_ops).map_err(|(op, e)| match e {
+            // Only a forged bundle gets here: an id or (device, seq) held under another
+            // operation than the one checked above. Everything is rolled back.
+            Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                bad("tampered", path, format!("{} 的编号或设备序号 {} 已被本机另一操作占用,数据包可能被篡改", describe(op), op.seq))
             }
-        }
+            other => other,
+        })?;
         let mut marks: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
         for op in &new_ops {
             let m = marks.entry(op.device_id).or_insert((0, 0));

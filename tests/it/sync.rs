@@ -351,6 +351,45 @@ fn bad_bundles_are_refused_and_change_nothing() {
     assert_eq!(import(&mut b.db, &good).unwrap().new_operations, 2);
 }
 
+/// Many rows go in one statement; a fault in the middle of one is still pinned on its own
+/// operation, and nothing of the statement or those before it is kept.
+#[test]
+fn a_fault_inside_a_many_row_statement_names_its_operation() {
+    let mut a = TestDb::with_households(3);
+    let mut b = join(&a);
+    for i in 0..12 {
+        visit(&mut a, &format!("H{}", i % 3 + 1), &format!("第{i}次走访"));
+    }
+    let good = a.dir.path().join("twelve.jdb");
+    export(&a.db, &a.project(), &good, Scope::Unseen).unwrap();
+    let visits = |b: &Bundle| b.ops.iter().enumerate().filter(|(_, o)| o.entity == jingdi::oplog::Entity::Visit).map(|(i, _)| i).collect::<Vec<_>>();
+    visit(&mut b, "H1", "本机的走访");
+    let held = all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.device_id == b.db.device_id()).unwrap();
+    let mut culprit = uuid::Uuid::nil();
+    // The seventh visit reuses the id of an operation only the recipient holds, under its
+    // own device and number: the log's uniqueness stops the statement there.
+    let reused_id = rewrite(&good, "reused-id", |b| {
+        let i = visits(b)[6];
+        b.ops[i].id = held.id;
+        culprit = b.ops[i].entity_id;
+    });
+    let first = culprit;
+    // The seventh visit lacks a value its table requires.
+    let missing_value = rewrite(&good, "missing-value", |b| {
+        let i = visits(b)[6];
+        b.ops[i].fields.put("kind", serde_json::Value::Null);
+        culprit = b.ops[i].entity_id;
+    });
+    for (file, code, named) in [(reused_id, "bundle.tampered", first), (missing_value, "bundle.rule_broken", culprit)] {
+        let before = b.snapshot();
+        let err = import(&mut b.db, &file).unwrap_err();
+        assert_eq!(err.code(), code, "{err}");
+        assert!(err.to_string().contains(&named.to_string()), "names the seventh visit {named}: {err}");
+        assert_eq!(b.snapshot(), before, "nothing written");
+    }
+    assert_eq!(import(&mut b.db, &good).unwrap().visits, 12);
+}
+
 #[test]
 fn a_sync_folder_merges_every_laptop_and_shows_when_each_was_seen() {
     let mut a = TestDb::with_households(3);
