@@ -80,6 +80,10 @@ pub fn write(path: &Path, mut header: Header, ops: &[Op]) -> Result<u64> {
 }
 
 /// Reads and checks a bundle; any problem is an error naming the file and what is wrong.
+///
+/// The operation lines are parsed while the rest is still being decompressed: each block
+/// of whole lines goes to a thread of its own as soon as it is out of the gzip stream, and
+/// the checksum runs over the same bytes. Nothing parsed is used unless the checksum agrees.
 pub fn read(path: &Path) -> Result<Bundle> {
     let file = std::fs::File::open(path).map_err(|e| bad("unreadable", path, format!("无法打开: {e}")))?;
     let mut reader = BufReader::new(file);
@@ -87,57 +91,88 @@ pub fn read(path: &Path) -> Result<Bundle> {
     if reader.read_exact(&mut magic).is_err() || magic != MAGIC {
         return Err(bad("not_a_bundle", path, "不是 Jingdi 同步数据包(文件头不符)"));
     }
-    let mut data = Vec::new();
-    GzDecoder::new(reader)
-        .read_to_end(&mut data)
-        .map_err(|e| bad("damaged", path, format!("数据包已损坏或不完整(解压失败: {e})")))?;
-    let mut lines = BufReader::new(&data[..]);
-    let mut first = String::new();
-    lines.read_line(&mut first).map_err(|_| bad("damaged", path, "数据包头无法读取"))?;
+    let unzip_failed = |e: std::io::Error| bad("damaged", path, format!("数据包已损坏或不完整(解压失败: {e})"));
+    let mut gz = BufReader::with_capacity(BLOCK, GzDecoder::new(reader));
+    let mut first = Vec::new();
+    gz.read_until(b'\n', &mut first).map_err(unzip_failed)?;
+    let first = std::str::from_utf8(&first).map_err(|_| bad("damaged", path, "数据包头无法读取"))?;
     let header: Header =
         serde_json::from_str(first.trim_end()).map_err(|e| bad("damaged", path, format!("数据包头无效: {e}")))?;
     if header.format != 1 {
         return Err(bad("unsupported", path, format!("数据包格式版本 {} 不受支持", header.format)));
     }
-    let payload = &data[first.len()..];
-    if hex(&Sha256::digest(payload)) != header.ops_sha256 {
+    let mut sha = Sha256::new();
+    // At most one block per core is waiting to be parsed; beyond that, decompressing waits.
+    let in_flight = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let parsed = std::thread::scope(|s| -> Result<Vec<_>> {
+        let mut parsed = Vec::new();
+        let mut parsing = std::collections::VecDeque::new();
+        let mut carry: Vec<u8> = Vec::new();
+        loop {
+            let mut block = std::mem::take(&mut carry);
+            let start = block.len();
+            block.resize(start + BLOCK, 0);
+            let mut filled = start;
+            // Fill the block, so that only its last line is cut short.
+            while filled < block.len() {
+                match gz.read(&mut block[filled..]).map_err(unzip_failed)? {
+                    0 => break,
+                    n => filled += n,
+                }
+            }
+            block.truncate(filled);
+            sha.update(&block[start..]);
+            let end = filled < start + BLOCK;
+            if !end {
+                let cut = block.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                carry = block.split_off(cut);
+            }
+            if !block.is_empty() {
+                if parsing.len() == in_flight {
+                    parsed.push(join(parsing.pop_front().expect("in_flight is at least 1")));
+                }
+                parsing.push_back(s.spawn(move || parse_block(&block)));
+            }
+            if end {
+                break;
+            }
+        }
+        parsed.extend(parsing.into_iter().map(join));
+        Ok(parsed)
+    })?;
+    if hex(&sha.finalize()) != header.ops_sha256 {
         return Err(bad("checksum", path, "校验和不符:数据包在传输中损坏或被修改"));
     }
-    let lines: Vec<&[u8]> = payload.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
-    let ops = parse_ops(&lines, path)?;
+    let mut ops = Vec::with_capacity(header.op_count.min(1 << 24));
+    for block in parsed {
+        match block {
+            Ok(part) => ops.extend(part),
+            Err((i, e)) => return Err(bad("damaged", path, format!("第 {} 条操作无法解析: {e}", ops.len() + i + 1))),
+        }
+    }
     if ops.len() != header.op_count {
         return Err(bad("damaged", path, format!("数据包声明 {} 条操作,实际 {} 条", header.op_count, ops.len())));
     }
     Ok(Bundle { header, ops })
 }
 
-/// Below this many operations a bundle is parsed on the calling thread alone.
-const PARALLEL_FROM: usize = 4096;
+/// How much of the decompressed stream one parser thread takes at a time: about 4,000
+/// operations. A small bundle is one block, parsed on one thread.
+const BLOCK: usize = 1 << 20;
 
-/// Parses the operation lines, spread over the machine's cores for a big bundle (JSON
-/// parsing is most of the time a read takes). The first bad line is the one reported.
-fn parse_ops(lines: &[&[u8]], path: &Path) -> Result<Vec<Op>> {
-    let parse = |first: usize, chunk: &[&[u8]]| -> Result<Vec<Op>> {
-        chunk
-            .iter()
-            .enumerate()
-            .map(|(i, line)| {
-                serde_json::from_slice(line)
-                    .map_err(|e| bad("damaged", path, format!("第 {} 条操作无法解析: {e}", first + i + 1)))
-            })
-            .collect()
-    };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    if workers < 2 || lines.len() < PARALLEL_FROM {
-        return parse(0, lines);
-    }
-    let per = lines.len().div_ceil(workers);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = lines.chunks(per).enumerate().map(|(n, chunk)| s.spawn(move || parse(n * per, chunk))).collect();
-        let mut ops = Vec::with_capacity(lines.len());
-        for part in parts {
-            ops.extend(part.join().expect("a parser thread panicked")?);
-        }
-        Ok(ops)
-    })
+type Parsed = std::result::Result<Vec<Op>, (usize, serde_json::Error)>;
+
+fn join(parsing: std::thread::ScopedJoinHandle<'_, Parsed>) -> Parsed {
+    parsing.join().expect("a parser thread panicked")
+}
+
+/// Parses a block of whole operation lines; an error comes with the index of its line
+/// among the block's operations.
+fn parse_block(block: &[u8]) -> Parsed {
+    block
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| serde_json::from_slice(line).map_err(|e| (i, e)))
+        .collect()
 }

@@ -390,6 +390,67 @@ fn a_fault_inside_a_many_row_statement_names_its_operation() {
     assert_eq!(import(&mut b.db, &good).unwrap().visits, 12);
 }
 
+/// A bundle of many blocks (each parsed on its own thread while the next is unzipped)
+/// reads back whole and in order; a bad line deep inside is named by its number, and a cut
+/// or damaged file is refused.
+#[test]
+fn a_big_bundle_is_read_in_blocks_and_checked_as_a_whole() {
+    use sha2::Digest;
+    use std::io::Write;
+    let t = TestDb::with_households(1);
+    let small = t.dir.path().join("small.jdb");
+    export(&t.db, &t.project(), &small, Scope::Full).unwrap();
+    let Bundle { header, ops } = bundle::read(&small).unwrap();
+    let many: Vec<Op> = (0..12_000)
+        .map(|i| {
+            let mut op = ops[ops.len() - 1].clone();
+            op.id = uuid::Uuid::now_v7();
+            op.seq = 1_000 + i;
+            op
+        })
+        .collect();
+    let big = t.dir.path().join("big.jdb");
+    bundle::write(&big, header.clone(), &many).unwrap();
+    let back = bundle::read(&big).unwrap();
+    assert_eq!(back.ops, many);
+    assert_eq!(back.header.op_count, 12_000);
+
+    // The same operations with line 9,001 broken, under a checksum that matches it.
+    let mut payload = Vec::new();
+    for (i, op) in many.iter().enumerate() {
+        if i == 9_000 {
+            payload.extend_from_slice(b"{\"id\": \"not an operation\"");
+        } else {
+            serde_json::to_writer(&mut payload, op).unwrap();
+        }
+        payload.push(b'\n');
+    }
+    let mut h = header.clone();
+    h.op_count = many.len();
+    h.ops_sha256 = sha2::Sha256::digest(&payload).iter().map(|b| format!("{b:02x}")).collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::from(bundle::MAGIC), flate2::Compression::fast());
+    serde_json::to_writer(&mut gz, &h).unwrap();
+    gz.write_all(b"\n").unwrap();
+    gz.write_all(&payload).unwrap();
+    let bad_line = t.dir.path().join("bad-line.jdb");
+    std::fs::write(&bad_line, gz.finish().unwrap()).unwrap();
+    let err = bundle::read(&bad_line).err().expect("a broken line is refused");
+    assert_eq!(err.code(), "bundle.damaged");
+    assert!(err.to_string().contains("第 9001 条操作无法解析"), "{err}");
+
+    let bytes = std::fs::read(&big).unwrap();
+    let cut = t.dir.path().join("cut.jdb");
+    std::fs::write(&cut, &bytes[..bytes.len() * 3 / 5]).unwrap();
+    assert_eq!(bundle::read(&cut).err().expect("a cut file is refused").code(), "bundle.damaged");
+    let mut flipped = bytes.clone();
+    let at = flipped.len() * 4 / 5;
+    flipped[at] ^= 0x20;
+    let flipped_file = t.dir.path().join("flipped.jdb");
+    std::fs::write(&flipped_file, &flipped).unwrap();
+    let code = bundle::read(&flipped_file).err().expect("a damaged file is refused").code();
+    assert!(code == "bundle.damaged" || code == "bundle.checksum", "{code}");
+}
+
 #[test]
 fn a_sync_folder_merges_every_laptop_and_shows_when_each_was_seen() {
     let mut a = TestDb::with_households(3);
