@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::oplog::apply::{append_all_to_log, check_shape, insert_all, materialise, op_from_row, OP_COLUMNS};
 use crate::oplog::{watermarks, Action, Entity, Op};
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OpenFlags};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -226,6 +226,45 @@ fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Res
     Ok(out)
 }
 
+/// The checks that read the log, and what the merge needs from it: every record a new
+/// operation changes or names must be created somewhere, in the bundle or in this
+/// project's log. Returns the operations this laptop already holds on the changed records.
+fn held_and_checked(conn: &Connection, project: Uuid, new_ops: &[Op], changed: &[Uuid], path: &Path) -> Result<HashMap<Uuid, Vec<Op>>> {
+    let held = held_ops_of(conn, changed)?;
+    let mut exists: HashSet<Uuid> = HashSet::new();
+    for op in new_ops {
+        if matches!(op.action, Action::Create | Action::Append) {
+            exists.insert(op.entity_id);
+        }
+    }
+    for op in held.values().flatten() {
+        if op.project_id == Some(project) && matches!(op.action, Action::Create | Action::Append) {
+            exists.insert(op.entity_id);
+        }
+    }
+    // (operation, the field that names the record or None for the record it updates, record)
+    let mut named: Vec<(&Op, Option<&str>, Uuid)> = Vec::new();
+    for op in new_ops {
+        if op.action == Action::Update {
+            named.push((op, None, op.entity_id));
+        }
+        named.extend(references(op).map(|(field, id)| (op, Some(field), id)));
+    }
+    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.2).filter(|id| !exists.contains(id)).collect();
+    exists.extend(created_in_log(conn, project, &unsure)?);
+    if let Some((op, field, id)) = named.into_iter().find(|n| !exists.contains(&n.2)) {
+        return Err(bad(
+            "broken_reference",
+            path,
+            match field {
+                None => format!("操作 {} 修改的{} {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
+                Some(field) => format!("操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
+            },
+        ));
+    }
+    Ok(held)
+}
+
 /// The replay order `(hlc, device_id, id)`; UUIDs compare as their text does in SQL.
 fn replay_key(op: &Op) -> (i64, Uuid, Uuid) {
     (op.hlc, op.device_id, op.id)
@@ -288,47 +327,12 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     drop(seen_ids);
     let (new_ops, known) = split_known(conn, ops, path)?;
 
-    // The records the new operations change (append-only records are only ever created),
-    // with what this laptop already holds on them.
+    // The records the new operations change (append-only records are only ever created).
     let mut changed: BTreeMap<Uuid, Vec<&Op>> = BTreeMap::new();
     for op in new_ops.iter().filter(|o| o.action != Action::Append) {
         changed.entry(op.entity_id).or_default().push(op);
     }
-    let mut held = held_ops_of(conn, &changed.keys().copied().collect::<Vec<_>>())?;
-
-    // Every record a new operation changes or names must be created somewhere: in the
-    // bundle, or in this project's log.
-    let mut exists: HashSet<Uuid> = HashSet::new();
-    for op in &new_ops {
-        if matches!(op.action, Action::Create | Action::Append) {
-            exists.insert(op.entity_id);
-        }
-    }
-    for op in held.values().flatten() {
-        if op.project_id == Some(project) && matches!(op.action, Action::Create | Action::Append) {
-            exists.insert(op.entity_id);
-        }
-    }
-    // (operation, the field that names the record or None for the record it updates, record)
-    let mut named: Vec<(&Op, Option<&str>, Uuid)> = Vec::new();
-    for op in &new_ops {
-        if op.action == Action::Update {
-            named.push((op, None, op.entity_id));
-        }
-        named.extend(references(op).map(|(field, id)| (op, Some(field), id)));
-    }
-    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.2).filter(|id| !exists.contains(id)).collect();
-    exists.extend(created_in_log(conn, project, &unsure)?);
-    if let Some((op, field, id)) = named.into_iter().find(|n| !exists.contains(&n.2)) {
-        return Err(bad(
-            "broken_reference",
-            path,
-            match field {
-                None => format!("操作 {} 修改的{} {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
-                Some(field) => format!("操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
-            },
-        ));
-    }
+    let changed_ids: Vec<Uuid> = changed.keys().copied().collect();
     // ---- write: union of operations, replay of what they touch, conflicts
     let mut report = ImportReport {
         file: path.display().to_string(),
@@ -349,9 +353,24 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     // being far past its threshold): a second connection does that after the merge returns.
     let autocheckpoint: i64 = db.conn().pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
     db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+    let db_path = db.path().to_path_buf();
     let written = db.write_raw(|conn| {
         conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-        append_all_to_log(conn, &new_ops).map_err(|(op, e)| match e {
+        // The checks that read the log run on a second connection while this one appends.
+        // Begun after this transaction took the write lock, it reads the log just as this
+        // transaction found it (a WAL snapshot), and the merge uses both cores.
+        let (held, appended) = std::thread::scope(|s| {
+            let reader = s.spawn(|| {
+                let c = Connection::open_with_flags(&db_path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                held_and_checked(&c, project, &new_ops, &changed_ids, path)
+            });
+            let appended = append_all_to_log(conn, &new_ops);
+            (reader.join().expect("the merge's reader thread panicked"), appended)
+        });
+        // A broken reference is reported before a clash in the log, as when the checks
+        // ran before writing.
+        let mut held = held?;
+        appended.map_err(|(op, e)| match e {
             // Only a forged bundle gets here: an id or (device, seq) held under another
             // operation than the one checked above. Everything is rolled back.
             Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
