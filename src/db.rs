@@ -38,6 +38,11 @@ pub fn default_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("jingdi.db"))
 }
 
+/// The page size of a new database file. Twice SQLite's default: a big merge appends
+/// rows to the log and its indexes in the tens of megabytes, and with larger pages it
+/// splits and rebalances half as many; it measured about a tenth faster (BENCHMARKS.md).
+const PAGE_SIZE: i64 = 8192;
+
 impl Db {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Db> {
@@ -57,6 +62,8 @@ impl Db {
         }
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.set_prepared_statement_cache_capacity(128);
+        // Only a new, empty file takes it; an existing database keeps the size it has.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(&e))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
