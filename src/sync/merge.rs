@@ -457,6 +457,10 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     db.conn().pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
     written?;
     db.checkpoint_in_background();
+    // Freeing a big bundle's parsed operations is a noticeable part of its merge; the
+    // caller need not wait for it.
+    drop(changed);
+    std::thread::spawn(move || drop(new_ops));
     Ok(report)
 }
 
