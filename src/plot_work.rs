@@ -62,6 +62,31 @@ pub fn set_pole_status(tx: &mut Tx, pole: Uuid, status: PoleStatus, on: NaiveDat
     Ok(())
 }
 
+/// Corrects a pole's label (one entered wrong, or one two laptops both gave out offline,
+/// which the merge refuses until one of them is corrected): needs a reason, and the new label
+/// must be free.
+pub fn relabel_pole(tx: &mut Tx, pole: Uuid, label: &str, reason: Option<&str>) -> Result<()> {
+    let (project, p) = get_pole(tx.conn(), pole)?;
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::invalid("label", "杆线编号不能为空"));
+    }
+    if label == p.label {
+        return Err(Error::rule("pole.unchanged", format!("杆线编号已是 {label}")));
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        return Err(Error::rule("pole.relabel_needs_reason", format!("更改杆线编号 {} 必须注明原因", p.label)));
+    }
+    if find_pole(tx.conn(), project, label).is_ok() {
+        return Err(Error::AlreadyExists { what: "杆线编号", key: label.to_string() });
+    }
+    tx.with_reason(reason);
+    tx.update(Entity::Pole, pole, Some(project), Fields::new().set("label", label))?;
+    tx.with_reason(None);
+    Ok(())
+}
+
 const POLE_COLS: &str = "id, label, kind, owner_unit, location, status, status_on, project_id";
 
 fn pole_from_row(r: &rusqlite::Row) -> rusqlite::Result<Pole> {

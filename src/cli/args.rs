@@ -484,6 +484,19 @@ pub enum PoleCmd {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Correct a pole's label, with a reason (e.g. two laptops gave out the same label offline)
+    Relabel {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// The label it has now
+        #[arg(long)]
+        label: String,
+        /// The label it gets
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// All poles and their status
     List {
         #[command(flatten)]

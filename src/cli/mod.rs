@@ -492,6 +492,14 @@ fn pole_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: PoleCmd) -> Resu
             let pole = set_status(db, project, label, PoleStatus::Relocated, on, None)?;
             out(json, &pole, |p| format!("杆线 {} 现为「{}」\n", p.label, p.status.zh()));
         }
+        PoleCmd::Relabel { project, label, to, reason } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let pole = plot_work::find_pole(db.conn(), p.id, &label)?;
+            let who = author(who, db)?;
+            db.write(&who, |tx| plot_work::relabel_pole(tx, pole.id, &to, reason.as_deref()))?;
+            let pole = plot_work::find_pole(db.conn(), p.id, &to)?;
+            out(json, &pole, |q| format!("杆线 {label} 已改为 {}\n", q.label));
+        }
         PoleCmd::List { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let poles = plot_work::poles(db.conn(), p.id)?;

@@ -129,6 +129,11 @@ fn same_name_twice(conn: &Connection, ops: &[&Op], err: &rusqlite::Error, me: Uu
         d => format!("设备 {}", &d.to_string()[..8]),
     };
     let theirs = ops.iter().min_by_key(|o| (o.hlc, o.device_id, o.id))?;
+    let fix = match table {
+        "households" => ",用 household set … number … --reason",
+        "poles" => ",用 pole relabel --label … --to … --reason",
+        _ => "",
+    };
     let here: String = conn
         .query_row(&format!("SELECT id FROM {table} WHERE project_id = ?1 AND {column} = ?2"), params![project.to_string(), value], |r| r.get(0))
         .ok()?;
@@ -140,7 +145,7 @@ fn same_name_twice(conn: &Connection, ops: &[&Op], err: &rusqlite::Error, me: Uu
     let device = Uuid::parse_str(&device).ok()?;
     Some(format!(
         "{what}「{value}」在两台电脑上分别登记给了不同的记录:数据包里的是 {} 于 {} 在{}登记的,本机已有 {author} 于 {} 在{}登记的另一条。\
-         请在其中一台电脑上更正{what}(如改为「{value}-2」,户号用 household set … number … --reason),再重新同步;本次导入未写入任何内容。",
+         请在其中一台电脑上更正{what}(如改为「{value}-2」{fix}),再重新同步;本次导入未写入任何内容。",
         theirs.author,
         &theirs.recorded_at[..theirs.recorded_at.len().min(10)],
         laptop(theirs.device_id),

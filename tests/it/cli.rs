@@ -107,10 +107,12 @@ fn scripted_writes_by_household_number() {
     c.ok(&["visit", "add", "--household", "DX4-001", "--kind", "电话", "--outcome", "询问安置房进度", "--concerns", "安置房源", "--follow-up", "2099-01-01"]);
     c.ok(&["household", "set", "--household", "DX4-001", "phone", "13900001111"]);
     c.ok(&["pole", "relocated", "--label", "DL-01", "--on", "2022-08-16"]);
+    c.ok(&["pole", "relabel", "--label", "DL-04", "--to", "DL-04-2", "--reason", "与另一台电脑重号"]);
     c.ok(&["demolition", "log", "--date", "2022-08-17", "--machines", "6", "--workers", "20", "--households", no]);
     c.ok(&["checklist", "done", "debris", "--on", "2022-08-17"]);
     let poles = c.json(&["pole", "list"]);
     assert_eq!(poles[0]["status"], "relocated");
+    assert!(poles.as_array().unwrap().iter().any(|p| p["label"] == "DL-04-2"));
     // The log shows each change with its author.
     let log = c.json(&["log", "--entity", "DX4-001"]);
     let last = log.as_array().unwrap().last().unwrap();
@@ -156,6 +158,8 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         (&["summary", "--as-of", "yesterday"], 1, "as_of"),
         (&["summary", "--project", "NOPE"], 1, "NOPE"),
         (&["payment", "record", "--household", "DX4-001", "--kind", "house_value"], 1, "rule.compensation.paid_locked"),
+        (&["pole", "relabel", "--label", "DL-01", "--to", "DL-09"], 1, "rule.pole.relabel_needs_reason"),
+        (&["pole", "relabel", "--label", "DL-01", "--to", "DL-02", "--reason", "重号"], 1, "DL-02"),
         (&["nonsense"], 2, "unrecognized subcommand"),
         (&["stage", "set", "--to", "signed"], 2, "--household"),
     ];

@@ -244,6 +244,30 @@ const CASES: &[(&str, Step, Step, &str)] = &[
         let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
         t.write(|tx| plot_work::set_pole_status(tx, pole, PoleStatus::Applied, d("2024-01-06"), None))
     }, "rule.pole.revert_needs_reason"),
+    ("relabelling a pole without a reason", |t| {
+        let p = t.project;
+        t.write(|tx| plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")).map(|_| ())
+    }, |t| {
+        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+        t.write(|tx| plot_work::relabel_pole(tx, pole, "DL-1-2", Some("  ")))
+    }, "rule.pole.relabel_needs_reason"),
+    ("relabelling a pole to a label another pole has", |t| {
+        let p = t.project;
+        t.write(|tx| {
+            plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")?;
+            plot_work::add_pole(tx, p, "DL-2", PoleKind::Telecom, "电信", "").map(|_| ())
+        })
+    }, |t| {
+        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+        t.write(|tx| plot_work::relabel_pole(tx, pole, " DL-2 ", Some("重号")))
+    }, "already_exists"),
+    ("relabelling a pole to an empty label", |t| {
+        let p = t.project;
+        t.write(|tx| plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")).map(|_| ())
+    }, |t| {
+        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+        t.write(|tx| plot_work::relabel_pole(tx, pole, "  ", Some("重号")))
+    }, "invalid_field.label"),
     ("unticking the checklist without a reason", |t| {
         let p = t.project;
         t.write(|tx| {

@@ -185,6 +185,31 @@ fn one_number_given_out_on_two_laptops_is_named_then_fixed_by_renumbering() {
 }
 
 #[test]
+fn one_pole_label_given_out_on_two_laptops_is_named_then_fixed_by_relabelling() {
+    use jingdi::plot_work;
+    use jingdi::vocab::PoleKind;
+    let mut a = TestDb::with_households(1);
+    let mut b = join(&a);
+    let p = a.project;
+    a.write(|tx| plot_work::add_pole(tx, p, "DL-7", PoleKind::Power, "供电公司", "东侧")).unwrap();
+    let theirs = b.write(|tx| plot_work::add_pole(tx, p, "DL-7", PoleKind::Telecom, "电信", "西侧")).unwrap();
+    let file = a.dir.path().join("a.jdb");
+    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
+    let before = b.snapshot();
+    let e = import(&mut b.db, &file).unwrap_err();
+    assert_eq!(e.code(), "bundle.rule_broken");
+    let text = e.to_string();
+    assert!(text.contains("杆线编号「DL-7」") && text.contains("pole relabel"), "{text}");
+    assert_eq!(b.snapshot(), before, "nothing written");
+    b.write(|tx| plot_work::relabel_pole(tx, theirs, "DL-8", Some("与另一台电脑重号"))).unwrap();
+    send(&a, &mut b);
+    send(&b, &mut a);
+    assert_eq!(a.snapshot().0, b.snapshot().0);
+    assert_eq!(plot_work::find_pole(a.db.conn(), p, "DL-7").unwrap().location, "东侧");
+    assert_eq!(plot_work::find_pole(a.db.conn(), p, "DL-8").unwrap().location, "西侧");
+}
+
+#[test]
 fn the_same_days_site_log_from_two_laptops_is_one_record_with_its_differences_listed() {
     let mut a = TestDb::with_households(3);
     let mut b = join(&a);
