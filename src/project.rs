@@ -200,6 +200,31 @@ pub fn add_group(tx: &mut Tx, project: Uuid, name: &str, leader: Option<Uuid>, m
     Ok(id)
 }
 
+/// Corrects a work group's name (one two laptops both gave out offline, which the merge
+/// refuses until one of them is corrected): needs a reason, and the new name must be free.
+/// Households keep their group: they name it by id.
+pub fn rename_group(tx: &mut Tx, project: Uuid, name: &str, to: &str, reason: Option<&str>) -> Result<()> {
+    let id = find_group(tx.conn(), project, name)?.ok_or_else(|| Error::not_found("动迁组", name.trim()))?;
+    let to = to.trim();
+    if to.is_empty() {
+        return Err(Error::invalid("name", "动迁组名称不能为空"));
+    }
+    if to == name.trim() {
+        return Err(Error::rule("group.unchanged", format!("动迁组名称已是 {to}")));
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        return Err(Error::rule("group.rename_needs_reason", format!("更改动迁组名称 {} 必须注明原因", name.trim())));
+    }
+    if find_group(tx.conn(), project, to)?.is_some() {
+        return Err(Error::AlreadyExists { what: "动迁组", key: to.to_string() });
+    }
+    tx.with_reason(reason);
+    tx.update(Entity::WorkGroup, id, Some(project), Fields::new().set("name", to))?;
+    tx.with_reason(None);
+    Ok(())
+}
+
 pub fn find_group(conn: &Connection, project: Uuid, name: &str) -> Result<Option<Uuid>> {
     conn.query_row(
         "SELECT id FROM work_groups WHERE project_id = ?1 AND name = ?2",

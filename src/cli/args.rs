@@ -576,6 +576,19 @@ pub enum GroupCmd {
         #[arg(long)]
         leader: Option<String>,
     },
+    /// Correct a work group's name, with a reason (e.g. two laptops gave out the same name offline)
+    Rename {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// The name it has now
+        #[arg(long)]
+        name: String,
+        /// The name it gets
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Work groups and their leaders
     List {
         #[command(flatten)]

@@ -591,6 +591,13 @@ fn group_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: GroupCmd) -> Re
             let gs = project::groups(db.conn(), p.id)?;
             out(json, gs.as_slice(), render::groups);
         }
+        GroupCmd::Rename { project, name, to, reason } => {
+            let who = author(who, db)?;
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            db.write(&who, |tx| project::rename_group(tx, p.id, &name, &to, reason.as_deref()))?;
+            let g = project::groups(db.conn(), p.id)?.into_iter().find(|g| g.name == to.trim()).expect("the group was just renamed");
+            out(json, &g, |g| format!("动迁组 {} 已改为 {}\n", name.trim(), g.name));
+        }
         GroupCmd::List { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let gs = project::groups(db.conn(), p.id)?;

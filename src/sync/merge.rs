@@ -132,6 +132,7 @@ fn same_name_twice(conn: &Connection, ops: &[&Op], err: &rusqlite::Error, me: Uu
     let fix = match table {
         "households" => ",用 household set … number … --reason",
         "poles" => ",用 pole relabel --label … --to … --reason",
+        "work_groups" => ",用 group rename --name … --to … --reason",
         _ => "",
     };
     let here: String = conn

@@ -119,6 +119,9 @@ fn scripted_writes_by_household_number() {
     assert_eq!(last["author"], "脚本测试");
     assert_eq!(last["fields"]["phone"], "13900001111");
     assert!(log.as_array().unwrap().iter().any(|e| e["entity"] == "visit" && e["fields"]["outcome"] == "询问安置房进度"));
+    let g = c.json(&["group", "rename", "--name", "第三组", "--to", "第三组(东片)", "--reason", "与另一台电脑重名"]);
+    assert_eq!(g["name"], "第三组(东片)");
+    assert!(c.json(&["group", "list"]).as_array().unwrap().iter().any(|g| g["name"] == "第三组(东片)"));
     let v = c.json(&["verify"]);
     assert_eq!(v["consistent"], true);
 }
@@ -160,6 +163,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         (&["payment", "record", "--household", "DX4-001", "--kind", "house_value"], 1, "rule.compensation.paid_locked"),
         (&["pole", "relabel", "--label", "DL-01", "--to", "DL-09"], 1, "rule.pole.relabel_needs_reason"),
         (&["pole", "relabel", "--label", "DL-01", "--to", "DL-02", "--reason", "重号"], 1, "DL-02"),
+        (&["group", "rename", "--name", "第一组", "--to", "东组"], 1, "rule.group.rename_needs_reason"),
         (&["nonsense"], 2, "unrecognized subcommand"),
         (&["stage", "set", "--to", "signed"], 2, "--household"),
     ];

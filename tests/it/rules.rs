@@ -268,6 +268,17 @@ const CASES: &[(&str, Step, Step, &str)] = &[
         let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
         t.write(|tx| plot_work::relabel_pole(tx, pole, "  ", Some("重号")))
     }, "invalid_field.label"),
+    ("renaming a work group without a reason", |_| Ok(()), |t| {
+        let p = t.project;
+        t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "一组(东)", None))
+    }, "rule.group.rename_needs_reason"),
+    ("renaming a work group to a name another group has", |t| {
+        let p = t.project;
+        t.write(|tx| jingdi::project::add_group(tx, p, "二组", None, &[])).map(|_| ())
+    }, |t| {
+        let p = t.project;
+        t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "二组", Some("重名")))
+    }, "already_exists"),
     ("unticking the checklist without a reason", |t| {
         let p = t.project;
         t.write(|tx| {

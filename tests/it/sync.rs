@@ -210,6 +210,26 @@ fn one_pole_label_given_out_on_two_laptops_is_named_then_fixed_by_relabelling() 
 }
 
 #[test]
+fn one_group_name_given_out_on_two_laptops_is_named_then_fixed_by_renaming() {
+    let mut a = TestDb::with_households(1);
+    let mut b = join(&a);
+    let p = a.project;
+    a.write(|tx| jingdi::project::add_group(tx, p, "三组", None, &[])).unwrap();
+    b.write(|tx| jingdi::project::add_group(tx, p, "三组", None, &[])).unwrap();
+    let file = a.dir.path().join("a.jdb");
+    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
+    let e = import(&mut b.db, &file).unwrap_err();
+    assert_eq!(e.code(), "bundle.rule_broken");
+    assert!(e.to_string().contains("动迁组名称「三组」") && e.to_string().contains("group rename"), "{e}");
+    b.write(|tx| jingdi::project::rename_group(tx, p, "三组", "三组(西)", Some("与另一台电脑重名"))).unwrap();
+    send(&a, &mut b);
+    send(&b, &mut a);
+    assert_eq!(a.snapshot().0, b.snapshot().0);
+    let names: BTreeSet<String> = jingdi::project::groups(a.db.conn(), p).unwrap().into_iter().map(|g| g.name).collect();
+    assert!(names.contains("三组") && names.contains("三组(西)"), "{names:?}");
+}
+
+#[test]
 fn the_same_days_site_log_from_two_laptops_is_one_record_with_its_differences_listed() {
     let mut a = TestDb::with_households(3);
     let mut b = join(&a);
