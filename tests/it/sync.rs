@@ -153,6 +153,24 @@ fn importing_the_same_bundle_twice_changes_nothing() {
     drop(dir);
 }
 
+/// Two laptops gave one natural key to two different records offline: `b`'s import of
+/// `a`'s bundle is refused, naming the key and the command that fixes it, and changes
+/// nothing; once `fix` corrects it on `b`, both laptops merge and agree.
+fn clash_is_refused_then_fixed(a: &mut TestDb, b: &mut TestDb, named: &[&str], fix: impl FnOnce(&mut TestDb)) {
+    let file = a.dir.path().join("a.jdb");
+    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
+    let before = b.snapshot();
+    let e = import(&mut b.db, &file).unwrap_err();
+    assert_eq!(e.code(), "bundle.rule_broken");
+    let text = e.to_string();
+    assert!(named.iter().all(|n| text.contains(n)), "should name {named:?}: {text}");
+    assert_eq!(b.snapshot(), before, "nothing written");
+    fix(b);
+    send(a, b);
+    send(b, a);
+    assert_eq!(a.snapshot().0, b.snapshot().0);
+}
+
 #[test]
 fn one_number_given_out_on_two_laptops_is_named_then_fixed_by_renumbering() {
     let mut a = TestDb::with_households(2);
@@ -164,22 +182,13 @@ fn one_number_given_out_on_two_laptops_is_named_then_fixed_by_renumbering() {
     };
     register(&mut a, "张三");
     let theirs = register(&mut b, "李四");
-    let file = a.dir.path().join("a.jdb");
-    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
-    let before = b.snapshot();
-    let e = import(&mut b.db, &file).unwrap_err();
-    assert_eq!(e.code(), "bundle.rule_broken");
-    let text = e.to_string();
-    assert!(text.contains("户号「H9」") && text.contains("更正户号"), "{text}");
-    assert_eq!(b.snapshot(), before, "nothing written");
-    // Renumbering needs a reason and a free number; then both laptops merge and agree.
-    let renumber = |t: &mut TestDb, to: &str, reason: Option<&str>| t.write(|tx| jingdi::household::set(tx, theirs, "户号", to, reason));
-    assert_eq!(renumber(&mut b, "H9-2", None).unwrap_err().code(), "rule.household.renumber_needs_reason");
-    assert_eq!(renumber(&mut b, "H1", Some("重号")).unwrap_err().code(), "already_exists");
-    renumber(&mut b, "H9-2", Some("与另一台电脑重号")).unwrap();
-    send(&a, &mut b);
-    send(&b, &mut a);
-    assert_eq!(a.snapshot().0, b.snapshot().0);
+    clash_is_refused_then_fixed(&mut a, &mut b, &["户号「H9」", "更正户号", "household set"], |b| {
+        // Renumbering needs a reason and a free number.
+        let renumber = |t: &mut TestDb, to: &str, reason: Option<&str>| t.write(|tx| jingdi::household::set(tx, theirs, "户号", to, reason));
+        assert_eq!(renumber(b, "H9-2", None).unwrap_err().code(), "rule.household.renumber_needs_reason");
+        assert_eq!(renumber(b, "H1", Some("重号")).unwrap_err().code(), "already_exists");
+        renumber(b, "H9-2", Some("与另一台电脑重号")).unwrap();
+    });
     assert_eq!(a.household("H9").head_name, "张三");
     assert_eq!(a.household("H9-2").head_name, "李四");
 }
@@ -193,18 +202,9 @@ fn one_pole_label_given_out_on_two_laptops_is_named_then_fixed_by_relabelling() 
     let p = a.project;
     a.write(|tx| plot_work::add_pole(tx, p, "DL-7", PoleKind::Power, "供电公司", "东侧")).unwrap();
     let theirs = b.write(|tx| plot_work::add_pole(tx, p, "DL-7", PoleKind::Telecom, "电信", "西侧")).unwrap();
-    let file = a.dir.path().join("a.jdb");
-    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
-    let before = b.snapshot();
-    let e = import(&mut b.db, &file).unwrap_err();
-    assert_eq!(e.code(), "bundle.rule_broken");
-    let text = e.to_string();
-    assert!(text.contains("杆线编号「DL-7」") && text.contains("pole relabel"), "{text}");
-    assert_eq!(b.snapshot(), before, "nothing written");
-    b.write(|tx| plot_work::relabel_pole(tx, theirs, "DL-8", Some("与另一台电脑重号"))).unwrap();
-    send(&a, &mut b);
-    send(&b, &mut a);
-    assert_eq!(a.snapshot().0, b.snapshot().0);
+    clash_is_refused_then_fixed(&mut a, &mut b, &["杆线编号「DL-7」", "pole relabel"], |b| {
+        b.write(|tx| plot_work::relabel_pole(tx, theirs, "DL-8", Some("与另一台电脑重号"))).unwrap();
+    });
     assert_eq!(plot_work::find_pole(a.db.conn(), p, "DL-7").unwrap().location, "东侧");
     assert_eq!(plot_work::find_pole(a.db.conn(), p, "DL-8").unwrap().location, "西侧");
 }
@@ -216,15 +216,9 @@ fn one_group_name_given_out_on_two_laptops_is_named_then_fixed_by_renaming() {
     let p = a.project;
     a.write(|tx| jingdi::project::add_group(tx, p, "三组", None, &[])).unwrap();
     b.write(|tx| jingdi::project::add_group(tx, p, "三组", None, &[])).unwrap();
-    let file = a.dir.path().join("a.jdb");
-    export(&a.db, &a.project(), &file, Scope::Unseen).unwrap();
-    let e = import(&mut b.db, &file).unwrap_err();
-    assert_eq!(e.code(), "bundle.rule_broken");
-    assert!(e.to_string().contains("动迁组名称「三组」") && e.to_string().contains("group rename"), "{e}");
-    b.write(|tx| jingdi::project::rename_group(tx, p, "三组", "三组(西)", Some("与另一台电脑重名"))).unwrap();
-    send(&a, &mut b);
-    send(&b, &mut a);
-    assert_eq!(a.snapshot().0, b.snapshot().0);
+    clash_is_refused_then_fixed(&mut a, &mut b, &["动迁组名称「三组」", "group rename"], |b| {
+        b.write(|tx| jingdi::project::rename_group(tx, p, "三组", "三组(西)", Some("与另一台电脑重名"))).unwrap();
+    });
     let names: BTreeSet<String> = jingdi::project::groups(a.db.conn(), p).unwrap().into_iter().map(|g| g.name).collect();
     assert!(names.contains("三组") && names.contains("三组(西)"), "{names:?}");
 }
