@@ -69,7 +69,18 @@ fn project(db: &mut Db, code: &str, households: usize) -> jingdi::project::Proje
 fn roster_file(path: &std::path::Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let headers = ["宗地号", "被征收人", "身份证号码", "联系电话", "房屋坐落", "家庭人口", "建筑面积(m²)", "占地面积", "结构", "责任组"];
+    let headers = [
+        "宗地号",
+        "被征收人",
+        "身份证号码",
+        "联系电话",
+        "房屋坐落",
+        "家庭人口",
+        "建筑面积(m²)",
+        "占地面积",
+        "结构",
+        "责任组",
+    ];
     ws.write_string(0, 0, "基准测试地块被征收户花名册").unwrap();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
@@ -130,7 +141,8 @@ fn main() {
         let mut times = Vec::new();
         for _ in 0..RUNS {
             let t = Instant::now();
-            let r = office::export(db.conn(), &p, ExportKind::Ledger, Some(format), &out, &ExportOptions::default()).unwrap();
+            let r = office::export(db.conn(), &p, ExportKind::Ledger, Some(format), &out, &ExportOptions::default())
+                .unwrap();
             times.push(t.elapsed().as_secs_f64());
             assert_eq!(r.rows, LEDGER_HOUSEHOLDS);
         }

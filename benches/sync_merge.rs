@@ -89,7 +89,15 @@ fn main() {
                 if k % 2 == 0 {
                     jingdi::household::set(tx, h, "phone", &format!("139{:08}", n + k), None)?;
                 } else {
-                    jingdi::visit::add(tx, h, &NewVisit { outcome: "入户沟通补偿方案".into(), next_step: "下周回访".into(), ..Default::default() })?;
+                    jingdi::visit::add(
+                        tx,
+                        h,
+                        &NewVisit {
+                            outcome: "入户沟通补偿方案".into(),
+                            next_step: "下周回访".into(),
+                            ..Default::default()
+                        },
+                    )?;
                 }
             }
             Ok(())
@@ -102,7 +110,13 @@ fn main() {
     let week = dir.path().join("week.jdb");
     let t = Instant::now();
     let s = export(&a, &p, &week, Scope::Unseen).unwrap();
-    println!("export: {} operations, {} bytes ({:.1} bytes/operation) in {:.2} s", s.operations, s.bytes, s.bytes as f64 / s.operations as f64, t.elapsed().as_secs_f64());
+    println!(
+        "export: {} operations, {} bytes ({:.1} bytes/operation) in {:.2} s",
+        s.operations,
+        s.bytes,
+        s.bytes as f64 / s.operations as f64,
+        t.elapsed().as_secs_f64()
+    );
     assert_eq!(s.operations, OPERATIONS);
     // The merge, timed on several copies of the second laptop as it was before it: one
     // merge's time varies by a fifth or more from run to run on this machine, so the
@@ -128,12 +142,23 @@ fn main() {
         // is reported, not hidden.
         let t = Instant::now();
         db.wait_for_checkpoint();
-        println!("merge {}: {} operations into {} households in {merge:.2} s; background checkpoint finished {:.2} s later", k + 1, r.new_operations, HOUSEHOLDS, t.elapsed().as_secs_f64());
+        println!(
+            "merge {}: {} operations into {} households in {merge:.2} s; background checkpoint finished {:.2} s later",
+            k + 1,
+            r.new_operations,
+            HOUSEHOLDS,
+            t.elapsed().as_secs_f64()
+        );
         times.push(merge);
         b = Some(db);
     }
     times.sort_by(f64::total_cmp);
-    println!("merge: median {:.2} s (fastest {:.2} s, slowest {:.2} s, {MERGES} merges)", times[MERGES / 2], times[0], times[MERGES - 1]);
+    println!(
+        "merge: median {:.2} s (fastest {:.2} s, slowest {:.2} s, {MERGES} merges)",
+        times[MERGES / 2],
+        times[0],
+        times[MERGES - 1]
+    );
     let mut b = b.unwrap();
     let t = Instant::now();
     let again = import(&mut b, &week).unwrap();

@@ -61,7 +61,14 @@ impl Item {
     }
 }
 
-pub fn add(tx: &mut Tx, household: Uuid, kind: CompensationKind, label: &str, amount_fen: i64, note: &str) -> Result<Uuid> {
+pub fn add(
+    tx: &mut Tx,
+    household: Uuid,
+    kind: CompensationKind,
+    label: &str,
+    amount_fen: i64,
+    note: &str,
+) -> Result<Uuid> {
     let h = household::get(tx.conn(), household)?;
     if amount_fen < 0 {
         return Err(Error::invalid("amount", "补偿金额不能为负数"));
@@ -108,7 +115,10 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
     let it = get(tx.conn(), item)?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::rule("compensation.adjustment_needs_reason", format!("调整补偿项「{}」必须注明原因", it.label)));
+        return Err(Error::rule(
+            "compensation.adjustment_needs_reason",
+            format!("调整补偿项「{}」必须注明原因", it.label),
+        ));
     }
     if it.status != PaymentStatus::Estimated {
         return Err(Error::rule(
@@ -145,14 +155,20 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
 pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
     let it = get(tx.conn(), item)?;
     if it.status != PaymentStatus::Estimated {
-        return Err(Error::rule("compensation.confirm_once", format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh())));
+        return Err(Error::rule(
+            "compensation.confirm_once",
+            format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh()),
+        ));
     }
     let h = household::get(tx.conn(), it.household_id)?;
     let today = calc::calc_date(tx, h.project_id)?;
     if calc::is_stale(tx.conn(), &it, today)? {
         return Err(Error::rule(
             "compensation.recalc_first",
-            format!("补偿项「{}」的金额与现行标准或户情况不符,请先重新计算(jingdi compensation recalc)再确认", it.label),
+            format!(
+                "补偿项「{}」的金额与现行标准或户情况不符,请先重新计算(jingdi compensation recalc)再确认",
+                it.label
+            ),
         ));
     }
     let project = project_of(tx.conn(), it.household_id)?;
@@ -171,7 +187,11 @@ pub fn unconfirm(tx: &mut Tx, item: Uuid, reason: &str) -> Result<()> {
         PaymentStatus::Paid => {
             return Err(Error::rule(
                 "compensation.paid_locked",
-                format!("补偿项「{}」已于 {} 支付,不能撤销确认", it.label, it.paid_on.map(|d| d.to_string()).unwrap_or_default()),
+                format!(
+                    "补偿项「{}」已于 {} 支付,不能撤销确认",
+                    it.label,
+                    it.paid_on.map(|d| d.to_string()).unwrap_or_default()
+                ),
             ))
         }
         PaymentStatus::Estimated => {
@@ -180,7 +200,10 @@ pub fn unconfirm(tx: &mut Tx, item: Uuid, reason: &str) -> Result<()> {
         PaymentStatus::Confirmed => {}
     }
     if reason.is_empty() {
-        return Err(Error::rule("compensation.unconfirm_needs_reason", format!("撤销补偿项「{}」的确认必须注明原因", it.label)));
+        return Err(Error::rule(
+            "compensation.unconfirm_needs_reason",
+            format!("撤销补偿项「{}」的确认必须注明原因", it.label),
+        ));
     }
     let project = project_of(tx.conn(), it.household_id)?;
     let f = Fields::new().set("status", PaymentStatus::Estimated.id()).set("confirmed_on", None::<String>);
@@ -230,10 +253,20 @@ pub fn pay_with(tx: &mut Tx, item: Uuid, p: &Payment) -> Result<()> {
     let it = get(tx.conn(), item)?;
     match it.status {
         PaymentStatus::Paid => {
-            return Err(Error::rule("compensation.paid_locked", format!("补偿项「{}」已于 {} 支付,不能重复支付", it.label, it.paid_on.map(|d| d.to_string()).unwrap_or_default())))
+            return Err(Error::rule(
+                "compensation.paid_locked",
+                format!(
+                    "补偿项「{}」已于 {} 支付,不能重复支付",
+                    it.label,
+                    it.paid_on.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            ))
         }
         PaymentStatus::Estimated => {
-            return Err(Error::rule("compensation.pay_needs_confirmation", format!("补偿项「{}」尚未确认,不能支付", it.label)))
+            return Err(Error::rule(
+                "compensation.pay_needs_confirmation",
+                format!("补偿项「{}」尚未确认,不能支付", it.label),
+            ))
         }
         PaymentStatus::Confirmed => {}
     }
@@ -244,18 +277,30 @@ pub fn pay_with(tx: &mut Tx, item: Uuid, p: &Payment) -> Result<()> {
         if a > it.amount {
             return Err(Error::rule(
                 "compensation.payment_exceeds_confirmed",
-                format!("支付金额 {} 大于补偿项「{}」的确认金额 {}", crate::units::format_yuan(a), it.label, crate::units::format_yuan(it.amount)),
+                format!(
+                    "支付金额 {} 大于补偿项「{}」的确认金额 {}",
+                    crate::units::format_yuan(a),
+                    it.label,
+                    crate::units::format_yuan(it.amount)
+                ),
             ));
         }
         if a < it.amount {
             return Err(Error::rule(
                 "compensation.partial_payment",
-                format!("支付金额 {} 小于确认金额 {}:补偿项按确认金额整笔支付", crate::units::format_yuan(a), crate::units::format_yuan(it.amount)),
+                format!(
+                    "支付金额 {} 小于确认金额 {}:补偿项按确认金额整笔支付",
+                    crate::units::format_yuan(a),
+                    crate::units::format_yuan(it.amount)
+                ),
             ));
         }
     }
     if it.confirmed_on.is_some_and(|c| on < c) {
-        return Err(Error::invalid("paid_on", format!("支付日期 {on} 早于确认日期 {}", it.confirmed_on.expect("checked"))));
+        return Err(Error::invalid(
+            "paid_on",
+            format!("支付日期 {on} 早于确认日期 {}", it.confirmed_on.expect("checked")),
+        ));
     }
     let h = household::get(tx.conn(), it.household_id)?;
     let project = h.project_id;
@@ -315,9 +360,8 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Item> {
 }
 
 pub fn for_household(conn: &Connection, household: Uuid) -> Result<Vec<Item>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLS} FROM {FROM} WHERE c.household_id = ?1 ORDER BY c.kind, c.label, c.id"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COLS} FROM {FROM} WHERE c.household_id = ?1 ORDER BY c.kind, c.label, c.id"))?;
     let rows = stmt.query_map([household.to_string()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -330,7 +374,10 @@ pub fn find(conn: &Connection, household: Uuid, kind: CompensationKind, label: O
         .collect();
     match items.len() {
         1 => Ok(items.into_iter().next().expect("one item")),
-        0 => Err(Error::not_found("补偿项", format!("{}{}", kind.zh(), label.map(|l| format!("「{l}」")).unwrap_or_default()))),
+        0 => Err(Error::not_found(
+            "补偿项",
+            format!("{}{}", kind.zh(), label.map(|l| format!("「{l}」")).unwrap_or_default()),
+        )),
         _ => Err(Error::rule(
             "compensation.ambiguous",
             format!(

@@ -54,9 +54,7 @@ impl Db {
         }
         let mut conn = Connection::open(&path).map_err(|e| open_err(&e))?;
         // The first real read is where SQLite notices a file that is not a database.
-        let found: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| open_err(&e))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| open_err(&e))?;
         if found > SCHEMA_VERSION {
             return Err(Error::SchemaTooNew { path: shown, found, supported: SCHEMA_VERSION });
         }
@@ -111,10 +109,7 @@ impl Db {
 
     /// A local setting (operator name, device name, ...).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM local_settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM local_settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -169,9 +164,8 @@ impl Db {
 }
 
 fn ensure_device(conn: &Connection) -> Result<Uuid> {
-    let existing: Option<String> = conn
-        .query_row("SELECT value FROM local_settings WHERE key = 'device_id'", [], |r| r.get(0))
-        .optional()?;
+    let existing: Option<String> =
+        conn.query_row("SELECT value FROM local_settings WHERE key = 'device_id'", [], |r| r.get(0)).optional()?;
     if let Some(s) = existing {
         return Uuid::parse_str(&s).map_err(|_| Error::Corrupt(format!("本机设备号「{s}」不是 UUID")));
     }

@@ -8,6 +8,7 @@
 //! as it would have happened, day by day, by a scripted device with a seeded generator:
 //! the same command gives the same database, ids and log included.
 
+use crate::compensation::{self, calc, inventory, standards};
 use crate::error::{Error, Result};
 use crate::household::{Agreement, NewHousehold};
 use crate::obstacle::NewObstacle;
@@ -15,7 +16,6 @@ use crate::oplog::clock::ScriptedSource;
 use crate::project::NewProject;
 use crate::visit::NewVisit;
 use crate::vocab::*;
-use crate::compensation::{self, calc, inventory, standards};
 use crate::{household, obstacle, plot_work, project, stage, visit, Db};
 use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
@@ -43,10 +43,11 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 const SIGNED_PER_DAY: [usize; 31] =
     [16, 11, 9, 7, 6, 5, 5, 4, 4, 4, 3, 3, 2, 2, 2, 2, 2, 1, 2, 2, 1, 2, 1, 2, 2, 2, 3, 3, 4, 4, 4];
 
-const SURNAMES: &[&str] = &["陈", "林", "黄", "王", "李", "张", "吴", "蔡", "郑", "许", "洪", "苏", "庄", "杨", "施", "何", "曾", "柯"];
+const SURNAMES: &[&str] =
+    &["陈", "林", "黄", "王", "李", "张", "吴", "蔡", "郑", "许", "洪", "苏", "庄", "杨", "施", "何", "曾", "柯"];
 const GIVEN: &[&str] = &[
-    "秀英", "志明", "美玲", "建华", "丽娟", "国强", "淑珍", "文龙", "雅婷", "金水", "阿婆", "清泉",
-    "宝珠", "明辉", "春生", "碧霞", "海燕", "振福", "月娥", "荣华", "添丁", "玉兰", "水生", "惠珍",
+    "秀英", "志明", "美玲", "建华", "丽娟", "国强", "淑珍", "文龙", "雅婷", "金水", "阿婆", "清泉", "宝珠", "明辉",
+    "春生", "碧霞", "海燕", "振福", "月娥", "荣华", "添丁", "玉兰", "水生", "惠珍",
 ];
 const STRUCTURES: &[(&str, i64)] = &[("砖混", 4_800), ("砖木", 3_900), ("钢混", 5_600), ("石结构", 4_200)];
 
@@ -78,7 +79,11 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
     let seeds = Seeds::pick(&plans);
 
     // One write per event, at the time it happened: the log reads like the real history.
-    let mut w = |src: &mut ScriptedSource, day: NaiveDate, hour: u32, author: &str, f: &mut dyn FnMut(&mut crate::oplog::Tx) -> Result<()>| {
+    let mut w = |src: &mut ScriptedSource,
+                 day: NaiveDate,
+                 hour: u32,
+                 author: &str,
+                 f: &mut dyn FnMut(&mut crate::oplog::Tx) -> Result<()>| {
         src.set(ScriptedSource::at_local(day, hour, 59));
         db.write_with(src, DEVICE, author, true, |tx| f(tx))
     };
@@ -105,8 +110,10 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
         )?;
         for (i, leader) in leaders.iter().enumerate() {
             let l = project::add_staff(tx, pid, leader, "动迁组长", &format!("1380595{:04}", 1201 + i))?;
-            let m1 = project::add_staff(tx, pid, &format!("{}组社区干部", ["一", "二", "三", "四"][i]), "社区干部", "")?;
-            let m2 = project::add_staff(tx, pid, &format!("{}组街道干部", ["一", "二", "三", "四"][i]), "街道干部", "")?;
+            let m1 =
+                project::add_staff(tx, pid, &format!("{}组社区干部", ["一", "二", "三", "四"][i]), "社区干部", "")?;
+            let m2 =
+                project::add_staff(tx, pid, &format!("{}组街道干部", ["一", "二", "三", "四"][i]), "街道干部", "")?;
             project::add_group(tx, pid, &format!("第{}组", ["一", "二", "三", "四"][i]), Some(l), &[l, m1, m2])?;
         }
         project::add_staff(tx, pid, "街道党工委书记", "街道主要领导", "")?;
@@ -120,7 +127,8 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
     let mut people = Vec::with_capacity(HOUSEHOLDS);
     for (i, p) in plans.iter().enumerate() {
         let rng = src.rng();
-        let name = format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())]);
+        let name =
+            format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())]);
         let birth = d(1940, 1, 1) + Duration::days(rng.random_range(0..365 * 45));
         let first17 = format!("350503{}{:03}", birth.format("%Y%m%d"), rng.random_range(0..1000));
         let id_number = format!("{first17}{}", crate::idcard::check_char(&first17).expect("17 digits"));
@@ -162,7 +170,12 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
         let rng = src.rng();
         let assessed = d(2022, 6, 23) + Duration::days(rng.random_range(0..4));
         events.push((assessed, 10, i, Event::Assess));
-        events.push((assessed.max(d(2022, 6, 27)) + Duration::days(rng.random_range(0..3)), 15, i, Event::Stage(Stage::Negotiating)));
+        events.push((
+            assessed.max(d(2022, 6, 27)) + Duration::days(rng.random_range(0..3)),
+            15,
+            i,
+            Event::Stage(Stage::Negotiating),
+        ));
         // Visits before signing: the team leader at the door, concerns heard, promises made.
         let n_visits = match p.difficulty {
             Difficulty::Easy => 2,
@@ -237,7 +250,8 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
             Event::Visit(k, n) => {
                 let p = &plans[i];
                 let v = visit_text(p, k, n, day, rng_pick);
-                let visitors = vec![leaders[p.group].to_string(), format!("{}组社区干部", ["一", "二", "三", "四"][p.group])];
+                let visitors =
+                    vec![leaders[p.group].to_string(), format!("{}组社区干部", ["一", "二", "三", "四"][p.group])];
                 w(&mut src, day, hour, leaders[p.group], &mut |tx| {
                     let mut v = v.clone();
                     v.visitors = visitors.clone();
@@ -252,7 +266,12 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                     household::record_agreement(
                         tx,
                         ids[i],
-                        &Agreement { agreement_no: number.clone(), agreement_date: day, compensation_mode: p.mode, signed_area: p.floor_area },
+                        &Agreement {
+                            agreement_no: number.clone(),
+                            agreement_date: day,
+                            compensation_mode: p.mode,
+                            signed_area: p.floor_area,
+                        },
                         None,
                     )?;
                     sign_compensation(tx, ids[i], i, &seeds)?;
@@ -265,7 +284,9 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                 w(&mut src, day, hour, OFFICE, &mut |tx| {
                     let items = compensation::sheet::sheet(tx.conn(), ids[i])?.items;
                     for (k, item) in items.iter().enumerate() {
-                        if item.status != PaymentStatus::Confirmed || (p.crops_unpaid && item.kind == CompensationKind::Crops) {
+                        if item.status != PaymentStatus::Confirmed
+                            || (p.crops_unpaid && item.kind == CompensationKind::Crops)
+                        {
                             continue;
                         }
                         compensation::pay(tx, item.id, day, &format!("FZ2022-{:03}-{}", i + 1, k + 1))?;
@@ -324,11 +345,16 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                 w(&mut src, day, hour, leaders[p.group], &mut |tx| visit::add(tx, ids[i], &v).map(|_| ()))?;
             }
             Event::SiteLog => {
-                let numbers: Vec<String> = plans.iter().filter(|p| p.demolished_on == Some(day)).map(|p| p.number.clone()).collect();
+                let numbers: Vec<String> =
+                    plans.iter().filter(|p| p.demolished_on == Some(day)).map(|p| p.number.clone()).collect();
                 let rng = src.rng();
                 let machines = 4 + numbers.len() as i64 + rng.random_range(0..3);
                 let workers = 14 + 3 * numbers.len() as i64 + rng.random_range(0..6);
-                let notes = if numbers.is_empty() { "清运建筑垃圾,洒水降尘" } else { "拆除作业,现场洒水降尘,建筑垃圾分类清运" };
+                let notes = if numbers.is_empty() {
+                    "清运建筑垃圾,洒水降尘"
+                } else {
+                    "拆除作业,现场洒水降尘,建筑垃圾分类清运"
+                };
                 w(&mut src, day, hour, "拆除队现场负责人", &mut |tx| {
                     plot_work::log_demolition_day(tx, pid, day, machines, workers, &numbers, notes).map(|_| ())
                 })?;
@@ -432,7 +458,12 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
             }
             Event::MachinesResolved => {
                 w(&mut src, day, hour, "街道党工委书记", &mut |tx| {
-                    obstacle::resolve(tx, machines_obstacle, "工作专班统一协调,拆除队增派挖掘机 3 台、人员 10 名,每日现场签到", day)
+                    obstacle::resolve(
+                        tx,
+                        machines_obstacle,
+                        "工作专班统一协调,拆除队增派挖掘机 3 台、人员 10 名,每日现场签到",
+                        day,
+                    )
                 })?;
             }
             Event::Checklist => {
@@ -450,10 +481,14 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                 })?;
             }
             Event::WaterCut => {
-                w(&mut src, day, hour, OFFICE, &mut |tx| plot_work::set_checklist_done(tx, checklist[2], true, day, "自来水公司已关闭总阀"))?;
+                w(&mut src, day, hour, OFFICE, &mut |tx| {
+                    plot_work::set_checklist_done(tx, checklist[2], true, day, "自来水公司已关闭总阀")
+                })?;
             }
             Event::DustNet => {
-                w(&mut src, day, hour, OFFICE, &mut |tx| plot_work::set_checklist_done(tx, checklist[1], true, day, "已拆除区域全部覆盖"))?;
+                w(&mut src, day, hour, OFFICE, &mut |tx| {
+                    plot_work::set_checklist_done(tx, checklist[1], true, day, "已拆除区域全部覆盖")
+                })?;
             }
         }
     }
@@ -517,7 +552,11 @@ fn plan(rng: &mut rand_chacha::ChaCha8Rng, as_of: NaiveDate) -> Vec<Plan> {
                 signed_on: as_of,
                 vacated_on: None,
                 demolished_on: None,
-                mode: if rng.random_range(0..3) == 0 { CompensationMode::PropertySwap } else { CompensationMode::Monetary },
+                mode: if rng.random_range(0..3) == 0 {
+                    CompensationMode::PropertySwap
+                } else {
+                    CompensationMode::Monetary
+                },
                 crops,
                 crops_unpaid: false,
             }
@@ -525,11 +564,8 @@ fn plan(rng: &mut rand_chacha::ChaCha8Rng, as_of: NaiveDate) -> Vec<Plan> {
         .collect();
 
     // Signing order: easier cases first, with chance mixed in.
-    let mut order: Vec<(u32, usize)> = plans
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.difficulty as u32 * 12 + rng.random_range(0..20), i))
-        .collect();
+    let mut order: Vec<(u32, usize)> =
+        plans.iter().enumerate().map(|(i, p)| (p.difficulty as u32 * 12 + rng.random_range(0..20), i)).collect();
     order.sort();
     let mut day_of_rank = Vec::with_capacity(HOUSEHOLDS);
     for (k, n) in SIGNED_PER_DAY.iter().enumerate() {
@@ -545,7 +581,8 @@ fn plan(rng: &mut rand_chacha::ChaCha8Rng, as_of: NaiveDate) -> Vec<Plan> {
         let v = p.signed_on + Duration::days(rng.random_range(3..16));
         if v <= as_of {
             p.vacated_on = Some(v);
-            let dm = (v + Duration::days(rng.random_range(2..12))).max(demolition_start + Duration::days(rng.random_range(0..4)));
+            let dm = (v + Duration::days(rng.random_range(2..12)))
+                .max(demolition_start + Duration::days(rng.random_range(0..4)));
             if dm <= as_of {
                 p.demolished_on = Some(dm);
             }
@@ -553,9 +590,8 @@ fn plan(rng: &mut rand_chacha::ChaCha8Rng, as_of: NaiveDate) -> Vec<Plan> {
     }
     // The bottleneck of the report: vegetables around houses handed over but not yet
     // demolished, whose crop compensation has not been paid.
-    let mut candidates: Vec<usize> = (0..HOUSEHOLDS)
-        .filter(|i| plans[*i].vacated_on.is_some_and(|v| v <= d(2022, 8, 2)))
-        .collect();
+    let mut candidates: Vec<usize> =
+        (0..HOUSEHOLDS).filter(|i| plans[*i].vacated_on.is_some_and(|v| v <= d(2022, 8, 2))).collect();
     candidates.shuffle(rng);
     for &i in candidates.iter().take(6) {
         let p = &mut plans[i];
@@ -590,7 +626,13 @@ fn visit_text(p: &Plan, k: usize, n: usize, day: NaiveDate, pick: u32) -> NewVis
     NewVisit {
         visited_at: None,
         visitors: vec![],
-        kind: Some(if k == 0 || pick % 5 != 0 { VisitKind::Door } else if pick % 2 == 0 { VisitKind::Phone } else { VisitKind::Interview }),
+        kind: Some(if k == 0 || pick % 5 != 0 {
+            VisitKind::Door
+        } else if pick % 2 == 0 {
+            VisitKind::Phone
+        } else {
+            VisitKind::Interview
+        }),
         outcome: if last {
             "户主对测算结果基本认可,同意近期签约".into()
         } else if k == 0 {
@@ -600,7 +642,11 @@ fn visit_text(p: &Plan, k: usize, n: usize, day: NaiveDate, pick: u32) -> NewVis
         },
         concerns: vec![concern],
         promises: promise.into(),
-        next_step: if last { "准备协议文本,约定签约时间".into() } else { "整理诉求,下次上门答复".into() },
+        next_step: if last {
+            "准备协议文本,约定签约时间".into()
+        } else {
+            "整理诉求,下次上门答复".into()
+        },
         // The last visit before signing needs no follow-up: the next step is the signing itself.
         follow_up_on: if last { None } else { Some((day + Duration::days(3)).min(p.signed_on)) },
         corrects: None,
@@ -620,7 +666,10 @@ fn demo_standard(version: i64) -> standards::StandardInput {
             "公示复核:蔬菜青苗单价由 12 元/m² 调整为 15 元/m²".into()
         },
         rules: Rules {
-            house_prices: STRUCTURES.iter().map(|(s, p)| StructurePrice { structure: (*s).into(), price_fen: p * 100 }).collect(),
+            house_prices: STRUCTURES
+                .iter()
+                .map(|(s, p)| StructurePrice { structure: (*s).into(), price_fen: p * 100 })
+                .collect(),
             relocation_fen: 15_00,
             temp_resettlement_fen: 12_00,
             temp_months_monetary: 6,
@@ -639,8 +688,15 @@ fn demo_standard(version: i64) -> standards::StandardInput {
             ],
             minimum_payout_fen: 300_000_00,
             catalogue: vec![
-                CatalogueItem { code: "vegetables".into(), name: "蔬菜".into(), unit: "m²".into(), price_fen: vegetables },
-                CatalogueItem { code: "fruit_tree".into(), name: "果树".into(), unit: "棵".into(), price_fen: 300_00 },
+                CatalogueItem {
+                    code: "vegetables".into(),
+                    name: "蔬菜".into(),
+                    unit: "m²".into(),
+                    price_fen: vegetables,
+                },
+                CatalogueItem {
+                    code: "fruit_tree".into(), name: "果树".into(), unit: "棵".into(), price_fen: 300_00
+                },
                 CatalogueItem { code: "well".into(), name: "水井".into(), unit: "口".into(), price_fen: 1_500_00 },
                 CatalogueItem { code: "wall".into(), name: "围墙".into(), unit: "m".into(), price_fen: 80_00 },
                 CatalogueItem { code: "shed".into(), name: "简易棚".into(), unit: "m²".into(), price_fen: 60_00 },
@@ -664,7 +720,9 @@ impl Seeds {
     fn pick(plans: &[Plan]) -> Seeds {
         let mut taken: Vec<usize> = Vec::new();
         let mut first = |f: &dyn Fn(&Plan) -> bool| {
-            let i = (0..plans.len()).find(|i| !taken.contains(i) && !plans[*i].crops_unpaid && f(&plans[*i])).expect("a demo household fits");
+            let i = (0..plans.len())
+                .find(|i| !taken.contains(i) && !plans[*i].crops_unpaid && f(&plans[*i]))
+                .expect("a demo household fits");
             taken.push(i);
             i
         };
@@ -680,7 +738,15 @@ impl Seeds {
 
 /// The survey at assessment: crops and attachments counted, an appraisal where there is
 /// one, and the first estimate (测算) of the household's compensation.
-fn survey(tx: &mut crate::oplog::Tx, h: Uuid, p: &Plan, i: usize, day: NaiveDate, surveyor: &str, seeds: &Seeds) -> Result<()> {
+fn survey(
+    tx: &mut crate::oplog::Tx,
+    h: Uuid,
+    p: &Plan,
+    i: usize,
+    day: NaiveDate,
+    surveyor: &str,
+    seeds: &Seeds,
+) -> Result<()> {
     let mut lines: Vec<(&str, i64, Option<String>)> = Vec::new();
     if let Some((m2, trees)) = p.crops {
         lines.push(("vegetables", m2 * 100, (i == seeds.tenant).then(|| "租户 林阿明".to_string())));
@@ -723,7 +789,14 @@ fn sign_compensation(tx: &mut crate::oplog::Tx, h: Uuid, i: usize, seeds: &Seeds
         compensation::adjust(tx, house.id, 80_000_00, "二层阁楼经评估小组复核补计,见复核意见书 FZ复〔2022〕07号")?;
     }
     if i == seeds.promised {
-        compensation::add(tx, h, CompensationKind::Incentive, "签约奖励补差(按前10天档)", 30_000_00, "入户时工作人员口头承诺按首批签约奖励")?;
+        compensation::add(
+            tx,
+            h,
+            CompensationKind::Incentive,
+            "签约奖励补差(按前10天档)",
+            30_000_00,
+            "入户时工作人员口头承诺按首批签约奖励",
+        )?;
     }
     let total: i64 = compensation::for_household(tx.conn(), h)?.iter().map(|it| it.amount).sum();
     let written = if i == seeds.mistyped { total - 1_000_00 } else { total };

@@ -226,7 +226,8 @@ pub fn household(db: &Db, id: Uuid) -> Result<HouseholdView> {
     let conn = db.conn();
     let h = household::get(conn, id)?;
     let p = project::get(conn, h.project_id)?;
-    let obstacles = obstacle::list(conn, h.project_id, false)?.into_iter().filter(|o| o.household_id == Some(id)).collect();
+    let obstacles =
+        obstacle::list(conn, h.project_id, false)?.into_iter().filter(|o| o.household_id == Some(id)).collect();
     Ok(HouseholdView {
         timeline: stage::timeline(conn, id)?,
         items: crate::compensation::for_household(conn, id)?,
@@ -346,7 +347,9 @@ pub fn obstacles(db: &Db, project: Uuid) -> Result<ObstacleList> {
         .into_iter()
         .map(|o| ObstacleRow { overdue: o.is_overdue(as_of), obstacle: o })
         .collect();
-    rows.sort_by_key(|r| (r.obstacle.status == ObstacleStatus::Resolved, !r.overdue, r.obstacle.due_on, r.obstacle.raised_on));
+    rows.sort_by_key(|r| {
+        (r.obstacle.status == ObstacleStatus::Resolved, !r.overdue, r.obstacle.due_on, r.obstacle.raised_on)
+    });
     Ok(ObstacleList { as_of, rows })
 }
 
@@ -446,7 +449,10 @@ pub fn meeting_prep(db: &Db, project: Uuid, since: Option<String>) -> Result<Mee
         since,
         as_of,
         changes: changes::changes_since(conn, &p, Some(since))?,
-        overdue_by_owner: by_owner.into_iter().map(|(responsible_unit, obstacles)| OwnerOverdue { responsible_unit, obstacles }).collect(),
+        overdue_by_owner: by_owner
+            .into_iter()
+            .map(|(responsible_unit, obstacles)| OwnerOverdue { responsible_unit, obstacles })
+            .collect(),
         needing_decision,
         meetings,
     })
@@ -512,9 +518,10 @@ pub struct PoleStatusInput {
 
 pub fn set_pole_status(db: &mut Db, p: PoleStatusInput) -> Result<Vec<Pole>> {
     let who = operator(db)?;
-    let project: String =
-        db.conn().query_row("SELECT project_id FROM poles WHERE id = ?1", [p.pole_id.to_string()], |r| r.get(0))
-            .map_err(|_| Error::not_found("杆线", p.pole_id.to_string()))?;
+    let project: String = db
+        .conn()
+        .query_row("SELECT project_id FROM poles WHERE id = ?1", [p.pole_id.to_string()], |r| r.get(0))
+        .map_err(|_| Error::not_found("杆线", p.pole_id.to_string()))?;
     let project = Uuid::parse_str(&project).map_err(|e| Error::Corrupt(e.to_string()))?;
     let on = date_or_project_as_of(db, project, "status_on", &p.on)?;
     db.write(&who, |tx| plot_work::set_pole_status(tx, p.pole_id, p.status, on, p.reason.as_deref()))?;

@@ -160,14 +160,13 @@ pub fn register(tx: &mut Tx, project: Uuid, h: &NewHousehold) -> Result<Uuid> {
 /// signed household need `reason` (the unlock is then kept in the log with it).
 pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Option<&str>) -> Result<()> {
     let h = get(tx.conn(), household)?;
-    let field = SETTABLE
-        .iter()
-        .find(|(id, zh)| field.eq_ignore_ascii_case(id) || field == *zh)
-        .map(|(id, _)| *id)
-        .ok_or_else(|| {
-            let names: Vec<String> = SETTABLE.iter().map(|(id, zh)| format!("{id}({zh})")).collect();
-            Error::invalid("field", format!("不能修改字段「{field}」,可修改: {}", names.join("、")))
-        })?;
+    let field =
+        SETTABLE.iter().find(|(id, zh)| field.eq_ignore_ascii_case(id) || field == *zh).map(|(id, _)| *id).ok_or_else(
+            || {
+                let names: Vec<String> = SETTABLE.iter().map(|(id, zh)| format!("{id}({zh})")).collect();
+                Error::invalid("field", format!("不能修改字段「{field}」,可修改: {}", names.join("、")))
+            },
+        )?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if AGREEMENT_FIELDS.contains(&field) && h.stage.is_signed() && reason.is_none() {
         return Err(Error::rule(
@@ -198,7 +197,9 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
             f.put(field, validate_members(n)?)
         }
         "special_circumstances" | "concerns" => f.put(field, split_tags(v)),
-        "floor_area" | "land_area" => f.put(field, parse_hundredths(if field == "floor_area" { "floor_area" } else { "land_area" }, v)?),
+        "floor_area" | "land_area" => {
+            f.put(field, parse_hundredths(if field == "floor_area" { "floor_area" } else { "land_area" }, v)?)
+        }
         "group" => {
             let g = crate::project::find_group(tx.conn(), h.project_id, v)?
                 .ok_or_else(|| Error::invalid("group", format!("动迁组「{v}」不存在")))?;

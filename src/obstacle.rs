@@ -83,15 +83,26 @@ pub fn add(tx: &mut Tx, project: Uuid, o: &NewObstacle) -> Result<Uuid> {
 pub fn start(tx: &mut Tx, obstacle: Uuid) -> Result<()> {
     let o = get(tx.conn(), obstacle)?;
     if o.status != ObstacleStatus::Open {
-        return Err(Error::rule("obstacle.status", format!("问题「{}」当前为「{}」,不能改为处理中", o.title, o.status.zh())));
+        return Err(Error::rule(
+            "obstacle.status",
+            format!("问题「{}」当前为「{}」,不能改为处理中", o.title, o.status.zh()),
+        ));
     }
-    tx.update(Entity::Obstacle, obstacle, Some(o.project_id), Fields::new().set("status", ObstacleStatus::InProgress.id()))
+    tx.update(
+        Entity::Obstacle,
+        obstacle,
+        Some(o.project_id),
+        Fields::new().set("status", ObstacleStatus::InProgress.id()),
+    )
 }
 
 pub fn resolve(tx: &mut Tx, obstacle: Uuid, resolution: &str, on: NaiveDate) -> Result<()> {
     let o = get(tx.conn(), obstacle)?;
     if o.status == ObstacleStatus::Resolved {
-        return Err(Error::rule("obstacle.already_resolved", format!("问题「{}」已于 {} 解决", o.title, o.resolved_on.map(|d| d.to_string()).unwrap_or_default())));
+        return Err(Error::rule(
+            "obstacle.already_resolved",
+            format!("问题「{}」已于 {} 解决", o.title, o.resolved_on.map(|d| d.to_string()).unwrap_or_default()),
+        ));
     }
     if resolution.trim().is_empty() {
         return Err(Error::invalid("resolution", "解决问题需要写明处理结果"));
@@ -169,14 +180,18 @@ pub fn find(conn: &Connection, project: Uuid, key: &str) -> Result<Obstacle> {
     if let Ok(id) = Uuid::parse_str(key.trim()) {
         return get(conn, id);
     }
-    let hits: Vec<Obstacle> = list(conn, project, false)?.into_iter().filter(|o| o.title.contains(key.trim())).collect();
+    let hits: Vec<Obstacle> =
+        list(conn, project, false)?.into_iter().filter(|o| o.title.contains(key.trim())).collect();
     match hits.len() {
         1 => Ok(hits.into_iter().next().expect("one hit")),
         0 => Err(Error::not_found("问题", key)),
         _ => Err(Error::rule(
             "obstacle.ambiguous",
-            format!("有 {} 个问题的标题含「{key}」,请写得更具体或使用 id: {}", hits.len(),
-                hits.iter().map(|o| format!("{}({})", o.title, o.id)).collect::<Vec<_>>().join("、")),
+            format!(
+                "有 {} 个问题的标题含「{key}」,请写得更具体或使用 id: {}",
+                hits.len(),
+                hits.iter().map(|o| format!("{}({})", o.title, o.id)).collect::<Vec<_>>().join("、")
+            ),
         )),
     }
 }

@@ -24,7 +24,14 @@ pub struct Pole {
     pub status_on: Option<NaiveDate>,
 }
 
-pub fn add_pole(tx: &mut Tx, project: Uuid, label: &str, kind: PoleKind, owner_unit: &str, location: &str) -> Result<Uuid> {
+pub fn add_pole(
+    tx: &mut Tx,
+    project: Uuid,
+    label: &str,
+    kind: PoleKind,
+    owner_unit: &str,
+    location: &str,
+) -> Result<Uuid> {
     let label = label.trim();
     if label.is_empty() {
         return Err(Error::invalid("label", "杆线编号不能为空"));
@@ -54,10 +61,18 @@ pub fn set_pole_status(tx: &mut Tx, pole: Uuid, status: PoleStatus, on: NaiveDat
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let back = PoleStatus::ALL.iter().position(|s| *s == status) < PoleStatus::ALL.iter().position(|s| *s == p.status);
     if back && reason.is_none() {
-        return Err(Error::rule("pole.revert_needs_reason", format!("杆线 {} 从「{}」退回「{}」需要注明原因", p.label, p.status.zh(), status.zh())));
+        return Err(Error::rule(
+            "pole.revert_needs_reason",
+            format!("杆线 {} 从「{}」退回「{}」需要注明原因", p.label, p.status.zh(), status.zh()),
+        ));
     }
     tx.with_reason(reason);
-    tx.update(Entity::Pole, pole, Some(project), Fields::new().set("status", status.id()).set("status_on", on.to_string()))?;
+    tx.update(
+        Entity::Pole,
+        pole,
+        Some(project),
+        Fields::new().set("status", status.id()).set("status_on", on.to_string()),
+    )?;
     tx.with_reason(None);
     Ok(())
 }
@@ -264,7 +279,10 @@ pub fn set_checklist_done(tx: &mut Tx, item: Uuid, done: bool, on: NaiveDate, no
         .ok_or_else(|| Error::not_found("净地清单项", item.to_string()))
         .map(|(p, title, d)| (p, (title, d)))?;
     if it.1 == done {
-        return Err(Error::rule("checklist.unchanged", format!("「{}」已是{}", it.0, if done { "完成" } else { "未完成" })));
+        return Err(Error::rule(
+            "checklist.unchanged",
+            format!("「{}」已是{}", it.0, if done { "完成" } else { "未完成" }),
+        ));
     }
     if !done && note.trim().is_empty() {
         return Err(Error::rule("checklist.undo_needs_reason", format!("将「{}」改回未完成需要注明原因", it.0)));

@@ -94,9 +94,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Project> {
 }
 
 pub fn find_by_code(conn: &Connection, code: &str) -> Result<Option<Project>> {
-    Ok(conn
-        .query_row(&format!("SELECT {PROJECT_COLS} FROM projects WHERE code = ?1"), [code], from_row)
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {PROJECT_COLS} FROM projects WHERE code = ?1"), [code], from_row).optional()?)
 }
 
 pub fn get(conn: &Connection, id: Uuid) -> Result<Project> {
@@ -253,8 +251,7 @@ pub fn groups(conn: &Connection, project: Uuid) -> Result<Vec<WorkGroup>> {
 }
 
 pub fn staff(conn: &Connection, project: Uuid) -> Result<Vec<Staff>> {
-    let mut stmt =
-        conn.prepare("SELECT id, name, role, phone FROM staff WHERE project_id = ?1 ORDER BY name")?;
+    let mut stmt = conn.prepare("SELECT id, name, role, phone FROM staff WHERE project_id = ?1 ORDER BY name")?;
     let rows = stmt.query_map([project.to_string()], |r| {
         Ok(Staff { id: crate::read::uuid(r, 0)?, name: r.get(1)?, role: r.get(2)?, phone: r.get(3)? })
     })?;

@@ -26,11 +26,16 @@ pub fn json_list<T: serde::de::DeserializeOwned>(r: &Row, idx: usize) -> rusqlit
 /// Parses a stored vocabulary id; a value this binary does not know is a corrupt row.
 pub fn vocab<T>(r: &Row, idx: usize, parse: fn(&str) -> crate::Result<T>) -> rusqlite::Result<T> {
     let s: String = r.get(idx)?;
-    parse(&s).map_err(|_| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(FromSqlError::InvalidType)))
+    parse(&s)
+        .map_err(|_| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(FromSqlError::InvalidType)))
 }
 
 pub fn opt_vocab<T>(r: &Row, idx: usize, parse: fn(&str) -> crate::Result<T>) -> rusqlite::Result<Option<T>> {
     let s: Option<String> = r.get(idx)?;
-    s.map(|s| parse(&s).map_err(|_| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(FromSqlError::InvalidType))))
-        .transpose()
+    s.map(|s| {
+        parse(&s).map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(FromSqlError::InvalidType))
+        })
+    })
+    .transpose()
 }

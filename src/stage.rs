@@ -48,7 +48,13 @@ pub fn set(tx: &mut Tx, household: Uuid, to: Stage, on: NaiveDate, reason: Optio
             let next = from.next().expect("forward implies a next stage");
             return Err(Error::rule(
                 "stage.one_step",
-                format!("户 {} 当前「{}」,下一阶段应为「{}」,不能直接跳到「{}」", h.number, from.zh(), next.zh(), to.zh()),
+                format!(
+                    "户 {} 当前「{}」,下一阶段应为「{}」,不能直接跳到「{}」",
+                    h.number,
+                    from.zh(),
+                    next.zh(),
+                    to.zh()
+                ),
             ));
         }
         if to == Stage::Signed {
@@ -100,7 +106,12 @@ fn blocking_obstacle(conn: &Connection, h: &household::Household, to: Stage) -> 
         .query_row(
             "SELECT title FROM obstacles WHERE project_id = ?1 AND blocks_stage = ?2 AND status != ?3
                AND (household_id IS NULL OR household_id = ?4) ORDER BY raised_on LIMIT 1",
-            [h.project_id.to_string(), to.id().to_string(), ObstacleStatus::Resolved.id().to_string(), h.id.to_string()],
+            [
+                h.project_id.to_string(),
+                to.id().to_string(),
+                ObstacleStatus::Resolved.id().to_string(),
+                h.id.to_string(),
+            ],
             |r| r.get(0),
         )
         .optional()?)

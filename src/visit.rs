@@ -69,9 +69,7 @@ pub fn add(tx: &mut Tx, household: Uuid, v: &NewVisit) -> Result<Uuid> {
         };
         match target {
             None => return Err(Error::invalid("corrects", format!("要更正的走访记录 {c} 不存在"))),
-            Some(t) if t != household.to_string() => {
-                return Err(Error::invalid("corrects", "更正记录必须属于同一户"))
-            }
+            Some(t) if t != household.to_string() => return Err(Error::invalid("corrects", "更正记录必须属于同一户")),
             Some(_) => {}
         }
     }

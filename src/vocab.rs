@@ -140,5 +140,4 @@ vocabulary!(ProjectStatus, "status" {
 pub const SPECIAL_CIRCUMSTANCES: &[&str] = &["低保", "残疾", "大病", "高龄", "独居", "优抚对象"];
 
 /// The concern tags families raise most; free text is allowed beside these.
-pub const CONCERN_TAGS: &[&str] =
-    &["补偿标准", "安置房源", "老人照料", "子女上学", "经营损失", "家庭矛盾", "产权争议"];
+pub const CONCERN_TAGS: &[&str] = &["补偿标准", "安置房源", "老人照料", "子女上学", "经营损失", "家庭矛盾", "产权争议"];

@@ -37,7 +37,13 @@ pub async fn office_preview(s: State<'_, Store>, project: Uuid, path: String, op
 
 /// Imports a roster, all rows or none, reporting progress as `office-import-progress`.
 #[tauri::command]
-pub async fn office_import(app: AppHandle, s: State<'_, Store>, project: Uuid, path: String, options: ImportOptions) -> Wire<ImportReport> {
+pub async fn office_import(
+    app: AppHandle,
+    s: State<'_, Store>,
+    project: Uuid,
+    path: String,
+    options: ImportOptions,
+) -> Wire<ImportReport> {
     s.run(|db| {
         let who = operator(db)?;
         let p = jingdi::project::get(db.conn(), project)?;

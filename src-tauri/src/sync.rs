@@ -41,9 +41,7 @@ pub async fn sync_folder(s: State<'_, Store>, project: Uuid, folder: Option<Stri
                 db.set_setting(sync::FOLDER_SETTING, &f)?;
                 f
             }
-            None => db
-                .setting(sync::FOLDER_SETTING)?
-                .ok_or_else(|| Error::invalid("folder", "尚未选择同步文件夹"))?,
+            None => db.setting(sync::FOLDER_SETTING)?.ok_or_else(|| Error::invalid("folder", "尚未选择同步文件夹"))?,
         };
         let p = jingdi::project::get(db.conn(), project)?;
         sync::folder::sync_folder(db, &p, Path::new(&folder))

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "jingdi", version, about = "净地 Jingdi: 房屋征收项目台账 (the case ledger of a housing-expropriation project)")]
+#[command(
+    name = "jingdi",
+    version,
+    about = "净地 Jingdi: 房屋征收项目台账 (the case ledger of a housing-expropriation project)"
+)]
 pub struct Cli {
     /// Database file [default: the OS data directory, or $JINGDI_DB]
     #[arg(long, global = true, value_name = "PATH")]

@@ -209,7 +209,15 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
             let by = units::parse_signed_hundredths("adjustment", &by)?;
             db.write(&who, |tx| compensation::adjust(tx, it.id, by, &reason))?;
             let it = compensation::get(db.conn(), it.id)?;
-            out(json, &it, |i| format!("已调整「{}」: 计算 {},调整 {},现 {}\n", i.label, format_yuan(i.calculated_amount.unwrap_or(0)), format_yuan(i.adjustment), format_yuan(i.amount)));
+            out(json, &it, |i| {
+                format!(
+                    "已调整「{}」: 计算 {},调整 {},现 {}\n",
+                    i.label,
+                    format_yuan(i.calculated_amount.unwrap_or(0)),
+                    format_yuan(i.adjustment),
+                    format_yuan(i.amount)
+                )
+            });
         }
         CalculatedCmd::ConfirmAll { project, household, on } => {
             let who = author(who, db)?;
@@ -224,13 +232,23 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
                 compensation::confirm_household(tx, h.id, on)
             })?;
             let s = sheet::sheet(db.conn(), h.id)?;
-            out(json, &s, |s| format!("已确认户 {} 的 {n} 项补偿,已确认合计 {}\n", s.household_no, format_yuan(s.totals.confirmed_fen)));
+            out(json, &s, |s| {
+                format!(
+                    "已确认户 {} 的 {n} 项补偿,已确认合计 {}\n",
+                    s.household_no,
+                    format_yuan(s.totals.confirmed_fen)
+                )
+            });
         }
         CalculatedCmd::AgreementAmount { project, household, amount, reason } => {
             let who = author(who, db)?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let h = household::by_number(db.conn(), p.id, &household.household)?;
-            let amount = if amount.trim().is_empty() { None } else { Some(units::parse_hundredths("agreement_amount", &amount)?) };
+            let amount = if amount.trim().is_empty() {
+                None
+            } else {
+                Some(units::parse_hundredths("agreement_amount", &amount)?)
+            };
             db.write(&who, |tx| compensation::set_agreement_amount(tx, h.id, amount, reason.as_deref()))?;
             let s = sheet::sheet(db.conn(), h.id)?;
             out(json, &s.agreement, |a| agreement_line(a) + "\n");
@@ -239,7 +257,11 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
             let who = author(who, db)?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let h = household::by_number(db.conn(), p.id, &household.household)?;
-            let amount = if amount.trim().is_empty() { None } else { Some(units::parse_hundredths("appraised_value", &amount)?) };
+            let amount = if amount.trim().is_empty() {
+                None
+            } else {
+                Some(units::parse_hundredths("appraised_value", &amount)?)
+            };
             db.write(&who, |tx| compensation::set_appraisal(tx, h.id, amount, &reason))?;
             let s = sheet::sheet(db.conn(), h.id)?;
             out(json, &s, render_sheet);
@@ -259,7 +281,12 @@ fn standards_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: StandardsCm
             let input: StandardInput = serde_json::from_str(&text)
                 .map_err(|e| Error::invalid("file", format!("{} 不是有效的补偿标准 JSON: {e}", file.display())))?;
             let s = db.write(&who, |tx| standards::publish(tx, p.id, &input))?;
-            out(json, &s, |s| format!("已发布补偿标准第 {} 版,自 {} 起施行;请运行 `jingdi compensation recalc` 重新计算\n", s.version, s.effective_on));
+            out(json, &s, |s| {
+                format!(
+                    "已发布补偿标准第 {} 版,自 {} 起施行;请运行 `jingdi compensation recalc` 重新计算\n",
+                    s.version, s.effective_on
+                )
+            });
         }
         StandardsCmd::List { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -267,7 +294,11 @@ fn standards_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: StandardsCm
             out(json, list.as_slice(), |l| {
                 let mut o = String::new();
                 for s in l {
-                    let _ = writeln!(o, "第 {} 版  自 {} 起施行  发布人 {}  {}", s.version, s.effective_on, s.published_by, s.note);
+                    let _ = writeln!(
+                        o,
+                        "第 {} 版  自 {} 起施行  发布人 {}  {}",
+                        s.version, s.effective_on, s.published_by, s.note
+                    );
                 }
                 if l.is_empty() {
                     o.push_str("尚未发布补偿标准\n");
@@ -279,7 +310,9 @@ fn standards_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: StandardsCm
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let s = match version {
                 Some(v) => standards::by_version(db.conn(), p.id, v)?,
-                None => standards::list(db.conn(), p.id)?.pop().ok_or_else(|| Error::not_found("补偿标准", p.code.clone()))?,
+                None => standards::list(db.conn(), p.id)?
+                    .pop()
+                    .ok_or_else(|| Error::not_found("补偿标准", p.code.clone()))?,
             };
             out(json, &s, render_standard);
         }
@@ -303,7 +336,9 @@ fn inventory_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: InventoryCm
             };
             let id = db.write(&who, |tx| inventory::add(tx, h.id, &new))?;
             let it = inventory::get(db.conn(), id)?;
-            out(json, &it, |i| format!("已登记户 {} 的{} {}(编号 {})\n", h.number, i.name, format_quantity(i.quantity, &i.unit), i.id));
+            out(json, &it, |i| {
+                format!("已登记户 {} 的{} {}(编号 {})\n", h.number, i.name, format_quantity(i.quantity, &i.unit), i.id)
+            });
         }
         InventoryCmd::List { project, household } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -387,15 +422,25 @@ pub fn render_sheet(s: &Sheet) -> String {
             format_yuan(i.amount),
             i.status.zh(),
             match (i.paid_on, i.confirmed_on) {
-                (Some(p), _) => format!(" {p}{}{}", i.voucher_no.as_ref().map(|v| format!(" 凭证 {v}")).unwrap_or_default(), i.payee.as_ref().map(|p| format!(" 收款人 {p}")).unwrap_or_default()),
+                (Some(p), _) => format!(
+                    " {p}{}{}",
+                    i.voucher_no.as_ref().map(|v| format!(" 凭证 {v}")).unwrap_or_default(),
+                    i.payee.as_ref().map(|p| format!(" 收款人 {p}")).unwrap_or_default()
+                ),
                 (None, Some(c)) => format!(" {c}"),
                 _ => String::new(),
             }
         );
         if i.is_manual() {
-            let _ = writeln!(o, "    手工录入{}", if i.note.is_empty() { String::new() } else { format!(": {}", i.note) });
+            let _ =
+                writeln!(o, "    手工录入{}", if i.note.is_empty() { String::new() } else { format!(": {}", i.note) });
         } else {
-            let _ = writeln!(o, "    {}{}", i.formula, i.standard_version.map(|v| format!("  [标准第 {v} 版]")).unwrap_or_default());
+            let _ = writeln!(
+                o,
+                "    {}{}",
+                i.formula,
+                i.standard_version.map(|v| format!("  [标准第 {v} 版]")).unwrap_or_default()
+            );
         }
         if i.adjustment != 0 {
             let _ = writeln!(
@@ -427,7 +472,11 @@ pub fn render_sheet(s: &Sheet) -> String {
         }
     }
     if s.pending_changes > 0 {
-        let _ = writeln!(o, "\n⚠ 户情况或标准已变化,有 {} 项待重新计算(jingdi compensation recalc --household {})", s.pending_changes, s.household_no);
+        let _ = writeln!(
+            o,
+            "\n⚠ 户情况或标准已变化,有 {} 项待重新计算(jingdi compensation recalc --household {})",
+            s.pending_changes, s.household_no
+        );
     }
     for p in &s.problems {
         let _ = writeln!(o, "⚠ {p}");
@@ -455,7 +504,14 @@ pub fn render_fairness(r: &FairnessReport) -> String {
 pub fn render_standard(s: &Standard) -> String {
     let r = &s.rules;
     let mut o = String::new();
-    let _ = writeln!(o, "补偿标准第 {} 版,自 {} 起施行,发布人 {}{}", s.version, s.effective_on, s.published_by, if s.note.is_empty() { String::new() } else { format!(";{}", s.note) });
+    let _ = writeln!(
+        o,
+        "补偿标准第 {} 版,自 {} 起施行,发布人 {}{}",
+        s.version,
+        s.effective_on,
+        s.published_by,
+        if s.note.is_empty() { String::new() } else { format!(";{}", s.note) }
+    );
     let _ = writeln!(o, "房屋价值(元/m²):");
     for p in &r.house_prices {
         let _ = writeln!(o, "  {} {}", p.structure, format_price(p.price_fen));

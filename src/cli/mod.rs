@@ -64,10 +64,9 @@ fn author(cli_author: &Option<String>, db: &Db) -> Result<String> {
     if let Some(a) = db.setting("operator")? {
         return Ok(a);
     }
-    std::env::var("USER")
-        .ok()
-        .filter(|a| !a.trim().is_empty())
-        .ok_or_else(|| Error::invalid("author", "不知道操作人是谁:请用 --author 指定,或运行 `jingdi operator 姓名` 保存"))
+    std::env::var("USER").ok().filter(|a| !a.trim().is_empty()).ok_or_else(|| {
+        Error::invalid("author", "不知道操作人是谁:请用 --author 指定,或运行 `jingdi operator 姓名` 保存")
+    })
 }
 
 fn execute(cli: Cli) -> Result<()> {
@@ -81,7 +80,9 @@ fn execute(cli: Cli) -> Result<()> {
             let id = demo::create(&mut db)?;
             let p = project::get(db.conn(), id)?;
             let s = summary::summary(db.conn(), &p, None)?;
-            out(json, &s, |s| format!("已创建演示项目 {} {}(数据库 {})\n\n{}", p.code, p.name, path.display(), render::summary(s)));
+            out(json, &s, |s| {
+                format!("已创建演示项目 {} {}(数据库 {})\n\n{}", p.code, p.name, path.display(), render::summary(s))
+            });
         }
         Command::Projects => {
             let ps = project::list(db.conn())?;
@@ -114,7 +115,13 @@ fn execute(cli: Cli) -> Result<()> {
             }
             let current = db.setting("operator")?;
             let v = serde_json::json!({ "operator": current, "device_id": db.device_id() });
-            out(json, &v, |_| format!("操作人: {}\n本机设备号: {}\n", current.clone().unwrap_or_else(|| "(未设置)".into()), db.device_id()));
+            out(json, &v, |_| {
+                format!(
+                    "操作人: {}\n本机设备号: {}\n",
+                    current.clone().unwrap_or_else(|| "(未设置)".into()),
+                    db.device_id()
+                )
+            });
         }
         Command::Summary { project, as_of } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -149,7 +156,13 @@ fn execute(cli: Cli) -> Result<()> {
                     }
                 }),
             };
-            let f = history::HistoryFilter { project: p.map(|p| p.id), since: opt_date("since", &since)?, entity, author: by, limit };
+            let f = history::HistoryFilter {
+                project: p.map(|p| p.id),
+                since: opt_date("since", &since)?,
+                entity,
+                author: by,
+                limit,
+            };
             let entries = history::history(db.conn(), &f)?;
             out(json, entries.as_slice(), render::history);
         }
@@ -161,7 +174,17 @@ fn execute(cli: Cli) -> Result<()> {
             let rebuilt = oplog::replay::rebuilt_dump(db.conn())?;
             let ok = live == rebuilt;
             let v = serde_json::json!({ "consistent": ok, "operations": oplog::replay::all_ops(db.conn())?.len() });
-            out(json, &v, |v| format!("{}(操作日志 {} 条)\n", if ok { "一致:由操作日志重建的数据与现有数据完全相同" } else { "不一致:由操作日志重建的数据与现有数据不同" }, v["operations"]));
+            out(json, &v, |v| {
+                format!(
+                    "{}(操作日志 {} 条)\n",
+                    if ok {
+                        "一致:由操作日志重建的数据与现有数据完全相同"
+                    } else {
+                        "不一致:由操作日志重建的数据与现有数据不同"
+                    },
+                    v["operations"]
+                )
+            });
             if !ok {
                 return Err(Error::Corrupt("由操作日志重建的数据与现有数据不一致".into()));
             }
@@ -197,7 +220,12 @@ fn execute(cli: Cli) -> Result<()> {
                     Some(d) => d,
                     None => tx.today(),
                 };
-                let payment = compensation::Payment { paid_on: on, voucher_no: voucher.clone(), payee: payee.clone(), amount_fen: amount };
+                let payment = compensation::Payment {
+                    paid_on: on,
+                    voucher_no: voucher.clone(),
+                    payee: payee.clone(),
+                    amount_fen: amount,
+                };
                 compensation::pay_with(tx, it.id, &payment)
             })?;
             let it = compensation::get(db.conn(), it.id)?;
@@ -234,7 +262,10 @@ fn household_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: HouseholdCm
                 timeline: stage::timeline(db.conn(), h.id)?,
                 items: compensation::for_household(db.conn(), h.id)?,
                 visits: visit::for_household(db.conn(), h.id)?,
-                obstacles: obstacle::list(db.conn(), p.id, false)?.into_iter().filter(|o| o.household_id == Some(h.id)).collect(),
+                obstacles: obstacle::list(db.conn(), p.id, false)?
+                    .into_iter()
+                    .filter(|o| o.household_id == Some(h.id))
+                    .collect(),
                 household: h,
             };
             out(json, &card, render::household_card);
@@ -310,7 +341,19 @@ fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
 
 fn visit_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: VisitCmd) -> Result<()> {
     match cmd {
-        VisitCmd::Add { project, household, kind, at, visitors, outcome, concerns, promises, next_step, follow_up, corrects } => {
+        VisitCmd::Add {
+            project,
+            household,
+            kind,
+            at,
+            visitors,
+            outcome,
+            concerns,
+            promises,
+            next_step,
+            follow_up,
+            corrects,
+        } => {
             let who = author(who, db)?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let h = household::by_number(db.conn(), p.id, &household.household)?;
@@ -325,7 +368,10 @@ fn visit_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: VisitCmd) -> Re
                 follow_up_on: opt_date("follow_up_on", &follow_up)?,
                 corrects: corrects
                     .as_deref()
-                    .map(|c| uuid::Uuid::parse_str(c.trim()).map_err(|_| Error::invalid("corrects", format!("「{c}」不是走访记录 id"))))
+                    .map(|c| {
+                        uuid::Uuid::parse_str(c.trim())
+                            .map_err(|_| Error::invalid("corrects", format!("「{c}」不是走访记录 id")))
+                    })
                     .transpose()?,
             };
             let id = db.write(&who, |tx| visit::add(tx, h.id, &v))?;
@@ -347,7 +393,8 @@ fn obstacle_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: ObstacleCmd)
         ObstacleCmd::Add { project, title, category, household, unit, person, raised, due, blocks } => {
             let who = author(who, db)?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
-            let hh = household.as_deref().map(|n| household::by_number(db.conn(), p.id, n).map(|h| h.id)).transpose()?;
+            let hh =
+                household.as_deref().map(|n| household::by_number(db.conn(), p.id, n).map(|h| h.id)).transpose()?;
             let category = ObstacleCategory::parse(&category)?;
             let blocks = blocks.as_deref().map(Stage::parse).transpose()?;
             let raised = opt_date("raised_on", &raised)?;
@@ -424,7 +471,9 @@ fn compensation_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Compensa
             let label = item.label.unwrap_or_default();
             let id = db.write(&who, |tx| compensation::add(tx, h.id, kind, &label, amount, &note))?;
             let it = compensation::get(db.conn(), id)?;
-            out(json, &it, |i| format!("已添加户 {} 的补偿项「{}」{}\n", h.number, i.label, units::format_yuan(i.amount)));
+            out(json, &it, |i| {
+                format!("已添加户 {} 的补偿项「{}」{}\n", h.number, i.label, units::format_yuan(i.amount))
+            });
         }
         CompensationCmd::Confirm { project, item, on } => {
             let who = author(who, db)?;
@@ -461,7 +510,13 @@ fn compensation_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Compensa
 }
 
 fn pole_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: PoleCmd) -> Result<()> {
-    let set_status = |db: &mut Db, project: ProjectArg, label: String, status: PoleStatus, on: Option<String>, reason: Option<String>| -> Result<plot_work::Pole> {
+    let set_status = |db: &mut Db,
+                      project: ProjectArg,
+                      label: String,
+                      status: PoleStatus,
+                      on: Option<String>,
+                      reason: Option<String>|
+     -> Result<plot_work::Pole> {
         let who = author(who, db)?;
         let p = project::resolve(db.conn(), project.project.as_deref())?;
         let pole = plot_work::find_pole(db.conn(), p.id, &label)?;
@@ -595,7 +650,10 @@ fn group_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: GroupCmd) -> Re
             let who = author(who, db)?;
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             db.write(&who, |tx| project::rename_group(tx, p.id, &name, &to, reason.as_deref()))?;
-            let g = project::groups(db.conn(), p.id)?.into_iter().find(|g| g.name == to.trim()).expect("the group was just renamed");
+            let g = project::groups(db.conn(), p.id)?
+                .into_iter()
+                .find(|g| g.name == to.trim())
+                .expect("the group was just renamed");
             out(json, &g, |g| format!("动迁组 {} 已改为 {}\n", name.trim(), g.name));
         }
         GroupCmd::List { project } => {
@@ -614,7 +672,15 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let scope = if full { sync::Scope::Full } else { sync::Scope::Unseen };
             let s = sync::export(db, &p, &file, scope)?;
-            out(json, &s, |s| format!("已导出 {} 条操作到 {}({},{} 字节)\n", s.operations, s.path, if s.full { "完整数据包" } else { "增量数据包" }, s.bytes));
+            out(json, &s, |s| {
+                format!(
+                    "已导出 {} 条操作到 {}({},{} 字节)\n",
+                    s.operations,
+                    s.path,
+                    if s.full { "完整数据包" } else { "增量数据包" },
+                    s.bytes
+                )
+            });
         }
         SyncCmd::Import { file } => {
             let r = sync::merge::import(db, &file)?;
@@ -635,13 +701,22 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
                 db.set_setting("device_name", n.trim())?;
             }
             let v = serde_json::json!({ "device_id": db.device_id(), "device_name": sync::device_name(db)? });
-            out(json, &v, |v| format!("本机: {} {}\n", v["device_id"].as_str().unwrap_or(""), v["device_name"].as_str().unwrap_or("")));
+            out(json, &v, |v| {
+                format!("本机: {} {}\n", v["device_id"].as_str().unwrap_or(""), v["device_name"].as_str().unwrap_or(""))
+            });
         }
     }
     Ok(())
 }
 
-fn conflicts_cmd(db: &mut Db, json: bool, who: &Option<String>, project: ProjectArg, all: bool, action: Option<ConflictCmd>) -> Result<()> {
+fn conflicts_cmd(
+    db: &mut Db,
+    json: bool,
+    who: &Option<String>,
+    project: ProjectArg,
+    all: bool,
+    action: Option<ConflictCmd>,
+) -> Result<()> {
     use jingdi::sync::conflicts;
     let p = project::resolve(db.conn(), project.project.as_deref())?;
     if let Some(ConflictCmd::Resolve { key, keep, value }) = action {

@@ -52,7 +52,12 @@ fn render_preview(p: &Preview) -> String {
             }
         }
     }
-    let unused: Vec<String> = p.columns.iter().filter(|c| c.field.is_none() && !c.header.is_empty()).map(|c| format!("{} {}", c.letter, c.header)).collect();
+    let unused: Vec<String> = p
+        .columns
+        .iter()
+        .filter(|c| c.field.is_none() && !c.header.is_empty())
+        .map(|c| format!("{} {}", c.letter, c.header))
+        .collect();
     if !unused.is_empty() {
         let _ = writeln!(s, "不导入的列: {}", unused.join("、"));
     }
@@ -130,8 +135,14 @@ pub fn export(db: &Db, json: bool, a: ExportArgs) -> Result<()> {
     let p = project::resolve(db.conn(), a.project.project.as_deref())?;
     let kind = ExportKind::parse(&a.kind)?;
     let format = a.format.as_deref().map(Format::parse).transpose()?;
-    let opts = ExportOptions { as_of: opt_date("as_of", &a.as_of.as_of)?, since: opt_date("since", &a.since)?, mask_names: a.mask_names };
+    let opts = ExportOptions {
+        as_of: opt_date("as_of", &a.as_of.as_of)?,
+        since: opt_date("since", &a.since)?,
+        mask_names: a.mask_names,
+    };
     let r = office::export(db.conn(), &p, kind, format, &a.out, &opts)?;
-    out(json, &r, |r| format!("已导出{}({},截至 {},{} 行)到 {}\n", kind.zh(), r.format.id(), r.as_of, r.rows, r.path.display()));
+    out(json, &r, |r| {
+        format!("已导出{}({},截至 {},{} 行)到 {}\n", kind.zh(), r.format.id(), r.as_of, r.rows, r.path.display())
+    });
     Ok(())
 }

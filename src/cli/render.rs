@@ -28,7 +28,11 @@ pub fn summary(s: &Summary) -> String {
         "签约期限 {} 至 {},{}",
         s.window_opens_on,
         s.window_closes_on,
-        if s.days_left >= 0 { format!("剩余 {} 天", s.days_left) } else { format!("已过期限 {} 天", -s.days_left) }
+        if s.days_left >= 0 {
+            format!("剩余 {} 天", s.days_left)
+        } else {
+            format!("已过期限 {} 天", -s.days_left)
+        }
     );
     let _ = writeln!(o, "总户数 {},已签约 {},签约率 {}", s.households_total, s.households_signed, pct(s.signing_rate));
     let _ = writeln!(
@@ -73,7 +77,11 @@ pub fn summary(s: &Summary) -> String {
     if !s.overdue_follow_ups.is_empty() {
         let _ = writeln!(o, "\n逾期未回访 {} 户:", s.overdue_follow_ups.len());
         for f in &s.overdue_follow_ups {
-            let _ = writeln!(o, "  {} {}: 应于 {} 回访(逾期 {} 天),{}", f.household_no, f.head_name, f.follow_up_on, f.days_overdue, f.next_step);
+            let _ = writeln!(
+                o,
+                "  {} {}: 应于 {} 回访(逾期 {} 天),{}",
+                f.household_no, f.head_name, f.follow_up_on, f.days_overdue, f.next_step
+            );
         }
     }
     o
@@ -112,7 +120,13 @@ pub fn clearance(p: &Project, items: &[ClearanceItem]) -> String {
 pub fn changes(c: &Changes) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}以来的变化:", c.since.map(|d| d.to_string()).unwrap_or_else(|| "项目开始".into()));
-    for (title, list) in [("新签约", &c.newly_signed), ("腾空交房", &c.vacated), ("拆除", &c.demolished), ("推进", &c.advanced), ("退回", &c.reverted)] {
+    for (title, list) in [
+        ("新签约", &c.newly_signed),
+        ("腾空交房", &c.vacated),
+        ("拆除", &c.demolished),
+        ("推进", &c.advanced),
+        ("退回", &c.reverted),
+    ] {
         if !list.is_empty() {
             let nos: Vec<&str> = list.iter().map(|s| s.household_no.as_str()).collect();
             let _ = writeln!(o, "  {title} {} 户: {}", list.len(), nos.join("、"));
@@ -149,7 +163,11 @@ pub fn history(entries: &[HistoryEntry]) -> String {
 pub fn projects(ps: &[Project]) -> String {
     let mut o = String::new();
     for p in ps {
-        let _ = writeln!(o, "{}  {}  {}{}{}  签约 {} 至 {}  {}", p.code, p.name, p.district, p.street, p.community, p.window_opens_on, p.window_closes_on, p.status);
+        let _ = writeln!(
+            o,
+            "{}  {}  {}{}{}  签约 {} 至 {}  {}",
+            p.code, p.name, p.district, p.street, p.community, p.window_opens_on, p.window_closes_on, p.status
+        );
     }
     if ps.is_empty() {
         o.push_str("(还没有项目;运行 `jingdi demo` 创建演示地块)\n");
@@ -160,7 +178,15 @@ pub fn projects(ps: &[Project]) -> String {
 pub fn households(hs: &[Household]) -> String {
     let mut o = String::new();
     for h in hs {
-        let _ = writeln!(o, "{}  {}  {}  {}  {}", h.number, h.head_name, h.group_name, h.stage.zh(), format_m2(h.floor_area));
+        let _ = writeln!(
+            o,
+            "{}  {}  {}  {}  {}",
+            h.number,
+            h.head_name,
+            h.group_name,
+            h.stage.zh(),
+            format_m2(h.floor_area)
+        );
     }
     o
 }
@@ -187,7 +213,13 @@ pub fn household_card(c: &HouseholdCard) -> String {
         h.structure,
         if h.special_circumstances.is_empty() { "无".into() } else { h.special_circumstances.join("、") }
     );
-    let _ = writeln!(o, "关注: {}  难度: {}  策略: {}", h.concerns.join("、"), h.difficulty.map(|d| d.zh()).unwrap_or("未研判"), h.strategy);
+    let _ = writeln!(
+        o,
+        "关注: {}  难度: {}  策略: {}",
+        h.concerns.join("、"),
+        h.difficulty.map(|d| d.zh()).unwrap_or("未研判"),
+        h.strategy
+    );
     if let Some(no) = &h.agreement_no {
         let _ = writeln!(
             o,
@@ -199,7 +231,15 @@ pub fn household_card(c: &HouseholdCard) -> String {
     }
     let _ = writeln!(o, "\n阶段:");
     for e in &c.timeline {
-        let _ = writeln!(o, "  {} {} → {}({}){}", e.reached_on, e.from_stage.zh(), e.to_stage.zh(), e.recorded_by, e.reason.as_ref().map(|r| format!(" 原因: {r}")).unwrap_or_default());
+        let _ = writeln!(
+            o,
+            "  {} {} → {}({}){}",
+            e.reached_on,
+            e.from_stage.zh(),
+            e.to_stage.zh(),
+            e.recorded_by,
+            e.reason.as_ref().map(|r| format!(" 原因: {r}")).unwrap_or_default()
+        );
     }
     o.push_str("\n补偿:\n");
     o.push_str(&items(&c.items));
@@ -270,7 +310,16 @@ pub fn obstacles(os: &[Obstacle], as_of: NaiveDate) -> String {
 pub fn poles(ps: &[Pole]) -> String {
     let mut o = String::new();
     for p in ps {
-        let _ = writeln!(o, "{} {} {} {} [{}]{}", p.label, p.kind.zh(), p.owner_unit, p.location, p.status.zh(), p.status_on.map(|d| format!(" {d}")).unwrap_or_default());
+        let _ = writeln!(
+            o,
+            "{} {} {} {} [{}]{}",
+            p.label,
+            p.kind.zh(),
+            p.owner_unit,
+            p.location,
+            p.status.zh(),
+            p.status_on.map(|d| format!(" {d}")).unwrap_or_default()
+        );
     }
     o
 }
@@ -278,7 +327,15 @@ pub fn poles(ps: &[Pole]) -> String {
 pub fn demolition_days(ds: &[DemolitionDay]) -> String {
     let mut o = String::new();
     for d in ds {
-        let _ = writeln!(o, "{} 机械 {} 台 人员 {} 人 拆除 {} 户 {}", d.log_date, d.machines, d.workers, d.demolished.len(), d.notes);
+        let _ = writeln!(
+            o,
+            "{} 机械 {} 台 人员 {} 人 拆除 {} 户 {}",
+            d.log_date,
+            d.machines,
+            d.workers,
+            d.demolished.len(),
+            d.notes
+        );
     }
     o
 }
@@ -286,7 +343,13 @@ pub fn demolition_days(ds: &[DemolitionDay]) -> String {
 pub fn checklist(cs: &[ChecklistItem]) -> String {
     let mut o = String::new();
     for c in cs {
-        let _ = writeln!(o, "[{}] {}{}", if c.done { "x" } else { " " }, c.title, c.done_on.map(|d| format!(" {d}")).unwrap_or_default());
+        let _ = writeln!(
+            o,
+            "[{}] {}{}",
+            if c.done { "x" } else { " " },
+            c.title,
+            c.done_on.map(|d| format!(" {d}")).unwrap_or_default()
+        );
     }
     o
 }
@@ -294,11 +357,16 @@ pub fn checklist(cs: &[ChecklistItem]) -> String {
 pub fn groups(gs: &[WorkGroup]) -> String {
     let mut o = String::new();
     for g in gs {
-        let _ = writeln!(o, "{} 组长 {}  成员 {} 人", g.name, g.leader.clone().unwrap_or_else(|| "—".into()), g.members.len());
+        let _ = writeln!(
+            o,
+            "{} 组长 {}  成员 {} 人",
+            g.name,
+            g.leader.clone().unwrap_or_else(|| "—".into()),
+            g.members.len()
+        );
     }
     o
 }
-
 
 pub fn import_report(r: &jingdi::sync::merge::ImportReport) -> String {
     let mut o = String::new();

@@ -79,7 +79,11 @@ pub fn vacated_on(conn: &Connection, household: Uuid) -> Result<Option<NaiveDate
 }
 
 /// The version a household's items use (see the module's version rule), or why there is none.
-pub fn version_for(conn: &Connection, h: &Household, today: NaiveDate) -> Result<std::result::Result<Standard, String>> {
+pub fn version_for(
+    conn: &Connection,
+    h: &Household,
+    today: NaiveDate,
+) -> Result<std::result::Result<Standard, String>> {
     let pinned: Option<i64> = conn.query_row(
         "SELECT max(s.version) FROM compensation_items c JOIN compensation_standards s ON s.id = c.standard_id
          WHERE c.household_id = ?1 AND c.calc_key IS NOT NULL AND c.status != 'estimated'",
@@ -157,7 +161,11 @@ pub fn calculate(conn: &Connection, h: &Household, today: NaiveDate) -> Result<C
             key: KEY_RELOCATION.into(),
             kind: CompensationKind::Relocation,
             label: "搬迁费".into(),
-            formula: format!("{area_text} × {} 元/m² × {moves} {why} = {}", format_price(r.relocation_fen), yuan(amount)),
+            formula: format!(
+                "{area_text} × {} 元/m² × {moves} {why} = {}",
+                format_price(r.relocation_fen),
+                yuan(amount)
+            ),
             amount,
             payee: None,
         });
@@ -229,7 +237,11 @@ pub fn calculate(conn: &Connection, h: &Household, today: NaiveDate) -> Result<C
                 lines.push(Line {
                     key: inventory_key(inv.id),
                     kind: CompensationKind::Crops,
-                    label: format!("{}{}", inv.name, owner.as_ref().map(|o| format!("(权属人 {o})")).unwrap_or_default()),
+                    label: format!(
+                        "{}{}",
+                        inv.name,
+                        owner.as_ref().map(|o| format!("(权属人 {o})")).unwrap_or_default()
+                    ),
                     formula: format!(
                         "{} {} × {} 元/{} = {}",
                         inv.name,
@@ -246,10 +258,8 @@ pub fn calculate(conn: &Connection, h: &Household, today: NaiveDate) -> Result<C
         }
     }
     if r.minimum_payout_fen > 0 && !lines.is_empty() {
-        let so_far: i64 = lines
-            .iter()
-            .map(|l| (l.amount + existing.get(&l.key).map_or(0, |i| i.adjustment)).max(0))
-            .sum();
+        let so_far: i64 =
+            lines.iter().map(|l| (l.amount + existing.get(&l.key).map_or(0, |i| i.adjustment)).max(0)).sum();
         if so_far < r.minimum_payout_fen {
             let amount = r.minimum_payout_fen - so_far;
             lines.push(Line {
@@ -304,7 +314,8 @@ const DUPLICATE_FORMULA: &str = "与同一计算项重复(多台电脑分别计�
 pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result<(Calculation, Vec<Change>)> {
     let calc = calculate(conn, h, today)?;
     let Some(std) = &calc.standard else { return Ok((calc, vec![])) };
-    let mut existing: Vec<Item> = super::for_household(conn, h.id)?.into_iter().filter(|i| i.calc_key.is_some()).collect();
+    let mut existing: Vec<Item> =
+        super::for_household(conn, h.id)?.into_iter().filter(|i| i.calc_key.is_some()).collect();
     // Two laptops recalculating before they sync can each create the item of a rule: the one
     // kept is a confirmed or paid one if any, else the smallest id; the others are duplicates.
     existing.sort_by_key(|i| (i.calc_key.clone(), i.status == PaymentStatus::Estimated, i.id));
@@ -348,7 +359,8 @@ pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result
         if i.status != PaymentStatus::Estimated {
             changes.push(Change::Locked);
         } else if i.amount != 0 || i.calculated_amount != Some(0) || i.adjustment != 0 || i.formula != formula {
-            let f = Fields::new().set("amount", 0).set("calculated_amount", 0).set("adjustment", 0).set("formula", formula);
+            let f =
+                Fields::new().set("amount", 0).set("calculated_amount", 0).set("adjustment", 0).set("formula", formula);
             changes.push(Change::Void(i.id, f));
         } else {
             changes.push(Change::Same);
@@ -357,7 +369,13 @@ pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result
     Ok((calc, changes))
 }
 
-fn apply_plan(tx: &mut Tx, h: &Household, calc: &Calculation, changes: Vec<Change>, report: &mut RecalcReport) -> Result<()> {
+fn apply_plan(
+    tx: &mut Tx,
+    h: &Household,
+    calc: &Calculation,
+    changes: Vec<Change>,
+    report: &mut RecalcReport,
+) -> Result<()> {
     for p in &calc.problems {
         report.problems.push(HouseholdProblem { household_no: h.number.clone(), problem: p.clone() });
     }

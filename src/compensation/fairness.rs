@@ -12,7 +12,7 @@
 //! - `agreement_mismatch`: the agreement's amount and the settlement's sum differ.
 
 use super::calc::{self, mul_round};
-use super::{Item, standards::Rules};
+use super::{standards::Rules, Item};
 use crate::error::Result;
 use crate::household::{self, Household};
 use crate::project::Project;
@@ -109,24 +109,32 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
             continue;
         }
         checked += 1;
-        let mut push = |kind: FairnessKind, detail: String, item: Option<&Item>, amount: Option<i64>, bp: Option<i64>| {
-            entries.push(FairnessEntry {
-                household_id: h.id,
-                household_no: h.number.clone(),
-                head_name: h.head_name.clone(),
-                kind,
-                kind_zh: kind.zh().to_string(),
-                detail,
-                item_id: item.map(|i| i.id),
-                amount_fen: amount,
-                deviation_bp: bp,
-            })
-        };
+        let mut push =
+            |kind: FairnessKind, detail: String, item: Option<&Item>, amount: Option<i64>, bp: Option<i64>| {
+                entries.push(FairnessEntry {
+                    household_id: h.id,
+                    household_no: h.number.clone(),
+                    head_name: h.head_name.clone(),
+                    kind,
+                    kind_zh: kind.zh().to_string(),
+                    detail,
+                    item_id: item.map(|i| i.id),
+                    amount_fen: amount,
+                    deviation_bp: bp,
+                })
+            };
 
         if let (Some(std), true) = (&std, h.floor_area > 0) {
             let actual: i64 = items
                 .iter()
-                .filter(|i| matches!(i.kind, CompensationKind::HouseValue | CompensationKind::Relocation | CompensationKind::TemporaryResettlement))
+                .filter(|i| {
+                    matches!(
+                        i.kind,
+                        CompensationKind::HouseValue
+                            | CompensationKind::Relocation
+                            | CompensationKind::TemporaryResettlement
+                    )
+                })
                 .map(|i| i.amount)
                 .sum();
             if let Some(standard) = area_standard(&std.rules, &h).filter(|s| *s > 0 && actual > 0) {
@@ -174,8 +182,13 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
         for i in items.iter().filter(|i| i.is_manual() && i.amount != 0) {
             push(
                 FairnessKind::ManualItem,
-                format!("「{}」({}){} 为直接录入,未按补偿标准计算{}", i.label, i.kind.zh(), format_yuan(i.amount),
-                    if i.note.is_empty() { String::new() } else { format!(";备注:{}", i.note) }),
+                format!(
+                    "「{}」({}){} 为直接录入,未按补偿标准计算{}",
+                    i.label,
+                    i.kind.zh(),
+                    format_yuan(i.amount),
+                    if i.note.is_empty() { String::new() } else { format!(";备注:{}", i.note) }
+                ),
                 Some(i),
                 Some(i.amount),
                 None,
@@ -195,7 +208,9 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
                 let tier_text = match (h.agreement_date, tier) {
                     (None, _) => "尚未签约,不应有签约奖励".to_string(),
                     (Some(d), None) => format!("签约日期 {d} 不在任何奖励档次内"),
-                    (Some(d), Some(t)) => format!("签约日期 {d} 属「{}」档,应为 {}", t.label, format_yuan(t.amount_fen)),
+                    (Some(d), Some(t)) => {
+                        format!("签约日期 {d} 属「{}」档,应为 {}", t.label, format_yuan(t.amount_fen))
+                    }
                 };
                 push(
                     FairnessKind::IncentiveOutsideTier,

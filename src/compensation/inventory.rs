@@ -61,14 +61,20 @@ fn check_quantity(q: i64) -> Result<i64> {
 pub fn add(tx: &mut Tx, household: Uuid, item: &NewInventoryItem) -> Result<Uuid> {
     let h = household::get(tx.conn(), household)?;
     let quantity = check_quantity(item.quantity)?;
-    let latest = standards::list(tx.conn(), h.project_id)?.into_iter().next_back().ok_or_else(|| {
-        Error::rule("compensation.no_standard", "本项目尚未发布补偿标准,无法清点附着物:请先发布标准")
-    })?;
+    let latest = standards::list(tx.conn(), h.project_id)?
+        .into_iter()
+        .next_back()
+        .ok_or_else(|| Error::rule("compensation.no_standard", "本项目尚未发布补偿标准,无法清点附着物:请先发布标准"))?;
     let cat = latest.rules.catalogue_item(&item.code).cloned().ok_or_else(|| {
         let known: Vec<String> = latest.rules.catalogue.iter().map(|c| format!("{}({})", c.code, c.name)).collect();
         Error::rule(
             "compensation.unknown_attachment",
-            format!("附着物「{}」不在第 {} 版标准的目录中,可选: {}", item.code.trim(), latest.version, known.join("、")),
+            format!(
+                "附着物「{}」不在第 {} 版标准的目录中,可选: {}",
+                item.code.trim(),
+                latest.version,
+                known.join("、")
+            ),
         )
     })?;
     if let Some(on) = item.surveyed_on {
@@ -166,9 +172,8 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<InventoryItem> {
 
 /// A household's inventory in the order surveyed (withdrawn lines included, marked).
 pub fn for_household(conn: &Connection, household: Uuid) -> Result<Vec<InventoryItem>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLS} FROM inventory_items WHERE household_id = ?1 ORDER BY surveyed_on, rowid"
-    ))?;
+    let mut stmt = conn
+        .prepare(&format!("SELECT {COLS} FROM inventory_items WHERE household_id = ?1 ORDER BY surveyed_on, rowid"))?;
     let rows = stmt.query_map([household.to_string()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -122,7 +122,10 @@ impl Rules {
                 return Err(Error::invalid("price", format!("{what}的单价不能为负数")));
             }
             if v == 0 {
-                return Err(Error::rule("standards.price_required", format!("{what}的单价不能为零:本标准要求填写单价")));
+                return Err(Error::rule(
+                    "standards.price_required",
+                    format!("{what}的单价不能为零:本标准要求填写单价"),
+                ));
             }
             Ok(())
         };
@@ -142,7 +145,10 @@ impl Rules {
         price("临时安置费", self.temp_resettlement_fen)?;
         for (what, m) in [("货币补偿", self.temp_months_monetary), ("产权调换", self.temp_months_swap)] {
             if !(0..=120).contains(&m) {
-                return Err(Error::invalid("temp_months", format!("{what}的临时安置月数应在 0 至 120 之间,而不是 {m}")));
+                return Err(Error::invalid(
+                    "temp_months",
+                    format!("{what}的临时安置月数应在 0 至 120 之间,而不是 {m}"),
+                ));
             }
         }
         for (i, t) in self.signing_tiers.iter().enumerate() {
@@ -212,7 +218,10 @@ pub fn publish(tx: &mut Tx, project: Uuid, input: &StandardInput) -> Result<Stan
         if input.effective_on < last.effective_on {
             return Err(Error::rule(
                 "standards.effective_order",
-                format!("新版本的施行日期 {} 早于第 {} 版的施行日期 {}", input.effective_on, last.version, last.effective_on),
+                format!(
+                    "新版本的施行日期 {} 早于第 {} 版的施行日期 {}",
+                    input.effective_on, last.version, last.effective_on
+                ),
             ));
         }
     }
@@ -255,9 +264,8 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Standard> {
 
 /// Every version of a project's standards, oldest first.
 pub fn list(conn: &Connection, project: Uuid) -> Result<Vec<Standard>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLS} FROM compensation_standards WHERE project_id = ?1 ORDER BY version, id"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COLS} FROM compensation_standards WHERE project_id = ?1 ORDER BY version, id"))?;
     let rows = stmt.query_map([project.to_string()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -45,7 +45,12 @@ pub struct StandardsView {
 /// refuses zero prices, so nothing is assumed on the team's behalf.
 fn blank_rules() -> Rules {
     let structure = |s: &str| StructurePrice { structure: s.into(), price_fen: 0 };
-    let item = |code: &str, name: &str, unit: &str| CatalogueItem { code: code.into(), name: name.into(), unit: unit.into(), price_fen: 0 };
+    let item = |code: &str, name: &str, unit: &str| CatalogueItem {
+        code: code.into(),
+        name: name.into(),
+        unit: unit.into(),
+        price_fen: 0,
+    };
     Rules {
         house_prices: vec![structure("砖混"), structure("砖木"), structure("钢混")],
         temp_months_monetary: 6,
@@ -88,7 +93,11 @@ pub struct StandardDraft {
 /// Publishes a new version; the items are not recalculated until asked
 /// ([`recalc_compensation`]), so the team sees the sheets' pending changes first.
 pub fn publish_standard(db: &mut Db, d: StandardDraft) -> Result<StandardsView> {
-    let input = StandardInput { effective_on: units::parse_date("effective_on", &d.effective_on)?, note: d.note, rules: d.rules };
+    let input = StandardInput {
+        effective_on: units::parse_date("effective_on", &d.effective_on)?,
+        note: d.note,
+        rules: d.rules,
+    };
     let who = operator(db)?;
     db.write(&who, |tx| standards::publish(tx, d.project_id, &input))?;
     standards(db, d.project_id)
@@ -186,8 +195,18 @@ pub struct PayInput {
 
 pub fn pay(db: &mut Db, p: PayInput) -> Result<HouseholdView> {
     let it = comp::get(db.conn(), p.item_id)?;
-    let amount_fen = p.amount.as_deref().filter(|a| !a.trim().is_empty()).map(|a| units::parse_hundredths("amount", a)).transpose()?;
-    let payment = Payment { paid_on: date_or_as_of(db, it.household_id, "paid_on", &p.on)?, voucher_no: p.voucher_no, payee: p.payee, amount_fen };
+    let amount_fen = p
+        .amount
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| units::parse_hundredths("amount", a))
+        .transpose()?;
+    let payment = Payment {
+        paid_on: date_or_as_of(db, it.household_id, "paid_on", &p.on)?,
+        voucher_no: p.voucher_no,
+        payee: p.payee,
+        amount_fen,
+    };
     let who = operator(db)?;
     db.write(&who, |tx| comp::pay_with(tx, p.item_id, &payment))?;
     household(db, it.household_id)
@@ -235,7 +254,12 @@ pub struct InventoryCorrection {
 /// Corrects a surveyed quantity or withdraws the line, with a reason; recalculates.
 pub fn correct_inventory(db: &mut Db, c: InventoryCorrection) -> Result<HouseholdView> {
     let it = inventory::get(db.conn(), c.id)?;
-    let quantity = c.quantity.as_deref().filter(|q| !q.trim().is_empty()).map(|q| units::parse_hundredths("quantity", q)).transpose()?;
+    let quantity = c
+        .quantity
+        .as_deref()
+        .filter(|q| !q.trim().is_empty())
+        .map(|q| units::parse_hundredths("quantity", q))
+        .transpose()?;
     let who = operator(db)?;
     db.write(&who, |tx| match quantity {
         Some(q) => inventory::set_quantity(tx, c.id, q, &c.reason),
@@ -270,7 +294,8 @@ pub fn set_household_amount(db: &mut Db, a: AmountInput) -> Result<HouseholdView
         HouseholdAmount::Agreement => "agreement_amount",
         HouseholdAmount::Appraisal => "appraised_value",
     };
-    let amount = Some(a.amount.trim()).filter(|t| !t.is_empty()).map(|t| units::parse_hundredths(field, t)).transpose()?;
+    let amount =
+        Some(a.amount.trim()).filter(|t| !t.is_empty()).map(|t| units::parse_hundredths(field, t)).transpose()?;
     let who = operator(db)?;
     db.write(&who, |tx| match a.what {
         HouseholdAmount::Agreement => comp::set_agreement_amount(tx, a.household_id, amount, Some(&a.reason)),
@@ -284,4 +309,3 @@ pub fn set_household_amount(db: &mut Db, a: AmountInput) -> Result<HouseholdView
 pub(super) fn catalogue(db: &Db, project: Uuid) -> Result<Vec<CatalogueItem>> {
     Ok(standards::list(db.conn(), project)?.pop().map(|s| s.rules.catalogue).unwrap_or_default())
 }
-

@@ -33,16 +33,26 @@ impl Doc {
         let (w, h) = if landscape { (A4_H, A4_W) } else { (A4_W, A4_H) };
         let mut docx = Docx::new()
             .page_size(w, h)
-            .page_margin(PageMargin { top: 1440, bottom: 1300, left: 1300, right: 1300, header: 720, footer: 600, gutter: 0 })
+            .page_margin(PageMargin {
+                top: 1440,
+                bottom: 1300,
+                left: 1300,
+                right: 1300,
+                header: 720,
+                footer: 600,
+                gutter: 0,
+            })
             .default_fonts(fonts(BODY_FONT))
             .default_size(28) // 四号 14pt, in half-points
-            .footer(Footer::new().add_paragraph(
-                Paragraph::new()
-                    .align(AlignmentType::Center)
-                    .add_run(Run::new().add_text("— ").size(21))
-                    .add_page_num(PageNum::new())
-                    .add_run(Run::new().add_text(" —").size(21)),
-            ));
+            .footer(
+                Footer::new().add_paragraph(
+                    Paragraph::new()
+                        .align(AlignmentType::Center)
+                        .add_run(Run::new().add_text("— ").size(21))
+                        .add_page_num(PageNum::new())
+                        .add_run(Run::new().add_text(" —").size(21)),
+                ),
+            );
         if landscape {
             docx = docx.page_orient(PageOrientationType::Landscape);
         }
@@ -139,7 +149,15 @@ impl Doc {
                     r.iter()
                         .zip(&s.columns)
                         .zip(&widths)
-                        .map(|((v, c), w)| cell(&v.pretty(), *w, if matches!(v, Cell::Text(_)) { c.align } else { Align::Right.min_for(c.align) }, bold, false))
+                        .map(|((v, c), w)| {
+                            cell(
+                                &v.pretty(),
+                                *w,
+                                if matches!(v, Cell::Text(_)) { c.align } else { Align::Right.min_for(c.align) },
+                                bold,
+                                false,
+                            )
+                        })
                         .collect(),
                 )
                 .cant_split(),

@@ -120,9 +120,14 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
             "签约期限 {} 至 {},{}。",
             s.window_opens_on,
             s.window_closes_on,
-            if s.days_left >= 0 { format!("剩余 {} 天", s.days_left) } else { format!("已过期限 {} 天", -s.days_left) }
+            if s.days_left >= 0 {
+                format!("剩余 {} 天", s.days_left)
+            } else {
+                format!("已过期限 {} 天", -s.days_left)
+            }
         ),
-        "户数签约率 = 已签约户数 ÷ 总户数;面积签约率 = 已签约户建筑面积 ÷ 总建筑面积;已签约含已腾空交房、已拆除。".into(),
+        "户数签约率 = 已签约户数 ÷ 总户数;面积签约率 = 已签约户建筑面积 ÷ 总建筑面积;已签约含已腾空交房、已拆除。"
+            .into(),
     ];
 
     let mut daily = Sheet::new(
@@ -154,9 +159,17 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
         vec![col("阶段", 16.0, Align::Center), col("户数", 10.0, Align::Right), col("占比", 10.0, Align::Right)],
     );
     for st in &s.stages {
-        stages.rows.push(vec![Cell::text(st.name), Cell::Int(st.households), Cell::Percent(rate(st.households, s.households_total))]);
+        stages.rows.push(vec![
+            Cell::text(st.name),
+            Cell::Int(st.households),
+            Cell::Percent(rate(st.households, s.households_total)),
+        ]);
     }
-    stages.total = Some(vec![Cell::text("合计"), Cell::Int(s.households_total), Cell::Percent(if s.households_total > 0 { 1.0 } else { 0.0 })]);
+    stages.total = Some(vec![
+        Cell::text("合计"),
+        Cell::Int(s.households_total),
+        Cell::Percent(if s.households_total > 0 { 1.0 } else { 0.0 }),
+    ]);
     Ok(vec![groups, daily, stages])
 }
 
@@ -184,7 +197,9 @@ pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sh
              FROM compensation_items c JOIN households h ON h.id = c.household_id
              WHERE h.project_id = ?1 GROUP BY c.household_id",
         )?;
-        for r in stmt.query_map([p.id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
+        for r in stmt
+            .query_map([p.id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?
+        {
             let (h, c, paid) = r?;
             money.insert(h, (c, paid));
         }
@@ -351,7 +366,15 @@ pub fn disclosure(conn: &Connection, p: &Project, as_of: NaiveDate, mask_names: 
         row.push(Cell::Money(sum));
         s.rows.push(row);
     }
-    let mut total = vec![Cell::Empty, Cell::text("合计"), Cell::text(format!("{} 户", households.len())), Cell::Empty, Cell::Empty, Cell::Area(floor), Cell::Empty];
+    let mut total = vec![
+        Cell::Empty,
+        Cell::text("合计"),
+        Cell::text(format!("{} 户", households.len())),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Area(floor),
+        Cell::Empty,
+    ];
     total.extend(totals.iter().map(|t| Cell::Money(*t)));
     total.push(Cell::Money(totals.iter().sum()));
     s.total = Some(total);
@@ -397,10 +420,22 @@ fn changes_sheet(title: &str, c: &Changes, group_of: &HashMap<String, String>) -
     if !c.reverted.is_empty() {
         s.rows.push(vec![Cell::text("阶段回退"), Cell::Int(c.reverted.len() as i64), Cell::Text(list(&c.reverted))]);
     }
-    s.rows.push(vec![Cell::text("新增问题"), Cell::Int(c.obstacles_opened.len() as i64), Cell::Text(c.obstacles_opened.join(";"))]);
-    s.rows.push(vec![Cell::text("解决问题"), Cell::Int(c.obstacles_resolved.len() as i64), Cell::Text(c.obstacles_resolved.join(";"))]);
+    s.rows.push(vec![
+        Cell::text("新增问题"),
+        Cell::Int(c.obstacles_opened.len() as i64),
+        Cell::Text(c.obstacles_opened.join(";")),
+    ]);
+    s.rows.push(vec![
+        Cell::text("解决问题"),
+        Cell::Int(c.obstacles_resolved.len() as i64),
+        Cell::Text(c.obstacles_resolved.join(";")),
+    ]);
     s.rows.push(vec![Cell::text("入户走访"), Cell::Int(c.visits), Cell::Empty]);
-    s.rows.push(vec![Cell::text("补偿支付"), Cell::Int(c.payments), Cell::text(format!("{} 元", crate::units::format_hundredths(c.paid_fen)))]);
+    s.rows.push(vec![
+        Cell::text("补偿支付"),
+        Cell::Int(c.payments),
+        Cell::text(format!("{} 元", crate::units::format_hundredths(c.paid_fen))),
+    ]);
     s
 }
 
@@ -410,7 +445,8 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
     let as_of = s.as_of;
     let c = changes_since(conn, p, Some(since))?;
     let households = crate::household::list(conn, p.id)?;
-    let group_of: HashMap<String, String> = households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();
+    let group_of: HashMap<String, String> =
+        households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();
     let mut doc = Doc::new(false);
     doc.title(&format!("{}征迁工作会商材料", p.name));
     if !unit_line(p).is_empty() {
@@ -430,13 +466,22 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
             pct(s.area_signing_rate),
             s.window_opens_on,
             s.window_closes_on,
-            if s.days_left >= 0 { format!("剩余 {} 天", s.days_left) } else { format!("已过期限 {} 天", -s.days_left) }
+            if s.days_left >= 0 {
+                format!("剩余 {} 天", s.days_left)
+            } else {
+                format!("已过期限 {} 天", -s.days_left)
+            }
         ),
     );
     let stage_n = |st: Stage| s.stages.iter().find(|x| x.stage == st).map(|x| x.households).unwrap_or(0);
     doc.para_lead(
         "腾空与拆除:",
-        &format!("已腾空交房 {} 户,已拆除 {} 户,尚未拆除 {} 户。", stage_n(Stage::Vacated), stage_n(Stage::Demolished), s.households_total - stage_n(Stage::Demolished)),
+        &format!(
+            "已腾空交房 {} 户,已拆除 {} 户,尚未拆除 {} 户。",
+            stage_n(Stage::Vacated),
+            stage_n(Stage::Demolished),
+            s.households_total - stage_n(Stage::Demolished)
+        ),
     );
     doc.para_lead(
         "补偿:",
@@ -474,7 +519,14 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
     doc.table(&groups);
 
     doc.heading(&format!("二、上次会商({})以来的变化", since));
-    if c.newly_signed.is_empty() && c.vacated.is_empty() && c.demolished.is_empty() && c.obstacles_opened.is_empty() && c.obstacles_resolved.is_empty() && c.visits == 0 && c.payments == 0 {
+    if c.newly_signed.is_empty()
+        && c.vacated.is_empty()
+        && c.demolished.is_empty()
+        && c.obstacles_opened.is_empty()
+        && c.obstacles_resolved.is_empty()
+        && c.visits == 0
+        && c.payments == 0
+    {
         doc.para("期间无新的签约、交房、拆除、问题或支付记录。");
     } else {
         doc.table(&changes_sheet("", &c, &group_of));
@@ -487,7 +539,11 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
     }
     let mut by_unit: BTreeMap<String, Vec<&crate::obstacle::Obstacle>> = BTreeMap::new();
     for o in &open {
-        let unit = if o.responsible_unit.is_empty() { "(未指定责任单位)".to_string() } else { o.responsible_unit.clone() };
+        let unit = if o.responsible_unit.is_empty() {
+            "(未指定责任单位)".to_string()
+        } else {
+            o.responsible_unit.clone()
+        };
         by_unit.entry(unit).or_default().push(o);
     }
     for (unit, list) in &by_unit {
@@ -541,7 +597,13 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
             ],
         );
         for f in &s.overdue_follow_ups {
-            t.rows.push(vec![Cell::text(&f.household_no), Cell::text(&f.head_name), Cell::Date(f.follow_up_on), Cell::Int(f.days_overdue), Cell::text(&f.next_step)]);
+            t.rows.push(vec![
+                Cell::text(&f.household_no),
+                Cell::text(&f.head_name),
+                Cell::Date(f.follow_up_on),
+                Cell::Int(f.days_overdue),
+                Cell::text(&f.next_step),
+            ]);
         }
         doc.table(&t);
     }
@@ -559,11 +621,18 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
     }
     for o in open.iter().filter(|o| o.responsible_unit.is_empty() || o.due_on.is_none()) {
         n += 1;
-        doc.para(&format!("{n}. 「{}」尚未明确{},请确定。", o.title, if o.responsible_unit.is_empty() { "责任单位" } else { "办结期限" }));
+        doc.para(&format!(
+            "{n}. 「{}」尚未明确{},请确定。",
+            o.title,
+            if o.responsible_unit.is_empty() { "责任单位" } else { "办结期限" }
+        ));
     }
     if s.compensation.unpaid_confirmed_fen > 0 {
         n += 1;
-        doc.para(&format!("{n}. 已确认未支付的补偿款 {} 元,请明确拨付时间。", crate::units::format_hundredths(s.compensation.unpaid_confirmed_fen)));
+        doc.para(&format!(
+            "{n}. 已确认未支付的补偿款 {} 元,请明确拨付时间。",
+            crate::units::format_hundredths(s.compensation.unpaid_confirmed_fen)
+        ));
     }
     if n == 0 {
         doc.para("本次无需会商决定的事项。");
@@ -578,7 +647,8 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
 pub fn bulletin_sheets(conn: &Connection, p: &Project, s: &Summary, since: NaiveDate) -> Result<Vec<Sheet>> {
     let c = changes_since(conn, p, Some(since))?;
     let households = crate::household::list(conn, p.id)?;
-    let group_of: HashMap<String, String> = households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();
+    let group_of: HashMap<String, String> =
+        households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();
     let count_by_group = |v: &Vec<crate::report::changes::StageChange>| {
         let mut m: HashMap<String, i64> = HashMap::new();
         for x in v {
@@ -712,9 +782,12 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
             Cell::Text(t) => t.clone(),
             _ => String::new(),
         };
-        if let (Some(first), Some(last), Some(Cell::Int(total)), Some(Cell::Percent(r))) =
-            (demo.rows.first(), demo.rows.last(), demo.total.as_ref().map(|t| t[4].clone()), demo.total.as_ref().map(|t| t[5].clone()))
-        {
+        if let (Some(first), Some(last), Some(Cell::Int(total)), Some(Cell::Percent(r))) = (
+            demo.rows.first(),
+            demo.rows.last(),
+            demo.total.as_ref().map(|t| t[4].clone()),
+            demo.total.as_ref().map(|t| t[5].clone()),
+        ) {
             let lead = if demo.rows.len() > 1 && first[5] != last[5] {
                 format!("拆除进度{}最快,{}最慢。", name(first), name(last))
             } else {

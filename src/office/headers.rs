@@ -77,7 +77,9 @@ impl Field {
         match self {
             Field::Number => &["户号", "宗地号", "编号", "户编号", "房屋编号", "number"],
             Field::HeadName => &["户主", "户主姓名", "被征收人", "被征收人姓名", "产权人", "姓名", "head_name"],
-            Field::IdNumber => &["身份证号", "身份证号码", "户主身份证号", "证件号码", "公民身份号码", "身份证", "id_number"],
+            Field::IdNumber => {
+                &["身份证号", "身份证号码", "户主身份证号", "证件号码", "公民身份号码", "身份证", "id_number"]
+            }
             Field::Phone => &["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "phone"],
             Field::Address => &["地址", "房屋坐落", "坐落", "房屋地址", "住址", "address"],
             Field::MembersCount => &["人口", "家庭人口", "人口数", "家庭人数", "户籍人口", "members_count"],
@@ -104,7 +106,8 @@ impl Field {
 /// Lower-case, no whitespace of any width, no trailing unit in brackets, no trailing colon
 /// or asterisk (the "required" mark).
 pub fn normalise(header: &str) -> String {
-    let mut s: String = header.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect::<String>().to_lowercase();
+    let mut s: String =
+        header.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect::<String>().to_lowercase();
     // "建筑面积(m²)", "建筑面积(平方米)", "人口(人)" → without the bracket.
     for open in ['(', '('] {
         if let Some(i) = s.find(open) {

@@ -38,8 +38,13 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
-    pub const ALL: &'static [ExportKind] =
-        &[ExportKind::SigningSummary, ExportKind::Ledger, ExportKind::Disclosure, ExportKind::MeetingBrief, ExportKind::Bulletin];
+    pub const ALL: &'static [ExportKind] = &[
+        ExportKind::SigningSummary,
+        ExportKind::Ledger,
+        ExportKind::Disclosure,
+        ExportKind::MeetingBrief,
+        ExportKind::Bulletin,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -141,7 +146,8 @@ pub struct ExportReport {
 /// Chooses the format: the one asked for, else the file's extension, else the kind's default;
 /// refuses a format the kind does not come in.
 pub fn choose_format(kind: ExportKind, asked: Option<Format>, path: &Path) -> Result<Format> {
-    let f = asked.or_else(|| Format::from_path(path).filter(|f| kind.formats().contains(f))).unwrap_or(kind.formats()[0]);
+    let f =
+        asked.or_else(|| Format::from_path(path).filter(|f| kind.formats().contains(f))).unwrap_or(kind.formats()[0]);
     if !kind.formats().contains(&f) {
         let ok: Vec<&str> = kind.formats().iter().map(|f| f.id()).collect();
         return Err(Error::invalid("format", format!("{}不能导出为 {},可选: {}", kind.zh(), f.id(), ok.join("、"))));
@@ -150,7 +156,14 @@ pub fn choose_format(kind: ExportKind, asked: Option<Format>, path: &Path) -> Re
 }
 
 /// Writes one export to `path`. Reads only: the database is never changed.
-pub fn export(conn: &Connection, p: &Project, kind: ExportKind, format: Option<Format>, path: &Path, opts: &ExportOptions) -> Result<ExportReport> {
+pub fn export(
+    conn: &Connection,
+    p: &Project,
+    kind: ExportKind,
+    format: Option<Format>,
+    path: &Path,
+    opts: &ExportOptions,
+) -> Result<ExportReport> {
     let format = choose_format(kind, format, path)?;
     let as_of = crate::project::as_of(p, opts.as_of);
     let since = match opts.since {
@@ -166,7 +179,13 @@ pub fn export(conn: &Connection, p: &Project, kind: ExportKind, format: Option<F
             let sheets = exports::bulletin_sheets(conn, p, &s, since)?;
             if format == Format::Docx {
                 exports::bulletin_doc(p, &s, since, &sheets).save(path)?;
-                return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: sheets.iter().map(|s| s.rows.len()).sum() });
+                return Ok(ExportReport {
+                    kind,
+                    format,
+                    path: path.to_path_buf(),
+                    as_of,
+                    rows: sheets.iter().map(|s| s.rows.len()).sum(),
+                });
             }
             sheets
         }

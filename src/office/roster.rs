@@ -280,11 +280,16 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
     let grid = source::read(path)?;
     let header_row = match opts.header_row {
         Some(r) if r >= 1 && r <= grid.rows.len() => r - 1,
-        Some(r) => return Err(Error::invalid("header_row", format!("表头行 {r} 超出文件范围(共 {} 行)", grid.rows.len()))),
+        Some(r) => {
+            return Err(Error::invalid("header_row", format!("表头行 {r} 超出文件范围(共 {} 行)", grid.rows.len())))
+        }
         None => find_header(&grid).ok_or_else(|| {
             Error::rule(
                 "import.no_header",
-                format!("在文件的前 {HEADER_SCAN} 行中找不到表头:花名册至少要有「户号」「户主」等列名。可识别的列名: {}", known_headers()),
+                format!(
+                    "在文件的前 {HEADER_SCAN} 行中找不到表头:花名册至少要有「户号」「户主」等列名。可识别的列名: {}",
+                    known_headers()
+                ),
             )
         })?,
     };
@@ -301,7 +306,10 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
     for choice in &opts.mapping {
         match choice.column {
             Some(c) if c >= width => {
-                return Err(Error::invalid("mapping", format!("「{}」指定的列 {} 超出文件范围", choice.field.zh(), column_letter(c))))
+                return Err(Error::invalid(
+                    "mapping",
+                    format!("「{}」指定的列 {} 超出文件范围", choice.field.zh(), column_letter(c)),
+                ))
             }
             Some(c) => {
                 col_of.retain(|_, v| *v != c);
@@ -361,7 +369,9 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
 
     for (r, row) in grid.rows.iter().enumerate().skip(header_row + 1) {
         let excel_row = r + 1;
-        if row.iter().all(Value::is_empty) && !grid.merged.iter().any(|m| m.start.0 <= r && r <= m.end.0 && m.start.0 > header_row) {
+        if row.iter().all(Value::is_empty)
+            && !grid.merged.iter().any(|m| m.start.0 <= r && r <= m.end.0 && m.start.0 > header_row)
+        {
             continue;
         }
         let cell = |f: Field| col_of.get(&f).and_then(|c| row.get(*c)).cloned().unwrap_or(Value::Empty);
@@ -404,7 +414,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
             );
         }
         if let Some(c) = is_total_row(row) {
-            problem(None, Some(c), Reason::TotalRow, format!("这一行是「{}」行,不是一户;请删除或跳过这一行", row[c].text()));
+            problem(
+                None,
+                Some(c),
+                Reason::TotalRow,
+                format!("这一行是「{}」行,不是一户;请删除或跳过这一行", row[c].text()),
+            );
             rows.push(preview_row);
             problems.extend(row_problems);
             counts.invalid += 1;
@@ -418,7 +433,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
         if number.is_empty() {
             problem(Some(Field::Number), col(Field::Number), Reason::EmptyRequired, "户号为空".into());
         } else if let Some(first) = seen.get(&number) {
-            problem(Some(Field::Number), col(Field::Number), Reason::DuplicateInFile, format!("户号「{number}」与第 {first} 行重复"));
+            problem(
+                Some(Field::Number),
+                col(Field::Number),
+                Reason::DuplicateInFile,
+                format!("户号「{number}」与第 {first} 行重复"),
+            );
         } else {
             seen.insert(number.clone(), excel_row);
         }
@@ -455,7 +475,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
         };
         let phone = text(Field::Phone);
         if !phone_ok(&phone) {
-            problem(Some(Field::Phone), col(Field::Phone), Reason::BadPhone, format!("联系电话「{phone}」应为 7 至 12 位数字(一格只填一个号码)"));
+            problem(
+                Some(Field::Phone),
+                col(Field::Phone),
+                Reason::BadPhone,
+                format!("联系电话「{phone}」应为 7 至 12 位数字(一格只填一个号码)"),
+            );
         }
         let members: Option<i64> = {
             let t = text(Field::MembersCount);
@@ -466,7 +491,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 match t.parse::<i64>() {
                     Ok(n) if (1..=99).contains(&n) => Some(n),
                     _ => {
-                        problem(Some(Field::MembersCount), col(Field::MembersCount), Reason::BadMembers, format!("家庭人口「{t}」应为 1 至 99 的整数"));
+                        problem(
+                            Some(Field::MembersCount),
+                            col(Field::MembersCount),
+                            Reason::BadMembers,
+                            format!("家庭人口「{t}」应为 1 至 99 的整数"),
+                        );
                         None
                     }
                 }
@@ -509,16 +539,30 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                     Some(Field::Number),
                     col(Field::Number),
                     Reason::NumberTaken,
-                    format!("户号「{number}」在本项目中已属于 {}(身份证 {}),与本行「{head}」不是同一户", h.head_name, h.id_number.as_deref().map(crate::idcard::mask).unwrap_or_else(|| "未登记".into())),
+                    format!(
+                        "户号「{number}」在本项目中已属于 {}(身份证 {}),与本行「{head}」不是同一户",
+                        h.head_name,
+                        h.id_number.as_deref().map(crate::idcard::mask).unwrap_or_else(|| "未登记".into())
+                    ),
                 );
             }
         } else if !number.is_empty() {
             if members.is_none() && text(Field::MembersCount).is_empty() {
                 if col(Field::MembersCount).is_some() {
-                    problem(Some(Field::MembersCount), col(Field::MembersCount), Reason::EmptyRequired, "新登记的户必须填写家庭人口".into());
+                    problem(
+                        Some(Field::MembersCount),
+                        col(Field::MembersCount),
+                        Reason::EmptyRequired,
+                        "新登记的户必须填写家庭人口".into(),
+                    );
                 } else {
                     members_missing_for_new = true;
-                    problem(Some(Field::MembersCount), None, Reason::EmptyRequired, "新登记的户必须填写家庭人口,但文件中没有「家庭人口」列".into());
+                    problem(
+                        Some(Field::MembersCount),
+                        None,
+                        Reason::EmptyRequired,
+                        "新登记的户必须填写家庭人口,但文件中没有「家庭人口」列".into(),
+                    );
                 }
             }
             if group_text.is_empty() && group_names.len() != 1 {
@@ -526,7 +570,11 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                     Some(Field::Group),
                     col(Field::Group),
                     Reason::EmptyRequired,
-                    format!("新登记的户必须填写责任组(本项目有 {} 个组: {})", group_names.len(), group_names.join("、")),
+                    format!(
+                        "新登记的户必须填写责任组(本项目有 {} 个组: {})",
+                        group_names.len(),
+                        group_names.join("、")
+                    ),
                 );
             }
         }
@@ -578,7 +626,9 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                         change(Field::IdNumber, h.id_number.clone().unwrap_or_default(), id.clone());
                     }
                 }
-                for (f, old) in [(Field::Phone, &h.phone), (Field::Address, &h.address), (Field::Structure, &h.structure)] {
+                for (f, old) in
+                    [(Field::Phone, &h.phone), (Field::Address, &h.address), (Field::Structure, &h.structure)]
+                {
                     let new = text(f);
                     if col(f).is_some() && !new.is_empty() && &new != old {
                         change(f, old.clone(), new);
@@ -589,13 +639,20 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 }
                 for (f, new, old) in [(Field::FloorArea, floor, h.floor_area), (Field::LandArea, land, h.land_area)] {
                     if let Some(a) = new.filter(|a| *a != old) {
-                        change(f, crate::units::format_hundredths(old), crate::units::format_hundredths(a).replace(',', ""));
+                        change(
+                            f,
+                            crate::units::format_hundredths(old),
+                            crate::units::format_hundredths(a).replace(',', ""),
+                        );
                     }
                 }
                 if !group_text.is_empty() && group_text != h.group_name {
                     change(Field::Group, h.group_name.clone(), group_text.clone());
                 }
-                if col(Field::SpecialCircumstances).is_some() && !special.is_empty() && special != h.special_circumstances {
+                if col(Field::SpecialCircumstances).is_some()
+                    && !special.is_empty()
+                    && special != h.special_circumstances
+                {
                     change(Field::SpecialCircumstances, h.special_circumstances.join("、"), special.join("、"));
                 }
                 preview_row.group = if group_text.is_empty() { h.group_name.clone() } else { group_text.clone() };
@@ -699,7 +756,9 @@ pub fn import_previewed(
                     }),
                 ),
             };
-            result.map_err(|e| Error::rule("import.row_failed", format!("第 {row} 行未能导入,整个花名册均未导入: {e}")))?;
+            result.map_err(|e| {
+                Error::rule("import.row_failed", format!("第 {row} 行未能导入,整个花名册均未导入: {e}"))
+            })?;
             if i % 500 == 0 || i + 1 == total {
                 progress(i + 1, total);
             }
@@ -717,7 +776,13 @@ pub fn import_previewed(
 }
 
 /// Preview and import in one step (the CLI's `import roster` without `--dry-run`).
-pub fn import(db: &mut Db, author: &str, project: &Project, path: &Path, opts: &ImportOptions) -> Result<(Preview, ImportReport)> {
+pub fn import(
+    db: &mut Db,
+    author: &str,
+    project: &Project,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<(Preview, ImportReport)> {
     let p = preview(db.conn(), project, path, opts)?;
     let r = import_previewed(db, author, &p, |_, _| {})?;
     Ok((p, r))

@@ -104,7 +104,8 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// Reads a roster file; every refusal says what is wrong in words an office understands.
 pub fn read(path: &Path) -> Result<Grid> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let meta = std::fs::metadata(path).map_err(|e| refuse("import.unreadable", format!("无法读取文件「{}」: {e}", path.display())))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| refuse("import.unreadable", format!("无法读取文件「{}」: {e}", path.display())))?;
     if meta.is_dir() {
         return Err(refuse("import.unreadable", format!("「{}」是文件夹,不是花名册文件", path.display())));
     }
@@ -133,7 +134,10 @@ pub fn read(path: &Path) -> Result<Grid> {
         return read_xlsx(bytes, &name);
     }
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "et" | "ods") {
-        return Err(refuse("import.not_spreadsheet", format!("文件「{name}」的扩展名是 .{ext},但内容不是 Excel 工作簿(文件可能已损坏或被改了扩展名)")));
+        return Err(refuse(
+            "import.not_spreadsheet",
+            format!("文件「{name}」的扩展名是 .{ext},但内容不是 Excel 工作簿(文件可能已损坏或被改了扩展名)"),
+        ));
     }
     read_csv(&bytes, &name)
 }
@@ -176,7 +180,9 @@ where
         return Err(refuse("import.empty", format!("工作簿「{name}」中没有工作表")));
     }
     for n in &names {
-        let range = wb.worksheet_range(n).map_err(|e| refuse("import.not_spreadsheet", format!("无法读取工作表「{n}」: {e}")))?;
+        let range = wb
+            .worksheet_range(n)
+            .map_err(|e| refuse("import.not_spreadsheet", format!("无法读取工作表「{n}」: {e}")))?;
         if !range.is_empty() {
             return Ok((n.clone(), range));
         }
@@ -203,9 +209,10 @@ fn read_xlsx(bytes: Vec<u8>, name: &str) -> Result<Grid> {
 
 fn read_xls(bytes: Vec<u8>, name: &str) -> Result<Grid> {
     let mut wb: calamine::Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsError::Password => {
-            refuse("import.encrypted", format!("文件「{name}」设置了打开密码,无法读取;请在 Excel/WPS 中取消密码后另存再导入"))
-        }
+        calamine::XlsError::Password => refuse(
+            "import.encrypted",
+            format!("文件「{name}」设置了打开密码,无法读取;请在 Excel/WPS 中取消密码后另存再导入"),
+        ),
         e => refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿({e})")),
     })?;
     let (sheet, range) = first_sheet_with_data(&mut wb, name)?;
@@ -235,11 +242,14 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Grid> {
     // A tab-separated export ("文本文件(制表符分隔)") is read as such.
     let first_line = text.lines().next().unwrap_or("");
     let delim = if first_line.matches('\t').count() > first_line.matches(',').count() { b'\t' } else { b',' };
-    let mut rd = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
+    let mut rd =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for rec in rd.records() {
         let rec = rec.map_err(|e| refuse("import.not_spreadsheet", format!("CSV 文件「{name}」格式有误: {e}")))?;
-        rows.push(rec.iter().map(|s| if s.trim().is_empty() { Value::Empty } else { Value::Text(s.to_string()) }).collect());
+        rows.push(
+            rec.iter().map(|s| if s.trim().is_empty() { Value::Empty } else { Value::Text(s.to_string()) }).collect(),
+        );
     }
     if rows.iter().all(|r: &Vec<Value>| r.iter().all(Value::is_empty)) {
         return Err(refuse("import.empty", format!("文件「{name}」没有内容")));

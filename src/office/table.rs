@@ -123,7 +123,11 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new().set_font_name(FONT).set_font_size(10.5).set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+    let base = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(10.5)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
     let aligned = |f: &Format| {
         [
             f.clone().set_align(FormatAlign::Left),
@@ -133,7 +137,12 @@ fn formats() -> Formats {
     };
     let bold = base.clone().set_bold().set_background_color(0xF2F2F2);
     Formats {
-        title: Format::new().set_font_name(TITLE_FONT).set_font_size(16).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+        title: Format::new()
+            .set_font_name(TITLE_FONT)
+            .set_font_size(16)
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
         subtitle: Format::new().set_font_name(FONT).set_font_size(10.5).set_align(FormatAlign::Right),
         header: base.clone().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_background_color(0xD9E1F2),
         body: aligned(&base),
@@ -160,11 +169,15 @@ fn write_cell(ws: &mut Worksheet, f: &Formats, row: u32, c: u16, cell: &Cell, al
         Cell::Text(s) => ws.write_string_with_format(row, c, s, text_fmt).map(|_| ()),
         // Counts in a centred column (序号, 排名) stay centred; others right-aligned.
         Cell::Int(n) if align == Align::Center => ws.write_number_with_format(row, c, *n as f64, text_fmt).map(|_| ()),
-        Cell::Int(n) => ws.write_number_with_format(row, c, *n as f64, if bold { &f.int_bold } else { &f.int }).map(|_| ()),
-        Cell::Money(v) | Cell::Area(v) => {
-            ws.write_number_with_format(row, c, *v as f64 / 100.0, if bold { &f.money_bold } else { &f.money }).map(|_| ())
+        Cell::Int(n) => {
+            ws.write_number_with_format(row, c, *n as f64, if bold { &f.int_bold } else { &f.int }).map(|_| ())
         }
-        Cell::Percent(p) => ws.write_number_with_format(row, c, *p, if bold { &f.percent_bold } else { &f.percent }).map(|_| ()),
+        Cell::Money(v) | Cell::Area(v) => ws
+            .write_number_with_format(row, c, *v as f64 / 100.0, if bold { &f.money_bold } else { &f.money })
+            .map(|_| ()),
+        Cell::Percent(p) => {
+            ws.write_number_with_format(row, c, *p, if bold { &f.percent_bold } else { &f.percent }).map(|_| ())
+        }
         // Dates as text: they read the same everywhere and never turn into serial numbers.
         Cell::Date(d) => ws.write_string_with_format(row, c, d.to_string(), &f.body[1]).map(|_| ()),
     }

@@ -31,12 +31,7 @@ pub fn check_shape(op: &Op) -> Result<()> {
     }
     match (spec.append_only, op.action) {
         (true, Action::Append) | (false, Action::Create | Action::Update) => Ok(()),
-        _ => Err(Error::Corrupt(format!(
-            "操作 {} 对{}使用了不允许的动作 {}",
-            op.id,
-            spec.id,
-            op.action.id()
-        ))),
+        _ => Err(Error::Corrupt(format!("操作 {} 对{}使用了不允许的动作 {}", op.id, spec.id, op.action.id()))),
     }
 }
 
@@ -71,10 +66,7 @@ pub fn apply(conn: &Connection, op: &Op) -> Result<()> {
             values.push(Sql::Text(op.entity_id.to_string()));
             let n = conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
             if n != 1 {
-                return Err(Error::Corrupt(format!(
-                    "操作 {} 修改的{} {} 不存在",
-                    op.id, spec.id, op.entity_id
-                )));
+                return Err(Error::Corrupt(format!("操作 {} 修改的{} {} 不存在", op.id, spec.id, op.entity_id)));
             }
         }
     }
@@ -128,7 +120,8 @@ fn insert_run<'o>(conn: &Connection, run: &[&'o Op]) -> std::result::Result<(), 
     for op in run {
         let fail = |e: rusqlite::Error| (*op, Error::from(e));
         i += 1;
-        stmt.raw_bind_parameter(i, &*op.entity_id.hyphenated().encode_lower(&mut Uuid::encode_buffer())).map_err(fail)?;
+        stmt.raw_bind_parameter(i, &*op.entity_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))
+            .map_err(fail)?;
         for (k, v) in &op.fields.0 {
             i += 1;
             match v {
@@ -149,20 +142,20 @@ pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
-            op.id.to_string(),
-            op.device_id.to_string(),
-            op.seq,
-            op.hlc,
-            op.author,
-            op.project_id.map(|p| p.to_string()),
-            op.entity.id(),
-            op.entity_id.to_string(),
-            op.action.id(),
-            serde_json::to_string(&op.fields).expect("fields serialise"),
-            op.reason,
-            op.recorded_at,
-            serde_json::to_string(&op.context).expect("context serialises"),
-        ])?;
+        op.id.to_string(),
+        op.device_id.to_string(),
+        op.seq,
+        op.hlc,
+        op.author,
+        op.project_id.map(|p| p.to_string()),
+        op.entity.id(),
+        op.entity_id.to_string(),
+        op.action.id(),
+        serde_json::to_string(&op.fields).expect("fields serialise"),
+        op.reason,
+        op.recorded_at,
+        serde_json::to_string(&op.context).expect("context serialises"),
+    ])?;
     Ok(())
 }
 
@@ -259,8 +252,7 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
         entity: Entity::parse(&entity)
             .ok_or_else(|| Error::Corrupt(format!("操作日志中的实体类型「{entity}」未知")))?,
         entity_id: parse_uuid(&entity_id, "实体")?,
-        action: Action::parse(&action)
-            .ok_or_else(|| Error::Corrupt(format!("操作日志中的动作「{action}」未知")))?,
+        action: Action::parse(&action).ok_or_else(|| Error::Corrupt(format!("操作日志中的动作「{action}」未知")))?,
         fields: serde_json::from_str::<Fields>(&fields)
             .map_err(|e| Error::Corrupt(format!("操作 {id} 的字段不是 JSON 对象: {e}")))?,
         reason: row.get(10)?,

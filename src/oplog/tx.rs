@@ -34,11 +34,9 @@ impl<'a> Tx<'a> {
         own_clock: bool,
     ) -> Result<Self> {
         let (seq, own_hlc): (i64, i64) = conn
-            .query_row(
-                "SELECT last_seq, last_hlc FROM devices WHERE device_id = ?1",
-                [device.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT last_seq, last_hlc FROM devices WHERE device_id = ?1", [device.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?
             .unwrap_or((0, 0));
         let hlc = if own_clock {
@@ -46,7 +44,17 @@ impl<'a> Tx<'a> {
         } else {
             conn.query_row("SELECT coalesce(max(last_hlc), 0) FROM devices", [], |r| r.get(0))?
         };
-        Ok(Tx { conn, source, device, author: author.to_string(), seq, hlc, reason: None, written: 0, projects: BTreeMap::new() })
+        Ok(Tx {
+            conn,
+            source,
+            device,
+            author: author.to_string(),
+            seq,
+            hlc,
+            reason: None,
+            written: 0,
+            projects: BTreeMap::new(),
+        })
     }
 
     /// Read access for validation; writes go through [`Tx::create`], [`Tx::update`], [`Tx::append`].
@@ -90,7 +98,14 @@ impl<'a> Tx<'a> {
         self.record(Action::Append, entity, id, project, fields)
     }
 
-    fn record(&mut self, action: Action, entity: Entity, entity_id: Uuid, project_id: Option<Uuid>, fields: Fields) -> Result<()> {
+    fn record(
+        &mut self,
+        action: Action,
+        entity: Entity,
+        entity_id: Uuid,
+        project_id: Option<Uuid>,
+        fields: Fields,
+    ) -> Result<()> {
         let context = match project_id {
             Some(p) => {
                 let seq = self.seq + 1;

@@ -77,7 +77,9 @@ pub fn changes_since(conn: &Connection, p: &Project, since: Option<NaiveDate>) -
                 c.obstacles_resolved.push(title);
             }
             (Entity::Visit, Action::Append) => c.visits += 1,
-            (Entity::CompensationItem, Action::Update) if text("status").as_deref() == Some(PaymentStatus::Paid.id()) => {
+            (Entity::CompensationItem, Action::Update)
+                if text("status").as_deref() == Some(PaymentStatus::Paid.id()) =>
+            {
                 c.payments += 1;
                 c.paid_fen += crate::compensation::get(conn, e.entity_id).map(|i| i.amount).unwrap_or(0);
             }

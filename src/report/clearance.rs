@@ -92,7 +92,9 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
             unpaid.push(row?);
         }
     }
-    unpaid.sort_by_key(|(_, number, _, kind, label, ..)| (*kind != CompensationKind::Crops, number.len(), number.clone(), label.clone()));
+    unpaid.sort_by_key(|(_, number, _, kind, label, ..)| {
+        (*kind != CompensationKind::Crops, number.len(), number.clone(), label.clone())
+    });
     for (id, number, head, kind, label, amount, status, group) in unpaid {
         out.push(ClearanceItem {
             kind: ClearanceKind::UnpaidCompensation,
@@ -137,7 +139,8 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
                 o.status.zh(),
                 o.due_on.map(|d| format!(", 期限 {d}{}", if overdue { "(已逾期)" } else { "" })).unwrap_or_default()
             ),
-            responsible: Some(format!("{} {}", o.responsible_unit, o.responsible_person).trim().to_string()).filter(|s| !s.is_empty()),
+            responsible: Some(format!("{} {}", o.responsible_unit, o.responsible_person).trim().to_string())
+                .filter(|s| !s.is_empty()),
             amount_fen: None,
             overdue,
         });

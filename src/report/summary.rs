@@ -196,7 +196,9 @@ pub fn summary(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Resu
         e.overdue += o.is_overdue(as_of) as i64;
     }
     let mut obstacles_by_unit: Vec<UnitObstacles> = units.into_values().collect();
-    obstacles_by_unit.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.responsible_unit.cmp(&b.responsible_unit)));
+    obstacles_by_unit.sort_by(|a, b| {
+        b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.responsible_unit.cmp(&b.responsible_unit))
+    });
 
     Ok(Summary {
         project_code: p.code.clone(),
@@ -238,7 +240,8 @@ fn daily_curve(conn: &Connection, p: &Project, as_of: NaiveDate, total: i64) -> 
     let last_signing = per_day.keys().next_back().copied().unwrap_or(p.window_opens_on);
     let end = p.window_closes_on.max(last_signing).min(as_of);
     // Signings dated before the window opened count on its first day.
-    let (mut cum_n, mut cum_a) = per_day.range(..p.window_opens_on).fold((0, 0), |(n, a), (_, (dn, da))| (n + dn, a + da));
+    let (mut cum_n, mut cum_a) =
+        per_day.range(..p.window_opens_on).fold((0, 0), |(n, a), (_, (dn, da))| (n + dn, a + da));
     let mut out = Vec::new();
     let mut day = p.window_opens_on;
     while day <= end {

@@ -100,5 +100,11 @@ pub fn sync_folder(db: &mut Db, project: &Project, folder: &Path) -> Result<Fold
     }
     // Full, so that a laptop that joins through the folder finds everything.
     let exported = super::export(db, project, &mine, super::Scope::Full)?;
-    Ok(FolderReport { folder: dir.display().to_string(), imported, refused, exported, peers: peers(db.conn(), project.id)? })
+    Ok(FolderReport {
+        folder: dir.display().to_string(),
+        imported,
+        refused,
+        exported,
+        peers: peers(db.conn(), project.id)?,
+    })
 }

@@ -75,7 +75,11 @@ fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>,
         idx.sort_by_key(|&i| ops[i].seq);
         if let Some(w) = idx.windows(2).find(|w| ops[w[0]].seq == ops[w[1]].seq) {
             let op = &ops[w[1]];
-            return Err(bad("tampered", path, format!("{} 的设备序号 {} 在数据包中重复出现,数据包可能被篡改", describe(op), op.seq)));
+            return Err(bad(
+                "tampered",
+                path,
+                format!("{} 的设备序号 {} 在数据包中重复出现,数据包可能被篡改", describe(op), op.seq),
+            ));
         }
         let (lo, hi) = (ops[idx[0]].seq, ops[idx[idx.len() - 1]].seq);
         let mut rows = stmt.query(params![device.to_string(), lo, hi])?;
@@ -93,10 +97,18 @@ fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>,
                 continue;
             }
             if !text_is(r.get_ref(0)?, Some(op.id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))) {
-                return Err(bad("tampered", path, format!("{} 的设备序号 {} 已被另一操作占用,数据包可能被篡改", describe(op), op.seq)));
+                return Err(bad(
+                    "tampered",
+                    path,
+                    format!("{} 的设备序号 {} 已被另一操作占用,数据包可能被篡改", describe(op), op.seq),
+                ));
             }
             if !logged_as(r, op)? {
-                return Err(bad("tampered", path, format!("{} 与本机已有的同一操作内容不同,数据包可能被篡改", describe(op))));
+                return Err(bad(
+                    "tampered",
+                    path,
+                    format!("{} 与本机已有的同一操作内容不同,数据包可能被篡改", describe(op)),
+                ));
             }
             known[idx[j]] = true;
         }
@@ -112,12 +124,20 @@ fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>,
 /// Two laptops gave the same household number (pole label, demolition-log date, group name)
 /// to two different records offline. Says which, who registered each and on which laptop,
 /// and what to do: correct it on one laptop, then sync again.
-fn same_name_twice(conn: &Connection, ops: &[&Op], err: &rusqlite::Error, me: Uuid, sender: (Uuid, &str)) -> Option<String> {
+fn same_name_twice(
+    conn: &Connection,
+    ops: &[&Op],
+    err: &rusqlite::Error,
+    me: Uuid,
+    sender: (Uuid, &str),
+) -> Option<String> {
     let text = err.to_string();
     let (table, column, what) = match ops.first()?.entity {
         Entity::Household if text.contains("households.number") => ("households", "number", "户号"),
         Entity::Pole if text.contains("poles.label") => ("poles", "label", "杆线编号"),
-        Entity::DemolitionLog if text.contains("demolition_logs.log_date") => ("demolition_logs", "log_date", "拆除日志日期"),
+        Entity::DemolitionLog if text.contains("demolition_logs.log_date") => {
+            ("demolition_logs", "log_date", "拆除日志日期")
+        }
         Entity::WorkGroup if text.contains("work_groups.name") => ("work_groups", "name", "动迁组名称"),
         _ => return None,
     };
@@ -136,12 +156,18 @@ fn same_name_twice(conn: &Connection, ops: &[&Op], err: &rusqlite::Error, me: Uu
         _ => "",
     };
     let here: String = conn
-        .query_row(&format!("SELECT id FROM {table} WHERE project_id = ?1 AND {column} = ?2"), params![project.to_string(), value], |r| r.get(0))
+        .query_row(
+            &format!("SELECT id FROM {table} WHERE project_id = ?1 AND {column} = ?2"),
+            params![project.to_string(), value],
+            |r| r.get(0),
+        )
         .ok()?;
     let (author, device, at): (String, String, String) = conn
-        .query_row("SELECT author, device_id, recorded_at FROM oplog WHERE entity_id = ?1 ORDER BY hlc, device_id, id LIMIT 1", [&here], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT author, device_id, recorded_at FROM oplog WHERE entity_id = ?1 ORDER BY hlc, device_id, id LIMIT 1",
+            [&here],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .ok()?;
     let device = Uuid::parse_str(&device).ok()?;
     Some(format!(
@@ -169,7 +195,9 @@ fn text_is(v: ValueRef, want: Option<&str>) -> bool {
 
 /// Whether a log row (selected with [`OP_COLUMNS`]) stores exactly this operation.
 fn logged_as(r: &rusqlite::Row, op: &Op) -> Result<bool> {
-    let int_is = |i: usize, want: i64| -> rusqlite::Result<bool> { Ok(matches!(r.get_ref(i)?, ValueRef::Integer(n) if n == want)) };
+    let int_is = |i: usize, want: i64| -> rusqlite::Result<bool> {
+        Ok(matches!(r.get_ref(i)?, ValueRef::Integer(n) if n == want))
+    };
     let uuid_is = |i: usize, want: Uuid| -> rusqlite::Result<bool> {
         Ok(text_is(r.get_ref(i)?, Some(want.hyphenated().encode_lower(&mut Uuid::encode_buffer()))))
     };
@@ -235,7 +263,13 @@ fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Res
 /// The checks that read the log, and what the merge needs from it: every record a new
 /// operation changes or names must be created somewhere, in the bundle or in this
 /// project's log. Returns the operations this laptop already holds on the changed records.
-fn held_and_checked(conn: &Connection, project: Uuid, new_ops: &[Op], changed: &[Uuid], path: &Path) -> Result<HashMap<Uuid, Vec<Op>>> {
+fn held_and_checked(
+    conn: &Connection,
+    project: Uuid,
+    new_ops: &[Op],
+    changed: &[Uuid],
+    path: &Path,
+) -> Result<HashMap<Uuid, Vec<Op>>> {
     let held = held_ops_of(conn, changed)?;
     let mut exists: HashSet<Uuid> = HashSet::new();
     for op in new_ops {
@@ -264,7 +298,11 @@ fn held_and_checked(conn: &Connection, project: Uuid, new_ops: &[Op], changed: &
             path,
             match field {
                 None => format!("操作 {} 修改的{} {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
-                Some(field) => format!("操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
+                Some(field) => format!(
+                    "操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在",
+                    op.id,
+                    op.entity.id()
+                ),
             },
         ));
     }
@@ -284,7 +322,10 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         return Err(bad(
             "schema_too_new",
             path,
-            format!("数据包来自更新版本的 Jingdi(结构版本 {},本机 {}),请先升级本机", header.schema_version, SCHEMA_VERSION),
+            format!(
+                "数据包来自更新版本的 Jingdi(结构版本 {},本机 {}),请先升级本机",
+                header.schema_version, SCHEMA_VERSION
+            ),
         ));
     }
     let conn = db.conn();
@@ -295,11 +336,18 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
             return Err(bad(
                 "other_project",
                 path,
-                format!("数据包属于另一个项目「{}」({}),与本机的同编号项目「{}」不是同一个项目", header.project_name, header.project_code, p.name),
+                format!(
+                    "数据包属于另一个项目「{}」({}),与本机的同编号项目「{}」不是同一个项目",
+                    header.project_name, header.project_code, p.name
+                ),
             ));
         }
         if !header.full {
-            return Err(bad("not_joined", path, format!("本机还没有项目「{}」,请先导入该项目的完整数据包", header.project_name)));
+            return Err(bad(
+                "not_joined",
+                path,
+                format!("本机还没有项目「{}」,请先导入该项目的完整数据包", header.project_name),
+            ));
         }
     }
 
@@ -367,7 +415,10 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         // transaction found it (a WAL snapshot), and the merge uses both cores.
         let (held, appended) = std::thread::scope(|s| {
             let reader = s.spawn(|| {
-                let c = Connection::open_with_flags(&db_path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                let c = Connection::open_with_flags(
+                    &db_path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
                 held_and_checked(&c, project, &new_ops, &changed_ids, path)
             });
             let appended = append_all_to_log(conn, &new_ops);
@@ -379,8 +430,14 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         appended.map_err(|(op, e)| match e {
             // Only a forged bundle gets here: an id or (device, seq) held under another
             // operation than the one checked above. Everything is rolled back.
-            Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                bad("tampered", path, format!("{} 的编号或设备序号 {} 已被本机另一操作占用,数据包可能被篡改", describe(op), op.seq))
+            Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                bad(
+                    "tampered",
+                    path,
+                    format!("{} 的编号或设备序号 {} 已被本机另一操作占用,数据包可能被篡改", describe(op), op.seq),
+                )
             }
             other => other,
         })?;
@@ -472,9 +529,8 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
 
 /// Every operation on one record, in replay order.
 pub(crate) fn ops_of(conn: &Connection, entity_id: Uuid) -> Result<Vec<Op>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE entity_id = ?1 ORDER BY hlc, device_id, id"
-    ))?;
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM oplog WHERE entity_id = ?1 ORDER BY hlc, device_id, id"))?;
     let mut rows = stmt.query([entity_id.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -486,4 +542,3 @@ pub(crate) fn ops_of(conn: &Connection, entity_id: Uuid) -> Result<Vec<Op>> {
 fn entity_rank(e: Entity) -> usize {
     crate::oplog::ENTITIES.iter().position(|s| s.entity == e).unwrap_or(usize::MAX)
 }
-

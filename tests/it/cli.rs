@@ -89,22 +89,60 @@ fn scripted_writes_by_household_number() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| i["kind"] == "unpaid_compensation" && i["household_no"] == no && i["detail"].as_str().unwrap().starts_with("地上附着物"))
+        .filter(|i| {
+            i["kind"] == "unpaid_compensation"
+                && i["household_no"] == no
+                && i["detail"].as_str().unwrap().starts_with("地上附着物")
+        })
         .map(|i| i["title"].as_str().unwrap().split_once(": ").unwrap().1.to_string())
         .collect();
     assert!(!labels.is_empty());
     for (k, label) in labels.iter().enumerate() {
-        c.ok(&["payment", "record", "--household", no, "--kind", "crops", "--label", label, "--on", "2022-08-16", "--voucher", &format!("QM-{k}")]);
+        c.ok(&[
+            "payment",
+            "record",
+            "--household",
+            no,
+            "--kind",
+            "crops",
+            "--label",
+            label,
+            "--on",
+            "2022-08-16",
+            "--voucher",
+            &format!("QM-{k}"),
+        ]);
     }
     let after = c.json(&["clearance"]);
     assert!(!after.as_array().unwrap().iter().any(|i| i["id"] == crop["id"]));
     // The blocking obstacle is then resolved and the household demolished.
-    c.ok(&["obstacle", "resolve", &format!("{no} 户房前屋后"), "--resolution", "青苗补偿款已发放", "--on", "2022-08-16"]);
+    c.ok(&[
+        "obstacle",
+        "resolve",
+        &format!("{no} 户房前屋后"),
+        "--resolution",
+        "青苗补偿款已发放",
+        "--on",
+        "2022-08-16",
+    ]);
     c.ok(&["stage", "set", "--household", no, "--to", "已拆除", "--on", "2022-08-17"]);
     let h = c.json(&["household", "show", "--household", no]);
     assert_eq!(h["household"]["stage"], "demolished");
     // A visit, a phone number, a pole, a demolition day, the checklist.
-    c.ok(&["visit", "add", "--household", "DX4-001", "--kind", "电话", "--outcome", "询问安置房进度", "--concerns", "安置房源", "--follow-up", "2099-01-01"]);
+    c.ok(&[
+        "visit",
+        "add",
+        "--household",
+        "DX4-001",
+        "--kind",
+        "电话",
+        "--outcome",
+        "询问安置房进度",
+        "--concerns",
+        "安置房源",
+        "--follow-up",
+        "2099-01-01",
+    ]);
     c.ok(&["household", "set", "--household", "DX4-001", "phone", "13900001111"]);
     c.ok(&["pole", "relocated", "--label", "DL-01", "--on", "2022-08-16"]);
     c.ok(&["pole", "relabel", "--label", "DL-04", "--to", "DL-04-2", "--reason", "与另一台电脑重号"]);
@@ -118,7 +156,11 @@ fn scripted_writes_by_household_number() {
     let last = log.as_array().unwrap().last().unwrap();
     assert_eq!(last["author"], "脚本测试");
     assert_eq!(last["fields"]["phone"], "13900001111");
-    assert!(log.as_array().unwrap().iter().any(|e| e["entity"] == "visit" && e["fields"]["outcome"] == "询问安置房进度"));
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["entity"] == "visit" && e["fields"]["outcome"] == "询问安置房进度"));
     let g = c.json(&["group", "rename", "--name", "第三组", "--to", "第三组(东片)", "--reason", "与另一台电脑重名"]);
     assert_eq!(g["name"], "第三组(东片)");
     assert!(c.json(&["group", "list"]).as_array().unwrap().iter().any(|g| g["name"] == "第三组(东片)"));
@@ -137,7 +179,20 @@ fn stage_names_in_english_or_chinese() {
     let (code, err) = c.refused(&["stage", "set", "--household", "1", "--to", "signed", "--on", "2024-01-04"]);
     assert_eq!(code, 1);
     assert!(err.contains("rule.stage.signing_needs_agreement") && err.contains("协议编号"), "{err}");
-    c.ok(&["household", "agreement", "--household", "1", "--number", "XY-1", "--date", "2024-01-04", "--mode", "货币补偿", "--area", "120.50"]);
+    c.ok(&[
+        "household",
+        "agreement",
+        "--household",
+        "1",
+        "--number",
+        "XY-1",
+        "--date",
+        "2024-01-04",
+        "--mode",
+        "货币补偿",
+        "--area",
+        "120.50",
+    ]);
     c.ok(&["stage", "set", "--household", "1", "--to", "signed", "--on", "2024-01-04"]);
     let s = c.json(&["summary", "--as-of", "2024-01-10"]);
     assert_eq!(s["households_signed"], 1);
@@ -203,7 +258,10 @@ fn no_author_no_change() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("invalid_field.author"));
     // A saved operator is then used.
-    let o = Command::new(env!("CARGO_BIN_EXE_jingdi")).args(["--db", c.db.to_str().unwrap(), "operator", "林组长"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_jingdi"))
+        .args(["--db", c.db.to_str().unwrap(), "operator", "林组长"])
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let o = Command::new(env!("CARGO_BIN_EXE_jingdi"))
         .args(["--db", c.db.to_str().unwrap(), "household", "set", "--household", "DX4-001", "phone", "13900000000"])

@@ -102,7 +102,11 @@ fn publish(t: &mut TestDb, on: &str, r: Rules) -> Result<Standard> {
 }
 
 fn publish_input(tx: &mut jingdi::oplog::Tx, p: Uuid, on: &str, r: Rules) -> Result<Standard> {
-    jingdi::compensation::standards::publish(tx, p, &StandardInput { effective_on: d(on), note: String::new(), rules: r })
+    jingdi::compensation::standards::publish(
+        tx,
+        p,
+        &StandardInput { effective_on: d(on), note: String::new(), rules: r },
+    )
 }
 
 fn set(t: &mut TestDb, n: &str, field: &str, value: &str) {
@@ -116,7 +120,12 @@ fn agree(t: &mut TestDb, n: &str, on: &str, mode: CompensationMode) {
         household::record_agreement(
             tx,
             h.id,
-            &Agreement { agreement_no: format!("XY-{n}"), agreement_date: d(on), compensation_mode: mode, signed_area: h.floor_area },
+            &Agreement {
+                agreement_no: format!("XY-{n}"),
+                agreement_date: d(on),
+                compensation_mode: mode,
+                signed_area: h.floor_area,
+            },
             None,
         )
     })
@@ -129,7 +138,14 @@ fn survey(t: &mut TestDb, n: &str, code: &str, quantity: i64, owner: Option<&str
         inventory::add(
             tx,
             h,
-            &NewInventoryItem { code: code.into(), quantity, owner: owner.map(str::to_string), surveyed_on: Some(d("2024-01-03")), surveyor: "丈量组".into(), note: String::new() },
+            &NewInventoryItem {
+                code: code.into(),
+                quantity,
+                owner: owner.map(str::to_string),
+                surveyed_on: Some(d("2024-01-03")),
+                surveyor: "丈量组".into(),
+                note: String::new(),
+            },
         )
     })
 }
@@ -300,7 +316,10 @@ fn adjustments_need_a_reason_are_logged_and_survive_recalculation() {
     let house = item(&t, "H1", calc::KEY_HOUSE);
     t.write(|tx| compensation::adjust(tx, house.id, -5_000_00, "阁楼面积复核核减")).unwrap();
     let adjusted = compensation::get(t.db.conn(), house.id).unwrap();
-    assert_eq!((adjusted.amount, adjusted.adjustment, adjusted.calculated_amount), (855_000_00, -5_000_00, Some(860_000_00)));
+    assert_eq!(
+        (adjusted.amount, adjusted.adjustment, adjusted.calculated_amount),
+        (855_000_00, -5_000_00, Some(860_000_00))
+    );
     assert_eq!(adjusted.adjusted_by.as_deref(), Some(crate::AUTHOR));
     let ops = jingdi::oplog::replay::all_ops(t.db.conn()).unwrap();
     let last = ops.last().unwrap();
@@ -312,7 +331,11 @@ fn adjustments_need_a_reason_are_logged_and_survive_recalculation() {
     recalc(&mut t);
     assert_eq!(compensation::get(t.db.conn(), house.id).unwrap().amount, 895_000_00);
     let f = fairness(t.db.conn(), &t.project(), 500, None).unwrap();
-    assert!(f.entries.iter().any(|e| e.kind == FairnessKind::ManualAdjustment && e.detail.contains("阁楼")), "{:?}", f.entries);
+    assert!(
+        f.entries.iter().any(|e| e.kind == FairnessKind::ManualAdjustment && e.detail.contains("阁楼")),
+        "{:?}",
+        f.entries
+    );
 }
 
 #[test]
@@ -324,11 +347,25 @@ fn payments_record_date_voucher_payee_and_lock_the_item() {
     let house = item(&t, "H1", calc::KEY_HOUSE);
     let h = t.household("H1").id;
     t.write(|tx| compensation::confirm_household(tx, h, d("2024-01-06"))).unwrap();
-    t.write(|tx| compensation::pay_with(tx, veg.id, &Payment { paid_on: d("2024-01-08"), voucher_no: "QM-1".into(), payee: None, amount_fen: Some(120_00) })).unwrap();
+    t.write(|tx| {
+        compensation::pay_with(
+            tx,
+            veg.id,
+            &Payment { paid_on: d("2024-01-08"), voucher_no: "QM-1".into(), payee: None, amount_fen: Some(120_00) },
+        )
+    })
+    .unwrap();
     t.write(|tx| compensation::pay(tx, house.id, d("2024-01-08"), "FZ-1")).unwrap();
     let veg = compensation::get(t.db.conn(), veg.id).unwrap();
-    assert_eq!((veg.status, veg.paid_on, veg.voucher_no.as_deref(), veg.payee.as_deref()), (PaymentStatus::Paid, Some(d("2024-01-08")), Some("QM-1"), Some("邻居 王五")));
-    assert_eq!(compensation::get(t.db.conn(), house.id).unwrap().payee.as_deref(), Some("户主1"), "the household head by default");
+    assert_eq!(
+        (veg.status, veg.paid_on, veg.voucher_no.as_deref(), veg.payee.as_deref()),
+        (PaymentStatus::Paid, Some(d("2024-01-08")), Some("QM-1"), Some("邻居 王五"))
+    );
+    assert_eq!(
+        compensation::get(t.db.conn(), house.id).unwrap().payee.as_deref(),
+        Some("户主1"),
+        "the household head by default"
+    );
     // Locked: no second payment, no adjustment, no change of the surveyed quantity.
     let inv = inventory::for_household(t.db.conn(), h).unwrap()[0].id;
     let before = t.snapshot();
@@ -396,47 +433,109 @@ fn bad_input_is_refused_by_rule_and_changes_nothing() {
     let cases: &[(&str, Step, &str)] = &[
         ("negative quantity", |t| survey(t, "H1", "vegetables", -5_00, None).map(|_| ()), "invalid_field.quantity"),
         ("zero quantity", |t| survey(t, "H1", "vegetables", 0, None).map(|_| ()), "invalid_field.quantity"),
-        ("unknown attachment", |t| survey(t, "H1", "鱼塘", 1_00, None).map(|_| ()), "rule.compensation.unknown_attachment"),
+        (
+            "unknown attachment",
+            |t| survey(t, "H1", "鱼塘", 1_00, None).map(|_| ()),
+            "rule.compensation.unknown_attachment",
+        ),
         ("zero unit price in the catalogue", zero_price, "rule.standards.price_required"),
         ("zero relocation price", zero_house, "rule.standards.price_required"),
         ("tiers out of order", tiers_backwards, "rule.standards.tier_order"),
-        ("payment larger than confirmed", |t| {
-            let i = item(t, "H1", calc::KEY_RELOCATION).id;
-            t.write(|tx| compensation::pay_with(tx, i, &Payment { paid_on: d("2024-01-08"), voucher_no: "X".into(), payee: None, amount_fen: Some(1_500_01) }))
-        }, "rule.compensation.payment_exceeds_confirmed"),
-        ("payment smaller than confirmed", |t| {
-            let i = item(t, "H1", calc::KEY_RELOCATION).id;
-            t.write(|tx| compensation::pay_with(tx, i, &Payment { paid_on: d("2024-01-08"), voucher_no: "X".into(), payee: None, amount_fen: Some(1_00) }))
-        }, "rule.compensation.partial_payment"),
-        ("payment on an unconfirmed item", |t| {
-            let i = item(t, "H2", calc::KEY_HOUSE).id;
-            t.write(|tx| compensation::pay(tx, i, d("2024-01-08"), "X"))
-        }, "rule.compensation.pay_needs_confirmation"),
-        ("adjustment without a reason", |t| {
-            let i = item(t, "H2", calc::KEY_HOUSE).id;
-            t.write(|tx| compensation::adjust(tx, i, 1_000_00, "  "))
-        }, "rule.compensation.adjustment_needs_reason"),
-        ("adjustment below zero", |t| {
-            let i = item(t, "H2", calc::KEY_RELOCATION).id;
-            t.write(|tx| compensation::adjust(tx, i, -1_500_01, "核减"))
-        }, "invalid_field.adjustment"),
-        ("setting a calculated amount directly", |t| {
-            let i = item(t, "H2", calc::KEY_HOUSE).id;
-            t.write(|tx| compensation::set_amount(tx, i, 1))
-        }, "rule.compensation.calculated_amount"),
-        ("agreement amount changed after signing without reason", |t| {
-            let h = t.household("H3").id;
-            t.write(|tx| compensation::set_agreement_amount(tx, h, Some(1), None))
-        }, "rule.agreement.locked"),
-        ("appraisal without its basis", |t| {
-            let h = t.household("H2").id;
-            t.write(|tx| compensation::set_appraisal(tx, h, Some(1_000_000_00), ""))
-        }, "rule.compensation.appraisal_needs_reason"),
-        ("correction without a reason", |t| {
-            let h = t.household("H2").id;
-            let inv = inventory::for_household(t.db.conn(), h)?[0].id;
-            t.write(|tx| inventory::set_quantity(tx, inv, 2_00, ""))
-        }, "rule.compensation.correction_needs_reason"),
+        (
+            "payment larger than confirmed",
+            |t| {
+                let i = item(t, "H1", calc::KEY_RELOCATION).id;
+                t.write(|tx| {
+                    compensation::pay_with(
+                        tx,
+                        i,
+                        &Payment {
+                            paid_on: d("2024-01-08"),
+                            voucher_no: "X".into(),
+                            payee: None,
+                            amount_fen: Some(1_500_01),
+                        },
+                    )
+                })
+            },
+            "rule.compensation.payment_exceeds_confirmed",
+        ),
+        (
+            "payment smaller than confirmed",
+            |t| {
+                let i = item(t, "H1", calc::KEY_RELOCATION).id;
+                t.write(|tx| {
+                    compensation::pay_with(
+                        tx,
+                        i,
+                        &Payment {
+                            paid_on: d("2024-01-08"),
+                            voucher_no: "X".into(),
+                            payee: None,
+                            amount_fen: Some(1_00),
+                        },
+                    )
+                })
+            },
+            "rule.compensation.partial_payment",
+        ),
+        (
+            "payment on an unconfirmed item",
+            |t| {
+                let i = item(t, "H2", calc::KEY_HOUSE).id;
+                t.write(|tx| compensation::pay(tx, i, d("2024-01-08"), "X"))
+            },
+            "rule.compensation.pay_needs_confirmation",
+        ),
+        (
+            "adjustment without a reason",
+            |t| {
+                let i = item(t, "H2", calc::KEY_HOUSE).id;
+                t.write(|tx| compensation::adjust(tx, i, 1_000_00, "  "))
+            },
+            "rule.compensation.adjustment_needs_reason",
+        ),
+        (
+            "adjustment below zero",
+            |t| {
+                let i = item(t, "H2", calc::KEY_RELOCATION).id;
+                t.write(|tx| compensation::adjust(tx, i, -1_500_01, "核减"))
+            },
+            "invalid_field.adjustment",
+        ),
+        (
+            "setting a calculated amount directly",
+            |t| {
+                let i = item(t, "H2", calc::KEY_HOUSE).id;
+                t.write(|tx| compensation::set_amount(tx, i, 1))
+            },
+            "rule.compensation.calculated_amount",
+        ),
+        (
+            "agreement amount changed after signing without reason",
+            |t| {
+                let h = t.household("H3").id;
+                t.write(|tx| compensation::set_agreement_amount(tx, h, Some(1), None))
+            },
+            "rule.agreement.locked",
+        ),
+        (
+            "appraisal without its basis",
+            |t| {
+                let h = t.household("H2").id;
+                t.write(|tx| compensation::set_appraisal(tx, h, Some(1_000_000_00), ""))
+            },
+            "rule.compensation.appraisal_needs_reason",
+        ),
+        (
+            "correction without a reason",
+            |t| {
+                let h = t.household("H2").id;
+                let inv = inventory::for_household(t.db.conn(), h)?[0].id;
+                t.write(|tx| inventory::set_quantity(tx, inv, 2_00, ""))
+            },
+            "rule.compensation.correction_needs_reason",
+        ),
     ];
     for (what, step, code) in cases {
         let mut t = TestDb::with_households(3);
@@ -482,13 +581,23 @@ fn the_demo_has_calculated_items_and_the_fairness_list_finds_the_seeded_deviatio
     let mut calculated = 0;
     for h in household::list(t.db.conn(), p.id).unwrap() {
         let s = sheet(t.db.conn(), h.id).unwrap();
-        assert!(s.items.iter().any(|i| i.calc_key.as_deref() == Some(calc::KEY_HOUSE)), "{} has a house value", h.number);
+        assert!(
+            s.items.iter().any(|i| i.calc_key.as_deref() == Some(calc::KEY_HOUSE)),
+            "{} has a house value",
+            h.number
+        );
         assert_eq!(s.pending_changes, 0, "{} is up to date", h.number);
         assert!(s.problems.is_empty(), "{}: {:?}", h.number, s.problems);
         for i in s.items.iter().filter(|i| !i.is_manual()) {
             calculated += 1;
             let calc = i.calculated_amount.unwrap();
-            assert!(i.formula.ends_with(&format!("= {}", jingdi::units::format_yuan(calc))) || i.formula.starts_with("评估价值"), "{}: {}", h.number, i.formula);
+            assert!(
+                i.formula.ends_with(&format!("= {}", jingdi::units::format_yuan(calc)))
+                    || i.formula.starts_with("评估价值"),
+                "{}: {}",
+                h.number,
+                i.formula
+            );
             assert_eq!(i.amount, calc + i.adjustment);
             assert!(i.standard_version.is_some());
         }
@@ -506,10 +615,20 @@ fn the_demo_has_calculated_items_and_the_fairness_list_finds_the_seeded_deviatio
 
     let f = fairness(t.db.conn(), &p, jingdi::compensation::fairness::DEFAULT_THRESHOLD_BP, None).unwrap();
     let kinds: std::collections::BTreeSet<FairnessKind> = f.entries.iter().map(|e| e.kind).collect();
-    for k in [FairnessKind::PerM2Deviation, FairnessKind::ManualAdjustment, FairnessKind::ManualItem, FairnessKind::IncentiveOutsideTier, FairnessKind::AgreementMismatch] {
+    for k in [
+        FairnessKind::PerM2Deviation,
+        FairnessKind::ManualAdjustment,
+        FairnessKind::ManualItem,
+        FairnessKind::IncentiveOutsideTier,
+        FairnessKind::AgreementMismatch,
+    ] {
         assert!(kinds.contains(&k), "{k:?} in {:?}", f.entries);
     }
-    assert!(f.households_flagged >= 4 && f.households_flagged <= 6, "a few households, not the plot: {}", f.households_flagged);
+    assert!(
+        f.households_flagged >= 4 && f.households_flagged <= 6,
+        "a few households, not the plot: {}",
+        f.households_flagged
+    );
     assert_eq!(f.households_checked, 120);
     // The appraised household deviates by about 38%: gone at a 50% threshold.
     let loose = fairness(t.db.conn(), &p, 5_000, None).unwrap();
@@ -542,7 +661,9 @@ fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
     let r = c.json(&["compensation", "recalc"]);
     assert_eq!((r["households"].as_i64(), r["created"].as_i64(), r["updated"].as_i64()), (Some(120), Some(0), Some(0)));
     let text = c.ok(&["compensation", "show", "DX4-001"]);
-    for needle in ["房屋价值补偿", "元/m²(", "[标准第 2 版]", "合计(小写):", "合计(大写): 人民币", "手工录入", "与结算合计一致"] {
+    for needle in
+        ["房屋价值补偿", "元/m²(", "[标准第 2 版]", "合计(小写):", "合计(大写): 人民币", "手工录入", "与结算合计一致"]
+    {
         assert!(text.contains(needle), "{needle} in {text}");
     }
     let s = c.json(&["compensation", "show", "DX4-001"]);
@@ -556,23 +677,74 @@ fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
     assert!(c.ok(&["compensation", "fairness", "--threshold", "50"]).contains("阈值 50%"));
 
     // An estimated item to refuse a payment on.
-    c.ok(&["compensation", "add", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300"]);
+    c.ok(&[
+        "compensation",
+        "add",
+        "--household",
+        "DX4-005",
+        "--kind",
+        "other",
+        "--label",
+        "误工补贴",
+        "--amount",
+        "300",
+    ]);
     let bad_standard = c.dir.path().join("bad.json");
-    let mut std_json = serde_json::to_value(StandardInput { effective_on: d("2022-08-01"), note: String::new(), rules: rules() }).unwrap();
+    let mut std_json =
+        serde_json::to_value(StandardInput { effective_on: d("2022-08-01"), note: String::new(), rules: rules() })
+            .unwrap();
     std_json["rules"]["relocation_fen"] = 0.into();
     std::fs::write(&bad_standard, std_json.to_string()).unwrap();
     let before = c.ok(&["dump"]);
     let cases: &[(&[&str], &str)] = &[
-        (&["compensation", "inventory", "add", "--household", "DX4-005", "--item", "蔬菜", "--quantity", "-3"], "invalid_field.quantity"),
-        (&["compensation", "inventory", "add", "--household", "DX4-005", "--item", "鱼塘", "--quantity", "3"], "rule.compensation.unknown_attachment"),
-        (&["payment", "record", "--household", "DX4-005", "--kind", "house_value", "--amount", "99999999"], "rule.compensation.paid_locked"),
-        (&["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴"], "rule.compensation.pay_needs_confirmation"),
-        (&["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100"], "rule.compensation.adjustment_needs_reason"),
-        (&["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100", "--reason", "核减"], "rule.compensation.amount_locked"),
+        (
+            &["compensation", "inventory", "add", "--household", "DX4-005", "--item", "蔬菜", "--quantity", "-3"],
+            "invalid_field.quantity",
+        ),
+        (
+            &["compensation", "inventory", "add", "--household", "DX4-005", "--item", "鱼塘", "--quantity", "3"],
+            "rule.compensation.unknown_attachment",
+        ),
+        (
+            &["payment", "record", "--household", "DX4-005", "--kind", "house_value", "--amount", "99999999"],
+            "rule.compensation.paid_locked",
+        ),
+        (
+            &["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴"],
+            "rule.compensation.pay_needs_confirmation",
+        ),
+        (
+            &["compensation", "adjust", "--household", "DX4-005", "--kind", "relocation", "--by", "-100"],
+            "rule.compensation.adjustment_needs_reason",
+        ),
+        (
+            &[
+                "compensation",
+                "adjust",
+                "--household",
+                "DX4-005",
+                "--kind",
+                "relocation",
+                "--by",
+                "-100",
+                "--reason",
+                "核减",
+            ],
+            "rule.compensation.amount_locked",
+        ),
         (&["compensation", "agreement-amount", "--household", "DX4-005", "--amount", "1"], "rule.agreement.locked"),
-        (&["compensation", "unconfirm", "--household", "DX4-024", "--kind", "crops", "--label", "果树"], "rule.compensation.unconfirm_needs_reason"),
-        (&["compensation", "unconfirm", "--household", "DX4-005", "--kind", "house_value", "--reason", "误确认"], "rule.compensation.paid_locked"),
-        (&["compensation", "standards", "publish", "--file", bad_standard.to_str().unwrap()], "rule.standards.price_required"),
+        (
+            &["compensation", "unconfirm", "--household", "DX4-024", "--kind", "crops", "--label", "果树"],
+            "rule.compensation.unconfirm_needs_reason",
+        ),
+        (
+            &["compensation", "unconfirm", "--household", "DX4-005", "--kind", "house_value", "--reason", "误确认"],
+            "rule.compensation.paid_locked",
+        ),
+        (
+            &["compensation", "standards", "publish", "--file", bad_standard.to_str().unwrap()],
+            "rule.standards.price_required",
+        ),
         (&["compensation", "show", "DX4-999"], "DX4-999"),
         (&["compensation", "fairness", "--threshold", "abc"], "invalid_field.threshold"),
     ];
@@ -584,12 +756,53 @@ fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
     }
     assert_eq!(c.ok(&["dump"]), before, "refused commands changed the database");
     // A payment larger than confirmed, on a confirmed item.
-    c.ok(&["compensation", "confirm", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--on", "2022-08-15"]);
-    let o = c.run(&["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300.01"]);
+    c.ok(&[
+        "compensation",
+        "confirm",
+        "--household",
+        "DX4-005",
+        "--kind",
+        "other",
+        "--label",
+        "误工补贴",
+        "--on",
+        "2022-08-15",
+    ]);
+    let o = c.run(&[
+        "payment",
+        "record",
+        "--household",
+        "DX4-005",
+        "--kind",
+        "other",
+        "--label",
+        "误工补贴",
+        "--amount",
+        "300.01",
+    ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("rule.compensation.payment_exceeds_confirmed"));
-    c.ok(&["payment", "record", "--household", "DX4-005", "--kind", "other", "--label", "误工补贴", "--amount", "300", "--voucher", "WG-1", "--payee", "代领人 张三"]);
+    c.ok(&[
+        "payment",
+        "record",
+        "--household",
+        "DX4-005",
+        "--kind",
+        "other",
+        "--label",
+        "误工补贴",
+        "--amount",
+        "300",
+        "--voucher",
+        "WG-1",
+        "--payee",
+        "代领人 张三",
+    ]);
     let paid = c.json(&["compensation", "list", "--household", "DX4-005"]);
-    assert!(paid.as_array().unwrap().iter().any(|i| i["label"] == "误工补贴" && i["payee"] == "代领人 张三" && i["voucher_no"] == "WG-1"));
+    assert!(paid
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["label"] == "误工补贴" && i["payee"] == "代领人 张三" && i["voucher_no"] == "WG-1"));
     assert_eq!(c.json(&["verify"])["consistent"], true);
 }
 
@@ -598,20 +811,58 @@ fn cli_from_an_empty_project_to_a_settlement_sheet() {
     let c = Cli::new();
     c.ok(&["project-add", "--code", "P1", "--name", "试点地块", "--opens", "2024-01-01", "--deadline", "2024-01-31"]);
     c.ok(&["group", "add", "--name", "一组", "--leader", "组长甲"]);
-    c.ok(&["household", "add", "--number", "1", "--head", "张三", "--group", "一组", "--floor-area", "125.40", "--structure", "砖混"]);
+    c.ok(&[
+        "household",
+        "add",
+        "--number",
+        "1",
+        "--head",
+        "张三",
+        "--group",
+        "一组",
+        "--floor-area",
+        "125.40",
+        "--structure",
+        "砖混",
+    ]);
     let file = c.dir.path().join("standards.json");
     let input = StandardInput { effective_on: d("2023-12-01"), note: "试点方案".into(), rules: rules() };
     std::fs::write(&file, serde_json::to_string_pretty(&input).unwrap()).unwrap();
     let v = c.json(&["compensation", "standards", "publish", "--file", file.to_str().unwrap()]);
     assert_eq!(v["version"], 1);
     assert!(c.ok(&["compensation", "standards", "show"]).contains("蔬菜(vegetables) 12 元/m²"));
-    c.ok(&["compensation", "inventory", "add", "--household", "1", "--item", "vegetables", "--quantity", "86.5", "--surveyor", "丈量组", "--surveyed-on", "2024-01-02"]);
+    c.ok(&[
+        "compensation",
+        "inventory",
+        "add",
+        "--household",
+        "1",
+        "--item",
+        "vegetables",
+        "--quantity",
+        "86.5",
+        "--surveyor",
+        "丈量组",
+        "--surveyed-on",
+        "2024-01-02",
+    ]);
     let r = c.json(&["compensation", "recalc"]);
     assert_eq!(r["created"], 0, "the inventory already calculated the household");
     let text = c.ok(&["compensation", "show", "1"]);
     assert!(text.contains("125.40 m² × 8,600 元/m²(砖混) = 1,078,440.00 元"), "{text}");
     assert!(text.contains("蔬菜 86.50 m² × 12 元/m² = 1,038.00 元"), "{text}");
-    c.ok(&["compensation", "adjust", "--household", "1", "--kind", "house_value", "--by", "-440", "--reason", "面积复核"]);
+    c.ok(&[
+        "compensation",
+        "adjust",
+        "--household",
+        "1",
+        "--kind",
+        "house_value",
+        "--by",
+        "-440",
+        "--reason",
+        "面积复核",
+    ]);
     let s = c.json(&["compensation", "show", "1"]);
     let house = s["items"].as_array().unwrap().iter().find(|i| i["calc_key"] == "house_value").unwrap().clone();
     assert_eq!((house["amount"].as_i64(), house["adjustment"].as_i64()), (Some(1_078_000_00), Some(-440_00)));
@@ -669,7 +920,12 @@ fn items_created_twice_on_two_laptops_converge_on_recalculation() {
     assert_eq!(rep.voided, 1);
     let s = sheet(t.db.conn(), h.id).unwrap();
     assert_eq!((s.totals.total_fen, s.pending_changes), (total, 0));
-    assert_eq!(item(&t, "H1", calc::KEY_HOUSE).id, house.id.min(s.items.iter().filter(|i| i.calc_key.as_deref() == Some(calc::KEY_HOUSE)).map(|i| i.id).max().unwrap()));
+    assert_eq!(
+        item(&t, "H1", calc::KEY_HOUSE).id,
+        house.id.min(
+            s.items.iter().filter(|i| i.calc_key.as_deref() == Some(calc::KEY_HOUSE)).map(|i| i.id).max().unwrap()
+        )
+    );
 }
 
 #[test]
@@ -687,7 +943,10 @@ fn stale_figures_are_recalculated_before_confirmation_and_deadlines_count() {
     let err = t.write(|tx| compensation::confirm(tx, house.id, d("2024-01-06"))).unwrap_err();
     assert_eq!(err.code(), "rule.compensation.recalc_first");
     let h1 = t.household("H1").id;
-    assert_eq!(t.write(|tx| compensation::confirm_household(tx, h1, d("2024-01-06"))).unwrap_err().code(), "rule.compensation.recalc_first");
+    assert_eq!(
+        t.write(|tx| compensation::confirm_household(tx, h1, d("2024-01-06"))).unwrap_err().code(),
+        "rule.compensation.recalc_first"
+    );
     assert_eq!(t.snapshot(), before);
     recalc(&mut t);
     t.write(|tx| compensation::confirm(tx, house.id, d("2024-01-06"))).unwrap();

@@ -9,7 +9,10 @@ use jingdi::vocab::{CompensationKind, PoleStatus};
 fn the_demo_matches_the_report() {
     let t = TestDb::demo();
     let p = t.project();
-    assert_eq!((p.name.as_str(), p.street.as_str(), p.district.as_str(), p.city.as_str()), ("东星4号地块", "城东街道", "丰泽区", "泉州市"));
+    assert_eq!(
+        (p.name.as_str(), p.street.as_str(), p.district.as_str(), p.city.as_str()),
+        ("东星4号地块", "城东街道", "丰泽区", "泉州市")
+    );
     assert_eq!(p.window_opens_on, crate::d("2022-06-30"));
     assert_eq!(p.window_closes_on, crate::d("2022-07-30"));
     let s = summary(t.db.conn(), &p, None).unwrap();
@@ -46,7 +49,10 @@ fn the_demo_has_the_reports_bottlenecks() {
     assert_eq!(items[first_unpaid].id, unpaid_crops[0].id, "crops come first among unpaid items");
     let poles = items.iter().filter(|i| i.kind == ClearanceKind::PoleNotRelocated).count();
     assert!(poles >= 2, "utility poles inside the area not yet moved");
-    assert!(jingdi::plot_work::poles(t.db.conn(), t.project).unwrap().iter().any(|p| p.status == PoleStatus::Relocated));
+    assert!(jingdi::plot_work::poles(t.db.conn(), t.project)
+        .unwrap()
+        .iter()
+        .any(|p| p.status == PoleStatus::Relocated));
     assert!(items.iter().any(|i| i.kind == ClearanceKind::OpenObstacle && i.overdue));
     assert!(items.iter().any(|i| i.kind == ClearanceKind::HouseholdNotDemolished));
     assert!(items.iter().any(|i| i.kind == ClearanceKind::ChecklistOpen));

@@ -68,16 +68,29 @@ fn households_are_found_by_number_or_name_exact_number_first() {
 fn stage_changes_are_validated_by_the_core_and_shown_in_the_view() {
     let mut t = with_operator(TestDb::with_households(1));
     let h = t.household("H1").id;
-    let e = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Demolished, on: None, reason: None }).unwrap_err();
+    let e = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Demolished, on: None, reason: None })
+        .unwrap_err();
     assert_eq!(e.code(), "rule.stage.demolition_needs_handover");
     assert!(e.to_wire().message.contains("尚未腾空交房"));
-    let v = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Assessed, on: Some("2024-01-02".into()), reason: None }).unwrap();
+    let v = desk::set_stage(
+        &mut t.db,
+        StageInput { household_id: h, to: Stage::Assessed, on: Some("2024-01-02".into()), reason: None },
+    )
+    .unwrap();
     assert_eq!(v.household.stage, Stage::Assessed);
     assert_eq!(v.timeline.len(), 1);
     assert_eq!(v.timeline[0].recorded_by, "李组长");
-    let e = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Registered, on: None, reason: Some("  ".into()) }).unwrap_err();
+    let e = desk::set_stage(
+        &mut t.db,
+        StageInput { household_id: h, to: Stage::Registered, on: None, reason: Some("  ".into()) },
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "rule.stage.revert_needs_reason");
-    let e = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Negotiating, on: Some("2024/01/03".into()), reason: None }).unwrap_err();
+    let e = desk::set_stage(
+        &mut t.db,
+        StageInput { household_id: h, to: Stage::Negotiating, on: Some("2024/01/03".into()), reason: None },
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "invalid_field.on");
 }
 
@@ -85,14 +98,25 @@ fn stage_changes_are_validated_by_the_core_and_shown_in_the_view() {
 fn dates_left_empty_are_the_projects_as_of_date() {
     let mut t = with_operator(TestDb::demo());
     let h = t.household("DX4-009").id;
-    let v = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Demolished, on: None, reason: None }).unwrap();
+    let v = desk::set_stage(&mut t.db, StageInput { household_id: h, to: Stage::Demolished, on: None, reason: None })
+        .unwrap();
     assert_eq!(v.timeline.last().unwrap().reached_on.to_string(), "2022-08-15", "the demo is shown as of 2022-08-15");
-    let o = desk::obstacles(&t.db, t.project).unwrap().rows.into_iter().find(|o| o.obstacle.status != jingdi::vocab::ObstacleStatus::Resolved).unwrap();
-    let r = desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.obstacle.id, resolution: "已协调".into(), on: None }).unwrap();
+    let o = desk::obstacles(&t.db, t.project)
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|o| o.obstacle.status != jingdi::vocab::ObstacleStatus::Resolved)
+        .unwrap();
+    let r = desk::resolve_obstacle(
+        &mut t.db,
+        ResolveInput { obstacle_id: o.obstacle.id, resolution: "已协调".into(), on: None },
+    )
+    .unwrap();
     assert_eq!(r.resolved_on.map(|d| d.to_string()).as_deref(), Some("2022-08-15"));
     let mut live = with_operator(TestDb::with_households(1));
     let h = live.household("H1").id;
-    let v = desk::set_stage(&mut live.db, StageInput { household_id: h, to: Stage::Assessed, on: None, reason: None }).unwrap();
+    let v = desk::set_stage(&mut live.db, StageInput { household_id: h, to: Stage::Assessed, on: None, reason: None })
+        .unwrap();
     assert_eq!(v.timeline[0].reached_on, chrono::Local::now().date_naive(), "a live project's is today");
 }
 
@@ -121,9 +145,11 @@ fn visits_show_newest_first_and_obstacles_resolve() {
     )
     .unwrap();
     assert_eq!(desk::board(&t.db, t.project).unwrap().tiles[0].open_obstacles, 1);
-    let e = desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "".into(), on: None }).unwrap_err();
+    let e = desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "".into(), on: None })
+        .unwrap_err();
     assert_eq!(e.code(), "invalid_field.resolution");
-    desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "已发放".into(), on: None }).unwrap();
+    desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "已发放".into(), on: None })
+        .unwrap();
     assert_eq!(desk::board(&t.db, t.project).unwrap().tiles[0].open_obstacles, 0);
     let list = desk::obstacles(&t.db, t.project).unwrap();
     assert_eq!(list.rows.len(), 1);
@@ -157,7 +183,12 @@ fn a_recorded_meeting_sets_the_next_since_and_settles_its_obstacles() {
         held_on: Some(held_on.into()),
         title: String::new(),
         attendees,
-        decisions: vec![Decision { text: "供电公司两周内迁杆".into(), obstacle_id: Some(o.id), owner: "供电公司".into(), due_on: None }],
+        decisions: vec![Decision {
+            text: "供电公司两周内迁杆".into(),
+            obstacle_id: Some(o.id),
+            owner: "供电公司".into(),
+            due_on: None,
+        }],
         notes: String::new(),
     };
     let e = desk::record_meeting(&mut t.db, input(vec![], "2024-02-01")).unwrap_err();
@@ -188,8 +219,14 @@ fn history_comes_newest_first_and_filters_by_household_and_author() {
     desk::log_visit(&mut t.db, visit(h, "在家")).unwrap();
     let all = desk::history(&t.db, HistoryQuery { project_id: t.project, ..Default::default() }).unwrap();
     assert_eq!(all[0].author, "李组长");
-    let mine = desk::history(&t.db, HistoryQuery { project_id: t.project, author: Some("李组长".into()), ..Default::default() }).unwrap();
+    let mine = desk::history(
+        &t.db,
+        HistoryQuery { project_id: t.project, author: Some("李组长".into()), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(mine.len(), 1);
-    let of_h = desk::history(&t.db, HistoryQuery { project_id: t.project, household_id: Some(h), ..Default::default() }).unwrap();
+    let of_h =
+        desk::history(&t.db, HistoryQuery { project_id: t.project, household_id: Some(h), ..Default::default() })
+            .unwrap();
     assert_eq!(of_h.len(), 2, "registration and the visit");
 }

@@ -13,11 +13,11 @@ mod rules;
 mod sync;
 mod values;
 
+use chrono::NaiveDate;
 use jingdi::household::{Agreement, NewHousehold};
 use jingdi::project::NewProject;
 use jingdi::vocab::{CompensationMode, ProjectStatus, Stage};
 use jingdi::Db;
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 /// A database file in its own temporary folder, removed when dropped.
@@ -51,9 +51,8 @@ impl TestDb {
     /// (100.00 m² each), window 2024-01-01..2024-01-31.
     pub fn with_households(n: usize) -> TestDb {
         let mut t = TestDb::empty();
-        let project = t
-            .db
-            .write(AUTHOR, |tx| {
+        let project =
+            t.db.write(AUTHOR, |tx| {
                 let p = jingdi::project::create(
                     tx,
                     &NewProject {
@@ -136,7 +135,12 @@ impl TestDb {
                     jingdi::household::record_agreement(
                         tx,
                         h.id,
-                        &Agreement { agreement_no: format!("XY-{number}"), agreement_date: on, compensation_mode: CompensationMode::Monetary, signed_area: 100_00 },
+                        &Agreement {
+                            agreement_no: format!("XY-{number}"),
+                            agreement_date: on,
+                            compensation_mode: CompensationMode::Monetary,
+                            signed_area: 100_00,
+                        },
                         None,
                     )
                 })

@@ -22,7 +22,13 @@ enum C {
     E,
 }
 
-fn roster_xlsx(path: &Path, title: Option<&str>, headers: &[&str], rows: &[Vec<C>], merge: Option<(u32, u16, u32, u16)>) {
+fn roster_xlsx(
+    path: &Path,
+    title: Option<&str>,
+    headers: &[&str],
+    rows: &[Vec<C>],
+    merge: Option<(u32, u16, u32, u16)>,
+) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let mut r = 0;
@@ -50,7 +56,19 @@ fn roster_xlsx(path: &Path, title: Option<&str>, headers: &[&str], rows: &[Vec<C
     wb.save(path).unwrap();
 }
 
-const HEADERS: &[&str] = &["宗地号", "被征收人", "身份证号码", "联系电话", "房屋坐落", "家庭人口", "建筑面积(m²)", "占地面积", "结构", "责任组", "备注"];
+const HEADERS: &[&str] = &[
+    "宗地号",
+    "被征收人",
+    "身份证号码",
+    "联系电话",
+    "房屋坐落",
+    "家庭人口",
+    "建筑面积(m²)",
+    "占地面积",
+    "结构",
+    "责任组",
+    "备注",
+];
 
 /// A good roster row: number, name, valid ID (from seq), phone, area.
 fn good(number: &str, name: &str, seq: u32) -> Vec<C> {
@@ -83,7 +101,13 @@ fn path_in(t: &TestDb, name: &str) -> PathBuf {
 fn a_roster_with_office_headers_imports_through_the_log() {
     let mut t = TestDb::with_households(0);
     let f = path_in(&t, "花名册.xlsx");
-    roster_xlsx(&f, Some("东星4号地块被征收户花名册"), HEADERS, &[good("A1", "张三", 1), good("A2", "李四", 2), good("A3", "王五", 3)], None);
+    roster_xlsx(
+        &f,
+        Some("东星4号地块被征收户花名册"),
+        HEADERS,
+        &[good("A1", "张三", 1), good("A2", "李四", 2), good("A3", "王五", 3)],
+        None,
+    );
     let p = t.project();
     let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
     assert!(pv.ok, "{:?}", pv.problems);
@@ -162,7 +186,9 @@ fn csv_in_gbk_and_utf8_with_bom_import() {
 
     let utf8 = path_in(&t, "utf8.csv");
     let mut b = vec![0xEF, 0xBB, 0xBF];
-    b.extend(text.replace("B1,陈六", "B2,陈七").replace(&id_number("19800101", 7), &id_number("19800101", 8)).as_bytes());
+    b.extend(
+        text.replace("B1,陈六", "B2,陈七").replace(&id_number("19800101", 7), &id_number("19800101", 8)).as_bytes(),
+    );
     std::fs::write(&utf8, b).unwrap();
     let pv = roster::preview(t.db.conn(), &p, &utf8, &opts()).unwrap();
     assert_eq!(pv.format, jingdi::office::source::SourceFormat::CsvUtf8);
@@ -197,7 +223,8 @@ fn rejects(rows: Vec<Vec<C>>, merge: Option<(u32, u16, u32, u16)>, reason: Reaso
     assert_eq!(t.snapshot(), before, "a refused import leaves the database as it was");
     // Skipping the offending row lets the rest in.
     if reason != Reason::MergedCells {
-        let skip = ImportOptions { skip_rows: pv.problems.iter().filter_map(|p| p.row).collect(), ..Default::default() };
+        let skip =
+            ImportOptions { skip_rows: pv.problems.iter().filter_map(|p| p.row).collect(), ..Default::default() };
         let pv = roster::preview(t.db.conn(), &p, &f, &skip).unwrap();
         assert!(pv.ok, "{:?}", pv.problems);
         roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
@@ -231,7 +258,13 @@ fn an_id_number_stored_as_a_number_is_explained() {
 
 #[test]
 fn duplicate_number_in_the_file_is_refused() {
-    rejects(vec![good("A1", "张三", 1), good("A2", "李四", 2), good("A1", "王五", 3)], None, Reason::DuplicateInFile, 4, Some("A"));
+    rejects(
+        vec![good("A1", "张三", 1), good("A2", "李四", 2), good("A1", "王五", 3)],
+        None,
+        Reason::DuplicateInFile,
+        4,
+        Some("A"),
+    );
 }
 
 #[test]
@@ -297,13 +330,20 @@ fn a_missing_required_column_is_reported_and_can_be_mapped() {
     roster_xlsx(&f, None, &headers, &[vec![C::T("1"), C::T("张三"), C::T("东星1号"), C::N(2.0)]], None);
     let p = t.project();
     let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
-    assert!(pv.problems.iter().any(|p| p.reason == Reason::MissingColumn && p.field == Some(Field::Number)), "{:?}", pv.problems);
+    assert!(
+        pv.problems.iter().any(|p| p.reason == Reason::MissingColumn && p.field == Some(Field::Number)),
+        "{:?}",
+        pv.problems
+    );
     let before = t.snapshot();
     assert!(roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).is_err());
     assert_eq!(t.snapshot(), before);
     // The user maps 户号 to column A (序号) and 地址 to C: now it goes in.
     let o = ImportOptions {
-        mapping: vec![ColumnChoice { field: Field::Number, column: Some(0) }, ColumnChoice { field: Field::Address, column: Some(2) }],
+        mapping: vec![
+            ColumnChoice { field: Field::Number, column: Some(0) },
+            ColumnChoice { field: Field::Address, column: Some(2) },
+        ],
         ..Default::default()
     };
     let pv = roster::preview(t.db.conn(), &p, &f, &o).unwrap();
@@ -569,22 +609,28 @@ fn meeting_brief_docx_carries_the_summary_figures() {
 #[test]
 fn the_meeting_brief_covers_what_changed_since_the_last_meeting() {
     let mut t = TestDb::demo();
-    let week = |t: &TestDb| docx_text(&export(t, ExportKind::MeetingBrief, None, "会商材料.docx", &ExportOptions::default()));
+    let week =
+        |t: &TestDb| docx_text(&export(t, ExportKind::MeetingBrief, None, "会商材料.docx", &ExportOptions::default()));
     assert!(week(&t).contains("上次会商(2022-08-08)以来的变化"), "no meeting recorded: a week before the as-of date");
     let p = t.project;
     t.write(|tx| {
-        jingdi::meeting::record(tx, p, &jingdi::meeting::NewMeeting {
-            held_on: d("2022-08-11"),
-            title: "征迁工作会商".into(),
-            attendees: vec!["王建国".into()],
-            decisions: vec![],
-            notes: String::new(),
-        })
+        jingdi::meeting::record(
+            tx,
+            p,
+            &jingdi::meeting::NewMeeting {
+                held_on: d("2022-08-11"),
+                title: "征迁工作会商".into(),
+                attendees: vec!["王建国".into()],
+                decisions: vec![],
+                notes: String::new(),
+            },
+        )
     })
     .unwrap();
     assert!(week(&t).contains("上次会商(2022-08-11)以来的变化"));
     let asked = ExportOptions { since: Some(d("2022-08-01")), ..ExportOptions::default() };
-    assert!(docx_text(&export(&t, ExportKind::MeetingBrief, None, "b.docx", &asked)).contains("上次会商(2022-08-01)以来的变化"));
+    assert!(docx_text(&export(&t, ExportKind::MeetingBrief, None, "b.docx", &asked))
+        .contains("上次会商(2022-08-01)以来的变化"));
 }
 
 #[test]
@@ -600,7 +646,10 @@ fn bulletin_ranks_groups_as_the_core_does_in_docx_and_xlsx() {
     }
     let demo_rows = read_sheet(&x, "拆除排名");
     let total_demolished: i64 = demo_rows[3..3 + s.groups.len()].iter().map(|r| n(&r[4]) as i64).sum();
-    assert_eq!(total_demolished, s.stages.iter().find(|c| c.stage == jingdi::vocab::Stage::Demolished).unwrap().households);
+    assert_eq!(
+        total_demolished,
+        s.stages.iter().find(|c| c.stage == jingdi::vocab::Stage::Demolished).unwrap().households
+    );
     let rates: Vec<f64> = demo_rows[3..3 + s.groups.len()].iter().map(|r| n(&r[5])).collect();
     assert!(rates.windows(2).all(|w| w[0] >= w[1]), "ranked by demolition rate");
 
@@ -622,7 +671,15 @@ fn every_table_exports_as_csv_with_bom() {
         assert!(text.contains(&t.project().name), "{}", k.id());
     }
     // A format the kind does not come in is refused.
-    let e = office::export(t.db.conn(), &t.project(), ExportKind::Ledger, Some(Format::Docx), &path_in(&t, "x.docx"), &ExportOptions::default()).unwrap_err();
+    let e = office::export(
+        t.db.conn(),
+        &t.project(),
+        ExportKind::Ledger,
+        Some(Format::Docx),
+        &path_in(&t, "x.docx"),
+        &ExportOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "invalid_field.format");
 }
 

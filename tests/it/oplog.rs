@@ -15,7 +15,11 @@ fn busy_day(t: &mut TestDb) {
         jingdi::visit::add(
             tx,
             h3,
-            &jingdi::visit::NewVisit { kind: Some(VisitKind::Phone), outcome: "约定周末上门".into(), ..Default::default() },
+            &jingdi::visit::NewVisit {
+                kind: Some(VisitKind::Phone),
+                outcome: "约定周末上门".into(),
+                ..Default::default()
+            },
         )?;
         let o = jingdi::obstacle::add(
             tx,
@@ -63,11 +67,12 @@ fn every_write_is_logged_with_device_sequence_clock_and_author() {
         assert_eq!(o.id.get_version_num(), 7, "operation ids are UUIDv7");
         assert_eq!(o.entity_id.get_version_num(), 7, "record ids are UUIDv7");
     }
-    let watermark: (i64, i64) = t
-        .db
-        .conn()
-        .query_row("SELECT last_seq, last_hlc FROM devices WHERE device_id = ?1", [device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap();
+    let watermark: (i64, i64) =
+        t.db.conn()
+            .query_row("SELECT last_seq, last_hlc FROM devices WHERE device_id = ?1", [device.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
     assert_eq!(watermark.0, ops.len() as i64);
     assert_eq!(watermark.1, ops.iter().map(|o| o.hlc).max().unwrap());
 }
@@ -89,10 +94,8 @@ fn rebuilding_from_the_log_gives_exactly_the_live_tables() {
     busy_day(&mut t);
     // A revert with its reason, and an unlock of a signed agreement, are in the log too.
     let h1 = t.household("H2").id;
-    t.write(|tx| jingdi::household::set(tx, h1, "signed_area", "99.50", Some("测绘复核更正")))
-        .unwrap();
-    t.write(|tx| jingdi::stage::set(tx, h1, Stage::Negotiating, d("2024-01-09"), Some("协议撤回重谈")))
-        .unwrap();
+    t.write(|tx| jingdi::household::set(tx, h1, "signed_area", "99.50", Some("测绘复核更正"))).unwrap();
+    t.write(|tx| jingdi::stage::set(tx, h1, Stage::Negotiating, d("2024-01-09"), Some("协议撤回重谈"))).unwrap();
     let live = dump(t.db.conn()).unwrap();
     assert!(live.contains("99") && live.contains("协议撤回重谈"));
     assert_eq!(rebuilt_dump(t.db.conn()).unwrap(), live);

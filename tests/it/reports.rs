@@ -48,15 +48,47 @@ fn summary_totals_compensation_obstacles_and_follow_ups() {
         compensation::confirm(tx, a, d("2024-01-05"))?;
         compensation::confirm(tx, b, d("2024-01-05"))?;
         compensation::pay(tx, a, d("2024-01-06"), "")?;
-        for (title, unit, due) in [("杆线", "供电公司", "2024-01-08"), ("青苗", "社区", "2024-01-20"), ("杆线2", "供电公司", "2024-01-20")] {
-            obstacle::add(tx, p, &obstacle::NewObstacle {
-                title: title.into(), category: ObstacleCategory::Other, household: None, responsible_unit: unit.into(),
-                responsible_person: String::new(), raised_on: d("2024-01-02"), due_on: Some(d(due)), blocks_stage: None,
-            })?;
+        for (title, unit, due) in
+            [("杆线", "供电公司", "2024-01-08"), ("青苗", "社区", "2024-01-20"), ("杆线2", "供电公司", "2024-01-20")]
+        {
+            obstacle::add(
+                tx,
+                p,
+                &obstacle::NewObstacle {
+                    title: title.into(),
+                    category: ObstacleCategory::Other,
+                    household: None,
+                    responsible_unit: unit.into(),
+                    responsible_person: String::new(),
+                    raised_on: d("2024-01-02"),
+                    due_on: Some(d(due)),
+                    blocks_stage: None,
+                },
+            )?;
         }
-        let at = |s: &str| Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap().and_hms_opt(3, 0, 0).unwrap().and_utc());
-        visit::add(tx, h1, &NewVisit { visited_at: at("2024-01-02"), outcome: "a".into(), follow_up_on: Some(d("2024-01-05")), ..Default::default() })?;
-        visit::add(tx, h2, &NewVisit { visited_at: at("2024-01-02"), outcome: "b".into(), follow_up_on: Some(d("2024-01-05")), ..Default::default() })?;
+        let at = |s: &str| {
+            Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap().and_hms_opt(3, 0, 0).unwrap().and_utc())
+        };
+        visit::add(
+            tx,
+            h1,
+            &NewVisit {
+                visited_at: at("2024-01-02"),
+                outcome: "a".into(),
+                follow_up_on: Some(d("2024-01-05")),
+                ..Default::default()
+            },
+        )?;
+        visit::add(
+            tx,
+            h2,
+            &NewVisit {
+                visited_at: at("2024-01-02"),
+                outcome: "b".into(),
+                follow_up_on: Some(d("2024-01-05")),
+                ..Default::default()
+            },
+        )?;
         // H2 was visited again: its follow-up is done.
         visit::add(tx, h2, &NewVisit { visited_at: at("2024-01-06"), outcome: "c".into(), ..Default::default() })?;
         Ok(())
@@ -88,9 +120,14 @@ fn clearance_lists_everything_until_cleared_land() {
             Ok((pole, i, c))
         })
         .unwrap();
-    let kinds = |t: &TestDb| -> Vec<ClearanceKind> { clearance(t.db.conn(), &t.project(), None).unwrap().iter().map(|i| i.kind).collect() };
+    let kinds = |t: &TestDb| -> Vec<ClearanceKind> {
+        clearance(t.db.conn(), &t.project(), None).unwrap().iter().map(|i| i.kind).collect()
+    };
     use ClearanceKind::*;
-    assert_eq!(kinds(&t), vec![HouseholdNotDemolished, UnpaidCompensation, UnpaidCompensation, PoleNotRelocated, ChecklistOpen]);
+    assert_eq!(
+        kinds(&t),
+        vec![HouseholdNotDemolished, UnpaidCompensation, UnpaidCompensation, PoleNotRelocated, ChecklistOpen]
+    );
     let list = clearance(t.db.conn(), &t.project(), None).unwrap();
     assert_eq!(list[1].household_no.as_deref(), Some("H1"), "crops first among unpaid items");
     // Clear everything: the list empties.
@@ -124,12 +161,15 @@ fn changes_since_a_date_come_from_the_log() {
 fn history_filters_by_household_author_and_date() {
     let t = TestDb::demo();
     let h = t.household("DX4-010");
-    let entries = history(t.db.conn(), &HistoryFilter { project: Some(t.project), entity: Some(h.id), ..Default::default() }).unwrap();
+    let entries =
+        history(t.db.conn(), &HistoryFilter { project: Some(t.project), entity: Some(h.id), ..Default::default() })
+            .unwrap();
     assert!(entries.iter().any(|e| e.entity == jingdi::oplog::Entity::Visit));
     assert!(entries.iter().any(|e| e.entity == jingdi::oplog::Entity::StageEvent));
     assert!(entries.iter().all(|e| e.household_no.as_deref() == Some("DX4-010")));
     assert!(entries.windows(2).all(|w| w[0].hlc <= w[1].hlc), "oldest first");
-    let by = history(t.db.conn(), &HistoryFilter { author: Some("拆除队现场负责人".into()), ..Default::default() }).unwrap();
+    let by =
+        history(t.db.conn(), &HistoryFilter { author: Some("拆除队现场负责人".into()), ..Default::default() }).unwrap();
     assert!(!by.is_empty() && by.iter().all(|e| e.entity == jingdi::oplog::Entity::DemolitionLog));
     let since = history(t.db.conn(), &HistoryFilter { since: Some(d("2022-08-14")), ..Default::default() }).unwrap();
     assert!(!since.is_empty() && since.iter().all(|e| e.recorded_at.as_str() >= "2022-08-13"));

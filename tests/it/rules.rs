@@ -112,7 +112,12 @@ const CASES: &[(&str, Step, Step, &str)] = &[
         |t| to(t, "H2", Stage::Assessed, "2024-01-05", None),
         "rule.stage.blocked_by_obstacle",
     ),
-    ("a stage dated in the future", |_| Ok(()), |t| to(t, "H1", Stage::Assessed, "2999-01-01", None), "rule.stage.date_order"),
+    (
+        "a stage dated in the future",
+        |_| Ok(()),
+        |t| to(t, "H1", Stage::Assessed, "2999-01-01", None),
+        "rule.stage.date_order",
+    ),
     (
         "a stage dated before the previous one",
         |t| Ok(t.advance("H1", Stage::Assessed)),
@@ -135,7 +140,12 @@ const CASES: &[(&str, Step, Step, &str)] = &[
                 household::record_agreement(
                     tx,
                     h,
-                    &Agreement { agreement_no: "XY-2".into(), agreement_date: d("2024-01-06"), compensation_mode: CompensationMode::PropertySwap, signed_area: 1 },
+                    &Agreement {
+                        agreement_no: "XY-2".into(),
+                        agreement_date: d("2024-01-06"),
+                        compensation_mode: CompensationMode::PropertySwap,
+                        signed_area: 1,
+                    },
                     None,
                 )
             })
@@ -149,11 +159,21 @@ const CASES: &[(&str, Step, Step, &str)] = &[
         "rule.stage.signing_needs_agreement",
     ),
     // ---- household facts
-    ("an ID number with a wrong check digit", |_| Ok(()), |t| set(t, "H1", "id_number", "110105194912310021", None), "invalid_field.id_number"),
+    (
+        "an ID number with a wrong check digit",
+        |_| Ok(()),
+        |t| set(t, "H1", "id_number", "110105194912310021", None),
+        "invalid_field.id_number",
+    ),
     ("a phone with letters", |_| Ok(()), |t| set(t, "H1", "phone", "1380000abcd", None), "invalid_field.phone"),
     ("an unknown field", |_| Ok(()), |t| set(t, "H1", "stage", "signed", None), "invalid_field.field"),
     ("a negative area", |_| Ok(()), |t| set(t, "H1", "floor_area", "-5", None), "invalid_field.floor_area"),
-    ("an area with three decimals", |_| Ok(()), |t| set(t, "H1", "land_area", "1.005", None), "invalid_field.land_area"),
+    (
+        "an area with three decimals",
+        |_| Ok(()),
+        |t| set(t, "H1", "land_area", "1.005", None),
+        "invalid_field.land_area",
+    ),
     ("an unknown group", |_| Ok(()), |t| set(t, "H1", "group", "九组", None), "invalid_field.group"),
     ("no family members", |_| Ok(()), |t| set(t, "H1", "members_count", "0", None), "invalid_field.members_count"),
     ("an unknown difficulty", |_| Ok(()), |t| set(t, "H1", "difficulty", "很难", None), "invalid_field.difficulty"),
@@ -167,7 +187,14 @@ const CASES: &[(&str, Step, Step, &str)] = &[
                 household::register(
                     tx,
                     p,
-                    &NewHousehold { number: "H1".into(), head_name: "重复".into(), group: "一组".into(), members_count: 1, id_number: Some(id_number("19800101", 1)), ..Default::default() },
+                    &NewHousehold {
+                        number: "H1".into(),
+                        head_name: "重复".into(),
+                        group: "一组".into(),
+                        members_count: 1,
+                        id_number: Some(id_number("19800101", 1)),
+                        ..Default::default()
+                    },
                 )
             })
             .map(|_| ())
@@ -175,120 +202,251 @@ const CASES: &[(&str, Step, Step, &str)] = &[
         "already_exists",
     ),
     // ---- compensation
-    ("paying an unconfirmed item", |t| item(t, false, false).map(|_| ()), |t| {
-        let i = the_item(t);
-        t.write(|tx| compensation::pay(tx, i, d("2024-01-12"), ""))
-    }, "rule.compensation.pay_needs_confirmation"),
-    ("paying twice", |t| item(t, true, true).map(|_| ()), |t| {
-        let i = the_item(t);
-        t.write(|tx| compensation::pay(tx, i, d("2024-01-13"), ""))
-    }, "rule.compensation.paid_locked"),
-    ("changing a confirmed amount", |t| item(t, true, false).map(|_| ()), |t| {
-        let i = the_item(t);
-        t.write(|tx| compensation::set_amount(tx, i, 1))
-    }, "rule.compensation.amount_locked"),
-    ("a negative amount", |_| Ok(()), |t| {
-        let h = id(t, "H1");
-        t.write(|tx| compensation::add(tx, h, CompensationKind::Other, "", -1, "")).map(|_| ())
-    }, "invalid_field.amount"),
-    ("paying before confirmation date", |t| item(t, true, false).map(|_| ()), |t| {
-        let i = the_item(t);
-        t.write(|tx| compensation::pay(tx, i, d("2024-01-01"), ""))
-    }, "invalid_field.paid_on"),
+    (
+        "paying an unconfirmed item",
+        |t| item(t, false, false).map(|_| ()),
+        |t| {
+            let i = the_item(t);
+            t.write(|tx| compensation::pay(tx, i, d("2024-01-12"), ""))
+        },
+        "rule.compensation.pay_needs_confirmation",
+    ),
+    (
+        "paying twice",
+        |t| item(t, true, true).map(|_| ()),
+        |t| {
+            let i = the_item(t);
+            t.write(|tx| compensation::pay(tx, i, d("2024-01-13"), ""))
+        },
+        "rule.compensation.paid_locked",
+    ),
+    (
+        "changing a confirmed amount",
+        |t| item(t, true, false).map(|_| ()),
+        |t| {
+            let i = the_item(t);
+            t.write(|tx| compensation::set_amount(tx, i, 1))
+        },
+        "rule.compensation.amount_locked",
+    ),
+    (
+        "a negative amount",
+        |_| Ok(()),
+        |t| {
+            let h = id(t, "H1");
+            t.write(|tx| compensation::add(tx, h, CompensationKind::Other, "", -1, "")).map(|_| ())
+        },
+        "invalid_field.amount",
+    ),
+    (
+        "paying before confirmation date",
+        |t| item(t, true, false).map(|_| ()),
+        |t| {
+            let i = the_item(t);
+            t.write(|tx| compensation::pay(tx, i, d("2024-01-01"), ""))
+        },
+        "invalid_field.paid_on",
+    ),
     // ---- visits
-    ("an empty visit", |_| Ok(()), |t| {
-        let h = id(t, "H1");
-        t.write(|tx| visit::add(tx, h, &NewVisit::default())).map(|_| ())
-    }, "invalid_field.outcome"),
-    ("correcting a visit that does not exist", |_| Ok(()), |t| {
-        let h = id(t, "H1");
-        t.write(|tx| visit::add(tx, h, &NewVisit { outcome: "更正".into(), corrects: Some(uuid::Uuid::now_v7()), ..Default::default() })).map(|_| ())
-    }, "invalid_field.corrects"),
-    ("correcting another household's visit", |t| a_visit(t, "H2").map(|_| ()), |t| {
-        let other: String = t.db.conn().query_row("SELECT id FROM visits", [], |r| r.get(0)).unwrap();
-        let h = id(t, "H1");
-        t.write(|tx| visit::add(tx, h, &NewVisit { outcome: "更正".into(), corrects: Some(other.parse().unwrap()), ..Default::default() })).map(|_| ())
-    }, "invalid_field.corrects"),
-    ("a follow-up before the visit", |_| Ok(()), |t| {
-        let h = id(t, "H1");
-        t.write(|tx| visit::add(tx, h, &NewVisit { outcome: "x".into(), follow_up_on: Some(d("2000-01-01")), ..Default::default() })).map(|_| ())
-    }, "invalid_field.follow_up_on"),
+    (
+        "an empty visit",
+        |_| Ok(()),
+        |t| {
+            let h = id(t, "H1");
+            t.write(|tx| visit::add(tx, h, &NewVisit::default())).map(|_| ())
+        },
+        "invalid_field.outcome",
+    ),
+    (
+        "correcting a visit that does not exist",
+        |_| Ok(()),
+        |t| {
+            let h = id(t, "H1");
+            t.write(|tx| {
+                visit::add(
+                    tx,
+                    h,
+                    &NewVisit { outcome: "更正".into(), corrects: Some(uuid::Uuid::now_v7()), ..Default::default() },
+                )
+            })
+            .map(|_| ())
+        },
+        "invalid_field.corrects",
+    ),
+    (
+        "correcting another household's visit",
+        |t| a_visit(t, "H2").map(|_| ()),
+        |t| {
+            let other: String = t.db.conn().query_row("SELECT id FROM visits", [], |r| r.get(0)).unwrap();
+            let h = id(t, "H1");
+            t.write(|tx| {
+                visit::add(
+                    tx,
+                    h,
+                    &NewVisit {
+                        outcome: "更正".into(), corrects: Some(other.parse().unwrap()), ..Default::default()
+                    },
+                )
+            })
+            .map(|_| ())
+        },
+        "invalid_field.corrects",
+    ),
+    (
+        "a follow-up before the visit",
+        |_| Ok(()),
+        |t| {
+            let h = id(t, "H1");
+            t.write(|tx| {
+                visit::add(
+                    tx,
+                    h,
+                    &NewVisit { outcome: "x".into(), follow_up_on: Some(d("2000-01-01")), ..Default::default() },
+                )
+            })
+            .map(|_| ())
+        },
+        "invalid_field.follow_up_on",
+    ),
     // ---- obstacles
-    ("resolving without a resolution", |t| obstacle_blocking(t, None, Stage::Vacated), |t| {
-        let o = obstacle::list(t.db.conn(), t.project, true).unwrap()[0].id;
-        t.write(|tx| obstacle::resolve(tx, o, "  ", d("2024-01-05")))
-    }, "invalid_field.resolution"),
-    ("resolving twice", |t| {
-        obstacle_blocking(t, None, Stage::Vacated)?;
-        let o = obstacle::list(t.db.conn(), t.project, true).unwrap()[0].id;
-        t.write(|tx| obstacle::resolve(tx, o, "已确认", d("2024-01-05")))
-    }, |t| {
-        let o = obstacle::list(t.db.conn(), t.project, false).unwrap()[0].id;
-        t.write(|tx| obstacle::resolve(tx, o, "再次", d("2024-01-06")))
-    }, "rule.obstacle.already_resolved"),
-    ("a due date before it was raised", |_| Ok(()), |t| {
-        let p = t.project;
-        t.write(|tx| obstacle::add(tx, p, &NewObstacle {
-            title: "x".into(), category: ObstacleCategory::Other, household: None, responsible_unit: String::new(),
-            responsible_person: String::new(), raised_on: d("2024-01-05"), due_on: Some(d("2024-01-01")), blocks_stage: None,
-        })).map(|_| ())
-    }, "invalid_field.due_on"),
+    (
+        "resolving without a resolution",
+        |t| obstacle_blocking(t, None, Stage::Vacated),
+        |t| {
+            let o = obstacle::list(t.db.conn(), t.project, true).unwrap()[0].id;
+            t.write(|tx| obstacle::resolve(tx, o, "  ", d("2024-01-05")))
+        },
+        "invalid_field.resolution",
+    ),
+    (
+        "resolving twice",
+        |t| {
+            obstacle_blocking(t, None, Stage::Vacated)?;
+            let o = obstacle::list(t.db.conn(), t.project, true).unwrap()[0].id;
+            t.write(|tx| obstacle::resolve(tx, o, "已确认", d("2024-01-05")))
+        },
+        |t| {
+            let o = obstacle::list(t.db.conn(), t.project, false).unwrap()[0].id;
+            t.write(|tx| obstacle::resolve(tx, o, "再次", d("2024-01-06")))
+        },
+        "rule.obstacle.already_resolved",
+    ),
+    (
+        "a due date before it was raised",
+        |_| Ok(()),
+        |t| {
+            let p = t.project;
+            t.write(|tx| {
+                obstacle::add(
+                    tx,
+                    p,
+                    &NewObstacle {
+                        title: "x".into(),
+                        category: ObstacleCategory::Other,
+                        household: None,
+                        responsible_unit: String::new(),
+                        responsible_person: String::new(),
+                        raised_on: d("2024-01-05"),
+                        due_on: Some(d("2024-01-01")),
+                        blocks_stage: None,
+                    },
+                )
+            })
+            .map(|_| ())
+        },
+        "invalid_field.due_on",
+    ),
     // ---- poles and checklist
-    ("moving a pole back without a reason", |t| {
-        let p = t.project;
-        t.write(|tx| {
-            let pole = plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")?;
-            plot_work::set_pole_status(tx, pole, PoleStatus::Scheduled, d("2024-01-05"), None)
-        })
-    }, |t| {
-        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
-        t.write(|tx| plot_work::set_pole_status(tx, pole, PoleStatus::Applied, d("2024-01-06"), None))
-    }, "rule.pole.revert_needs_reason"),
-    ("relabelling a pole without a reason", |t| {
-        let p = t.project;
-        t.write(|tx| plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")).map(|_| ())
-    }, |t| {
-        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
-        t.write(|tx| plot_work::relabel_pole(tx, pole, "DL-1-2", Some("  ")))
-    }, "rule.pole.relabel_needs_reason"),
-    ("relabelling a pole to a label another pole has", |t| {
-        let p = t.project;
-        t.write(|tx| {
-            plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")?;
-            plot_work::add_pole(tx, p, "DL-2", PoleKind::Telecom, "电信", "").map(|_| ())
-        })
-    }, |t| {
-        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
-        t.write(|tx| plot_work::relabel_pole(tx, pole, " DL-2 ", Some("重号")))
-    }, "already_exists"),
-    ("relabelling a pole to an empty label", |t| {
-        let p = t.project;
-        t.write(|tx| plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")).map(|_| ())
-    }, |t| {
-        let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
-        t.write(|tx| plot_work::relabel_pole(tx, pole, "  ", Some("重号")))
-    }, "invalid_field.label"),
-    ("renaming a work group without a reason", |_| Ok(()), |t| {
-        let p = t.project;
-        t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "一组(东)", None))
-    }, "rule.group.rename_needs_reason"),
-    ("renaming a work group to a name another group has", |t| {
-        let p = t.project;
-        t.write(|tx| jingdi::project::add_group(tx, p, "二组", None, &[])).map(|_| ())
-    }, |t| {
-        let p = t.project;
-        t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "二组", Some("重名")))
-    }, "already_exists"),
-    ("unticking the checklist without a reason", |t| {
-        let p = t.project;
-        t.write(|tx| {
-            let c = plot_work::add_checklist_item(tx, p, "", ChecklistCategory::Debris)?;
-            plot_work::set_checklist_done(tx, c, true, d("2024-01-05"), "")
-        })
-    }, |t| {
-        let c = plot_work::checklist(t.db.conn(), t.project).unwrap()[0].id;
-        t.write(|tx| plot_work::set_checklist_done(tx, c, false, d("2024-01-06"), ""))
-    }, "rule.checklist.undo_needs_reason"),
+    (
+        "moving a pole back without a reason",
+        |t| {
+            let p = t.project;
+            t.write(|tx| {
+                let pole = plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")?;
+                plot_work::set_pole_status(tx, pole, PoleStatus::Scheduled, d("2024-01-05"), None)
+            })
+        },
+        |t| {
+            let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+            t.write(|tx| plot_work::set_pole_status(tx, pole, PoleStatus::Applied, d("2024-01-06"), None))
+        },
+        "rule.pole.revert_needs_reason",
+    ),
+    (
+        "relabelling a pole without a reason",
+        |t| {
+            let p = t.project;
+            t.write(|tx| plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")).map(|_| ())
+        },
+        |t| {
+            let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+            t.write(|tx| plot_work::relabel_pole(tx, pole, "DL-1-2", Some("  ")))
+        },
+        "rule.pole.relabel_needs_reason",
+    ),
+    (
+        "relabelling a pole to a label another pole has",
+        |t| {
+            let p = t.project;
+            t.write(|tx| {
+                plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")?;
+                plot_work::add_pole(tx, p, "DL-2", PoleKind::Telecom, "电信", "").map(|_| ())
+            })
+        },
+        |t| {
+            let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+            t.write(|tx| plot_work::relabel_pole(tx, pole, " DL-2 ", Some("重号")))
+        },
+        "already_exists",
+    ),
+    (
+        "relabelling a pole to an empty label",
+        |t| {
+            let p = t.project;
+            t.write(|tx| plot_work::add_pole(tx, p, "DL-1", PoleKind::Power, "供电公司", "")).map(|_| ())
+        },
+        |t| {
+            let pole = plot_work::find_pole(t.db.conn(), t.project, "DL-1").unwrap().id;
+            t.write(|tx| plot_work::relabel_pole(tx, pole, "  ", Some("重号")))
+        },
+        "invalid_field.label",
+    ),
+    (
+        "renaming a work group without a reason",
+        |_| Ok(()),
+        |t| {
+            let p = t.project;
+            t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "一组(东)", None))
+        },
+        "rule.group.rename_needs_reason",
+    ),
+    (
+        "renaming a work group to a name another group has",
+        |t| {
+            let p = t.project;
+            t.write(|tx| jingdi::project::add_group(tx, p, "二组", None, &[])).map(|_| ())
+        },
+        |t| {
+            let p = t.project;
+            t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "二组", Some("重名")))
+        },
+        "already_exists",
+    ),
+    (
+        "unticking the checklist without a reason",
+        |t| {
+            let p = t.project;
+            t.write(|tx| {
+                let c = plot_work::add_checklist_item(tx, p, "", ChecklistCategory::Debris)?;
+                plot_work::set_checklist_done(tx, c, true, d("2024-01-05"), "")
+            })
+        },
+        |t| {
+            let c = plot_work::checklist(t.db.conn(), t.project).unwrap()[0].id;
+            t.write(|tx| plot_work::set_checklist_done(tx, c, false, d("2024-01-06"), ""))
+        },
+        "rule.checklist.undo_needs_reason",
+    ),
 ];
 
 #[test]
@@ -302,7 +460,10 @@ fn every_refused_write_names_its_rule_and_changes_nothing() {
             Ok(()) => panic!("{name}: should have been refused"),
         };
         assert_eq!(err.code(), *code, "{name}: {err}");
-        assert!(err.to_string().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{name}: message in Chinese: {err}");
+        assert!(
+            err.to_string().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{name}: message in Chinese: {err}"
+        );
         assert_eq!(t.snapshot(), before, "{name}: a refused write must change nothing");
     }
 }
@@ -330,11 +491,8 @@ fn a_signed_agreement_changes_with_a_reason_kept_in_the_log() {
     t.advance("H1", Stage::Signed);
     set(&mut t, "H1", "协议编号", "XY-H1-更正", Some("协议编号录入错误")).unwrap();
     assert_eq!(t.household("H1").agreement_no.as_deref(), Some("XY-H1-更正"));
-    let reason: String = t
-        .db
-        .conn()
-        .query_row("SELECT reason FROM oplog WHERE fields LIKE '%XY-H1-更正%'", [], |r| r.get(0))
-        .unwrap();
+    let reason: String =
+        t.db.conn().query_row("SELECT reason FROM oplog WHERE fields LIKE '%XY-H1-更正%'", [], |r| r.get(0)).unwrap();
     assert_eq!(reason, "协议编号录入错误");
     // Before signing the agreement fields are free.
     let mut t = TestDb::with_households(1);
@@ -362,7 +520,17 @@ fn visits_are_append_only_and_corrections_take_the_place_of_the_original() {
     let first = a_visit(&mut t, "H1").unwrap();
     let h = id(&t, "H1");
     let fix = t
-        .write(|tx| visit::add(tx, h, &NewVisit { outcome: "首次入户(更正:户主不在,与其子沟通)".into(), corrects: Some(first), ..Default::default() }))
+        .write(|tx| {
+            visit::add(
+                tx,
+                h,
+                &NewVisit {
+                    outcome: "首次入户(更正:户主不在,与其子沟通)".into(),
+                    corrects: Some(first),
+                    ..Default::default()
+                },
+            )
+        })
         .unwrap();
     let shown = visit::for_household(t.db.conn(), h).unwrap();
     assert_eq!(shown.len(), 1);

@@ -87,11 +87,20 @@ fn two_laptops_converge_with_one_conflict_to_review() {
     let p = office.project;
     let o = office
         .write(|tx| {
-            jingdi::obstacle::add(tx, p, &jingdi::obstacle::NewObstacle {
-                title: "杆线".into(), category: jingdi::vocab::ObstacleCategory::Poles, household: None,
-                responsible_unit: "供电公司".into(), responsible_person: String::new(), raised_on: d("2024-01-02"),
-                due_on: None, blocks_stage: None,
-            })
+            jingdi::obstacle::add(
+                tx,
+                p,
+                &jingdi::obstacle::NewObstacle {
+                    title: "杆线".into(),
+                    category: jingdi::vocab::ObstacleCategory::Poles,
+                    household: None,
+                    responsible_unit: "供电公司".into(),
+                    responsible_person: String::new(),
+                    raised_on: d("2024-01-02"),
+                    due_on: None,
+                    blocks_stage: None,
+                },
+            )
         })
         .unwrap();
     office.write(|tx| jingdi::obstacle::resolve(tx, o, "已迁移", d("2024-01-03"))).unwrap();
@@ -107,7 +116,8 @@ fn two_laptops_converge_with_one_conflict_to_review() {
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].field, "phone");
         assert_eq!(cs[0].household_no.as_deref(), Some("H4"));
-        let values: BTreeSet<String> = [&cs[0].a.value, &cs[0].b.value].iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let values: BTreeSet<String> =
+            [&cs[0].a.value, &cs[0].b.value].iter().map(|v| v.as_str().unwrap().to_string()).collect();
         assert_eq!(values, ["13911110000", "13922220000"].iter().map(|s| s.to_string()).collect());
     }
     // Deciding on one laptop settles it on both once they exchange again.
@@ -177,14 +187,22 @@ fn one_number_given_out_on_two_laptops_is_named_then_fixed_by_renumbering() {
     let mut b = join(&a);
     let register = |t: &mut TestDb, head: &str| {
         let p = t.project;
-        let nh = jingdi::household::NewHousehold { number: "H9".into(), head_name: head.into(), group: "一组".into(), members_count: 1, ..Default::default() };
+        let nh = jingdi::household::NewHousehold {
+            number: "H9".into(),
+            head_name: head.into(),
+            group: "一组".into(),
+            members_count: 1,
+            ..Default::default()
+        };
         t.write(|tx| jingdi::household::register(tx, p, &nh)).unwrap()
     };
     register(&mut a, "张三");
     let theirs = register(&mut b, "李四");
     clash_is_refused_then_fixed(&mut a, &mut b, &["户号「H9」", "更正户号", "household set"], |b| {
         // Renumbering needs a reason and a free number.
-        let renumber = |t: &mut TestDb, to: &str, reason: Option<&str>| t.write(|tx| jingdi::household::set(tx, theirs, "户号", to, reason));
+        let renumber = |t: &mut TestDb, to: &str, reason: Option<&str>| {
+            t.write(|tx| jingdi::household::set(tx, theirs, "户号", to, reason))
+        };
         assert_eq!(renumber(b, "H9-2", None).unwrap_err().code(), "rule.household.renumber_needs_reason");
         assert_eq!(renumber(b, "H1", Some("重号")).unwrap_err().code(), "already_exists");
         renumber(b, "H9-2", Some("与另一台电脑重号")).unwrap();
@@ -219,7 +237,8 @@ fn one_group_name_given_out_on_two_laptops_is_named_then_fixed_by_renaming() {
     clash_is_refused_then_fixed(&mut a, &mut b, &["动迁组名称「三组」", "group rename"], |b| {
         b.write(|tx| jingdi::project::rename_group(tx, p, "三组", "三组(西)", Some("与另一台电脑重名"))).unwrap();
     });
-    let names: BTreeSet<String> = jingdi::project::groups(a.db.conn(), p).unwrap().into_iter().map(|g| g.name).collect();
+    let names: BTreeSet<String> =
+        jingdi::project::groups(a.db.conn(), p).unwrap().into_iter().map(|g| g.name).collect();
     assert!(names.contains("三组") && names.contains("三组(西)"), "{names:?}");
 }
 
@@ -238,7 +257,10 @@ fn the_same_days_site_log_from_two_laptops_is_one_record_with_its_differences_li
     send(&a, &mut b);
     send(&b, &mut a);
     assert_eq!(a.snapshot().0, b.snapshot().0);
-    let logs: i64 = a.db.conn().query_row("SELECT count(*) FROM demolition_logs WHERE log_date = '2024-02-01'", [], |r| r.get(0)).unwrap();
+    let logs: i64 =
+        a.db.conn()
+            .query_row("SELECT count(*) FROM demolition_logs WHERE log_date = '2024-02-01'", [], |r| r.get(0))
+            .unwrap();
     assert_eq!(logs, 1);
     // The machines differ: one conflict to review, on both laptops; the equal fields none.
     let fields: Vec<String> = conflict_pairs(&a.db).into_iter().map(|(_, _, f)| f).collect();
@@ -256,7 +278,10 @@ fn local_clock_moves_past_what_it_merged() {
     let ops = all_ops(b.db.conn()).unwrap();
     let mine = ops.iter().filter(|o| o.device_id == b.db.device_id()).next_back().unwrap();
     assert!(ops.iter().filter(|o| o.device_id != b.db.device_id()).all(|o| o.hlc < mine.hlc));
-    assert!(mine.context.get(&a.db.device_id()).is_some_and(|s| *s == ops.iter().filter(|o| o.device_id == a.db.device_id()).map(|o| o.seq).max().unwrap()));
+    assert!(mine
+        .context
+        .get(&a.db.device_id())
+        .is_some_and(|s| *s == ops.iter().filter(|o| o.device_id == a.db.device_id()).map(|o| o.seq).max().unwrap()));
 }
 
 fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
@@ -288,7 +313,8 @@ fn bad_bundles_are_refused_and_change_nothing() {
     let mut flipped = bytes.clone();
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0x5a;
-    let known_op = all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.entity == jingdi::oplog::Entity::Household).unwrap();
+    let known_op =
+        all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.entity == jingdi::oplog::Entity::Household).unwrap();
     let cases: Vec<(&str, PathBuf, &str)> = vec![
         ("truncated", write("truncated.jdb", &bytes[..bytes.len() * 2 / 3]), "bundle.damaged"),
         ("a flipped byte", write("flipped.jdb", &flipped), "bundle."),
@@ -401,7 +427,14 @@ fn a_fault_inside_a_many_row_statement_names_its_operation() {
     }
     let good = a.dir.path().join("twelve.jdb");
     export(&a.db, &a.project(), &good, Scope::Unseen).unwrap();
-    let visits = |b: &Bundle| b.ops.iter().enumerate().filter(|(_, o)| o.entity == jingdi::oplog::Entity::Visit).map(|(i, _)| i).collect::<Vec<_>>();
+    let visits = |b: &Bundle| {
+        b.ops
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.entity == jingdi::oplog::Entity::Visit)
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>()
+    };
     visit(&mut b, "H1", "本机的走访");
     let held = all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.device_id == b.db.device_id()).unwrap();
     let mut culprit = uuid::Uuid::nil();
@@ -578,8 +611,11 @@ mod random_histories {
                     match h.stage.next() {
                         Some(Stage::Signed) => {
                             let _ = t.write(|tx| jingdi::household::set(tx, h.id, "agreement_no", "XY", None));
-                            let _ = t.write(|tx| jingdi::household::set(tx, h.id, "agreement_date", &today.to_string(), None));
-                            let _ = t.write(|tx| jingdi::household::set(tx, h.id, "compensation_mode", "monetary", None));
+                            let _ = t.write(|tx| {
+                                jingdi::household::set(tx, h.id, "agreement_date", &today.to_string(), None)
+                            });
+                            let _ =
+                                t.write(|tx| jingdi::household::set(tx, h.id, "compensation_mode", "monetary", None));
                             let _ = t.write(|tx| jingdi::household::set(tx, h.id, "signed_area", "100", None));
                             t.write(|tx| jingdi::stage::set(tx, h.id, Stage::Signed, today, None))
                         }
@@ -668,18 +704,33 @@ fn cli_two_laptops_from_the_demo_through_a_sync_folder() {
         run(db, "x", &["sync", "name", name]);
     }
     // A week apart.
-    run("office.db", "办公室", &["visit", "add", "--household", "DX4-031", "--kind", "电话", "--outcome", "通知青苗款到账时间"]);
-    run("leader.db", "林晓燕", &["visit", "add", "--household", "DX4-031", "--outcome", "上门核对青苗面积", "--concerns", "补偿标准"]);
+    run(
+        "office.db",
+        "办公室",
+        &["visit", "add", "--household", "DX4-031", "--kind", "电话", "--outcome", "通知青苗款到账时间"],
+    );
+    run(
+        "leader.db",
+        "林晓燕",
+        &["visit", "add", "--household", "DX4-031", "--outcome", "上门核对青苗面积", "--concerns", "补偿标准"],
+    );
     run("leader.db", "林晓燕", &["visit", "add", "--household", "DX4-044", "--outcome", "询问安置房选房"]);
     run("office.db", "办公室", &["household", "set", "--household", "DX4-044", "phone", "13900000001"]);
     run("leader.db", "林晓燕", &["household", "set", "--household", "DX4-044", "phone", "13900000002"]);
-    run("office.db", "办公室", &["obstacle", "resolve", "电线杆", "--resolution", "供电公司已完成迁移", "--on", "2022-08-16"]);
+    run(
+        "office.db",
+        "办公室",
+        &["obstacle", "resolve", "电线杆", "--resolution", "供电公司已完成迁移", "--on", "2022-08-16"],
+    );
     // Exchange through the folder: office, leader, office.
     let share = share.to_str().unwrap();
     run("office.db", "x", &["sync", "folder", share]);
     let r = json("leader.db", &["sync", "folder", share]);
     let imported = &r["imported"][0];
-    assert_eq!((imported["visits"].as_u64(), imported["changes"].as_u64(), imported["conflicts"].as_u64()), (Some(1), Some(2), Some(1)));
+    assert_eq!(
+        (imported["visits"].as_u64(), imported["changes"].as_u64(), imported["conflicts"].as_u64()),
+        (Some(1), Some(2), Some(1))
+    );
     assert_eq!(imported["sender_name"], "街道办公室");
     run("office.db", "x", &["sync", "folder", share]);
     assert_eq!(run("office.db", "x", &["dump"]), run("leader.db", "x", &["dump"]), "converged");

@@ -80,6 +80,10 @@ fn tags_split_on_ascii_and_full_width_separators() {
         ("", &[]),
     ];
     for (text, want) in cases {
-        assert_eq!(jingdi::household::split_tags(text), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{text}");
+        assert_eq!(
+            jingdi::household::split_tags(text),
+            want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            "{text}"
+        );
     }
 }
