@@ -26,6 +26,10 @@ if ! command -v cargo >/dev/null 2>&1; then
   rustup default stable
 fi
 
+# --- tidy: formatting and lints gate everything else
+echo "== rustfmt"
+command -v cargo-clippy >/dev/null 2>&1 || rustup component add clippy rustfmt
+cargo fmt --all --check
 # --- the core: unit and integration tests against real SQLite files
 echo "== core tests"
 cargo test --locked -p jingdi 2>&1
@@ -42,6 +46,8 @@ echo "== ui build"
 (cd ui && npm run --silent build:fast)
 echo "== app tests (IPC types generated from the Rust types are up to date)"
 cargo test --locked -p jingdi-app 2>&1
+echo "== clippy (workspace, all targets)"
+cargo clippy --locked --workspace --all-targets -- -D warnings 2>&1
 echo "== app build (debug)"
 cargo build --locked -p jingdi-app 2>&1
 echo "== end-to-end (Xvfb, tauri-driver, WebKitWebDriver)"

@@ -255,7 +255,7 @@ pub fn create(db: &mut Db) -> Result<Uuid> {
                 w(&mut src, day, hour, leaders[p.group], &mut |tx| {
                     let mut v = v.clone();
                     v.visitors = visitors.clone();
-                    v.visited_at = Some(ScriptedSource::at_local(day, hour, (rng_pick % 60) as u32));
+                    v.visited_at = Some(ScriptedSource::at_local(day, hour, rng_pick % 60));
                     visit::add(tx, ids[i], &v).map(|_| ())
                 })?;
             }

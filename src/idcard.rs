@@ -30,7 +30,7 @@ pub fn validate(raw: &str) -> Result<String> {
     if chrono::NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() {
         return Err(err(format!("身份证号中的出生日期 {birth} 不存在")));
     }
-    if last.chars().next() != Some(expected) {
+    if !last.starts_with(expected) {
         return Err(err(format!("身份证号校验位错误:「{raw}」末位应为 {expected}")));
     }
     Ok(s)

@@ -274,6 +274,7 @@ pub enum StageCmd {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per run; boxing would only add noise
 pub enum VisitCmd {
     /// Log a visit (走访)
     Add {

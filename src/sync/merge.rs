@@ -235,7 +235,7 @@ fn held_ops_of(conn: &Connection, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Op>>
         out.entry(op.entity_id).or_default().push(op);
     }
     for ops in out.values_mut() {
-        ops.sort_by(|a, b| replay_key(a).cmp(&replay_key(b)));
+        ops.sort_by_key(replay_key);
     }
     Ok(out)
 }
@@ -502,7 +502,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
             let mine = held.remove(&id).unwrap_or_default();
             // Every operation on the record, in replay order: what it held, and what is new.
             let mut ops: Vec<&Op> = mine.iter().chain(fresh.iter().copied()).collect();
-            ops.sort_by(|a, b| replay_key(a).cmp(&replay_key(b)));
+            ops.sort_by_key(|a| replay_key(a));
             // Fields no new operation sets keep their replayed value; a record new here is
             // written whole.
             let fields: BTreeSet<&str> = fresh.iter().flat_map(|o| o.fields.0.keys().map(String::as_str)).collect();

@@ -64,6 +64,12 @@ fn set(t: &mut TestDb, n: &str, field: &str, value: &str, reason: Option<&str>) 
     t.write(|tx| household::set(tx, h, field, value, reason))
 }
 
+/// A setup step: the household moved forward to `s`.
+fn advanced(t: &mut TestDb, n: &str, s: Stage) -> Result<()> {
+    t.advance(n, s);
+    Ok(())
+}
+
 fn to(t: &mut TestDb, n: &str, s: Stage, on: &str, reason: Option<&str>) -> Result<()> {
     let h = id(t, n);
     t.write(|tx| stage::set(tx, h, s, d(on), reason))
@@ -75,7 +81,7 @@ const CASES: &[(&str, Step, Step, &str)] = &[
     ("same stage again", |_| Ok(()), |t| to(t, "H1", Stage::Registered, "2024-01-05", None), "rule.stage.unchanged"),
     (
         "signing without an agreement",
-        |t| Ok(t.advance("H1", Stage::Negotiating)),
+        |t| advanced(t, "H1", Stage::Negotiating),
         |t| to(t, "H1", Stage::Signed, "2024-01-20", None),
         "rule.stage.signing_needs_agreement",
     ),
@@ -90,13 +96,13 @@ const CASES: &[(&str, Step, Step, &str)] = &[
     ),
     (
         "demolition before handover",
-        |t| Ok(t.advance("H1", Stage::Signed)),
+        |t| advanced(t, "H1", Stage::Signed),
         |t| to(t, "H1", Stage::Demolished, "2024-01-20", None),
         "rule.stage.demolition_needs_handover",
     ),
     (
         "going back without a reason",
-        |t| Ok(t.advance("H1", Stage::Assessed)),
+        |t| advanced(t, "H1", Stage::Assessed),
         |t| to(t, "H1", Stage::Registered, "2024-01-20", Some("   ")),
         "rule.stage.revert_needs_reason",
     ),
@@ -120,20 +126,20 @@ const CASES: &[(&str, Step, Step, &str)] = &[
     ),
     (
         "a stage dated before the previous one",
-        |t| Ok(t.advance("H1", Stage::Assessed)),
+        |t| advanced(t, "H1", Stage::Assessed),
         |t| to(t, "H1", Stage::Negotiating, "2023-12-01", None),
         "rule.stage.date_order",
     ),
     // ---- agreement lock
     (
         "changing a signed agreement without a reason",
-        |t| Ok(t.advance("H1", Stage::Signed)),
+        |t| advanced(t, "H1", Stage::Signed),
         |t| set(t, "H1", "agreement_no", "XY-NEW", None),
         "rule.agreement.locked",
     ),
     (
         "re-recording a signed agreement without a reason",
-        |t| Ok(t.advance("H1", Stage::Signed)),
+        |t| advanced(t, "H1", Stage::Signed),
         |t| {
             let h = id(t, "H1");
             t.write(|tx| {
@@ -154,7 +160,7 @@ const CASES: &[(&str, Step, Step, &str)] = &[
     ),
     (
         "emptying a signed agreement field even with a reason",
-        |t| Ok(t.advance("H1", Stage::Signed)),
+        |t| advanced(t, "H1", Stage::Signed),
         |t| set(t, "H1", "signed_area", "", Some("误填")),
         "rule.stage.signing_needs_agreement",
     ),

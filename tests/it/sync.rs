@@ -276,7 +276,7 @@ fn local_clock_moves_past_what_it_merged() {
     send(&a, &mut b);
     set_phone(&mut b, "H1", "13955556666");
     let ops = all_ops(b.db.conn()).unwrap();
-    let mine = ops.iter().filter(|o| o.device_id == b.db.device_id()).next_back().unwrap();
+    let mine = ops.iter().rfind(|o| o.device_id == b.db.device_id()).unwrap();
     assert!(ops.iter().filter(|o| o.device_id != b.db.device_id()).all(|o| o.hlc < mine.hlc));
     assert!(mine
         .context
