@@ -65,6 +65,9 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(&e))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        if found > 0 && found < SCHEMA_VERSION {
+            crate::backup::before_migration(&conn, &path, found, SCHEMA_VERSION)?;
+        }
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         migrations.to_latest(&mut conn)?;
         let device_id = ensure_device(&conn)?;
@@ -73,6 +76,19 @@ impl Db {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// For SQLite's backup API, which needs the connection to itself (restore).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Opens the file again (after a restore replaced its content): upgrades an older
+    /// schema and takes up the device identity the file now has.
+    pub fn reopen(&mut self) -> Result<()> {
+        let fresh = Db::open(&self.path)?;
+        *self = fresh;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

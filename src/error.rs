@@ -28,10 +28,18 @@ pub enum Error {
     Open { path: String, message: String },
 
     #[error("数据库错误: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     #[error("文件错误: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+
+    /// The disk (or the file-size limit) ran out mid-write; SQLite rolled the write back.
+    #[error("磁盘空间不足,未能写入({0});本次操作没有写入任何内容,请腾出磁盘空间后重试")]
+    DiskFull(String),
+
+    /// A backup that cannot be made, listed or restored: damaged, too new, not a Jingdi file, ...
+    #[error("备份 {path}: {message}")]
+    Backup { problem: &'static str, path: String, message: String },
 
     #[error("数据错误: {0}")]
     Corrupt(String),
@@ -66,6 +74,8 @@ impl Error {
             Error::Sqlite(_) => "database".into(),
             Error::Io(_) => "io".into(),
             Error::Corrupt(_) => "corrupt".into(),
+            Error::DiskFull(_) => "disk_full".into(),
+            Error::Backup { problem, .. } => format!("backup.{problem}"),
             Error::Bundle { problem, .. } => format!("bundle.{problem}"),
         }
     }
@@ -83,10 +93,29 @@ pub struct WireError {
     pub message: String,
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return Error::DiskFull(e.to_string());
+        }
+        Error::Sqlite(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        use std::io::ErrorKind::{FileTooLarge, StorageFull};
+        match e.kind() {
+            StorageFull | FileTooLarge => Error::DiskFull(e.to_string()),
+            _ => Error::Io(e),
+        }
+    }
+}
+
 impl From<rusqlite_migration::Error> for Error {
     fn from(e: rusqlite_migration::Error) -> Self {
         match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Sqlite(err),
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
             other => Error::Corrupt(other.to_string()),
         }
     }

@@ -5,6 +5,8 @@
 //! ([`oplog`]) and applies it to the domain tables in the same transaction.
 //! See ARCHITECTURE.md for the code map and the invariants.
 
+pub mod backup;
+pub mod check;
 pub mod compensation;
 pub mod db;
 pub mod demo;

@@ -125,6 +125,48 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ConflictCmd>,
     },
+    // ---- backups, restore, check (src/cli/backup_cli.rs)
+    /// Back up the database: a consistent copy even while the app is writing (`backup list`: the copies)
+    Backup(BackupArgs),
+    /// Restore the database from a backup file; the current content is kept aside first
+    Restore {
+        /// The backup file (from `jingdi backup list`, or any copy of a Jingdi database)
+        file: PathBuf,
+        /// Check the file and show what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Is the database file sound? Its structure, and the log replayed against the tables: one verdict
+    Check {
+        /// SQLite's quick_check only (what the app runs at start), no log replay
+        #[arg(long)]
+        quick: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    /// Folder for the copy [default: backups/ beside the database]
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    #[command(subcommand)]
+    pub action: Option<BackupCmd>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCmd {
+    /// The backups in the folder, newest first
+    List {
+        /// Another folder than backups/ beside the database
+        #[arg(long, visible_alias = "to", value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Automatic backups of this installation (daily, before upgrades, big imports and merges): on or off
+    Auto {
+        #[arg(value_parser = ["on", "off"])]
+        state: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]

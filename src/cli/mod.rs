@@ -2,6 +2,7 @@
 //! No rule lives here; the core validates everything.
 
 mod args;
+mod backup_cli;
 mod comp_cli;
 mod office;
 mod render;
@@ -71,6 +72,9 @@ fn author(cli_author: &Option<String>, db: &Db) -> Result<String> {
 
 fn execute(cli: Cli) -> Result<()> {
     let path = cli.db.clone().unwrap_or_else(jingdi::db::default_path);
+    if let Some(done) = backup_cli::run(&path, cli.json, &cli.command) {
+        return done;
+    }
     let mut db = Db::open(&path)?;
     let json = cli.json;
     let who = || author(&cli.author, &db);
@@ -239,6 +243,8 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Export(a) => office::export(&db, json, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
+        // Run by backup_cli before the database is opened.
+        Command::Backup(_) | Command::Restore { .. } | Command::Check { .. } => {}
     }
     Ok(())
 }

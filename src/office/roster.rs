@@ -742,6 +742,7 @@ pub fn import_previewed(
         return Err(problems_error(preview));
     }
     let total = preview.plan.len();
+    crate::backup::before_big_change(db, crate::backup::Kind::BeforeImport, total)?;
     let project = preview.project;
     let mut fields_changed = 0;
     db.write(author, |tx| {

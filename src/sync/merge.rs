@@ -380,6 +380,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     }
     drop(seen_ids);
     let (new_ops, known) = split_known(conn, ops, path)?;
+    crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?;
 
     // The records the new operations change (append-only records are only ever created).
     let mut changed: BTreeMap<Uuid, Vec<&Op>> = BTreeMap::new();
