@@ -2,6 +2,7 @@
 //! ([`jingdi::desk`]) as commands. No domain logic lives here: every command is one call
 //! into the core, and a refusal crosses IPC as the core's `{code, message}`.
 
+mod backup;
 mod compensation;
 mod office;
 mod sync;
@@ -163,7 +164,12 @@ pub fn run() {
             sync::sync_export,
             sync::sync_import,
             sync::sync_folder,
-            sync::resolve_conflict
+            sync::resolve_conflict,
+            backup::backups,
+            backup::backup_now,
+            backup::restore_plan,
+            backup::restore_backup,
+            backup::startup_check
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Jingdi app");

@@ -58,6 +58,10 @@ fn generate() -> String {
         jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::folder::Peer,
         jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
         jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,
+        // backups, restore, the check at start
+        jingdi::backup::Kind, jingdi::backup::BackupFile, jingdi::backup::restore::Snapshot,
+        jingdi::backup::restore::ProjectCount, jingdi::backup::restore::RestorePlan,
+        jingdi::backup::restore::RestoreReport, jingdi::check::CheckReport, BackupsView, Health,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\

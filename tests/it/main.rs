@@ -1,11 +1,14 @@
 //! The core's integration tests: one binary, real SQLite files in temporary folders.
 
+mod backup;
 mod cli;
 mod compensation;
+mod crash;
 mod db;
 mod demo;
 mod desk;
 mod desk_compensation;
+mod disk_full;
 mod office;
 mod oplog;
 mod reports;

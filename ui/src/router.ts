@@ -14,5 +14,6 @@ export const router = createRouter({
     { path: '/history', name: 'history', component: () => import('./views/History.vue') },
     { path: '/office', name: 'office', component: () => import('./views/OfficeFiles.vue') },
     { path: '/sync', name: 'sync', component: () => import('./views/Sync.vue') },
+    { path: '/backup', name: 'backup', component: () => import('./views/Backup.vue') },
   ],
 })

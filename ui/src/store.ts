@@ -7,6 +7,8 @@ export const store = reactive({
   app: null as T.AppState | null,
   project: null as T.Project | null,
   changes: 0,
+  /** The background check at start (Health): damage is shown on every screen. */
+  health: null as T.Health | null,
 })
 
 export async function loadApp() {

@@ -722,3 +722,95 @@ showing: string,
 resolved: boolean, };
 
 export type SyncStatus = { device_id: string, device_name: string, folder: string | null, peers: Array<SyncPeer>, conflicts: Array<Conflict>, };
+
+export type BackupKind = "manual" | "daily" | "before_migration" | "before_import" | "before_merge" | "before_restore";
+
+export type BackupFile = { path: string, name: string, kind: BackupKind, 
+/**
+ * Local time the copy was taken, from its name.
+ */
+created_at: string, bytes: number, 
+/**
+ * The project codes of the database at the time, as in the name.
+ */
+projects: string, };
+
+export type Snapshot = { schema_version: number, operations: number, 
+/**
+ * The newest change in the log (its writer's clock, RFC 3339).
+ */
+last_change_at: string | null, projects: Array<ProjectCount>, };
+
+export type ProjectCount = { code: string, name: string, households: number, };
+
+export type RestorePlan = { file: string, bytes: number, backup: Snapshot, 
+/**
+ * `None` when the current file cannot be read (damaged): nothing to compare with.
+ */
+current: Snapshot | null, 
+/**
+ * Operations in the current file that the backup does not hold: they leave this laptop.
+ */
+removed_operations: number, 
+/**
+ * Of those, written on this laptop.
+ */
+removed_own: number, 
+/**
+ * Of those, not yet confirmed received by any other laptop (its last bundle to us did
+ * not hold them): a sync cannot bring these back; the file kept aside still has them.
+ */
+removed_unshared: number, 
+/**
+ * Operations the backup holds that the current file does not (a damaged or older file).
+ */
+added_operations: number, 
+/**
+ * The backup has an older schema; it is upgraded after restoring (with its own backup).
+ */
+upgrade: boolean, };
+
+export type RestoreReport = { plan: RestorePlan, 
+/**
+ * Where the file's content before the restore was kept.
+ */
+kept_aside: string, };
+
+export type CheckReport = { path: string, 
+/**
+ * The one verdict: the file is sound.
+ */
+ok: boolean, verdict: string, 
+/**
+ * `integrity_check` (true) or `quick_check` (false).
+ */
+thorough: boolean, 
+/**
+ * What SQLite's structure check found; empty when it found nothing.
+ */
+structure_problems: Array<string>, schema_version: number, operations: number | null, 
+/**
+ * Whether replaying the log gives the live tables; `None` when not run (quick check,
+ * damaged structure, a schema this binary does not replay).
+ */
+log_consistent: boolean | null, 
+/**
+ * Other findings: foreign keys, sequence numbers, what could not be read.
+ */
+problems: Array<string>, };
+
+export type BackupsView = { 
+/**
+ * Where the backups go (beside the database file).
+ */
+folder: string, retention: string, 
+/**
+ * Automatic backups on (daily, before upgrades, big imports and merges).
+ */
+auto: boolean, files: Array<BackupFile>, };
+
+export type Health = { check: CheckReport, daily_backup: BackupFile | null, 
+/**
+ * Why the daily backup could not be made (the app keeps working).
+ */
+daily_backup_error: string | null, newest_good_backup: BackupFile | null, };

@@ -84,3 +84,10 @@ export function quantity(q: number, unit: string): string {
   const n = measured || q % 100 !== 0 ? hundredths(q) : hundredths(q).replace(/\.00$/, '')
   return unit ? `${n} ${unit}` : n
 }
+
+/** A file's size: "860 KB", "12.3 MB" (decimal units, as file managers show them). */
+export function fileSize(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`
+  return `${Math.max(1, Math.round(bytes / 1e3))} KB`
+}
