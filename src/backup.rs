@@ -15,7 +15,7 @@ pub mod restore;
 
 use crate::error::{Error, Result};
 use chrono::{Datelike, Local, NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -122,21 +122,13 @@ pub fn retention_rule() -> String {
 }
 
 /// Opens a database file that must exist, without creating, migrating or changing it:
-/// `check`, `backup` and `restore` work on exactly the file as it is (and on a damaged one).
+/// `check` and `restore` work on exactly the file as it is (and on a damaged one).
 pub fn connect(path: &Path, read_only: bool) -> Result<Connection> {
     let shown = path.display().to_string();
     if !path.is_file() {
         return Err(Error::not_found("数据库文件", shown));
     }
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX
-    };
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| Error::Open { path: shown.clone(), message: e.to_string() })?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
+    crate::db::connect(path, read_only).map_err(|e| Error::Open { path: shown, message: e.to_string() })
 }
 
 /// Whether this installation makes automatic backups (on unless set "off").
@@ -144,6 +136,13 @@ pub fn auto_enabled(conn: &Connection) -> bool {
     let v: rusqlite::Result<String> =
         conn.query_row("SELECT value FROM local_settings WHERE key = ?1", [AUTO_SETTING], |r| r.get(0));
     !matches!(v.as_deref(), Ok("off"))
+}
+
+/// Backs up an open database: its operations are about to exist outside the file, which the
+/// installation records first (see [`crate::identity`]), then [`create`].
+pub fn create_for(db: &crate::Db, to: Option<&Path>, kind: Kind) -> Result<BackupFile> {
+    db.ops_leaving()?;
+    create(db.conn(), db.path(), to, kind)
 }
 
 /// Copies the database `conn` has open (at `db_path`) into `to`, or its backup folder.
@@ -240,15 +239,15 @@ fn kept(auto: &[BackupFile]) -> HashSet<String> {
 
 /// The daily backup, on the first use of a day (the app's start): made when the backup
 /// folder holds no backup taken today.
-pub fn daily_if_due(conn: &Connection, db_path: &Path) -> Result<Option<BackupFile>> {
-    if !auto_applies(conn, db_path) {
+pub fn daily_if_due(db: &crate::Db) -> Result<Option<BackupFile>> {
+    if !auto_applies(db.conn(), db.path()) {
         return Ok(None);
     }
     let today = Local::now().date_naive();
-    if list(&folder(db_path))?.iter().any(|b| b.created_at.date() == today) {
+    if list(&folder(db.path()))?.iter().any(|b| b.created_at.date() == today) {
         return Ok(None);
     }
-    create(conn, db_path, None, Kind::Daily).map(Some)
+    create_for(db, None, Kind::Daily).map(Some)
 }
 
 /// Before an import or merge of `count` records or operations: a backup when it is big.
@@ -258,12 +257,13 @@ pub fn before_big_change(db: &crate::Db, kind: Kind, count: usize) -> Result<Opt
         return Ok(None);
     }
     let what = if kind == Kind::BeforeImport { "导入" } else { "同步合并" };
-    create(db.conn(), db.path(), None, kind).map(Some).map_err(|e| {
+    create_for(db, None, kind).map(Some).map_err(|e| {
         failed(&folder(db.path()), format!("{what}前的自动备份未能完成,为安全起见{what}没有进行,数据库未改动: {e}"))
     })
 }
 
-/// Before the schema of an existing database is upgraded (called by `Db::open`).
+/// Before the schema of an existing database is upgraded (called by `Db::open`, before the
+/// installation is consulted: a copy restored from it starts a fresh device identity).
 pub fn before_migration(conn: &Connection, db_path: &Path, from: i64, to: i64) -> Result<()> {
     if !auto_applies(conn, db_path) {
         return Ok(());

@@ -14,6 +14,7 @@ pub mod desk;
 pub mod error;
 pub mod household;
 pub mod idcard;
+pub mod identity;
 pub mod meeting;
 pub mod obstacle;
 pub mod office;

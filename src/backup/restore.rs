@@ -10,8 +10,9 @@
 use super::{connect, create, Kind};
 use crate::db::SCHEMA_VERSION;
 use crate::error::{Error, Result};
+use crate::identity::{self, FileKey, Installation, Renewal};
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use std::path::Path;
 
@@ -45,7 +46,7 @@ pub struct RestorePlan {
     pub current: Option<Snapshot>,
     /// Operations in the current file that the backup does not hold: they leave this laptop.
     pub removed_operations: i64,
-    /// Of those, written on this laptop.
+    /// Of those, written on this laptop (under any device id this installation gave the file).
     pub removed_own: i64,
     /// Of those, not yet confirmed received by any other laptop (its last bundle to us did
     /// not hold them): a sync cannot bring these back; the file kept aside still has them.
@@ -143,38 +144,10 @@ pub fn plan(live: &Connection, file: &Path) -> Result<RestorePlan> {
     };
     let Ok(current) = snapshot(live, "main") else { return Ok(plan) };
     plan.current = Some(current);
-    // The differences in operations, by id; the backup is attached read-only for it.
-    let uri = format!("file:{}?mode=ro", uri_path(file));
-    live.execute("ATTACH DATABASE ?1 AS restore_copy", [&uri])?;
-    let diff = (|| -> rusqlite::Result<(i64, i64, i64, i64)> {
-        let me: Option<String> = live
-            .query_row("SELECT value FROM main.local_settings WHERE key = 'device_id'", [], |r| r.get(0))
-            .optional()?;
-        let me = me.unwrap_or_default();
-        let removed: i64 = live.query_row(
-            "SELECT count(*) FROM main.oplog WHERE id NOT IN (SELECT id FROM restore_copy.oplog)",
-            [],
-            |r| r.get(0),
-        )?;
-        let added: i64 = live.query_row(
-            "SELECT count(*) FROM restore_copy.oplog WHERE id NOT IN (SELECT id FROM main.oplog)",
-            [],
-            |r| r.get(0),
-        )?;
-        // What the other laptops held of ours when they last sent us a bundle.
-        let confirmed: i64 = live.query_row(
-            "SELECT coalesce(max(json_extract(seen, '$.' || json_quote(?1))), 0) FROM main.sync_peers",
-            [&me],
-            |r| r.get(0),
-        )?;
-        let (own, unshared): (i64, i64) = live.query_row(
-            "SELECT count(*), coalesce(sum(seq > ?2), 0) FROM main.oplog
-             WHERE device_id = ?1 AND id NOT IN (SELECT id FROM restore_copy.oplog)",
-            rusqlite::params![me, confirmed],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok((removed, own, unshared, added))
-    })();
+    // The differences in operations, by id, with the backup attached (only read).
+    let Some(text) = file.to_str() else { return Ok(plan) };
+    live.execute("ATTACH DATABASE ?1 AS restore_copy", [text])?;
+    let diff = differences(live);
     live.execute("DETACH DATABASE restore_copy", [])?;
     if let Ok((removed, own, unshared, added)) = diff {
         plan.removed_operations = removed;
@@ -185,10 +158,53 @@ pub fn plan(live: &Connection, file: &Path) -> Result<RestorePlan> {
     Ok(plan)
 }
 
-/// Restores `file` into the database `live` has open at `db_path`. The caller reopens the
-/// database afterwards (`Db::open`), which upgrades an older schema and takes up the fresh
-/// device identity this leaves.
-pub fn restore(live: &mut Connection, db_path: &Path, file: &Path) -> Result<RestoreReport> {
+/// Removed, removed of this laptop's own, of those unconfirmed by any peer, and added
+/// operations between `main` and the attached `restore_copy`.
+fn differences(live: &Connection) -> rusqlite::Result<(i64, i64, i64, i64)> {
+    // This laptop's device ids for the file: those its installation gave out (the identity
+    // history), else the current one.
+    let own = "SELECT value FROM main.local_settings WHERE key = 'device_id'
+               UNION SELECT device_id FROM main.device_identities
+               WHERE installation_id = (SELECT value FROM main.local_settings WHERE key = 'installation_id')";
+    let has_history: bool =
+        live.query_row("SELECT count(*) FROM main.sqlite_schema WHERE name = 'device_identities'", [], |r| {
+            r.get::<_, i64>(0).map(|n| n > 0)
+        })?;
+    let own = if has_history { own } else { "SELECT value FROM main.local_settings WHERE key = 'device_id'" };
+    let removed: i64 = live.query_row(
+        "SELECT count(*) FROM main.oplog WHERE id NOT IN (SELECT id FROM restore_copy.oplog)",
+        [],
+        |r| r.get(0),
+    )?;
+    let added: i64 = live.query_row(
+        "SELECT count(*) FROM restore_copy.oplog WHERE id NOT IN (SELECT id FROM main.oplog)",
+        [],
+        |r| r.get(0),
+    )?;
+    // Unconfirmed: above what every other laptop held of that device when it last sent us a
+    // bundle.
+    let (own_removed, unshared): (i64, i64) = live.query_row(
+        &format!(
+            "SELECT count(*), coalesce(sum(o.seq > coalesce((SELECT max(json_extract(p.seen, '$.\"' || o.device_id || '\"'))
+                                                           FROM main.sync_peers p), 0)), 0)
+             FROM main.oplog o
+             WHERE o.device_id IN ({own}) AND o.id NOT IN (SELECT id FROM restore_copy.oplog)"
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((removed, own_removed, unshared, added))
+}
+
+/// Restores `file` into the database `live` has open at `db_path`: checked, the current
+/// content kept aside, copied in, upgraded if older, and given a fresh device identity of
+/// `installation`. A `Db` of the file is best reopened after (`Db::reopen`).
+pub fn restore(
+    live: &mut Connection,
+    db_path: &Path,
+    file: &Path,
+    installation: &Installation,
+) -> Result<RestoreReport> {
     if same_file(db_path, file) {
         return Err(refused("same_file", file, "这就是当前正在使用的数据库文件,不能用它自己恢复"));
     }
@@ -217,7 +233,14 @@ pub fn restore(live: &mut Connection, db_path: &Path, file: &Path) -> Result<Res
     if problems != "ok" {
         return Err(Error::Corrupt(format!("恢复后的数据库未通过检查: {problems};恢复前的文件保留在 {kept_aside}")));
     }
-    fresh_identity(live)?;
+    // A backup of an older version is upgraded now (the backup itself is its copy from
+    // before), so that the identity below is recorded in the current schema.
+    crate::db::migrate(live)?;
+    // The file's log is now behind what its device handed out: its next writes go under a
+    // fresh device id of this installation, named after the old one.
+    let tx = live.transaction()?;
+    identity::start_fresh(&tx, installation, &FileKey::of(db_path)?, Renewal::Restored)?;
+    tx.commit()?;
     Ok(RestoreReport { plan, kept_aside })
 }
 
@@ -265,15 +288,6 @@ fn keep_aside(live: &Connection, db_path: &Path) -> Result<String> {
     }
 }
 
-/// After a restore the file's log is behind what this installation handed out under its
-/// device id: the next write must not reuse those sequence numbers.
-// IDENTITY-HOOK: replace with the lead's `crate::identity` function for exactly this once
-// main has it. Until then: forget the device id, so `Db::open` gives the file a new one.
-fn fresh_identity(live: &Connection) -> Result<()> {
-    live.execute("DELETE FROM local_settings WHERE key = 'device_id'", [])?;
-    Ok(())
-}
-
 fn wal_path(p: &Path) -> std::path::PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push("-wal");
@@ -285,16 +299,4 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// A path for an SQLite URI (`file:` + the absolute path, `?`, `#` and `%` escaped).
-fn uri_path(p: &Path) -> String {
-    let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    abs.to_string_lossy()
-        .chars()
-        .map(|c| match c {
-            '?' | '#' | '%' => format!("%{:02X}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
 }

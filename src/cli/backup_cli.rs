@@ -1,6 +1,6 @@
 //! `jingdi backup [--to DIR]`, `backup list`, `backup auto`, `restore FILE`, `check`.
-//! They work on the file as it is, before `Db::open` would create, upgrade or change it:
-//! a damaged file can still be checked, backed up and restored.
+//! `check` and `restore` work on the file as it is, before `Db::open` would upgrade or change
+//! it: a damaged file can still be checked and restored.
 
 use super::args::{BackupArgs, BackupCmd, Command};
 use super::out;
@@ -25,8 +25,11 @@ pub fn run(path: &Path, json: bool, command: &Command) -> Option<Result<()>> {
 fn backup_cmd(path: &Path, json: bool, a: &BackupArgs) -> Result<()> {
     match &a.action {
         None => {
-            let conn = backup::connect(path, true)?;
-            let b = backup::create(&conn, path, a.to.as_deref(), backup::Kind::Manual)?;
+            if !path.is_file() {
+                return Err(Error::not_found("数据库文件", path.display().to_string()));
+            }
+            let db = Db::open(path)?;
+            let b = backup::create_for(&db, a.to.as_deref(), backup::Kind::Manual)?;
             out(json, &b, |b| format!("已备份到 {}({})\n", b.path, size(b.bytes)));
         }
         Some(BackupCmd::List { dir }) => {
@@ -87,7 +90,8 @@ fn restore_cmd(path: &Path, json: bool, file: &Path, dry_run: bool) -> Result<()
         out(json, &plan, |p| format!("{}(仅预览,未做任何改动)\n", render_plan(p)));
         return Ok(());
     }
-    let report = restore::restore(&mut conn, path, file)?;
+    let installation = jingdi::identity::Installation::open(&jingdi::identity::default_home())?;
+    let report = restore::restore(&mut conn, path, file, &installation)?;
     drop(conn);
     // Opening upgrades an older schema and gives the file its new device identity.
     let db = Db::open(path)?;

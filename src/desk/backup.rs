@@ -33,7 +33,7 @@ pub fn backups(db: &Db) -> Result<BackupsView> {
 
 /// 立即备份.
 pub fn backup_now(db: &Db) -> Result<BackupFile> {
-    backup::create(db.conn(), db.path(), None, backup::Kind::Manual)
+    backup::create_for(db, None, backup::Kind::Manual)
 }
 
 /// What restoring `file` would change; checks the file first.
@@ -45,7 +45,10 @@ pub fn restore_plan(db: &Db, file: String) -> Result<RestorePlan> {
 /// device identity).
 pub fn restore(db: &mut Db, file: String) -> Result<RestoreReport> {
     let path = db.path().to_path_buf();
-    let report = restore::restore(db.conn_mut(), &path, Path::new(&file))?;
+    let home = db.installation().map_or_else(crate::identity::default_home, |i| i.home().to_path_buf());
+    let installation = crate::identity::Installation::open(&home)?;
+    let report = restore::restore(db.conn_mut(), &path, Path::new(&file), &installation)?;
+    drop(installation);
     db.reopen()?;
     Ok(report)
 }
@@ -66,7 +69,7 @@ pub fn startup(db: &Db) -> Result<Health> {
     let check = check::check(db.conn(), &db.path().display().to_string(), Depth::Quick);
     let mut h = Health { daily_backup: None, daily_backup_error: None, newest_good_backup: None, check };
     if h.check.ok {
-        match backup::daily_if_due(db.conn(), db.path()) {
+        match backup::daily_if_due(db) {
             Ok(b) => h.daily_backup = b,
             Err(e) => h.daily_backup_error = Some(e.to_string()),
         }

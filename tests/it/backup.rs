@@ -85,14 +85,26 @@ fn a_restore_leaves_other_open_connections_valid() {
     let b = backup::create(app.db.conn(), &app.path(), None, Kind::Manual).unwrap();
     let at_backup = app.snapshot();
     visit(&mut app, "H1", "应用里记录的走访");
+    let device = app.db.device_id();
     let mut cli = backup::connect(&app.path(), false).unwrap();
-    restore::restore(&mut cli, &app.path(), Path::new(&b.path)).unwrap();
+    let installation = jingdi::identity::Installation::open(&jingdi::identity::default_home()).unwrap();
+    restore::restore(&mut cli, &app.path(), Path::new(&b.path), &installation).unwrap();
     drop(cli);
     // The app's connection reads the restored content at once and the file stays sound.
     assert_eq!(app.snapshot(), at_backup);
+    // Its next save goes under the file's new device id, from sequence number 1: nothing
+    // it writes can reuse a number the old id already gave out.
+    visit(&mut app, "H2", "恢复之后应用里的走访");
+    assert_ne!(app.db.device_id(), device);
+    let (device_of_last, seq): (String, i64) = app
+        .db
+        .conn()
+        .query_row("SELECT device_id, seq FROM oplog ORDER BY hlc DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((device_of_last, seq), (app.db.device_id().to_string(), 1));
     let r = check::check(app.db.conn(), "", Depth::Full);
     assert!(r.ok, "{r:?}");
-    // No -wal or file replaced behind its back: the same inode, still a WAL database.
+    // Still a WAL database, never replaced behind the app's back.
     let mode: String = app.db.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
 }
@@ -207,12 +219,17 @@ fn restoring_a_copy_of_an_older_schema_upgrades_it_after() {
     let plan = jingdi::desk::restore_plan(&db, old.display().to_string()).unwrap();
     assert!(plan.upgrade);
     assert_eq!(plan.backup.schema_version, 3);
+    let device = db.device_id();
     jingdi::desk::restore(&mut db, old.display().to_string()).unwrap();
     let v: i64 = db.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, jingdi::db::SCHEMA_VERSION);
-    // The upgrade made its own backup first.
+    assert_ne!(db.device_id(), device);
+    assert!(check::check(db.conn(), "", Depth::Full).ok);
+    // The backup itself is the copy from before the upgrade: it is left as it was.
+    let c = backup::connect(&old, true).unwrap();
+    assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 3);
     let kinds: Vec<Kind> = backup::list(&backup::folder(&path)).unwrap().iter().map(|b| b.kind).collect();
-    assert!(kinds.contains(&Kind::BeforeMigration), "{kinds:?}");
+    assert_eq!(kinds, [Kind::BeforeRestore]);
 }
 
 /// A database at schema version 3 (before compensation standards), with one project.

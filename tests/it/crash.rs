@@ -61,6 +61,8 @@ impl Figures {
 fn jingdi(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jingdi"));
     c.arg("--db").arg(db).args(args).env("JINGDI_AUTHOR", "崩溃测试").env_remove("JINGDI_DB");
+    // Each database's own installation, beside it.
+    c.env("JINGDI_HOME", db.parent().unwrap().join("home"));
     c.stdout(Stdio::null()).stderr(Stdio::piped());
     c
 }

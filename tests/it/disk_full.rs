@@ -61,6 +61,7 @@ fn jingdi(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("JINGDI_AUTHOR", "磁盘测试")
+        .env("JINGDI_HOME", db.parent().unwrap().join("home"))
         .env_remove("JINGDI_DB")
         .output()
         .unwrap()
@@ -93,8 +94,9 @@ fn a_full_disk_refuses_writes_imports_and_backups_and_changes_nothing() {
     roster_csv(&small, 50);
     let big = scratch.path().join("big.csv");
     roster_csv(&big, 2000);
-    // The app has the database open while the disk fills up.
-    let mut app = Db::open(&db).unwrap();
+    // The app has the database open while the disk fills up (its installation, on the same
+    // disk as the data folder usually is, was set up long before).
+    let mut app = Db::open_in(&db, &disk.path("home")).unwrap();
     let before = state(&app);
     let backups_before = jingdi::backup::list(&jingdi::backup::folder(&db)).unwrap();
     disk.fill();
