@@ -183,7 +183,8 @@ pub fn create(conn: &Connection, db_path: &Path, to: Option<&Path>, kind: Kind) 
         return Err(e);
     }
     if kind.rotated() {
-        rotate(&dir)?;
+        // The copy is made; a copy that cannot be removed now is removed at the next rotation.
+        let _ = rotate(&dir);
     }
     describe(&target)?.ok_or_else(|| failed(&target, "备份文件名无法识别".into()))
 }

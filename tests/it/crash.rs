@@ -92,10 +92,15 @@ fn run_or_kill(mut cmd: Command, delay: Duration) -> bool {
 /// or a merge writes, commits and checkpoints.
 fn kill_point(rng: &mut rand::rngs::StdRng, typical: Duration) -> Duration {
     if rng.random_bool(0.5) {
-        typical.mul_f64(rng.random_range(0.0..1.0))
+        typical.mul_f64(rng.random_range(0.0..0.95))
     } else {
-        typical.mul_f64(rng.random_range(0.6..1.05))
+        typical.mul_f64(rng.random_range(0.6..0.98))
     }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
 }
 
 /// How long the command takes when left alone (the kill points are spread over it).
@@ -165,7 +170,7 @@ fn crash_during_visit_writes() {
         let outcome = format!("崩溃测试走访 #{k}");
         jingdi(&db, &["visit", "add", "--household", &household, "--kind", "上门", "--outcome", &outcome])
     };
-    let typical = (0..3).map(|k| timed(visit(100_000 + k))).max().unwrap();
+    let typical = median((0..3).map(|k| timed(visit(100_000 + k))).collect());
     let mut f = Figures { typical, ..Default::default() };
     let mut acknowledged = Vec::new();
     for k in 0..rounds(200) {
@@ -226,10 +231,16 @@ fn crash_during_roster_import() {
     let ops_after = count(&db, "SELECT count(*) FROM oplog");
     let mut rng = rng("import");
     let mut f = Figures { typical, ..Default::default() };
+    let mut typical = typical;
     for _ in 0..rounds(10) {
         fresh_copy(&pristine, &db);
         f.runs += 1;
+        let t = Instant::now();
         let acknowledged = run_or_kill(import(), kill_point(&mut rng, typical));
+        if acknowledged {
+            // The machine's load varies: aim at the fastest run seen.
+            typical = typical.min(t.elapsed());
+        }
         let households = count(&db, "SELECT count(*) FROM households");
         let ops = count(&db, "SELECT count(*) FROM oplog");
         // Whole or nothing: households and log agree with one of the two states.
@@ -317,10 +328,15 @@ fn crash_during_merge() {
     assert_eq!(after, before + ops as i64);
     let mut rng = rng("merge");
     let mut f = Figures { typical, ..Default::default() };
+    let mut typical = typical;
     for _ in 0..rounds(4) {
         fresh_copy(&pristine, &db);
         f.runs += 1;
+        let t = Instant::now();
         let acknowledged = run_or_kill(merge(), kill_point(&mut rng, typical));
+        if acknowledged {
+            typical = typical.min(t.elapsed());
+        }
         let held = count(&db, "SELECT count(*) FROM oplog");
         assert!(held == before || held == after, "half a merge: {held} operations of {before} or {after}");
         if acknowledged {
@@ -344,16 +360,15 @@ fn crash_during_backup() {
     let dir = tempfile::tempdir().unwrap();
     let db = base(dir.path(), "backup.db", 3000);
     let backup = || jingdi(&db, &["backup"]);
-    let typical = timed(backup());
+    let typical = median((0..3).map(|_| timed(backup())).collect());
     let dump = |db: &Path| jingdi::oplog::replay::dump(&jingdi::backup::connect(db, true).unwrap()).unwrap();
     let state = dump(&db);
     let mut rng = rng("backup");
     let mut f = Figures { typical, ..Default::default() };
-    let mut acknowledged = 1;
+    let mut acknowledged = 3;
     for _ in 0..rounds(30) {
-        let delay = typical.mul_f64(rng.random_range(0.0..1.2));
         f.runs += 1;
-        if run_or_kill(backup(), delay) {
+        if run_or_kill(backup(), kill_point(&mut rng, typical)) {
             acknowledged += 1;
         } else {
             f.kills += 1;
@@ -372,7 +387,7 @@ fn crash_during_backup() {
     f.report("backup", "backups");
     assert_eq!(f.damaged, 0);
     // A backup killed after its rename but before it said so is listed too.
-    assert!(f.found >= f.acknowledged && f.found <= f.runs + 1, "every acknowledged backup is listed: {f:?}");
+    assert!(f.found >= f.acknowledged && f.found <= f.runs + 3, "every acknowledged backup is listed: {f:?}");
     for b in &listed {
         assert_eq!(dump(Path::new(&b.path)), state);
     }

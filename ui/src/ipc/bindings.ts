@@ -689,7 +689,13 @@ conflicts: number,
 /**
  * Which devices the new operations came from, and how many from each.
  */
-from_devices: { [key in string]: number }, };
+from_devices: { [key in string]: number }, 
+/**
+ * Devices whose operations were not merged because one of them clashes with an
+ * operation this laptop holds under the same device and number (a fault or a
+ * forgery), and devices that built on those. Everything else was merged.
+ */
+held_back: Array<HeldBackDevice>, };
 
 export type SyncPeer = { device_id: string, name: string, 
 /**
@@ -753,7 +759,7 @@ current: Snapshot | null,
  */
 removed_operations: number, 
 /**
- * Of those, written on this laptop.
+ * Of those, written on this laptop (under any device id this installation gave the file).
  */
 removed_own: number, 
 /**

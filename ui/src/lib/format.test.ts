@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { area, areaM2, date, dateTime, fenOf, hundredths, percent, quantity, shortDate, todayIso, yuan } from './format'
+import { area, areaM2, date, dateTime, fenOf, fileSize, hundredths, percent, quantity, shortDate, todayIso, yuan } from './format'
 
 describe('money and areas', () => {
   it('groups thousands and keeps two decimals', () => {
@@ -55,5 +55,14 @@ describe('prices typed in yuan and surveyed quantities', () => {
     expect(quantity(8600, 'm²')).toBe('86.00 m²')
     expect(quantity(123456, 'm')).toBe('1,234.56 m')
     expect(quantity(100, '')).toBe('1')
+  })
+})
+
+describe('fileSize', () => {
+  it('shows what a file manager shows', () => {
+    expect(fileSize(0)).toBe('1 KB')
+    expect(fileSize(860_000)).toBe('860 KB')
+    expect(fileSize(4_145_152)).toBe('4.1 MB')
+    expect(fileSize(2_500_000_000)).toBe('2.5 GB')
   })
 })
