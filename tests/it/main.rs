@@ -10,6 +10,7 @@ mod office;
 mod oplog;
 mod reports;
 mod rules;
+mod schema;
 mod sync;
 mod values;
 
