@@ -70,6 +70,7 @@ fn generate() -> String {
         out.push_str(d.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&jingdi::schema::typescript());
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -11,6 +11,7 @@ mod office;
 mod oplog;
 mod reports;
 mod rules;
+mod schema;
 mod sync;
 mod values;
 
