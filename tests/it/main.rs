@@ -8,6 +8,7 @@ mod desk;
 mod desk_compensation;
 mod office;
 mod oplog;
+mod readers;
 mod reports;
 mod rules;
 mod sync;
