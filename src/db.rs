@@ -259,6 +259,34 @@ impl Db {
     }
 }
 
+// Readers for the desktop app (see `src-tauri/src/store.rs`).
+impl Db {
+    /// Another connection to this database that can only read. In WAL mode it sees the
+    /// last committed state without waiting for a writer, so the app's screens keep
+    /// answering while this `Db` holds a long merge or import; any attempt to write
+    /// through it fails (`SQLITE_READONLY`). The schema is this `Db`'s, already migrated.
+    pub fn open_reader(&self) -> Result<Db> {
+        let shown = self.path.display().to_string();
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::Open { path: shown, message: e.to_string() })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(128);
+        Ok(Db { conn, path: self.path.clone(), device_id: self.device_id, checkpoint: None })
+    }
+
+    /// Runs `f` in one read transaction, so every query it makes sees the same committed
+    /// state even when another connection commits meanwhile (a screen's figures agree).
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
 impl Db {
     /// A transaction for the merge of already-recorded operations (sync): it appends
     /// operations other devices wrote and replays them, so it records none of its own.

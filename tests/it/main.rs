@@ -9,6 +9,7 @@ mod desk_compensation;
 mod identity;
 mod office;
 mod oplog;
+mod readers;
 mod reports;
 mod rules;
 mod schema;
