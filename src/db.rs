@@ -267,14 +267,19 @@ impl Db {
     /// through it fails (`SQLITE_READONLY`). The schema is this `Db`'s, already migrated.
     pub fn open_reader(&self) -> Result<Db> {
         let shown = self.path.display().to_string();
-        let conn = Connection::open_with_flags(
-            &self.path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| Error::Open { path: shown, message: e.to_string() })?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = connect(&self.path, true).map_err(|e| Error::Open { path: shown, message: e.to_string() })?;
         conn.set_prepared_statement_cache_capacity(128);
-        Ok(Db { conn, path: self.path.clone(), device_id: self.device_id, checkpoint: None })
+        // A reader writes nothing and sends nothing away: no installation, no guard (the
+        // writer's guard covers the process).
+        Ok(Db {
+            conn,
+            path: self.path.clone(),
+            installation: None,
+            file: None,
+            device_id: self.device_id,
+            guard: None,
+            checkpoint: None,
+        })
     }
 
     /// Runs `f` in one read transaction, so every query it makes sees the same committed
