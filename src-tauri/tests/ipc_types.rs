@@ -55,7 +55,7 @@ fn generate() -> String {
         jingdi::office::roster::Problem, jingdi::office::roster::Action, jingdi::office::roster::RowPreview,
         jingdi::office::roster::Counts, jingdi::office::roster::Preview, jingdi::office::roster::ImportReport,
         // sync between laptops
-        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::folder::Peer,
+        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::merge::HeldBackDevice, jingdi::sync::folder::Peer,
         jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
         jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,
     );

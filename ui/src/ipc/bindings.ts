@@ -689,7 +689,28 @@ conflicts: number,
 /**
  * Which devices the new operations came from, and how many from each.
  */
-from_devices: { [key in string]: number }, };
+from_devices: { [key in string]: number }, 
+/**
+ * Devices whose operations were not merged because one of them clashes with an
+ * operation this laptop holds under the same device and number (a fault or a
+ * forgery), and devices that built on those. Everything else was merged.
+ */
+held_back: Array<HeldBackDevice>, };
+
+export type HeldBackDevice = { device_id: string, 
+/**
+ * The device's name where this laptop knows it.
+ */
+name: string, from_seq: number, 
+/**
+ * The bundle's operations of the device not merged.
+ */
+operations: number, 
+/**
+ * True for the device whose operations clash; false for one held back only because
+ * its operations build on those (it had seen them when it wrote).
+ */
+clashed: boolean, message: string, };
 
 export type SyncPeer = { device_id: string, name: string, 
 /**
