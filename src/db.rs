@@ -283,6 +283,39 @@ impl Db {
     }
 }
 
+// Readers for the desktop app (see `src-tauri/src/store.rs`).
+impl Db {
+    /// Another connection to this database that can only read. In WAL mode it sees the
+    /// last committed state without waiting for a writer, so the app's screens keep
+    /// answering while this `Db` holds a long merge or import; any attempt to write
+    /// through it fails (`SQLITE_READONLY`). The schema is this `Db`'s, already migrated.
+    pub fn open_reader(&self) -> Result<Db> {
+        let shown = self.path.display().to_string();
+        let conn = connect(&self.path, true).map_err(|e| Error::Open { path: shown, message: e.to_string() })?;
+        conn.set_prepared_statement_cache_capacity(128);
+        // A reader writes nothing and sends nothing away: no installation, no guard (the
+        // writer's guard covers the process).
+        Ok(Db {
+            conn,
+            path: self.path.clone(),
+            installation: None,
+            file: None,
+            device_id: self.device_id,
+            guard: None,
+            checkpoint: None,
+        })
+    }
+
+    /// Runs `f` in one read transaction, so every query it makes sees the same committed
+    /// state even when another connection commits meanwhile (a screen's figures agree).
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
 impl Db {
     /// A transaction for the merge of already-recorded operations (sync): it appends
     /// operations other devices wrote and replays them, so it records none of its own.

@@ -47,19 +47,6 @@ fn bad(problem: &'static str, path: &Path, message: impl Into<String>) -> Error 
     Error::Bundle { problem, path: path.display().to_string(), message: message.into() }
 }
 
-/// Columns that name another record. A merged operation must not point at a record that
-/// exists nowhere in the log.
-fn references(op: &Op) -> impl Iterator<Item = (&str, Uuid)> {
-    op.fields.0.iter().filter_map(|(k, v)| {
-        let is_ref = k.ends_with("_id") || k == "corrects";
-        let id = v.as_str().and_then(|s| Uuid::parse_str(s).ok());
-        match (is_ref, id) {
-            (true, Some(id)) => Some((k.as_str(), id)),
-            _ => None,
-        }
-    })
-}
-
 /// Sorts the bundle's operations into those this laptop already holds and new ones, by
 /// looking up each device's sequence numbers in the log: one range read per device, so
 /// the cost follows what the bundle and the log share, not the size of the log. What the
@@ -318,22 +305,27 @@ fn held_ops_of(conn: &Connection, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Op>>
     Ok(out)
 }
 
-/// Which of these records the project's log creates, in one read through the entity index.
-fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Result<Vec<Uuid>> {
+/// Which of these records the project's log creates, and as what, in one read through the
+/// entity index.
+fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Result<Vec<(Uuid, Entity)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = serde_json::to_string(&ids).expect("ids serialise");
     // `+project_id`: search by entity, not through the project's index.
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT entity_id FROM oplog WHERE entity_id IN (SELECT value FROM json_each(?1))
+        "SELECT DISTINCT entity_id, entity FROM oplog WHERE entity_id IN (SELECT value FROM json_each(?1))
              AND +project_id = ?2 AND action IN ('create', 'append')",
     )?;
     let mut rows = stmt.query(params![list, project.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
-        out.push(Uuid::parse_str(&id).map_err(|_| Error::Corrupt(format!("操作日志中的实体「{id}」不是 UUID")))?);
+        let entity: String = r.get(1)?;
+        out.push((
+            Uuid::parse_str(&id).map_err(|_| Error::Corrupt(format!("操作日志中的实体「{id}」不是 UUID")))?,
+            Entity::parse(&entity).ok_or_else(|| Error::Corrupt(format!("操作日志中的实体类型「{entity}」未知")))?,
+        ));
     }
     Ok(out)
 }
@@ -349,38 +341,41 @@ fn held_and_checked(
     path: &Path,
 ) -> Result<HashMap<Uuid, Vec<Op>>> {
     let held = held_ops_of(conn, changed)?;
-    let mut exists: HashSet<Uuid> = HashSet::new();
+    let mut exists: HashMap<Uuid, Entity> = HashMap::new();
     for op in new_ops {
         if matches!(op.action, Action::Create | Action::Append) {
-            exists.insert(op.entity_id);
+            exists.insert(op.entity_id, op.entity);
         }
     }
     for op in held.values().flatten() {
         if op.project_id == Some(project) && matches!(op.action, Action::Create | Action::Append) {
-            exists.insert(op.entity_id);
+            exists.insert(op.entity_id, op.entity);
         }
     }
-    // (operation, the field that names the record or None for the record it updates, record)
-    let mut named: Vec<(&Op, Option<&str>, Uuid)> = Vec::new();
+    // (operation, the field that names the record or None for the record it updates, kind, record)
+    let mut named: Vec<(&Op, Option<&str>, Entity, Uuid)> = Vec::new();
     for op in new_ops {
         if op.action == Action::Update {
-            named.push((op, None, op.entity_id));
+            named.push((op, None, op.entity, op.entity_id));
         }
-        named.extend(references(op).map(|(field, id)| (op, Some(field), id)));
+        named.extend(crate::schema::references(op).map(|(field, entity, id)| (op, Some(field.name), entity, id)));
     }
-    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.2).filter(|id| !exists.contains(id)).collect();
+    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.3).filter(|id| !exists.contains_key(id)).collect();
     exists.extend(created_in_log(conn, project, &unsure)?);
-    if let Some((op, field, id)) = named.into_iter().find(|n| !exists.contains(&n.2)) {
+    for (op, field, entity, id) in named {
+        let problem = match exists.get(&id) {
+            Some(e) if *e == entity => continue,
+            Some(e) => format!("是{}而不是{}", e.spec().zh, entity.spec().zh),
+            None => "在任何设备的记录中都不存在".to_string(),
+        };
         return Err(bad(
             "broken_reference",
             path,
             match field {
-                None => format!("操作 {} 修改的{} {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
-                Some(field) => format!(
-                    "操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在",
-                    op.id,
-                    op.entity.id()
-                ),
+                None => format!("操作 {} 修改的{} {id} {problem}", op.id, op.entity.id()),
+                Some(field) => {
+                    format!("操作 {}({})的字段 {field} 指向的记录 {id} {problem}", op.id, op.entity.id())
+                }
             },
         ));
     }
@@ -458,6 +453,8 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     }
     drop(seen_ids);
     let (new_ops, known, clashes) = split_known(conn, ops, path)?;
+    super::check::values(&new_ops, path)?;
+    super::check::clocks(&new_ops, chrono::Utc::now().timestamp_millis(), &header.sender_name, path)?;
     let (new_ops, held_back) = hold_back(new_ops, &clashes);
     crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?;
 
@@ -669,5 +666,5 @@ pub(crate) fn ops_of(conn: &Connection, entity_id: Uuid) -> Result<Vec<Op>> {
 }
 
 fn entity_rank(e: Entity) -> usize {
-    crate::oplog::ENTITIES.iter().position(|s| s.entity == e).unwrap_or(usize::MAX)
+    e.rank()
 }

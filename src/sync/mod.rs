@@ -9,6 +9,7 @@
 //! - [`conflicts`] lists and resolves conflicts.
 
 pub mod bundle;
+pub mod check;
 pub mod conflicts;
 pub mod folder;
 pub mod merge;

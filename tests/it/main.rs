@@ -12,8 +12,10 @@ mod disk_full;
 mod identity;
 mod office;
 mod oplog;
+mod readers;
 mod reports;
 mod rules;
+mod schema;
 mod sync;
 mod values;
 

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A second laptop that joined `base`'s project through a full bundle.
-fn join(base: &TestDb) -> TestDb {
+pub(crate) fn join(base: &TestDb) -> TestDb {
     let mut t = TestDb::empty();
     let file = base.dir.path().join(format!("join-{}.jdb", t.db.device_id()));
     export(&base.db, &base.project(), &file, Scope::Full).unwrap();
@@ -25,7 +25,7 @@ fn join(base: &TestDb) -> TestDb {
 
 /// Sends `from`'s unseen operations to `to`; falls back to a full bundle when `to` lacks
 /// what a partial bundle assumes (as a user would when told so).
-fn send(from: &TestDb, to: &mut TestDb) -> jingdi::sync::merge::ImportReport {
+pub(crate) fn send(from: &TestDb, to: &mut TestDb) -> jingdi::sync::merge::ImportReport {
     let file = from.dir.path().join("out.jdb");
     export(&from.db, &from.project(), &file, Scope::Unseen).unwrap();
     match import(&mut to.db, &file) {
@@ -62,12 +62,12 @@ fn expected_conflicts(ops: &[Op]) -> BTreeSet<(String, String, String)> {
     out
 }
 
-fn set_phone(t: &mut TestDb, no: &str, phone: &str) {
+pub(crate) fn set_phone(t: &mut TestDb, no: &str, phone: &str) {
     let h = t.household(no).id;
     t.write(|tx| jingdi::household::set(tx, h, "phone", phone, None)).unwrap();
 }
 
-fn visit(t: &mut TestDb, no: &str, text: &str) {
+pub(crate) fn visit(t: &mut TestDb, no: &str, text: &str) {
     let h = t.household(no).id;
     t.write(|tx| jingdi::visit::add(tx, h, &NewVisit { outcome: text.into(), ..Default::default() })).unwrap();
 }
@@ -284,7 +284,7 @@ fn local_clock_moves_past_what_it_merged() {
         .is_some_and(|s| *s == ops.iter().filter(|o| o.device_id == a.db.device_id()).map(|o| o.seq).max().unwrap()));
 }
 
-fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
+pub(crate) fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
     let mut b = bundle::read(path).unwrap();
     f(&mut b);
     let out = path.with_file_name(format!("{name}.jdb"));
@@ -345,7 +345,7 @@ fn bad_bundles_are_refused_and_change_nothing() {
                 let v = b.ops.iter_mut().find(|o| o.entity == jingdi::oplog::Entity::Visit).unwrap();
                 v.fields.put("kind", serde_json::Value::Null);
             }),
-            "bundle.rule_broken",
+            "bundle.invalid_value",
         ),
         (
             "a visit for a household that exists nowhere",
@@ -472,13 +472,15 @@ fn a_fault_inside_a_many_row_statement_names_its_operation() {
         culprit = b.ops[i].entity_id;
     });
     let first = culprit;
-    // The seventh visit lacks a value its table requires.
+    // The seventh visit lacks a value its table requires: the schema's check names it
+    // before any statement runs.
     let missing_value = rewrite(&good, "missing-value", |b| {
         let i = visits(b)[6];
         b.ops[i].fields.put("kind", serde_json::Value::Null);
         culprit = b.ops[i].entity_id;
     });
-    for (file, code, named) in [(reused_id, "bundle.tampered", first), (missing_value, "bundle.rule_broken", culprit)] {
+    for (file, code, named) in [(reused_id, "bundle.tampered", first), (missing_value, "bundle.invalid_value", culprit)]
+    {
         let before = b.snapshot();
         let err = import(&mut b.db, &file).unwrap_err();
         assert_eq!(err.code(), code, "{err}");

@@ -1,6 +1,7 @@
-import { createI18n } from 'vue-i18n'
-
-const zh = {
+// The app's shared words: navigation, common buttons, the vocabularies (stages, kinds,
+// statuses) and the screens that came first. Areas with many words of their own have a file
+// of their own next to this one (see index.ts).
+export const zh = {
   app: { name: '净地', tagline: '房屋征收项目台账', asOf: '数据截至', operator: '操作人', device: '设备', lang: 'EN', loading: '正在加载…' },
   nav: { dashboard: '总览', board: '挂图作战', visit: '走访登记', obstacles: '问题清单', meeting: '会商', plot: '地块工作', standards: '补偿标准', history: '操作日志', office: '报表与导入', sync: '同步', backup: '备份与恢复' },
   common: { save: '保存', cancel: '取消', confirm: '确认', search: '搜索', all: '全部', none: '无', today: '今天', reason: '原因', date: '日期', household: '户', households: '户', items: '项', open: '打开', refresh: '刷新', actions: '操作', status: '状态', note: '备注', unit: '责任单位', person: '责任人', due: '期限', overdue: '已逾期', days: '天', back: '返回', edit: '编辑', add: '新增', empty: '暂无数据' },
@@ -55,29 +56,9 @@ const zh = {
   checklist: { debris: '建筑垃圾清运', dust_net: '防尘网覆盖', water_cut_off: '断水', power_cut_off: '断电', other: '其他' },
   clearance: { household_not_demolished: '未拆除', unpaid_compensation: '补偿未支付', pole_not_relocated: '杆线未迁移', open_obstacle: '问题未解决', checklist_open: '净地清单未完成' },
   projectStatus: { preparing: '前期准备', signing: '签约中', demolishing: '拆除中', cleared: '已净地' },
-  // 备份与恢复 (views/Backup.vue) and the damage notice at start (App.vue)
-  backup: {
-    title: '备份与恢复', hint: '备份是数据库在某一时刻的完整副本,应用运行时也可随时备份;恢复会把数据库变回备份时的样子。',
-    settings: '设置', folder: '备份文件夹', auto: '自动备份', autoOn: '开启:每天首次使用时、升级数据库结构前、大批量导入或同步合并前', autoOff: '已关闭(jingdi backup auto on 可重新开启)', retention: '保留规则',
-    now: '立即备份', other: '从其他文件恢复…', made: '已备份:{name}({size})', list: '备份列表', none: '还没有备份',
-    when: '备份时间', kind: '类型', size: '大小', file: '文件名', restore: '恢复',
-    kinds: { manual: '手动备份', daily: '每日自动备份', before_migration: '升级前自动备份', before_import: '导入前自动备份', before_merge: '同步合并前自动备份', before_restore: '恢复前保留的原文件' },
-    confirmTitle: '确认从备份恢复', from: '备份', current: '当前数据', unreadable: '当前文件无法读取(已损坏),恢复后以备份为准',
-    snapshot: '操作日志 {ops} 条,最后修改于 {at}', households: '{code} {name}:{n} 户',
-    changes: '恢复后的变化', nothingChanges: '当前数据与备份相同,恢复不会改变任何记录',
-    removed: '本机将不再有备份之后的 {n} 条修改(其中本机录入 {own} 条);其他笔记本已有的,下次同步会合并回来',
-    unshared: '其中 {n} 条本机录入的修改还没有其他笔记本确认收到,同步无法找回',
-    added: '备份中有 {n} 条当前文件没有的修改,恢复后重新可见', upgrade: '备份的数据库结构较旧,恢复后会自动升级',
-    keptAside: '恢复前,当前文件会先完整保存到备份文件夹(“恢复前保留的原文件”),需要时可以再恢复回来。恢复后本机使用新的设备号。',
-    understood: '我已了解上述变化', confirm: '确认恢复', done: '已恢复。恢复前的文件保存在 {path}',
-    damagedTitle: '数据库文件已损坏', damagedText: '启动检查发现数据库文件有损坏:{verdict}', offer: '最新的完好备份:{when}({size})', offerRestore: '从该备份恢复', noGood: '没有找到完好的备份;请联系技术支持,不要删除数据库文件。',
-    dailyFailed: '今天的自动备份未能完成:{message}',
-  },
 }
 
-type Messages = typeof zh
-
-const en: Messages = {
+export const en: typeof zh = {
   app: { name: 'Jingdi', tagline: 'Housing expropriation ledger', asOf: 'As of', operator: 'Operator', device: 'Device', lang: '中文', loading: 'Loading…' },
   nav: { dashboard: 'Dashboard', board: 'Board', visit: 'Visit log', obstacles: 'Obstacles', meeting: 'Meeting', plot: 'Plot work', standards: 'Standards', history: 'History', office: 'Office files', sync: 'Sync', backup: 'Backup' },
   common: { save: 'Save', cancel: 'Cancel', confirm: 'Confirm', search: 'Search', all: 'All', none: 'None', today: 'Today', reason: 'Reason', date: 'Date', household: 'household', households: 'households', items: 'items', open: 'Open', refresh: 'Refresh', actions: 'Actions', status: 'Status', note: 'Note', unit: 'Responsible unit', person: 'Person', due: 'Due', overdue: 'Overdue', days: 'days', back: 'Back', edit: 'Edit', add: 'Add', empty: 'Nothing here' },
@@ -129,38 +110,4 @@ const en: Messages = {
   checklist: { debris: 'Debris removal', dust_net: 'Dust nets', water_cut_off: 'Water cut off', power_cut_off: 'Power cut off', other: 'Other' },
   clearance: { household_not_demolished: 'Not demolished', unpaid_compensation: 'Unpaid compensation', pole_not_relocated: 'Poles not moved', open_obstacle: 'Open obstacles', checklist_open: 'Checklist open' },
   projectStatus: { preparing: 'Preparing', signing: 'Signing', demolishing: 'Demolishing', cleared: 'Cleared' },
-  backup: {
-    title: 'Backup and restore', hint: 'A backup is a whole copy of the database at one moment, taken even while the app runs; a restore takes the database back to that moment.',
-    settings: 'Settings', folder: 'Backup folder', auto: 'Automatic backups', autoOn: 'On: at the first use of a day, before a schema upgrade, before big imports and merges', autoOff: 'Off (jingdi backup auto on turns them on)', retention: 'Kept',
-    now: 'Back up now', other: 'Restore from another file…', made: 'Backed up: {name} ({size})', list: 'Backups', none: 'No backups yet',
-    when: 'Taken', kind: 'Kind', size: 'Size', file: 'File', restore: 'Restore',
-    kinds: { manual: 'Manual', daily: 'Daily', before_migration: 'Before upgrade', before_import: 'Before import', before_merge: 'Before merge', before_restore: 'Kept before a restore' },
-    confirmTitle: 'Restore from a backup?', from: 'Backup', current: 'Current data', unreadable: 'The current file cannot be read (damaged); the backup will replace it',
-    snapshot: '{ops} operations, last change {at}', households: '{code} {name}: {n} households',
-    changes: 'What changes', nothingChanges: 'The current data equals the backup; nothing changes',
-    removed: '{n} changes made after the backup leave this laptop ({own} entered here); those other laptops hold come back at the next sync',
-    unshared: '{n} of the changes entered here have not been confirmed by any other laptop: a sync cannot bring them back',
-    added: '{n} changes in the backup that the current file lacks become visible again', upgrade: 'The backup has an older schema; it is upgraded after restoring',
-    keptAside: 'Before restoring, the current file is saved whole into the backup folder ("kept before a restore"); it can be restored in turn. This laptop then writes under a new device id.',
-    understood: 'I understand these changes', confirm: 'Restore', done: 'Restored. The file as it was is kept at {path}',
-    damagedTitle: 'The database file is damaged', damagedText: 'The check at start found damage: {verdict}', offer: 'Newest good backup: {when} ({size})', offerRestore: 'Restore from it', noGood: 'No good backup was found; contact support and do not delete the database file.',
-    dailyFailed: "Today's automatic backup failed: {message}",
-  },
 }
-
-const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('jingdi.locale') : null
-
-export const i18n = createI18n({
-  legacy: false,
-  locale: saved === 'en' ? 'en' : 'zh-CN',
-  fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zh, en },
-})
-
-export function setLocale(l: 'zh-CN' | 'en') {
-  i18n.global.locale.value = l
-  localStorage.setItem('jingdi.locale', l)
-  document.documentElement.lang = l
-}
-
-export { zh, en }
