@@ -3,6 +3,7 @@
 
 mod args;
 mod comp_cli;
+mod evidence;
 mod office;
 mod render;
 
@@ -239,6 +240,8 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Export(a) => office::export(&db, json, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
+        Command::Attachment(cmd) => evidence::attachment_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Search { text, limit } => evidence::search(&db, json, &text, limit)?,
     }
     Ok(())
 }
@@ -686,11 +689,12 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             let r = sync::merge::import(db, &file)?;
             out(json, &r, render::import_report);
         }
-        SyncCmd::Folder { project, path } => {
+        SyncCmd::Folder { project, path, no_files } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
-            let r = sync::folder::sync_folder(db, &p, &path)?;
+            let r = sync::folder::sync_folder_with(db, &p, &path, !no_files)?;
             out(json, &r, render::folder_report);
         }
+        SyncCmd::Files { project, path } => evidence::sync_files(db, json, project, &path)?,
         SyncCmd::Peers { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let peers = sync::folder::peers(db.conn(), p.id)?;
