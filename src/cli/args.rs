@@ -110,7 +110,8 @@ pub enum Command {
     /// Import a household roster (.xlsx, .xls, or .csv in UTF-8 or GBK)
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Export a table or brief: signing-summary, ledger, disclosure, meeting-brief, bulletin
+    /// Export a table or brief (signing-summary, ledger, disclosure, meeting-brief, bulletin) or a
+    /// household's paper (settlement, notice, visit-record)
     Export(ExportArgs),
     /// Merge with other laptops: bundle files or a shared sync folder
     #[command(subcommand)]
@@ -689,7 +690,8 @@ pub enum ImportCmd {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// signing-summary | ledger | disclosure | meeting-brief | bulletin
+    /// signing-summary | ledger | disclosure | meeting-brief | bulletin |
+    /// settlement | notice | visit-record (per household: --household NO or --group NAME)
     pub kind: String,
     /// The file to write
     #[arg(long, value_name = "FILE")]
@@ -707,6 +709,12 @@ pub struct ExportArgs {
     /// Disclosure: print names as 张*三
     #[arg(long)]
     pub mask_names: bool,
+    /// Settlement, notice, visit-record: the household (户号)
+    #[arg(long, value_name = "NO")]
+    pub household: Option<String>,
+    /// Settlement, notice, visit-record: every household of a work group, in one file
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
 }
 
 // ---- evidence: attachments

@@ -9,6 +9,7 @@ mod desk_compensation;
 mod evidence;
 mod office;
 mod oplog;
+mod paper;
 mod reports;
 mod rules;
 mod sync;
