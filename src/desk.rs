@@ -29,6 +29,8 @@ use uuid::Uuid;
 
 mod compensation;
 pub use self::compensation::*;
+mod evidence;
+pub use self::evidence::*;
 
 pub const OPERATOR: &str = "operator";
 pub const DEVICE_NAME: &str = "device_name";

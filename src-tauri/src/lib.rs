@@ -3,6 +3,7 @@
 //! into the core, and a refusal crosses IPC as the core's `{code, message}`.
 
 mod compensation;
+mod evidence;
 mod office;
 mod sync;
 
@@ -163,7 +164,14 @@ pub fn run() {
             sync::sync_export,
             sync::sync_import,
             sync::sync_folder,
-            sync::resolve_conflict
+            sync::resolve_conflict,
+            evidence::household_evidence,
+            evidence::record_evidence,
+            evidence::attach_files,
+            evidence::open_attachment,
+            evidence::withdraw_attachment,
+            evidence::save_attachment_copy,
+            evidence::search
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Jingdi app");

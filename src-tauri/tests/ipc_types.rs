@@ -58,6 +58,11 @@ fn generate() -> String {
         jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::folder::Peer,
         jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
         jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,
+        // evidence (attachments, file sync) and search
+        AttachmentKind, AttachTarget, jingdi::evidence::sniff::FileFormat, jingdi::evidence::ContentHash,
+        jingdi::evidence::Attachment, jingdi::evidence::transport::RefusedFile,
+        jingdi::evidence::transport::FileSyncReport, Preview, AttachmentTile, TargetOption, HouseholdEvidence,
+        AttachInput, OpenedAttachment, WithdrawAttachmentInput, jingdi::search::MatchedBy, jingdi::search::SearchHit,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 /// A little-endian TIFF block holding DateTimeOriginal and, if given, a GPS position
 /// (degrees, minutes, seconds as whole numbers), as a phone writes into APP1.
-fn exif_block(taken: &str, gps: Option<([u32; 3], [u32; 3])>) -> Vec<u8> {
+pub fn exif_block(taken: &str, gps: Option<([u32; 3], [u32; 3])>) -> Vec<u8> {
     let mut t: Vec<u8> = b"II*\0".to_vec();
     t.extend(8u32.to_le_bytes());
     let entry = |t: &mut Vec<u8>, tag: u16, typ: u16, count: u32, value: u32| {
@@ -22,10 +22,14 @@ fn exif_block(taken: &str, gps: Option<([u32; 3], [u32; 3])>) -> Vec<u8> {
         t.extend(count.to_le_bytes());
         t.extend(value.to_le_bytes());
     };
-    // IFD0 at 8: two pointers (Exif IFD at 38, GPS IFD at 76).
+    // IFD0 at 8: the Exif IFD at 38, and the GPS IFD at 76 when there is a position.
     t.extend(2u16.to_le_bytes());
     entry(&mut t, 0x8769, 4, 1, 38);
-    entry(&mut t, 0x8825, 4, 1, if gps.is_some() { 76 } else { 0 });
+    match gps {
+        Some(_) => entry(&mut t, 0x8825, 4, 1, 76),
+        // No GPS: Orientation 1 (upright) keeps the layout.
+        None => entry(&mut t, 0x0112, 3, 1, 1),
+    }
     t.extend(0u32.to_le_bytes());
     // Exif IFD at 38: DateTimeOriginal, 20 bytes at 56.
     t.extend(1u16.to_le_bytes());
@@ -219,7 +223,9 @@ fn every_kind_of_record_takes_files_and_a_household_lists_its_records_files() {
         let a = attach(&mut t, *target, *id, *kind, &[f]).unwrap().remove(0);
         assert_eq!((a.target, a.target_id, a.kind), (*target, *id, *kind));
     }
-    let mine = evidence::for_household(t.db.conn(), h).unwrap();
+    // The demo photographed the house at the survey; those are the demo's, not ours.
+    let mine: Vec<_> =
+        evidence::for_household(t.db.conn(), h).unwrap().into_iter().filter(|a| a.attached_by == AUTHOR).collect();
     assert_eq!(
         mine.iter().map(|a| a.target).collect::<Vec<_>>(),
         vec![AttachTarget::Household, AttachTarget::Visit, AttachTarget::InventoryItem, AttachTarget::CompensationItem]
@@ -337,6 +343,8 @@ fn two_laptops_exchange_photos_through_the_sync_folder_verified_and_refetched_wh
 
     let ra = sync(&mut a, share.path());
     assert_eq!(ra.files.as_ref().unwrap().sent, 1);
+    let on_a = evidence::for_household(a.db.conn(), h1).unwrap();
+    assert_eq!((on_a[0].taken_at.as_deref(), on_a[0].latitude_e7), (Some("2024-01-03T09:00:00"), None));
     // The bundle carries the metadata only, not the photo.
     assert!(
         ra.exported.bytes < pa.len() as u64 / 4,
@@ -421,11 +429,11 @@ fn cli_attach_list_save_withdraw() {
     let p = dir.path().join("门前.jpg");
     let jpg = photo(640, 480, 30, Some(exif_block("2022:05:30 08:30:00", Some(([24, 54, 36], [118, 36, 0])))));
     std::fs::write(&p, &jpg).unwrap();
-    let added = c.json(&["attachment", "add", p.to_str().unwrap(), "--household", "DX4-009", "--kind", "房屋照片"]);
+    let added = c.json(&["attachment", "add", p.to_str().unwrap(), "--household", "DX4-008", "--kind", "房屋照片"]);
     let id = added[0]["id"].as_str().unwrap().to_string();
     assert_eq!(added[0]["taken_at"], "2022-05-30T08:30:00");
     assert_eq!(added[0]["kind"], "house_photo");
-    let text = c.ok(&["attachment", "list", "--household", "DX4-009"]);
+    let text = c.ok(&["attachment", "list", "--household", "DX4-008"]);
     assert!(
         text.contains("门前.jpg") && text.contains("房屋照片") && text.contains("拍摄于 2022-05-30T08:30:00"),
         "{text}"
@@ -440,12 +448,12 @@ fn cli_attach_list_save_withdraw() {
     let bad = dir.path().join("合同.pdf");
     std::fs::write(&bad, &jpg).unwrap();
     let (_, err) =
-        c.refused(&["attachment", "add", bad.to_str().unwrap(), "--household", "DX4-009", "--kind", "协议扫描件"]);
+        c.refused(&["attachment", "add", bad.to_str().unwrap(), "--household", "DX4-008", "--kind", "协议扫描件"]);
     assert!(err.contains("invalid_field.file") && err.contains("合同.pdf"), "{err}");
     assert_eq!(c.dump(), before);
     c.ok(&["attachment", "withdraw", &id, "--reason", "拍错了房子"]);
-    assert_eq!(c.json(&["attachment", "list", "--household", "DX4-009"]).as_array().unwrap().len(), 0);
-    let all = c.json(&["attachment", "list", "--household", "DX4-009", "--all"]);
+    assert_eq!(c.json(&["attachment", "list", "--household", "DX4-008"]).as_array().unwrap().len(), 0);
+    let all = c.json(&["attachment", "list", "--household", "DX4-008", "--all"]);
     assert_eq!(all[0]["withdrawn_reason"], "拍错了房子");
     // A pole and a demolition day by their natural keys.
     c.ok(&["attachment", "add", p.to_str().unwrap(), "--pole", "DL-01", "--kind", "其他"]);

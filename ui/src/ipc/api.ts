@@ -15,7 +15,7 @@ export function toWireError(e: unknown): T.WireError {
   return { code: 'ipc', message: String(e) }
 }
 
-async function call<R>(cmd: string, args?: Record<string, unknown>): Promise<R> {
+export async function call<R>(cmd: string, args?: Record<string, unknown>): Promise<R> {
   try {
     return await invoke<R>(cmd, args)
   } catch (e) {
