@@ -55,7 +55,7 @@ fn generate() -> String {
         jingdi::office::roster::Problem, jingdi::office::roster::Action, jingdi::office::roster::RowPreview,
         jingdi::office::roster::Counts, jingdi::office::roster::Preview, jingdi::office::roster::ImportReport,
         // sync between laptops
-        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::folder::Peer,
+        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::merge::HeldBackDevice, jingdi::sync::folder::Peer,
         jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
         jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,
         // evidence (attachments, file sync) and search
@@ -75,6 +75,7 @@ fn generate() -> String {
         out.push_str(d.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&jingdi::schema::typescript());
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

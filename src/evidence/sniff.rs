@@ -80,6 +80,19 @@ impl FileFormat {
     }
 }
 
+/// The media types an attachment record may name (the schema's vocabulary for them).
+pub const MEDIA_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/heic",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/x-ole-storage",
+    "application/ofd",
+];
+
 const ALL: &[FileFormat] = &[
     FileFormat::Jpeg,
     FileFormat::Png,

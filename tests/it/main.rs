@@ -7,11 +7,14 @@ mod demo;
 mod desk;
 mod desk_compensation;
 mod evidence;
+mod identity;
 mod office;
 mod oplog;
 mod paper;
+mod readers;
 mod reports;
 mod rules;
+mod schema;
 mod sync;
 mod values;
 
@@ -46,6 +49,9 @@ impl TestDb {
     pub fn empty() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path().join("jingdi.db")).unwrap();
+        // These tests simulate no power cut: waiting for the disk at every commit would
+        // only slow them. The app and the CLI commit with synchronous = FULL (db tests).
+        db.conn().pragma_update(None, "synchronous", "NORMAL").unwrap();
         TestDb { dir, db, project: Uuid::nil() }
     }
 

@@ -1,6 +1,7 @@
-import { createI18n } from 'vue-i18n'
-
-const zh = {
+// The app's shared words: navigation, common buttons, the vocabularies (stages, kinds,
+// statuses) and the screens that came first. Areas with many words of their own have a file
+// of their own next to this one (see index.ts).
+export const zh = {
   app: { name: '净地', tagline: '房屋征收项目台账', asOf: '数据截至', operator: '操作人', device: '设备', lang: 'EN', loading: '正在加载…' },
   nav: { dashboard: '总览', board: '挂图作战', visit: '走访登记', obstacles: '问题清单', meeting: '会商', plot: '地块工作', standards: '补偿标准', history: '操作日志', office: '报表与导入', sync: '同步' },
   common: { save: '保存', cancel: '取消', confirm: '确认', search: '搜索', all: '全部', none: '无', today: '今天', reason: '原因', date: '日期', household: '户', households: '户', items: '项', open: '打开', refresh: '刷新', actions: '操作', status: '状态', note: '备注', unit: '责任单位', person: '责任人', due: '期限', overdue: '已逾期', days: '天', back: '返回', edit: '编辑', add: '新增', empty: '暂无数据' },
@@ -57,9 +58,7 @@ const zh = {
   projectStatus: { preparing: '前期准备', signing: '签约中', demolishing: '拆除中', cleared: '已净地' },
 }
 
-type Messages = typeof zh
-
-const en: Messages = {
+export const en: typeof zh = {
   app: { name: 'Jingdi', tagline: 'Housing expropriation ledger', asOf: 'As of', operator: 'Operator', device: 'Device', lang: '中文', loading: 'Loading…' },
   nav: { dashboard: 'Dashboard', board: 'Board', visit: 'Visit log', obstacles: 'Obstacles', meeting: 'Meeting', plot: 'Plot work', standards: 'Standards', history: 'History', office: 'Office files', sync: 'Sync' },
   common: { save: 'Save', cancel: 'Cancel', confirm: 'Confirm', search: 'Search', all: 'All', none: 'None', today: 'Today', reason: 'Reason', date: 'Date', household: 'household', households: 'households', items: 'items', open: 'Open', refresh: 'Refresh', actions: 'Actions', status: 'Status', note: 'Note', unit: 'Responsible unit', person: 'Person', due: 'Due', overdue: 'Overdue', days: 'days', back: 'Back', edit: 'Edit', add: 'Add', empty: 'Nothing here' },
@@ -112,20 +111,3 @@ const en: Messages = {
   clearance: { household_not_demolished: 'Not demolished', house_photo_missing: 'No house photo before demolition', unpaid_compensation: 'Unpaid compensation', pole_not_relocated: 'Poles not moved', open_obstacle: 'Open obstacles', checklist_open: 'Checklist open' },
   projectStatus: { preparing: 'Preparing', signing: 'Signing', demolishing: 'Demolishing', cleared: 'Cleared' },
 }
-
-const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('jingdi.locale') : null
-
-export const i18n = createI18n({
-  legacy: false,
-  locale: saved === 'en' ? 'en' : 'zh-CN',
-  fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zh, en },
-})
-
-export function setLocale(l: 'zh-CN' | 'en') {
-  i18n.global.locale.value = l
-  localStorage.setItem('jingdi.locale', l)
-  document.documentElement.lang = l
-}
-
-export { zh, en }
