@@ -1,9 +1,6 @@
-// The words of the evidence screens (a household's 资料 tab, the attach dialog, the viewer,
-// the settlement print preview), Chinese and English in one place.
-import { computed } from 'vue'
-import { useI18n } from 'vue-i18n'
-
-const ZH = {
+// The words of the evidence screens (a household's 资料 tab, the attach dialog, the viewer, the
+// settlement print preview), under `evidence.` in the app's messages.
+export const zh = {
   tab: '资料', compTab: '补偿结算',
   kinds: { house_photo: '房屋照片', crops_photo: '青苗/附着物照片', agreement_scan: '协议扫描件', appraisal_report: '评估报告', payment_voucher: '付款凭证', other: '其他' },
   add: '添加资料…', drop: '把照片或文件拖到这里,或点击「添加资料…」', dropHere: '松开鼠标,附加到「{t}」',
@@ -20,9 +17,7 @@ const ZH = {
   totalFigures: '合计金额(小写)', totalCapitals: '合计金额(大写)', standard: '补偿标准第 {v} 版(自 {d} 起执行)', noStandard: '尚无补偿标准', pendingWarn: '注意:尚有 {n} 项待重新计算,本单数字不是最终数字',
 }
 
-type Words = typeof ZH
-
-const EN: Words = {
+export const en: typeof zh = {
   tab: 'Files', compTab: 'Compensation',
   kinds: { house_photo: 'House photos', crops_photo: 'Crops / attachments', agreement_scan: 'Agreement scans', appraisal_report: 'Appraisal reports', payment_voucher: 'Payment vouchers', other: 'Other' },
   add: 'Add files…', drop: 'Drop photos or files here, or click “Add files…”', dropHere: 'Release to attach to “{t}”',
@@ -38,11 +33,3 @@ const EN: Words = {
   col: { no: 'No.', item: 'Item', formula: 'Formula', amount: 'Amount (元)', status: 'Status' },
   totalFigures: 'Total (figures)', totalCapitals: 'Total (in words)', standard: 'Standards version {v} (effective {d})', noStandard: 'No standards', pendingWarn: 'Note: {n} items await recalculation; these figures are not final',
 }
-
-/** The evidence words in the current UI language. */
-export function useEvidenceText() {
-  const { locale } = useI18n()
-  return computed(() => (locale.value === 'en' ? EN : ZH))
-}
-
-export { ZH as EVIDENCE_ZH, EN as EVIDENCE_EN }
