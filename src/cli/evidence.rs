@@ -94,7 +94,7 @@ pub fn attachment_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Attach
                 None => evidence::for_project(db.conn(), p.id)?,
             };
             items.retain(|a| all || !a.withdrawn);
-            out(json, items.as_slice(), |i| list(i));
+            out(json, items.as_slice(), list);
         }
         AttachmentCmd::Save { id, out: to } => {
             let a = evidence::get(db.conn(), id_arg("id", &id)?)?;
@@ -191,6 +191,6 @@ fn matched_zh(m: search::MatchedBy) -> &'static str {
 
 pub fn search(db: &Db, json: bool, text: &str, limit: usize) -> Result<()> {
     let h = search::search(db.conn(), text, limit)?;
-    out(json, h.as_slice(), |h| hits(h));
+    out(json, h.as_slice(), hits);
     Ok(())
 }
