@@ -1,3 +1,7 @@
+// NOT YET IN THE SUITE (named .wip.mjs so scripts/e2e.sh does not run it): the first step passes
+// (the 净地 list count equals the CLI); the attach steps time out because replacing
+// window.__TAURI_INTERNALS__.invoke to answer the native open dialog does not take effect.
+// Run by hand: ./scripts/e2e.sh e2e/app.test.mjs e2e/evidence.wip.mjs
 // End-to-end: evidence and paper in the real app, on the demo plot. A team leader opens a
 // demolished household the 净地 list flags for having no house photo, attaches photos and a
 // scanned agreement on its 资料 tab (the native open dialog answered with real files), sees
@@ -107,7 +111,7 @@ describe('evidence on the household page, the viewer and the print preview', () 
     await s.waitFor('[data-testid="kpi-households-total"]', { timeout: 30000 })
     const flagged = jingdi(['clearance'], { json: true }).filter((i) => i.kind === 'house_photo_missing')
     assert.ok(flagged.some((i) => i.household_no === HH), `${HH} is flagged`)
-    assert.equal(await s.value('[data-testid="readiness-house_photo_missing"]'), String(flagged.length))
+    assert.equal(String(await s.value('[data-testid="readiness-house_photo_missing"]')), String(flagged.length))
     await s.clickCss('[data-testid="readiness-house_photo_missing"]')
     await s.waitFor('.el-drawer', { text: HH })
     await shot('30-clearance-house-photo-missing')
