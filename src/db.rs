@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_compensation.sql"),
     include_str!("../migrations/0005_identity.sql"),
+    include_str!("../migrations/0010_attachments.sql"),
 ];
 
 /// The schema version this binary writes; a database above it is refused.

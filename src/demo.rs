@@ -82,6 +82,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
     let mut src = ScriptedSource::new(ScriptedSource::at_local(d(2022, 6, 18), 9, 0), SEED);
     let plans = plan(src.rng(), as_of);
     let seeds = Seeds::pick(&plans);
+    let store = crate::evidence::store_of(db);
 
     // One write per event, at the time it happened: the log reads like the real history.
     let mut w = |src: &mut ScriptedSource,
@@ -241,11 +242,32 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                 let strategy = strategy_for(p);
                 let concerns = p.concerns.join(",");
                 let surveyor = format!("{}组社区干部", ["一", "二", "三", "四"][p.group]);
+                // The house photographed at the survey; a few were missed (the 净地 list shows them).
+                let photo = if i % 50 == 7 {
+                    None
+                } else {
+                    let name = format!("房屋照片-{:03}.jpg", i + 1);
+                    let bytes = house_photo(i, p.structure);
+                    let checked = crate::evidence::check_file(&name, &bytes)?;
+                    crate::evidence::store_file(&store, &checked, &bytes)?;
+                    Some((name, bytes.len(), checked))
+                };
                 w(&mut src, day, hour, leaders[p.group], &mut |tx| {
                     household::assess(tx, ids[i], p.difficulty, &strategy)?;
                     household::set(tx, ids[i], "concerns", &concerns, None)?;
                     stage::set(tx, ids[i], Stage::Assessed, day, None)?;
-                    survey(tx, ids[i], p, i, day, &surveyor, &seeds)
+                    survey(tx, ids[i], p, i, day, &surveyor, &seeds)?;
+                    if let Some((name, size, checked)) = &photo {
+                        let a = crate::evidence::NewAttachments {
+                            target: AttachTarget::Household,
+                            target_id: ids[i],
+                            kind: AttachmentKind::HousePhoto,
+                            note: "入户调查时拍摄",
+                            files: &[],
+                        };
+                        crate::evidence::record(tx, &a, name, *size, checked)?;
+                    }
+                    Ok(())
                 })?;
             }
             Event::Stage(s) => {
@@ -739,6 +761,41 @@ impl Seeds {
             tenant: first(&|p| p.crops.is_some()),
         }
     }
+}
+
+/// A small picture of house `i` for the demo's 房屋照片: sky, a wall in the colour of its
+/// structure, a roof, a door and windows; deterministic, a few kilobytes.
+fn house_photo(i: usize, structure: usize) -> Vec<u8> {
+    let walls = [[196, 160, 120], [210, 205, 190], [150, 110, 80], [180, 180, 185]];
+    let wall = walls[structure % walls.len()];
+    let (w, h) = (240u32, 180u32);
+    let shift = (i % 7) as u32 * 6;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let in_house = (40 + shift..200 + shift).contains(&x) && (80..165).contains(&y);
+        let roof_top = 40u32;
+        let cx = 120 + shift;
+        let in_roof = (roof_top..80).contains(&y) && x + (y - roof_top) * 2 >= cx && x <= cx + (y - roof_top) * 2;
+        let door = (cx - 12..cx + 12).contains(&x) && (120..165).contains(&y);
+        let window = ((60 + shift..90 + shift).contains(&x) || (150 + shift..180 + shift).contains(&x))
+            && (95..118).contains(&y);
+        let px = if door {
+            [90, 60, 40]
+        } else if window {
+            [120, 160, 200]
+        } else if in_house {
+            wall
+        } else if in_roof {
+            [140, 50, 40]
+        } else if y >= 165 {
+            [110, 140, 80]
+        } else {
+            [170 + (y / 4) as u8, 200 + (y / 8) as u8, 235]
+        };
+        image::Rgb(px)
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&img).expect("a small JPEG encodes");
+    out
 }
 
 /// The survey at assessment: crops and attachments counted, an appraisal where there is

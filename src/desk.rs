@@ -35,6 +35,8 @@ pub use self::office::*;
 pub use self::sync::*;
 mod backup;
 pub use self::backup::*;
+mod evidence;
+pub use self::evidence::*;
 
 pub const OPERATOR: &str = "operator";
 pub const DEVICE_NAME: &str = "device_name";

@@ -40,6 +40,7 @@ pub enum Entity {
     Meeting,
     CompensationStandard,
     InventoryItem,
+    Attachment,
 }
 
 /// The longest one-line text (names, numbers, labels), in characters.
@@ -92,6 +93,11 @@ pub enum Kind {
     RefList(Entity),
     /// A JSON list of one-line texts (tags, names).
     TextList,
+    /// The id of the record an attachment is on: its kind of record is the `target` field of
+    /// the same creation (an entity id: household, visit, pole, ...).
+    Target,
+    /// A SHA-256 as 64 lowercase hexadecimal digits (a file in the content store).
+    Sha256,
     /// A JSON document of a fixed shape, checked by `check`; `ts` is its TypeScript type.
     Json { check: fn(&Value) -> std::result::Result<(), String>, ts: &'static str },
 }
@@ -405,6 +411,38 @@ pub const ENTITIES: &[EntitySpec] = &[
             dflt("surveyor", "清点人", LINE),
             dflt("note", "备注", TEXT),
             dflt("withdrawn", "已撤销", Kind::Flag),
+        ],
+        append_only: false,
+    },
+    // Evidence (src/evidence/): the metadata of a file in the content store. Never edited;
+    // only the withdrawal fields change, once.
+    EntitySpec {
+        entity: Entity::Attachment,
+        id: "attachment",
+        zh: "附件",
+        table: "attachments",
+        fields: &[
+            req("project_id", "项目", Kind::Ref(Entity::Project)),
+            opt("household_id", "户", Kind::Ref(Entity::Household)),
+            req("target", "所属记录类型", Kind::Vocab(vocab::AttachTarget::IDS)),
+            req("target_id", "所属记录", Kind::Target),
+            req("kind", "类别", Kind::Vocab(vocab::AttachmentKind::IDS)),
+            req("sha256", "文件 SHA-256", Kind::Sha256),
+            req("size", "文件大小", Kind::Count { min: 1, max: crate::evidence::sniff::MAX_FILE_BYTES as i64 }),
+            req("media_type", "文件类型", Kind::Vocab(crate::evidence::sniff::MEDIA_TYPES)),
+            req("file_name", "文件名", LINE),
+            opt("taken_at", "拍摄时间", LINE),
+            opt("latitude_e7", "纬度", Kind::Count { min: -900_000_000, max: 900_000_000 }),
+            opt("longitude_e7", "经度", Kind::Count { min: -1_800_000_000, max: 1_800_000_000 }),
+            opt("width", "宽度", Kind::Count { min: 1, max: 100_000 }),
+            opt("height", "高度", Kind::Count { min: 1, max: 100_000 }),
+            dflt("note", "说明", TEXT),
+            req("attached_by", "附加人", LINE),
+            req("attached_at", "附加时间", Kind::Instant),
+            dflt("withdrawn", "已撤回", Kind::Flag),
+            opt("withdrawn_reason", "撤回原因", TEXT),
+            opt("withdrawn_by", "撤回人", LINE),
+            opt("withdrawn_on", "撤回日期", Kind::Date),
         ],
         append_only: false,
     },
@@ -781,7 +819,10 @@ impl FieldSpec {
                     Err(format!("未知取值,可选: {}", ids.join("、")))
                 }
             }
-            Kind::Ref(_) => uuid_text(text(v)?).map(|_| ()),
+            Kind::Ref(_) | Kind::Target => uuid_text(text(v)?).map(|_| ()),
+            Kind::Sha256 => crate::evidence::ContentHash::parse(text(v)?)
+                .map(|_| ())
+                .map_err(|_| "不是 SHA-256 值(64 位小写十六进制)".into()),
             Kind::RefList(_) => {
                 for item in list(v)? {
                     uuid_text(text(item)?)?;
@@ -835,7 +876,7 @@ impl FieldSpec {
                     .map(|id| id.to_string())
                     .ok_or_else(|| bad(format!("{}「{typed}」未知,可选: {}", self.zh, ids.join("、"))))?,
             ),
-            Kind::Ref(_) => Value::String(t.to_lowercase()),
+            Kind::Ref(_) | Kind::Target | Kind::Sha256 => Value::String(t.to_lowercase()),
             Kind::TextList => crate::household::split_tags(&t).into(),
             Kind::RefList(_) | Kind::Json { .. } => {
                 serde_json::from_str(&t).map_err(|e| bad(format!("{}不是有效的 JSON: {e}", self.zh)))?
@@ -869,6 +910,15 @@ pub fn references(op: &Op) -> impl Iterator<Item = (&'static FieldSpec, Entity, 
         if let Some(f) = spec.field(k) {
             match (f.kind, v) {
                 (Kind::Ref(e), Value::String(s)) => out.extend(Uuid::parse_str(s).ok().map(|id| (f, e, id))),
+                // The kind of record is named by the creation's `target` field (same ids).
+                (Kind::Target, Value::String(s)) => out.extend(
+                    op.fields
+                        .0
+                        .get("target")
+                        .and_then(|t| t.as_str())
+                        .and_then(Entity::parse)
+                        .and_then(|e| Uuid::parse_str(s).ok().map(|id| (f, e, id))),
+                ),
                 (Kind::RefList(e), Value::Array(items)) => out.extend(
                     items
                         .iter()
@@ -908,7 +958,9 @@ pub fn typescript() -> String {
                 | Kind::Phone
                 | Kind::Date
                 | Kind::Instant
-                | Kind::Ref(_) => "string".to_string(),
+                | Kind::Ref(_)
+                | Kind::Target
+                | Kind::Sha256 => "string".to_string(),
                 Kind::Fen { .. } | Kind::Area | Kind::Quantity | Kind::Count { .. } | Kind::Flag => "number".into(),
                 Kind::Vocab(ids) => ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(" | "),
                 Kind::RefList(_) | Kind::TextList => "Array<string>".into(),

@@ -145,3 +145,24 @@ pub const SPECIAL_CIRCUMSTANCES: &[&str] = &["低保", "残疾", "大病", "高�
 
 /// The concern tags families raise most; free text is allowed beside these.
 pub const CONCERN_TAGS: &[&str] = &["补偿标准", "安置房源", "老人照料", "子女上学", "经营损失", "家庭矛盾", "产权争议"];
+
+// ---- evidence (src/evidence/): what a file is, and what it is attached to
+
+vocabulary!(AttachmentKind, "kind" {
+    HousePhoto => "house_photo", "房屋照片";
+    CropsPhoto => "crops_photo", "青苗/附着物照片";
+    AgreementScan => "agreement_scan", "协议扫描件";
+    AppraisalReport => "appraisal_report", "评估报告";
+    PaymentVoucher => "payment_voucher", "付款凭证";
+    Other => "other", "其他";
+});
+
+vocabulary!(AttachTarget, "target" {
+    Household => "household", "住户";
+    Visit => "visit", "走访记录";
+    InventoryItem => "inventory_item", "青苗/附着物清点";
+    CompensationItem => "compensation_item", "补偿项目";
+    Pole => "pole", "杆线";
+    Obstacle => "obstacle", "问题";
+    DemolitionLog => "demolition_log", "拆除日志";
+});

@@ -5,6 +5,7 @@
 
 mod backup;
 mod compensation;
+mod evidence;
 mod office;
 mod store;
 mod sync;
@@ -162,7 +163,14 @@ pub fn run() {
             backup::backup_now,
             backup::restore_plan,
             backup::restore_backup,
-            backup::startup_check
+            backup::startup_check,
+            evidence::household_evidence,
+            evidence::record_evidence,
+            evidence::attach_files,
+            evidence::open_attachment,
+            evidence::withdraw_attachment,
+            evidence::save_attachment_copy,
+            evidence::search
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Jingdi app");

@@ -62,6 +62,11 @@ fn generate() -> String {
         jingdi::backup::Kind, jingdi::backup::BackupFile, jingdi::backup::restore::Snapshot,
         jingdi::backup::restore::ProjectCount, jingdi::backup::restore::RestorePlan,
         jingdi::backup::restore::RestoreReport, jingdi::check::CheckReport, BackupsView, Health,
+        // evidence (attachments, file sync) and search
+        AttachmentKind, AttachTarget, jingdi::evidence::sniff::FileFormat, jingdi::evidence::ContentHash,
+        jingdi::evidence::Attachment, jingdi::evidence::transport::RefusedFile,
+        jingdi::evidence::transport::FileSyncReport, Preview, AttachmentTile, TargetOption, HouseholdEvidence,
+        AttachInput, OpenedAttachment, WithdrawAttachmentInput, jingdi::search::MatchedBy, jingdi::search::SearchHit,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\

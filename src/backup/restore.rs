@@ -53,7 +53,7 @@ pub struct RestorePlan {
     pub removed_unshared: i64,
     /// Operations the backup holds that the current file does not (a damaged or older file).
     pub added_operations: i64,
-    /// The backup has an older schema; it is upgraded after restoring (with its own backup).
+    /// The backup has an older schema; its copy is upgraded before it goes in (the backup file stays as it was).
     pub upgrade: bool,
 }
 
@@ -223,7 +223,15 @@ pub fn restore(
         let text = staged.to_str().ok_or_else(|| refused("unreadable", file, "路径含有无法识别的字符"))?;
         copy.execute("VACUUM INTO ?1", [text])?;
         drop(copy);
-        let source = connect(&staged, true)?;
+        // The copy is upgraded and given this file's fresh device identity before it goes
+        // in: the restored content and its new device id arrive in one transaction of the
+        // live file, so no write of another connection (the app) can slip in between under
+        // the backup's old id, whose numbers the peers may already hold.
+        let mut source = connect(&staged, false)?;
+        crate::db::migrate(&mut source)?;
+        let tx = source.transaction()?;
+        identity::start_fresh(&tx, installation, &FileKey::of(db_path)?, Renewal::Restored)?;
+        tx.commit()?;
         copy_into(&source, live)?;
         Ok(())
     })();
@@ -233,14 +241,6 @@ pub fn restore(
     if problems != "ok" {
         return Err(Error::Corrupt(format!("恢复后的数据库未通过检查: {problems};恢复前的文件保留在 {kept_aside}")));
     }
-    // A backup of an older version is upgraded now (the backup itself is its copy from
-    // before), so that the identity below is recorded in the current schema.
-    crate::db::migrate(live)?;
-    // The file's log is now behind what its device handed out: its next writes go under a
-    // fresh device id of this installation, named after the old one.
-    let tx = live.transaction()?;
-    identity::start_fresh(&tx, installation, &FileKey::of(db_path)?, Renewal::Restored)?;
-    tx.commit()?;
     Ok(RestoreReport { plan, kept_aside })
 }
 

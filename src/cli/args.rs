@@ -110,7 +110,8 @@ pub enum Command {
     /// Import a household roster (.xlsx, .xls, or .csv in UTF-8 or GBK)
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Export a table or brief: signing-summary, ledger, disclosure, meeting-brief, bulletin
+    /// Export a table or brief (signing-summary, ledger, disclosure, meeting-brief, bulletin) or a
+    /// household's paper (settlement, notice, visit-record)
     Export(ExportArgs),
     /// Merge with other laptops: bundle files or a shared sync folder
     #[command(subcommand)]
@@ -141,6 +142,18 @@ pub enum Command {
         /// SQLite's quick_check only (what the app runs at start), no log replay
         #[arg(long)]
         quick: bool,
+    },
+    /// Photos and scanned documents on records: attach, list, save a copy, withdraw
+    #[command(subcommand)]
+    Attachment(AttachmentCmd),
+    /// Find households in every project: number, name, 拼音首字母, ID (whole or last 4-6),
+    /// phone (whole or last 4), address fragment, agreement number
+    Search {
+        /// What to look for
+        text: String,
+        /// At most this many results
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
     },
 }
 
@@ -662,6 +675,15 @@ pub enum SyncCmd {
         #[command(flatten)]
         project: ProjectArg,
         path: PathBuf,
+        /// Operations only; attachment files later with `jingdi sync files`
+        #[arg(long)]
+        no_files: bool,
+    },
+    /// Move attachment files through a shared folder: send what it lacks, fetch and verify what this laptop lacks
+    Files {
+        #[command(flatten)]
+        project: ProjectArg,
+        path: PathBuf,
     },
     /// The other laptops of a project and when each was last seen
     Peers {
@@ -710,7 +732,8 @@ pub enum ImportCmd {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// signing-summary | ledger | disclosure | meeting-brief | bulletin
+    /// signing-summary | ledger | disclosure | meeting-brief | bulletin |
+    /// settlement | notice | visit-record (per household: --household NO or --group NAME)
     pub kind: String,
     /// The file to write
     #[arg(long, value_name = "FILE")]
@@ -728,4 +751,89 @@ pub struct ExportArgs {
     /// Disclosure: print names as 张*三
     #[arg(long)]
     pub mask_names: bool,
+    /// Settlement, notice, visit-record: the household (户号)
+    #[arg(long, value_name = "NO")]
+    pub household: Option<String>,
+    /// Settlement, notice, visit-record: every household of a work group, in one file
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+}
+
+// ---- evidence: attachments
+
+/// The record a file is attached to: exactly one.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct TargetArg {
+    /// A household, by number (户号)
+    #[arg(long, value_name = "NO")]
+    pub household: Option<String>,
+    /// A visit, by id (`jingdi log --entity NO` lists them)
+    #[arg(long, value_name = "ID")]
+    pub visit: Option<String>,
+    /// A surveyed crop or attachment line, by id (`compensation inventory list`)
+    #[arg(long, value_name = "ID")]
+    pub inventory_item: Option<String>,
+    /// A compensation item or its payment, by id
+    #[arg(long, value_name = "ID")]
+    pub item: Option<String>,
+    /// A utility pole, by label
+    #[arg(long, value_name = "LABEL")]
+    pub pole: Option<String>,
+    /// An obstacle, by id
+    #[arg(long, value_name = "ID")]
+    pub obstacle: Option<String>,
+    /// A day of the demolition log, by date
+    #[arg(long, value_name = "DATE")]
+    pub demolition_day: Option<String>,
+}
+
+// Parsed once per run: the size of the `add` variant (its seven target options) costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum AttachmentCmd {
+    /// Attach files (JPEG/PNG/HEIC photos, PDF, Word/Excel/WPS, OFD) to a record
+    Add {
+        /// The files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        target: TargetArg,
+        /// house_photo / crops_photo / agreement_scan / appraisal_report / payment_voucher / other,
+        /// or 房屋照片 / 青苗/附着物照片 / 协议扫描件 / 评估报告 / 付款凭证 / 其他
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// A household's files (its visits', items' and obstacles' too), or the whole project's
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Household number [default: every attachment of the project]
+        #[arg(long, value_name = "NO")]
+        household: Option<String>,
+        /// Include withdrawn attachments
+        #[arg(long)]
+        all: bool,
+    },
+    /// Save a copy of the original file (checked against its SHA-256)
+    Save {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Withdraw an attachment (the record and the file stay for the audit trail)
+    Withdraw {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Files the records name that this laptop does not hold yet
+    Missing {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
 }

@@ -4,6 +4,7 @@
 mod args;
 mod backup_cli;
 mod comp_cli;
+mod evidence;
 mod office;
 mod render;
 
@@ -245,6 +246,8 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
         // Run by backup_cli before the database is opened.
         Command::Backup(_) | Command::Restore { .. } | Command::Check { .. } => {}
+        Command::Attachment(cmd) => evidence::attachment_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::Search { text, limit } => evidence::search(&db, json, &text, limit)?,
     }
     Ok(())
 }
@@ -693,12 +696,13 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             out(json, &r, render::import_report);
             held_back(std::slice::from_ref(&r))?;
         }
-        SyncCmd::Folder { project, path } => {
+        SyncCmd::Folder { project, path, no_files } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
-            let r = sync::folder::sync_folder(db, &p, &path)?;
+            let r = sync::folder::sync_folder_with(db, &p, &path, !no_files)?;
             out(json, &r, render::folder_report);
             held_back(&r.imported)?;
         }
+        SyncCmd::Files { project, path } => evidence::sync_files(db, json, project, &path)?,
         SyncCmd::Peers { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let peers = sync::folder::peers(db.conn(), p.id)?;

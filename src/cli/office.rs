@@ -139,6 +139,8 @@ pub fn export(db: &Db, json: bool, a: ExportArgs) -> Result<()> {
         as_of: opt_date("as_of", &a.as_of.as_of)?,
         since: opt_date("since", &a.since)?,
         mask_names: a.mask_names,
+        household: a.household,
+        group: a.group,
     };
     let r = office::export(db.conn(), &p, kind, format, &a.out, &opts)?;
     out(json, &r, |r| {

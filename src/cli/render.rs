@@ -401,6 +401,9 @@ pub fn folder_report(r: &jingdi::sync::folder::FolderReport) -> String {
         let _ = writeln!(o, "⚠ 未导入 {}: [{}] {}", f.file, f.code, f.message);
     }
     let _ = writeln!(o, "已写出本机数据包 {}({} 条操作)", r.exported.path, r.exported.operations);
+    if let Some(f) = &r.files {
+        o.push_str(&super::evidence::file_report(f));
+    }
     o.push_str(&peers(&r.peers));
     o
 }

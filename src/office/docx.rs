@@ -170,6 +170,46 @@ impl Doc {
         self.push(Paragraph::new().line_spacing(LineSpacing::new().after(60)));
     }
 
+    // ---- per-household paper (src/office/paper.rs)
+
+    /// Starts a new page (between the households of a batch).
+    pub fn page_break(&mut self) {
+        self.push(Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)));
+    }
+
+    /// A plain line in 宋体 小四, not indented: fields of a form ("户号:DX4-024").
+    pub fn line(&mut self, text: &str) {
+        self.push(
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().before(40).after(40))
+                .add_run(Run::new().add_text(text).size(24).fonts(fonts(TABLE_FONT))),
+        );
+    }
+
+    /// A bold line in 宋体 小四 (a total, the amount in capitals).
+    pub fn line_bold(&mut self, text: &str) {
+        self.push(
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().before(60).after(60))
+                .add_run(Run::new().add_text(text).size(24).bold().fonts(fonts(TABLE_FONT))),
+        );
+    }
+
+    /// Signature lines, one per signer: "被征收人(签字):______  日期:____年__月__日".
+    pub fn signatures(&mut self, signers: &[&str]) {
+        self.push(Paragraph::new().line_spacing(LineSpacing::new().after(200)));
+        for s in signers {
+            self.push(
+                Paragraph::new().line_spacing(LineSpacing::new().before(240).after(120)).keep_next(true).add_run(
+                    Run::new()
+                        .add_text(format!("{s}(签字):________________    日期:______年____月____日"))
+                        .size(24)
+                        .fonts(fonts(TABLE_FONT)),
+                ),
+            );
+        }
+    }
+
     pub fn save(self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;

@@ -9,6 +9,7 @@
 pub mod docx;
 pub mod exports;
 pub mod headers;
+pub mod paper;
 pub mod roster;
 pub mod source;
 pub mod table;
@@ -35,6 +36,12 @@ pub enum ExportKind {
     MeetingBrief,
     /// 督导通报
     Bulletin,
+    /// 补偿结算单, per household (`household` or a whole `group` in one file)
+    Settlement,
+    /// 征收补偿告知书, per household
+    Notice,
+    /// 入户走访记录表, per household
+    VisitRecord,
 }
 
 impl ExportKind {
@@ -44,6 +51,9 @@ impl ExportKind {
         ExportKind::Disclosure,
         ExportKind::MeetingBrief,
         ExportKind::Bulletin,
+        ExportKind::Settlement,
+        ExportKind::Notice,
+        ExportKind::VisitRecord,
     ];
 
     pub fn id(self) -> &'static str {
@@ -53,6 +63,9 @@ impl ExportKind {
             ExportKind::Disclosure => "disclosure",
             ExportKind::MeetingBrief => "meeting-brief",
             ExportKind::Bulletin => "bulletin",
+            ExportKind::Settlement => "settlement",
+            ExportKind::Notice => "notice",
+            ExportKind::VisitRecord => "visit-record",
         }
     }
 
@@ -63,6 +76,9 @@ impl ExportKind {
             ExportKind::Disclosure => "阳光征迁公示表",
             ExportKind::MeetingBrief => "会商材料",
             ExportKind::Bulletin => "督导通报",
+            ExportKind::Settlement => "补偿结算单",
+            ExportKind::Notice => "征收补偿告知书",
+            ExportKind::VisitRecord => "入户走访记录表",
         }
     }
 
@@ -80,6 +96,7 @@ impl ExportKind {
             ExportKind::SigningSummary | ExportKind::Ledger | ExportKind::Disclosure => &[Format::Xlsx, Format::Csv],
             ExportKind::MeetingBrief => &[Format::Docx, Format::Csv],
             ExportKind::Bulletin => &[Format::Docx, Format::Xlsx, Format::Csv],
+            ExportKind::Settlement | ExportKind::Notice | ExportKind::VisitRecord => &[Format::Docx],
         }
     }
 }
@@ -129,6 +146,12 @@ pub struct ExportOptions {
     /// Disclosure list: print names as 张*三.
     #[serde(default)]
     pub mask_names: bool,
+    /// Per-household paper (settlement, notice, visit-record): the household, by number.
+    #[serde(default)]
+    pub household: Option<String>,
+    /// Per-household paper for a whole work group, one file, a page per household.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,7 +193,19 @@ pub fn export(
         Some(d) => d,
         None => exports::default_since(conn, p, kind, as_of)?,
     };
+    let paper = match kind {
+        ExportKind::Settlement => Some(paper::Paper::Settlement),
+        ExportKind::Notice => Some(paper::Paper::Notice),
+        ExportKind::VisitRecord => Some(paper::Paper::VisitRecord),
+        _ => None,
+    };
+    if let Some(paper) = paper {
+        let households = paper::households_for(conn, p, opts.household.as_deref(), opts.group.as_deref())?;
+        paper::document(conn, p, paper, &households, as_of)?.save(path)?;
+        return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: households.len() });
+    }
     let sheets = match kind {
+        ExportKind::Settlement | ExportKind::Notice | ExportKind::VisitRecord => unreachable!("paper handled above"),
         ExportKind::SigningSummary => exports::signing_summary(conn, p, &exports::summary_for(conn, p, Some(as_of))?)?,
         ExportKind::Ledger => exports::ledger(conn, p, as_of)?,
         ExportKind::Disclosure => exports::disclosure(conn, p, as_of, opts.mask_names)?,

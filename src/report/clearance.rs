@@ -14,6 +14,8 @@ use uuid::Uuid;
 #[serde(rename_all = "snake_case")]
 pub enum ClearanceKind {
     HouseholdNotDemolished,
+    /// Demolished without a 房屋照片 taken (or attached) on or before the demolition day.
+    HousePhotoMissing,
     UnpaidCompensation,
     PoleNotRelocated,
     OpenObstacle,
@@ -24,6 +26,7 @@ impl ClearanceKind {
     pub fn zh(self) -> &'static str {
         match self {
             ClearanceKind::HouseholdNotDemolished => "未拆除",
+            ClearanceKind::HousePhotoMissing => "缺拆除前房屋照片",
             ClearanceKind::UnpaidCompensation => "补偿未支付",
             ClearanceKind::PoleNotRelocated => "杆线未迁移",
             ClearanceKind::OpenObstacle => "问题未解决",
@@ -62,6 +65,43 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
                 title: format!("{} 户 {}", h.number, h.head_name),
                 detail: format!("当前阶段「{}」", h.stage.zh()),
                 responsible: Some(h.group_name.clone()),
+                amount_fen: None,
+                overdue: false,
+            });
+        }
+    }
+
+    // Evidence: the house as it stood, photographed before it came down. A photo's own time
+    // (EXIF) counts; without one, when it was attached.
+    {
+        let mut stmt = conn.prepare(
+            "SELECT h.id, h.number, h.head_name, g.name, e.reached_on
+             FROM households h JOIN work_groups g ON g.id = h.group_id
+             JOIN (SELECT household_id, max(reached_on) AS reached_on FROM stage_events
+                   WHERE to_stage = 'demolished' GROUP BY household_id) e ON e.household_id = h.id
+             WHERE h.project_id = ?1 AND h.stage = 'demolished'
+               AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.household_id = h.id AND a.kind = 'house_photo'
+                   AND a.withdrawn = 0 AND substr(coalesce(a.taken_at, a.attached_at), 1, 10) <= e.reached_on)
+             ORDER BY length(h.number), h.number",
+        )?;
+        let rows = stmt.query_map([p.id.to_string()], |r| {
+            Ok((
+                crate::read::uuid(r, 0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, number, head, group, on) = row?;
+            out.push(ClearanceItem {
+                kind: ClearanceKind::HousePhotoMissing,
+                id,
+                household_no: Some(number.clone()),
+                title: format!("{number} 户 {head}"),
+                detail: format!("{on} 已拆除,没有拆除前的房屋照片"),
+                responsible: Some(group),
                 amount_fen: None,
                 overdue: false,
             });

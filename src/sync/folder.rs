@@ -69,6 +69,8 @@ pub struct FolderReport {
     pub refused: Vec<Refused>,
     pub exported: super::ExportSummary,
     pub peers: Vec<Peer>,
+    /// Attachment files moved through the folder (`None`: operations only this time).
+    pub files: Option<crate::evidence::transport::FileSyncReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,8 +82,15 @@ pub struct Refused {
     pub message: String,
 }
 
-/// Reads every other laptop's bundle of the project in `folder`, then writes this one's.
+/// Reads every other laptop's bundle of the project in `folder`, then writes this one's,
+/// then moves attachment files both ways.
 pub fn sync_folder(db: &mut Db, project: &Project, folder: &Path) -> Result<FolderReport> {
+    sync_folder_with(db, project, folder, true)
+}
+
+/// As [`sync_folder`]; `files: false` syncs the operations only (files can follow later,
+/// [`crate::evidence::transport::sync_files`]).
+pub fn sync_folder_with(db: &mut Db, project: &Project, folder: &Path, with_files: bool) -> Result<FolderReport> {
     let dir = folder.join(&project.code);
     std::fs::create_dir_all(&dir)?;
     let mine = dir.join(format!("{}.{}", db.device_id(), super::bundle::EXTENSION));
@@ -100,7 +109,14 @@ pub fn sync_folder(db: &mut Db, project: &Project, folder: &Path) -> Result<Fold
     }
     // Full, so that a laptop that joins through the folder finds everything.
     let exported = super::export(db, project, &mine, super::Scope::Full)?;
+    let files = if with_files {
+        let carrier = crate::evidence::transport::Folder::new(folder, &project.code);
+        Some(crate::evidence::transport::sync_files(db, project.id, &carrier)?)
+    } else {
+        None
+    };
     Ok(FolderReport {
+        files,
         folder: dir.display().to_string(),
         imported,
         refused,

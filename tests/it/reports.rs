@@ -126,10 +126,37 @@ fn clearance_lists_everything_until_cleared_land() {
     use ClearanceKind::*;
     assert_eq!(
         kinds(&t),
-        vec![HouseholdNotDemolished, UnpaidCompensation, UnpaidCompensation, PoleNotRelocated, ChecklistOpen]
+        vec![
+            HouseholdNotDemolished,
+            HousePhotoMissing,
+            UnpaidCompensation,
+            UnpaidCompensation,
+            PoleNotRelocated,
+            ChecklistOpen
+        ]
     );
     let list = clearance(t.db.conn(), &t.project(), None).unwrap();
-    assert_eq!(list[1].household_no.as_deref(), Some("H1"), "crops first among unpaid items");
+    assert_eq!(list[1].household_no.as_deref(), Some("H1"), "demolished without a photo of the house");
+    assert_eq!(list[2].household_no.as_deref(), Some("H1"), "crops first among unpaid items");
+    // A house photo taken after the demolition does not count; one taken before does.
+    let after = crate::evidence::photo(40, 30, 1, Some(crate::evidence::exif_block("2024:02:01 10:00:00", None)));
+    let before = crate::evidence::photo(40, 30, 2, Some(crate::evidence::exif_block("2024:01:04 10:00:00", None)));
+    for (h, name, bytes) in [(h1, "after.jpg", after), (h1, "h1.jpg", before.clone()), (h2, "h2.jpg", before)] {
+        jingdi::evidence::attach(
+            &mut t.db,
+            crate::AUTHOR,
+            &jingdi::evidence::NewAttachments {
+                target: jingdi::vocab::AttachTarget::Household,
+                target_id: h,
+                kind: jingdi::vocab::AttachmentKind::HousePhoto,
+                note: "",
+                files: &[(name.to_string(), bytes)],
+            },
+        )
+        .unwrap();
+        let missing = kinds(&t).contains(&HousePhotoMissing);
+        assert_eq!(missing, name == "after.jpg", "{name}");
+    }
     // Clear everything: the list empties.
     t.advance("H2", Stage::Demolished);
     t.write(|tx| {

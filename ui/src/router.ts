@@ -6,6 +6,7 @@ export const router = createRouter({
     { path: '/', name: 'dashboard', component: () => import('./views/Dashboard.vue') },
     { path: '/board', name: 'board', component: () => import('./views/Board.vue') },
     { path: '/household/:id', name: 'household', component: () => import('./views/Household.vue'), props: true },
+    { path: '/household/:id/print', name: 'settlement-print', component: () => import('./views/SettlementPrint.vue'), props: true },
     { path: '/visit', name: 'visit', component: () => import('./views/VisitLog.vue') },
     { path: '/obstacles', name: 'obstacles', component: () => import('./views/Obstacles.vue') },
     { path: '/meeting', name: 'meeting', component: () => import('./views/Meeting.vue') },

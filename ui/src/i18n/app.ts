@@ -54,7 +54,7 @@ export const zh = {
   poleKind: { power: '电力杆', telecom: '通信杆' },
   poleStatus: { not_applied: '待申请', applied: '已申请', scheduled: '已排期', relocated: '已迁移' },
   checklist: { debris: '建筑垃圾清运', dust_net: '防尘网覆盖', water_cut_off: '断水', power_cut_off: '断电', other: '其他' },
-  clearance: { household_not_demolished: '未拆除', unpaid_compensation: '补偿未支付', pole_not_relocated: '杆线未迁移', open_obstacle: '问题未解决', checklist_open: '净地清单未完成' },
+  clearance: { household_not_demolished: '未拆除', house_photo_missing: '缺拆除前房屋照片', unpaid_compensation: '补偿未支付', pole_not_relocated: '杆线未迁移', open_obstacle: '问题未解决', checklist_open: '净地清单未完成' },
   projectStatus: { preparing: '前期准备', signing: '签约中', demolishing: '拆除中', cleared: '已净地' },
 }
 
@@ -108,6 +108,6 @@ export const en: typeof zh = {
   poleKind: { power: 'Power', telecom: 'Telecom' },
   poleStatus: { not_applied: 'Not applied', applied: 'Applied', scheduled: 'Scheduled', relocated: 'Relocated' },
   checklist: { debris: 'Debris removal', dust_net: 'Dust nets', water_cut_off: 'Water cut off', power_cut_off: 'Power cut off', other: 'Other' },
-  clearance: { household_not_demolished: 'Not demolished', unpaid_compensation: 'Unpaid compensation', pole_not_relocated: 'Poles not moved', open_obstacle: 'Open obstacles', checklist_open: 'Checklist open' },
+  clearance: { household_not_demolished: 'Not demolished', house_photo_missing: 'No house photo before demolition', unpaid_compensation: 'Unpaid compensation', pole_not_relocated: 'Poles not moved', open_obstacle: 'Open obstacles', checklist_open: 'Checklist open' },
   projectStatus: { preparing: 'Preparing', signing: 'Signing', demolishing: 'Demolishing', cleared: 'Cleared' },
 }

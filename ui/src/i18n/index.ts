@@ -9,11 +9,12 @@ import { createI18n } from 'vue-i18n'
 import * as app from './app'
 import * as backup from './backup'
 import * as comp from './compensation'
+import * as evidence from './evidence'
 import * as office from './office'
 import * as sync from './sync'
 
-export const zh = { ...app.zh, comp: comp.zh, office: office.zh, sync: sync.zh, backup: backup.zh }
-export const en: typeof zh = { ...app.en, comp: comp.en, office: office.en, sync: sync.en, backup: backup.en }
+export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh }
+export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en }
 
 export type Locale = 'zh-CN' | 'en'
 

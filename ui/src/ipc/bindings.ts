@@ -108,7 +108,7 @@ owner: string, due_on: string | null, };
 
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
-export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item";
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment";
 
 export type Action = "create" | "update" | "append";
 
@@ -160,7 +160,7 @@ export type UnitObstacles = { responsible_unit: string, open: number, overdue: n
 
 export type OverdueFollowUp = { household_no: string, head_name: string, follow_up_on: string, days_overdue: number, next_step: string, };
 
-export type ClearanceKind = "household_not_demolished" | "unpaid_compensation" | "pole_not_relocated" | "open_obstacle" | "checklist_open";
+export type ClearanceKind = "household_not_demolished" | "house_photo_missing" | "unpaid_compensation" | "pole_not_relocated" | "open_obstacle" | "checklist_open";
 
 export type ClearanceItem = { kind: ClearanceKind, 
 /**
@@ -564,7 +564,7 @@ export type AmountInput = { household_id: string, what: HouseholdAmount,
  */
 amount: string, reason: string, };
 
-export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin";
+export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record";
 
 export type ExportFormat = "xlsx" | "docx" | "csv";
 
@@ -581,7 +581,15 @@ since: string | null,
 /**
  * Disclosure list: print names as 张*三.
  */
-mask_names: boolean, };
+mask_names: boolean, 
+/**
+ * Per-household paper (settlement, notice, visit-record): the household, by number.
+ */
+household: string | null, 
+/**
+ * Per-household paper for a whole work group, one file, a page per household.
+ */
+group: string | null, };
 
 export type ExportReport = { kind: ExportKind, format: ExportFormat, path: string, as_of: string, 
 /**
@@ -724,7 +732,11 @@ export type FolderReport = { folder: string, imported: Array<SyncImportReport>,
 /**
  * Files that were refused, with the reason; the rest of the folder still synced.
  */
-refused: Array<RefusedBundle>, exported: ExportSummary, peers: Array<SyncPeer>, };
+refused: Array<RefusedBundle>, exported: ExportSummary, peers: Array<SyncPeer>, 
+/**
+ * Attachment files moved through the folder (`None`: operations only this time).
+ */
+files: FileSyncReport | null, };
 
 export type ConflictSide = { operation: string, value: JsonValue, author: string, recorded_at: string, device_id: string, };
 
@@ -836,6 +848,90 @@ export type Health = { check: CheckReport, daily_backup: BackupFile | null,
  */
 daily_backup_error: string | null, newest_good_backup: BackupFile | null, };
 
+export type AttachmentKind = "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other";
+
+export type AttachTarget = "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log";
+
+export type FileFormat = "jpeg" | "png" | "heic" | "pdf" | "docx" | "xlsx" | "pptx" | "legacy_office" | "ofd";
+
+export type ContentHash = string;
+
+export type Attachment = { id: string, project_id: string, 
+/**
+ * The household the record belongs to (a visit's, an item's), if any.
+ */
+household_id: string | null, target: AttachTarget, target_id: string, kind: AttachmentKind, sha256: ContentHash, size: number, format: FileFormat, media_type: string, file_name: string, 
+/**
+ * When the photo was taken, from its EXIF (`YYYY-MM-DDTHH:MM:SS`, offset if recorded).
+ */
+taken_at: string | null, 
+/**
+ * GPS position from EXIF, in 1e-7 degrees.
+ */
+latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, 
+/**
+ * The instant it was attached (RFC 3339, UTC).
+ */
+attached_at: string, withdrawn: boolean, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null, };
+
+export type RefusedFile = { sha256: ContentHash, code: string, message: string, };
+
+export type FileSyncReport = { carrier: string, 
+/**
+ * Files this laptop sent to the carrier.
+ */
+sent: number, 
+/**
+ * Files fetched, verified and stored here.
+ */
+received: number, bytes_received: number, 
+/**
+ * Files refused on arrival (damaged in transit) or that could not be sent.
+ */
+refused: Array<RefusedFile>, 
+/**
+ * Files the records name that neither this laptop nor the carrier holds yet.
+ */
+still_missing: Array<ContentHash>, };
+
+export type Preview = "image" | "heic" | "document" | "missing" | "damaged";
+
+export type AttachmentTile = { attachment: Attachment, preview: Preview, 
+/**
+ * `data:image/jpeg;base64,…` when `preview` is `image`.
+ */
+thumb: string | null, 
+/**
+ * The record it is attached to, as the household page names it ("走访 2022-06-21").
+ */
+target_label: string, };
+
+export type TargetOption = { target: AttachTarget, id: string, label: string, };
+
+export type HouseholdEvidence = { 
+/**
+ * Withdrawn ones included (shown struck through), in the order attached.
+ */
+tiles: Array<AttachmentTile>, targets: Array<TargetOption>, };
+
+export type AttachInput = { target: AttachTarget, target_id: string, kind: AttachmentKind, note: string, 
+/**
+ * Files chosen in the open dialog or dropped on the window.
+ */
+paths: Array<string>, };
+
+export type OpenedAttachment = { tile: AttachmentTile, 
+/**
+ * The viewer's copy (`data:image/jpeg;base64,…`), for photos this laptop can show.
+ */
+image: string | null, };
+
+export type WithdrawAttachmentInput = { id: string, reason: string, };
+
+export type MatchedBy = "number" | "name" | "initials" | "id_number" | "phone" | "agreement_no" | "address";
+
+export type SearchHit = { household_id: string, number: string, head_name: string, address: string, project_id: string, project_code: string, project_name: string, stage: Stage, matched_by: MatchedBy, };
+
 // Records as the log stores them, from the core's one declaration per entity (src/schema.rs).
 export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null };
 
@@ -864,3 +960,5 @@ export type MeetingRecord = { id: string, project_id: string, held_on: string, t
 export type CompensationStandardRecord = { id: string, project_id: string, version: number, effective_on: string, rules: Rules, note: string, published_by: string };
 
 export type InventoryItemRecord = { id: string, household_id: string, code: string, name: string, unit: string, quantity: number, owner: string | null, surveyed_on: string | null, surveyor: string, note: string, withdrawn: number };
+
+export type AttachmentRecord = { id: string, project_id: string, household_id: string | null, target: "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log", target_id: string, kind: "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other", sha256: string, size: number, media_type: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/x-ole-storage" | "application/ofd", file_name: string, taken_at: string | null, latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, attached_at: string, withdrawn: number, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null };

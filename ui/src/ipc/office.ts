@@ -32,4 +32,7 @@ export const EXPORT_FORMATS: Record<T.ExportKind, T.ExportFormat[]> = {
   disclosure: ['xlsx', 'csv'],
   'meeting-brief': ['docx', 'csv'],
   bulletin: ['docx', 'xlsx', 'csv'],
+  settlement: ['docx'],
+  notice: ['docx'],
+  'visit-record': ['docx'],
 }
