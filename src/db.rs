@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_meetings.sql"),
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_compensation.sql"),
+    include_str!("../migrations/0011_map.sql"),
 ];
 
 /// The schema version this binary writes; a database above it is refused.

@@ -12,6 +12,7 @@ pub mod desk;
 pub mod error;
 pub mod household;
 pub mod idcard;
+pub mod map;
 pub mod meeting;
 pub mod obstacle;
 pub mod office;

@@ -40,6 +40,7 @@ pub enum Entity {
     Meeting,
     CompensationStandard,
     InventoryItem,
+    MapFeature,
 }
 
 pub struct EntitySpec {
@@ -236,6 +237,23 @@ pub const ENTITIES: &[EntitySpec] = &[
             "surveyor",
             "note",
             "withdrawn",
+        ],
+        append_only: false,
+    },
+    EntitySpec {
+        entity: Entity::MapFeature,
+        id: "map_feature",
+        table: "map_features",
+        columns: &[
+            "project_id",
+            "layer",
+            "household_id",
+            "pole_id",
+            "key_value",
+            "geometry",
+            "area",
+            "source",
+            "imported_on",
         ],
         append_only: false,
     },
