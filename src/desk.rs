@@ -29,6 +29,8 @@ use uuid::Uuid;
 
 mod compensation;
 pub use self::compensation::*;
+mod map;
+pub use self::map::*;
 
 pub const OPERATOR: &str = "operator";
 pub const DEVICE_NAME: &str = "device_name";

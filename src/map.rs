@@ -9,14 +9,17 @@
 //! - [`view::map`] is the map as it stood on a date; [`export`] prints it (PNG, PDF, DOCX).
 
 pub mod crs;
+pub mod export;
 pub mod geojson;
 pub mod geometry;
 pub mod import;
 pub mod shapefile;
 pub mod source;
 pub mod tmerc;
+pub mod view;
 
 use crate::error::{Error, Result};
+use crate::oplog::{Entity, Fields, Tx};
 use crate::read;
 use geometry::Geometry;
 use rusqlite::Connection;
@@ -25,7 +28,7 @@ use uuid::Uuid;
 
 /// The layers of the map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MapLayer"))]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     /// One (multi-part) parcel per household.
@@ -97,11 +100,20 @@ pub fn feature_id(project: Uuid, layer: Layer, owner: Uuid) -> Uuid {
 
 /// Every stored map record of a project.
 pub fn features(conn: &Connection, project: Uuid) -> Result<Vec<Feature>> {
-    let mut stmt = conn.prepare(
+    query(conn, "project_id = ?1 ORDER BY layer, key_value, id", &project.to_string())
+}
+
+/// One stored map record.
+pub fn feature(conn: &Connection, id: Uuid) -> Result<Option<Feature>> {
+    Ok(query(conn, "id = ?1", &id.to_string())?.pop())
+}
+
+fn query(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Feature>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, layer, household_id, pole_id, key_value, geometry, area, source, imported_on
-         FROM map_features WHERE project_id = ?1 ORDER BY layer, key_value, id",
-    )?;
-    let rows = stmt.query_map([project.to_string()], |r| {
+         FROM map_features WHERE {filter}"
+    ))?;
+    let rows = stmt.query_map([arg], |r| {
         Ok((
             read::uuid(r, 0)?,
             r.get::<_, String>(1)?,
@@ -123,4 +135,63 @@ pub fn features(conn: &Connection, project: Uuid) -> Result<Vec<Feature>> {
         out.push(Feature { id, layer, household_id, pole_id, key_value, geometry, area, source, imported_on });
     }
     Ok(out)
+}
+
+/// What [`put`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Stores the geometry of `owner` (a household for parcels, a pole for poles, the project for
+/// the boundary) on `layer`: creates its record, updates what differs, or writes nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn put(
+    tx: &mut Tx,
+    project: Uuid,
+    layer: Layer,
+    owner: Uuid,
+    key: &str,
+    geometry: &Geometry,
+    area: i64,
+    source: &str,
+) -> Result<Put> {
+    let id = feature_id(project, layer, owner);
+    let old = feature(tx.conn(), id)?;
+    let today = tx.today().to_string();
+    let mut f = Fields::new();
+    match &old {
+        Some(o) if o.geometry == *geometry && o.key_value == key && o.area == area => return Ok(Put::Unchanged),
+        Some(o) => {
+            if o.key_value != key {
+                f.put("key_value", key);
+            }
+            if o.geometry != *geometry {
+                f.put("geometry", geometry.to_json());
+            }
+            if o.area != area {
+                f.put("area", area);
+            }
+            f.put("source", source);
+            f.put("imported_on", today);
+            tx.update(Entity::MapFeature, id, Some(project), f)?;
+            Ok(Put::Updated)
+        }
+        None => {
+            let f = f
+                .set("project_id", project.to_string())
+                .set("layer", layer.id())
+                .set("household_id", (layer == Layer::Parcels).then(|| owner.to_string()))
+                .set("pole_id", (layer == Layer::Poles).then(|| owner.to_string()))
+                .set("key_value", key)
+                .set("geometry", geometry.to_json())
+                .set("area", area)
+                .set("source", source)
+                .set("imported_on", today);
+            tx.create(Entity::MapFeature, id, Some(project), f)?;
+            Ok(Put::Created)
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! into the core, and a refusal crosses IPC as the core's `{code, message}`.
 
 mod compensation;
+mod map;
 mod office;
 mod sync;
 
@@ -163,7 +164,12 @@ pub fn run() {
             sync::sync_export,
             sync::sync_import,
             sync::sync_folder,
-            sync::resolve_conflict
+            sync::resolve_conflict,
+            map::map_view,
+            map::pace,
+            map::map_preview,
+            map::map_import,
+            map::map_export
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Jingdi app");

@@ -9,7 +9,6 @@ use super::geometry::{self, clean_ring, coord, Coord, Geometry, Plane, Xy};
 use super::source::{self, RawFeature, Shape, SourceData};
 use super::{feature_id, Feature, Layer};
 use crate::error::{Error, Result};
-use crate::oplog::{Entity, Fields};
 use crate::project::Project;
 use crate::Db;
 use serde::{Deserialize, Serialize};
@@ -21,7 +20,7 @@ use uuid::Uuid;
 pub const HEAVY_OVERLAP: f64 = 0.10;
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MapImportOptions"))]
 pub struct ImportOptions {
     pub layer: Layer,
     /// The attribute matched to household numbers (parcels) or pole labels (poles). Left
@@ -80,7 +79,7 @@ pub struct Overlap {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MapCounts"))]
 pub struct Counts {
     pub total: usize,
     pub matched: usize,
@@ -104,7 +103,7 @@ pub struct KeyChoice {
 }
 
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MapPreview"))]
 pub struct Preview {
     pub file: String,
     pub format: String,
@@ -132,13 +131,14 @@ pub struct Preview {
 
 #[derive(Debug, Clone)]
 struct Planned {
-    id: Uuid,
-    create: bool,
-    fields: Fields,
+    owner: Uuid,
+    key: String,
+    geometry: Geometry,
+    area: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MapImportReport"))]
 pub struct ImportReport {
     pub layer: Layer,
     pub created: usize,
@@ -187,11 +187,11 @@ struct Converted {
 }
 
 fn convert_point(crs: &Crs, (x, y): (f64, f64)) -> std::result::Result<Coord, String> {
+    if crs.is_geographic() && !in_china(x, y) && in_china(y, x) {
+        return Err(format!("坐标 ({x}, {y}) 的经纬度顺序颠倒:应为 [经度, 纬度]"));
+    }
     let (lon, lat) = crs.to_lonlat(x, y)?;
     if !in_china(lon, lat) {
-        if crs.is_geographic() && in_china(y, x) {
-            return Err(format!("坐标 ({x}, {y}) 的经纬度顺序颠倒:应为 [经度, 纬度]"));
-        }
         return Err(format!("坐标 ({x}, {y}) 换算后为 {lon:.5}°E {lat:.5}°N,不在中国境内:坐标系可能不对"));
     }
     Ok(coord(lon, lat))
@@ -403,11 +403,11 @@ fn preview_data(
         c.rings = ps.iter().map(|poly| plane.rings(poly)).collect();
         c.area = c.rings.iter().map(|r| geometry::polygon_area(r)).sum();
         for (i, (rings, poly)) in c.rings.iter().zip(ps).enumerate() {
-            if geometry::polygon_area(rings) < 0.01 {
-                c.errors.push(format!("第 {} 个多边形面积为零(空多边形)", i + 1));
-            } else if geometry::self_intersection(rings).is_some() {
+            if geometry::self_intersection(rings).is_some() {
                 let at = poly[0][0];
                 c.errors.push(format!("多边形自相交(边线交叉),位于 {} 附近", lonlat_text(&(plane, at))));
+            } else if geometry::polygon_area(rings) < 0.01 {
+                c.errors.push(format!("第 {} 个多边形面积为零(空多边形)", i + 1));
             }
         }
     }
@@ -509,35 +509,17 @@ fn preview_data(
     // What would be written.
     let stored: HashMap<Uuid, Feature> =
         super::features(conn, p.id)?.into_iter().filter(|f| f.layer == layer).map(|f| (f.id, f)).collect();
-    let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let source_text = format!("{file_name}({})", crs.label());
     let mut planned = Vec::new();
     let mut counts = Counts { total: rows.len(), ..Default::default() };
-    let mut plan = |owner: Uuid, household: Option<Uuid>, pole: Option<Uuid>, key: String, g: Geometry, area: f64| {
+    let mut plan = |owner: Uuid, key: String, g: Geometry, area: f64| {
         let id = feature_id(p.id, layer, owner);
         let area = (area * 100.0).round() as i64;
-        let geometry = g.to_json();
-        let old = stored.get(&id);
-        let same = old.is_some_and(|o| o.geometry == g && o.key_value == key && o.area == area);
-        if same {
-            counts.unchanged += 1;
-            return;
+        match stored.get(&id) {
+            Some(o) if o.geometry == g && o.key_value == key && o.area == area => counts.unchanged += 1,
+            Some(_) => counts.update += 1,
+            None => counts.create += 1,
         }
-        let mut f = Fields::new()
-            .set("key_value", key)
-            .set("geometry", geometry)
-            .set("area", area)
-            .set("source", source_text.clone());
-        if old.is_none() {
-            f.put("project_id", p.id.to_string());
-            f.put("layer", layer.id());
-            f.put("household_id", household.map(|h| h.to_string()));
-            f.put("pole_id", pole.map(|h| h.to_string()));
-            counts.create += 1;
-        } else {
-            counts.update += 1;
-        }
-        planned.push(Planned { id, create: old.is_none(), fields: f });
+        planned.push(Planned { owner, key, geometry: g, area });
     };
     match layer {
         Layer::Boundary => {
@@ -551,7 +533,7 @@ fn preview_data(
                 }
                 let area = idxs.iter().map(|i| checked[*i].area).sum();
                 let key = idxs.iter().map(|i| checked[*i].key.clone()).filter(|k| !k.is_empty()).collect::<Vec<_>>();
-                plan(p.id, None, None, key.join(","), Geometry::MultiPolygon(parts), area);
+                plan(p.id, key.join(","), Geometry::MultiPolygon(parts), area);
             }
         }
         _ => {
@@ -575,8 +557,7 @@ fn preview_data(
                             .collect(),
                     ),
                 };
-                let (h, pl) = if layer == Layer::Parcels { (Some(*owner), None) } else { (None, Some(*owner)) };
-                plan(*owner, h, pl, key, g, area);
+                plan(*owner, key, g, area);
             }
         }
     }
@@ -646,6 +627,26 @@ pub fn import(db: &mut Db, author: &str, p: &Project, path: &Path, options: &Imp
 
 /// Writes what a preview planned; refuses a preview with errors.
 pub fn import_previewed(db: &mut Db, author: &str, p: &Project, pv: &Preview) -> Result<ImportReport> {
+    check(pv)?;
+    let source =
+        format!("{}({})", Path::new(&pv.file).file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), pv.crs);
+    db.write(author, |tx| {
+        for w in &pv.planned {
+            super::put(tx, p.id, pv.layer, w.owner, &w.key, &w.geometry, w.area, &source)?;
+        }
+        Ok(())
+    })?;
+    Ok(ImportReport {
+        layer: pv.layer,
+        created: pv.counts.create,
+        updated: pv.counts.update,
+        unchanged: pv.counts.unchanged,
+        not_stored: pv.counts.unmatched + pv.counts.skipped,
+    })
+}
+
+/// Why a preview cannot be imported: features with errors, or nothing that matched.
+pub fn check(pv: &Preview) -> Result<()> {
     if pv.counts.invalid > 0 {
         let first: Vec<String> = pv
             .features
@@ -672,24 +673,5 @@ pub fn import_previewed(db: &mut Db, author: &str, p: &Project, pv: &Preview) ->
             ),
         ));
     }
-    let planned = pv.planned.clone();
-    db.write(author, |tx| {
-        let today = tx.today();
-        for w in planned {
-            let fields = w.fields.clone().set("imported_on", today.to_string());
-            if w.create {
-                tx.create(Entity::MapFeature, w.id, Some(p.id), fields)?;
-            } else {
-                tx.update(Entity::MapFeature, w.id, Some(p.id), fields)?;
-            }
-        }
-        Ok(())
-    })?;
-    Ok(ImportReport {
-        layer: pv.layer,
-        created: pv.counts.create,
-        updated: pv.counts.update,
-        unchanged: pv.counts.unchanged,
-        not_stored: pv.counts.unmatched + pv.counts.skipped,
-    })
+    Ok(())
 }

@@ -6,6 +6,7 @@ mod db;
 mod demo;
 mod desk;
 mod desk_compensation;
+mod map;
 mod office;
 mod oplog;
 mod reports;
