@@ -5,12 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/jingdi-target}"
 export CARGO_TERM_COLOR=never
+# The tests' installations (src/identity.rs) live here, not in the user's own data folder.
+export JINGDI_HOME="${JINGDI_HOME:-$(mktemp -d /tmp/jingdi-test-home.XXXXXX)}"
 
 # --- system packages (only what is missing)
 need_apt=()
 for p in build-essential pkg-config; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
+# python3: a foreign SQLite client in the reliability tests (tests/it/identity.rs, e2e)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if ((${#need_apt[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"

@@ -72,6 +72,11 @@ struct Plan {
 
 /// Creates the demo plot. Refuses if a project with its code already exists.
 pub fn create(db: &mut Db) -> Result<Uuid> {
+    // Thousands of small writes, each made durable only at the end: it can be made again.
+    db.in_bulk(write_demo)
+}
+
+fn write_demo(db: &mut Db) -> Result<Uuid> {
     if project::find_by_code(db.conn(), CODE)?.is_some() {
         return Err(Error::AlreadyExists { what: "演示项目", key: CODE.to_string() });
     }

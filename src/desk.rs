@@ -28,7 +28,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod compensation;
+mod office;
+mod sync;
 pub use self::compensation::*;
+pub use self::office::*;
+pub use self::sync::*;
 mod map;
 pub use self::map::*;
 

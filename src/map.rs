@@ -40,6 +40,9 @@ pub enum Layer {
     Boundary,
 }
 
+/// The layers' ids, as the schema declares the `layer` field.
+pub const LAYER_IDS: &[&str] = &["parcels", "poles", "boundary"];
+
 impl Layer {
     pub const ALL: [Layer; 3] = [Layer::Parcels, Layer::Poles, Layer::Boundary];
 
@@ -169,7 +172,7 @@ pub fn put(
                 f.put("key_value", key);
             }
             if o.geometry != *geometry {
-                f.put("geometry", geometry.to_json());
+                f.put("geometry", geometry.to_value());
             }
             if o.area != area {
                 f.put("area", area);
@@ -186,7 +189,7 @@ pub fn put(
                 .set("household_id", (layer == Layer::Parcels).then(|| owner.to_string()))
                 .set("pole_id", (layer == Layer::Poles).then(|| owner.to_string()))
                 .set("key_value", key)
-                .set("geometry", geometry.to_json())
+                .set("geometry", geometry.to_value())
                 .set("area", area)
                 .set("source", source)
                 .set("imported_on", today);

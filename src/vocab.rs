@@ -14,6 +14,9 @@ macro_rules! vocabulary {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The stored ids, as the schema checks them (`crate::schema`).
+            pub const IDS: &'static [&'static str] = &[$($id),+];
+
             pub fn id(self) -> &'static str {
                 match self { $($name::$variant => $id),+ }
             }
@@ -24,7 +27,8 @@ macro_rules! vocabulary {
 
             /// Accepts the English id or the Chinese name.
             pub fn parse(s: &str) -> Result<Self> {
-                let s = s.trim();
+                let s = crate::normal::typed(s);
+                let s = s.as_str();
                 $(if s.eq_ignore_ascii_case($id) || s == $zh { return Ok($name::$variant); })+
                 let known: Vec<String> = Self::ALL.iter().map(|v| format!("{}({})", v.id(), v.zh())).collect();
                 Err(Error::invalid($field, format!("未知取值「{s}」,可选: {}", known.join("、"))))

@@ -8,46 +8,46 @@ use tauri::State;
 use uuid::Uuid;
 
 #[tauri::command]
-pub fn standards(s: State<Store>, project: Uuid) -> Wire<StandardsView> {
-    s.run(|db| desk::standards(db, project))
+pub async fn standards(s: State<'_, Store>, project: Uuid) -> Wire<StandardsView> {
+    s.read(move |db| desk::standards(db, project)).await
 }
 #[tauri::command]
-pub fn publish_standard(s: State<Store>, input: StandardDraft) -> Wire<StandardsView> {
-    s.run(|db| desk::publish_standard(db, input))
+pub async fn publish_standard(s: State<'_, Store>, input: StandardDraft) -> Wire<StandardsView> {
+    s.write(move |db| desk::publish_standard(db, input)).await
 }
 #[tauri::command]
-pub fn recalc_compensation(s: State<Store>, input: RecalcInput) -> Wire<RecalcReport> {
-    s.run(|db| desk::recalc_compensation(db, input))
+pub async fn recalc_compensation(s: State<'_, Store>, input: RecalcInput) -> Wire<RecalcReport> {
+    s.write(move |db| desk::recalc_compensation(db, input)).await
 }
 #[tauri::command]
-pub fn fairness(s: State<Store>, project: Uuid, threshold: Option<String>) -> Wire<FairnessReport> {
-    s.run(|db| desk::fairness(db, project, threshold))
+pub async fn fairness(s: State<'_, Store>, project: Uuid, threshold: Option<String>) -> Wire<FairnessReport> {
+    s.read(move |db| desk::fairness(db, project, threshold)).await
 }
 #[tauri::command]
-pub fn adjust_item(s: State<Store>, input: AdjustInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::adjust_item(db, input))
+pub async fn adjust_item(s: State<'_, Store>, input: AdjustInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::adjust_item(db, input)).await
 }
 #[tauri::command]
-pub fn confirm_household_items(s: State<Store>, input: ConfirmAllInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::confirm_household_items(db, input))
+pub async fn confirm_household_items(s: State<'_, Store>, input: ConfirmAllInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::confirm_household_items(db, input)).await
 }
 #[tauri::command]
-pub fn unconfirm_item(s: State<Store>, input: UnconfirmInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::unconfirm_item(db, input))
+pub async fn unconfirm_item(s: State<'_, Store>, input: UnconfirmInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::unconfirm_item(db, input)).await
 }
 #[tauri::command]
-pub fn pay(s: State<Store>, input: PayInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::pay(db, input))
+pub async fn pay(s: State<'_, Store>, input: PayInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::pay(db, input)).await
 }
 #[tauri::command]
-pub fn add_inventory(s: State<Store>, input: InventoryInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::add_inventory(db, input))
+pub async fn add_inventory(s: State<'_, Store>, input: InventoryInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::add_inventory(db, input)).await
 }
 #[tauri::command]
-pub fn correct_inventory(s: State<Store>, input: InventoryCorrection) -> Wire<HouseholdView> {
-    s.run(|db| desk::correct_inventory(db, input))
+pub async fn correct_inventory(s: State<'_, Store>, input: InventoryCorrection) -> Wire<HouseholdView> {
+    s.write(move |db| desk::correct_inventory(db, input)).await
 }
 #[tauri::command]
-pub fn set_household_amount(s: State<Store>, input: AmountInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::set_household_amount(db, input))
+pub async fn set_household_amount(s: State<'_, Store>, input: AmountInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::set_household_amount(db, input)).await
 }

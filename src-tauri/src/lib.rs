@@ -1,121 +1,114 @@
 //! The Tauri shell: opens the database and exposes the core's desktop calls
 //! ([`jingdi::desk`]) as commands. No domain logic lives here: every command is one call
-//! into the core, and a refusal crosses IPC as the core's `{code, message}`.
+//! into the core through the [`Store`] (off the main thread; queries on read-only
+//! connections), and a refusal crosses IPC as the core's `{code, message}`.
 
 mod compensation;
 mod map;
 mod office;
+mod store;
 mod sync;
 
 use jingdi::desk::{self, *};
-use jingdi::error::WireError;
 use jingdi::Db;
-use std::sync::Mutex;
+pub use store::{Store, Wire};
 use tauri::State;
 use uuid::Uuid;
 
-/// The open database; one connection, one writer at a time.
-pub struct Store(Mutex<Db>);
-
-type Wire<T> = Result<T, WireError>;
-
-impl Store {
-    fn run<T>(&self, f: impl FnOnce(&mut Db) -> jingdi::Result<T>) -> Wire<T> {
-        let mut db = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut db).map_err(|e| e.to_wire())
-    }
-}
-
 #[tauri::command]
-fn app_state(s: State<Store>) -> Wire<AppState> {
-    s.run(|db| desk::app_state(db))
+async fn app_state(s: State<'_, Store>) -> Wire<AppState> {
+    s.read(desk::app_state).await
 }
 #[tauri::command]
-fn set_identity(s: State<Store>, input: Identity) -> Wire<AppState> {
-    s.run(|db| desk::set_identity(db, input))
+async fn set_identity(s: State<'_, Store>, input: Identity) -> Wire<AppState> {
+    s.write(move |db| desk::set_identity(db, input)).await
 }
 #[tauri::command]
-fn open_demo(s: State<Store>) -> Wire<jingdi::project::Project> {
-    s.run(desk::open_demo)
+async fn open_demo(s: State<'_, Store>) -> Wire<jingdi::project::Project> {
+    s.write(desk::open_demo).await
 }
 #[tauri::command]
-fn create_project(s: State<Store>, input: ProjectInput) -> Wire<jingdi::project::Project> {
-    s.run(|db| desk::create_project(db, input))
+async fn create_project(s: State<'_, Store>, input: ProjectInput) -> Wire<jingdi::project::Project> {
+    s.write(move |db| desk::create_project(db, input)).await
 }
 #[tauri::command]
-fn summary(s: State<Store>, project: Uuid) -> Wire<jingdi::report::summary::Summary> {
-    s.run(|db| desk::summary(db, project))
+async fn summary(s: State<'_, Store>, project: Uuid) -> Wire<jingdi::report::summary::Summary> {
+    s.read(move |db| desk::summary(db, project)).await
 }
 #[tauri::command]
-fn board(s: State<Store>, project: Uuid) -> Wire<jingdi::report::board::Board> {
-    s.run(|db| desk::board(db, project))
+async fn board(s: State<'_, Store>, project: Uuid) -> Wire<jingdi::report::board::Board> {
+    s.read(move |db| desk::board(db, project)).await
 }
 #[tauri::command]
-fn find_households(s: State<Store>, project: Uuid, query: String) -> Wire<Vec<jingdi::report::board::HouseholdHit>> {
-    s.run(|db| desk::find_households(db, project, query))
+async fn find_households(
+    s: State<'_, Store>,
+    project: Uuid,
+    query: String,
+) -> Wire<Vec<jingdi::report::board::HouseholdHit>> {
+    s.read(move |db| desk::find_households(db, project, query)).await
 }
 #[tauri::command]
-fn clearance(s: State<Store>, project: Uuid) -> Wire<Vec<jingdi::report::clearance::ClearanceItem>> {
-    s.run(|db| desk::clearance(db, project))
+async fn clearance(s: State<'_, Store>, project: Uuid) -> Wire<Vec<jingdi::report::clearance::ClearanceItem>> {
+    s.read(move |db| desk::clearance(db, project)).await
 }
 #[tauri::command]
-fn history(s: State<Store>, input: HistoryQuery) -> Wire<Vec<jingdi::report::history::HistoryEntry>> {
-    s.run(|db| desk::history(db, input))
+async fn history(s: State<'_, Store>, input: HistoryQuery) -> Wire<Vec<jingdi::report::history::HistoryEntry>> {
+    s.read(move |db| desk::history(db, input)).await
 }
 #[tauri::command]
-fn household(s: State<Store>, id: Uuid) -> Wire<HouseholdView> {
-    s.run(|db| desk::household(db, id))
+async fn household(s: State<'_, Store>, id: Uuid) -> Wire<HouseholdView> {
+    s.read(move |db| desk::household(db, id)).await
 }
 #[tauri::command]
-fn log_visit(s: State<Store>, input: VisitInput) -> Wire<jingdi::visit::Visit> {
-    s.run(|db| desk::log_visit(db, input))
+async fn log_visit(s: State<'_, Store>, input: VisitInput) -> Wire<jingdi::visit::Visit> {
+    s.write(move |db| desk::log_visit(db, input)).await
 }
 #[tauri::command]
-fn set_stage(s: State<Store>, input: StageInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::set_stage(db, input))
+async fn set_stage(s: State<'_, Store>, input: StageInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::set_stage(db, input)).await
 }
 #[tauri::command]
-fn assess(s: State<Store>, input: AssessInput) -> Wire<HouseholdView> {
-    s.run(|db| desk::assess(db, input))
+async fn assess(s: State<'_, Store>, input: AssessInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::assess(db, input)).await
 }
 #[tauri::command]
-fn confirm_item(s: State<Store>, input: PaymentInput) -> Wire<jingdi::compensation::Item> {
-    s.run(|db| desk::confirm_item(db, input))
+async fn confirm_item(s: State<'_, Store>, input: PaymentInput) -> Wire<jingdi::compensation::Item> {
+    s.write(move |db| desk::confirm_item(db, input)).await
 }
 #[tauri::command]
-fn obstacles(s: State<Store>, project: Uuid) -> Wire<ObstacleList> {
-    s.run(|db| desk::obstacles(db, project))
+async fn obstacles(s: State<'_, Store>, project: Uuid) -> Wire<ObstacleList> {
+    s.read(move |db| desk::obstacles(db, project)).await
 }
 #[tauri::command]
-fn add_obstacle(s: State<Store>, input: ObstacleInput) -> Wire<jingdi::obstacle::Obstacle> {
-    s.run(|db| desk::add_obstacle(db, input))
+async fn add_obstacle(s: State<'_, Store>, input: ObstacleInput) -> Wire<jingdi::obstacle::Obstacle> {
+    s.write(move |db| desk::add_obstacle(db, input)).await
 }
 #[tauri::command]
-fn resolve_obstacle(s: State<Store>, input: ResolveInput) -> Wire<jingdi::obstacle::Obstacle> {
-    s.run(|db| desk::resolve_obstacle(db, input))
+async fn resolve_obstacle(s: State<'_, Store>, input: ResolveInput) -> Wire<jingdi::obstacle::Obstacle> {
+    s.write(move |db| desk::resolve_obstacle(db, input)).await
 }
 #[tauri::command]
-fn meeting_prep(s: State<Store>, project: Uuid, since: Option<String>) -> Wire<MeetingPrep> {
-    s.run(|db| desk::meeting_prep(db, project, since))
+async fn meeting_prep(s: State<'_, Store>, project: Uuid, since: Option<String>) -> Wire<MeetingPrep> {
+    s.read(move |db| desk::meeting_prep(db, project, since)).await
 }
 #[tauri::command]
-fn record_meeting(s: State<Store>, input: MeetingInput) -> Wire<jingdi::meeting::Meeting> {
-    s.run(|db| desk::record_meeting(db, input))
+async fn record_meeting(s: State<'_, Store>, input: MeetingInput) -> Wire<jingdi::meeting::Meeting> {
+    s.write(move |db| desk::record_meeting(db, input)).await
 }
 #[tauri::command]
-fn plot_work(s: State<Store>, project: Uuid) -> Wire<PlotWork> {
-    s.run(|db| desk::plot_work(db, project))
+async fn plot_work(s: State<'_, Store>, project: Uuid) -> Wire<PlotWork> {
+    s.read(move |db| desk::plot_work(db, project)).await
 }
 #[tauri::command]
-fn set_pole_status(s: State<Store>, input: PoleStatusInput) -> Wire<Vec<jingdi::plot_work::Pole>> {
-    s.run(|db| desk::set_pole_status(db, input))
+async fn set_pole_status(s: State<'_, Store>, input: PoleStatusInput) -> Wire<Vec<jingdi::plot_work::Pole>> {
+    s.write(move |db| desk::set_pole_status(db, input)).await
 }
 
 /// Opens the default database (or `$JINGDI_DB`) and runs the app.
 pub fn run() {
     let path = jingdi::db::default_path();
-    let db = match Db::open(&path) {
-        Ok(db) => db,
+    let store = match Db::open(&path).and_then(Store::new) {
+        Ok(store) => store,
         Err(e) => {
             eprintln!("净地: {e}");
             std::process::exit(1);
@@ -123,7 +116,7 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Store(Mutex::new(db)))
+        .manage(store)
         .invoke_handler(tauri::generate_handler![
             app_state,
             set_identity,

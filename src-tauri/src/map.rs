@@ -1,5 +1,5 @@
-//! The map page's commands: each one call into the core's `jingdi::desk` map calls. File
-//! paths come from the dialog plugin's open/save dialogs in the UI.
+//! The map page's commands, each one call into the core's `jingdi::desk` map calls
+//! through the [`Store`]. File paths come from the dialog plugin's open/save dialogs.
 
 use crate::{Store, Wire};
 use jingdi::desk::{self, MapQuery};
@@ -12,19 +12,21 @@ use uuid::Uuid;
 
 #[tauri::command]
 pub async fn map_view(s: State<'_, Store>, input: MapQuery) -> Wire<MapView> {
-    s.run(|db| desk::map_view(db, input))
+    s.read(move |db| desk::map_view(db, input)).await
 }
 
 #[tauri::command]
 pub async fn pace(s: State<'_, Store>, project: Uuid) -> Wire<Pace> {
-    s.run(|db| desk::pace(db, project))
+    s.read(move |db| desk::pace(db, project)).await
 }
 
+/// Reads and checks a geometry file; changes nothing.
 #[tauri::command]
 pub async fn map_preview(s: State<'_, Store>, project: Uuid, path: String, options: ImportOptions) -> Wire<Preview> {
-    s.run(|db| desk::map_preview(db, project, path, options))
+    s.read(move |db| desk::map_preview(db, project, path, options)).await
 }
 
+/// Imports a geometry file: every matched record or nothing.
 #[tauri::command]
 pub async fn map_import(
     s: State<'_, Store>,
@@ -32,10 +34,11 @@ pub async fn map_import(
     path: String,
     options: ImportOptions,
 ) -> Wire<ImportReport> {
-    s.run(|db| desk::map_import(db, project, path, options))
+    s.write(move |db| desk::map_import(db, project, path, options)).await
 }
 
+/// Prints the map as shown to the path chosen in the save dialog.
 #[tauri::command]
 pub async fn map_export(s: State<'_, Store>, input: MapQuery, path: String) -> Wire<MapExport> {
-    s.run(|db| desk::map_export(db, input, path))
+    s.read(move |db| desk::map_export(db, input, path)).await
 }

@@ -1,13 +1,11 @@
 //! Office files in the desktop app: the roster preview (with the mapping the user may
 //! change), the import (with progress events), and the exports. Each command is one call
-//! into the core's `jingdi::office`; the file paths come from the dialog plugin's
-//! open/save dialogs in the UI.
+//! into `jingdi::desk`; the file paths come from the dialog plugin's open/save dialogs.
 
 use crate::{Store, Wire};
-use jingdi::error::Error;
-use jingdi::office::roster::{self, ImportOptions, ImportReport, Preview};
-use jingdi::office::{self, ExportKind, ExportOptions, ExportReport, Format};
-use std::path::Path;
+use jingdi::desk;
+use jingdi::office::roster::{ImportOptions, ImportReport, Preview};
+use jingdi::office::{ExportKind, ExportOptions, ExportReport, Format};
 use tauri::{AppHandle, Emitter, State};
 use uuid::Uuid;
 
@@ -20,19 +18,10 @@ struct Progress {
     total: usize,
 }
 
-fn operator(db: &jingdi::Db) -> jingdi::Result<String> {
-    db.setting(jingdi::desk::OPERATOR)?
-        .filter(|o| !o.trim().is_empty())
-        .ok_or_else(|| Error::invalid("operator", "尚未设置操作人:请先在「设置」中填写您的姓名"))
-}
-
 /// Reads and checks a roster; changes nothing.
 #[tauri::command]
 pub async fn office_preview(s: State<'_, Store>, project: Uuid, path: String, options: ImportOptions) -> Wire<Preview> {
-    s.run(|db| {
-        let p = jingdi::project::get(db.conn(), project)?;
-        roster::preview(db.conn(), &p, Path::new(&path), &options)
-    })
+    s.read(move |db| desk::office_preview(db, project, &path, &options)).await
 }
 
 /// Imports a roster, all rows or none, reporting progress as `office-import-progress`.
@@ -44,14 +33,12 @@ pub async fn office_import(
     path: String,
     options: ImportOptions,
 ) -> Wire<ImportReport> {
-    s.run(|db| {
-        let who = operator(db)?;
-        let p = jingdi::project::get(db.conn(), project)?;
-        let pv = roster::preview(db.conn(), &p, Path::new(&path), &options)?;
-        roster::import_previewed(db, &who, &pv, |done, total| {
+    s.write(move |db| {
+        desk::office_import(db, project, &path, &options, |done, total| {
             let _ = app.emit(IMPORT_PROGRESS, Progress { done, total });
         })
     })
+    .await
 }
 
 /// Writes one export to the path chosen in the save dialog.
@@ -64,8 +51,5 @@ pub async fn office_export(
     path: String,
     options: ExportOptions,
 ) -> Wire<ExportReport> {
-    s.run(|db| {
-        let p = jingdi::project::get(db.conn(), project)?;
-        office::export(db.conn(), &p, kind, format, Path::new(&path), &options)
-    })
+    s.read(move |db| desk::office_export(db, project, kind, format, &path, &options)).await
 }

@@ -55,11 +55,11 @@ fn generate() -> String {
         jingdi::office::roster::Problem, jingdi::office::roster::Action, jingdi::office::roster::RowPreview,
         jingdi::office::roster::Counts, jingdi::office::roster::Preview, jingdi::office::roster::ImportReport,
         // sync between laptops
-        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::folder::Peer,
+        jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::merge::HeldBackDevice, jingdi::sync::folder::Peer,
         jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
         jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,
         // the map: geometry import, the map at a date, the pace, printing
-        jingdi::map::Layer, jingdi::map::import::ImportOptions, jingdi::map::import::FeatureStatus,
+        jingdi::map::geometry::Geometry, jingdi::map::Layer, jingdi::map::import::ImportOptions, jingdi::map::import::FeatureStatus,
         jingdi::map::import::FeatureRow, jingdi::map::import::Overlap, jingdi::map::import::Counts,
         jingdi::map::import::KeyChoice, jingdi::map::import::Preview, jingdi::map::import::ImportReport,
         jingdi::map::view::ParcelView, jingdi::map::view::PoleView, jingdi::map::view::LegendEntry,
@@ -78,6 +78,7 @@ fn generate() -> String {
         out.push_str(d.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&jingdi::schema::typescript());
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

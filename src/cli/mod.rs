@@ -689,11 +689,13 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
         SyncCmd::Import { file } => {
             let r = sync::merge::import(db, &file)?;
             out(json, &r, render::import_report);
+            held_back(std::slice::from_ref(&r))?;
         }
         SyncCmd::Folder { project, path } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let r = sync::folder::sync_folder(db, &p, &path)?;
             out(json, &r, render::folder_report);
+            held_back(&r.imported)?;
         }
         SyncCmd::Peers { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -711,6 +713,17 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A merge that held back a device's operations (printed with the report) exits with 1, so a
+/// script notices that not everything was merged.
+fn held_back(reports: &[jingdi::sync::merge::ImportReport]) -> Result<()> {
+    match reports.iter().flat_map(|r| r.held_back.iter().map(move |h| (r, h))).find(|(_, h)| h.clashed) {
+        Some((r, h)) => {
+            Err(Error::Bundle { problem: "device_conflict", path: r.file.clone(), message: h.message.clone() })
+        }
+        None => Ok(()),
+    }
 }
 
 fn conflicts_cmd(

@@ -386,6 +386,9 @@ pub fn import_report(r: &jingdi::sync::merge::ImportReport) -> String {
     for (d, n) in &r.from_devices {
         let _ = writeln!(o, "  设备 {d}: {n} 条");
     }
+    for h in &r.held_back {
+        let _ = writeln!(o, "⚠ 未合并: {}", h.message);
+    }
     o
 }
 

@@ -14,6 +14,7 @@ pub type Coord = [i64; 2];
 pub type Polygon = Vec<Vec<Coord>>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", content = "coordinates")]
 pub enum Geometry {
     Point(Coord),
@@ -31,6 +32,11 @@ pub fn lonlat(c: Coord) -> (f64, f64) {
 impl Geometry {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("geometry serialises")
+    }
+
+    /// As an operation carries it (stored as JSON text).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("geometry serialises")
     }
 
     pub fn from_json(text: &str) -> Option<Geometry> {
@@ -56,6 +62,49 @@ impl Geometry {
         }
         b
     }
+}
+
+/// The most corners one stored geometry holds, and parts of one multi-part parcel.
+pub const MAX_STORED_VERTICES: usize = 100_000;
+pub const MAX_STORED_PARTS: usize = 10_000;
+
+/// The schema's check of a stored geometry (every path: local writes, bundles, a hub):
+/// a point, or polygons of closed rings of at least four corners, in range, within limits.
+pub fn check(v: &serde_json::Value) -> std::result::Result<(), String> {
+    let g: Geometry = serde_json::from_value(v.clone()).map_err(|e| format!("不是几何图形: {e}"))?;
+    let in_range = |c: &Coord| {
+        (-180 * 1_000_000_000..=180 * 1_000_000_000).contains(&c[0])
+            && (-90 * 1_000_000_000..=90 * 1_000_000_000).contains(&c[1])
+    };
+    match &g {
+        Geometry::Point(c) => {
+            if !in_range(c) {
+                return Err("坐标超出经纬度范围".into());
+            }
+        }
+        Geometry::MultiPolygon(ps) => {
+            if ps.is_empty() || ps.len() > MAX_STORED_PARTS {
+                return Err(format!("多边形个数应为 1 至 {MAX_STORED_PARTS}"));
+            }
+            let mut n = 0;
+            for ring in ps.iter().flatten() {
+                if ring.len() < 4 || ring.first() != ring.last() {
+                    return Err("多边形的环应闭合且至少有 4 个点".into());
+                }
+                if !ring.iter().all(in_range) {
+                    return Err("坐标超出经纬度范围".into());
+                }
+                n += ring.len();
+            }
+            if ps.iter().any(|p| p.is_empty()) {
+                return Err("多边形没有环".into());
+            }
+            if n > MAX_STORED_VERTICES {
+                return Err(format!("顶点 {n} 个,超过上限 {MAX_STORED_VERTICES}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A local plane in metres around a centre (east, north), for areas, checks and drawing.

@@ -33,8 +33,8 @@ pub fn stage_colour(s: Stage) -> &'static str {
 /// Not yet registered on the date shown: an outline only.
 pub const NOT_REGISTERED_COLOUR: &str = "#ffffff";
 
-/// Pole marker colour per status (ui/src/lib/map.ts `POLE_COLORS`): red while it still
-/// stands in the way, green once moved.
+/// Pole marker colour per status (the map page and the printed map alike): red while it
+/// still stands in the way, green once moved.
 pub fn pole_colour(s: PoleStatus) -> &'static str {
     match s {
         PoleStatus::NotApplied => "#dc2626",

@@ -23,10 +23,11 @@ fn to_sql(column: &str, v: &Value) -> Result<Sql> {
 }
 
 /// Checks that an operation only names columns its entity has, and that its action
-/// suits the entity (append-only records are never updated).
+/// suits the entity (append-only records are never updated): what an operation must be
+/// before its fields become SQL. Values are checked by [`crate::schema::check_op`].
 pub fn check_shape(op: &Op) -> Result<()> {
     let spec = op.entity.spec();
-    if let Some(bad) = op.fields.0.keys().find(|k| !spec.columns.contains(&k.as_str())) {
+    if let Some(bad) = op.fields.0.keys().find(|k| spec.field(k).is_none()) {
         return Err(Error::Corrupt(format!("操作 {} 设置了{}不存在的字段 {bad}", op.id, spec.id)));
     }
     match (spec.append_only, op.action) {

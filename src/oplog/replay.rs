@@ -34,7 +34,7 @@ pub fn replay_all(source: &Connection, target: &Connection) -> Result<usize> {
 pub fn dump(conn: &Connection) -> Result<String> {
     let mut out = String::new();
     for spec in ENTITIES {
-        let mut cols: Vec<&str> = spec.columns.to_vec();
+        let mut cols: Vec<&str> = spec.columns().collect();
         cols.sort_unstable();
         cols.insert(0, "id");
         let sql = format!("SELECT {} FROM {} ORDER BY id", cols.join(", "), spec.table);

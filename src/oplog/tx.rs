@@ -137,6 +137,9 @@ impl<'a> Tx<'a> {
             recorded_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             context,
         };
+        // The same check a merged or hub operation gets: a value no rule allows never reaches
+        // the log, whichever module built it.
+        crate::schema::check_op(&op).map_err(crate::schema::Invalid::into_error)?;
         apply(self.conn, &op)?;
         append_to_log(self.conn, &op)?;
         self.written += 1;

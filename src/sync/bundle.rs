@@ -76,6 +76,12 @@ pub fn write(path: &Path, mut header: Header, ops: &[Op]) -> Result<u64> {
         file.get_ref().sync_all()?;
     }
     std::fs::rename(&tmp, path)?;
+    // The rename itself is durable only once the folder is.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
     Ok(std::fs::metadata(path)?.len())
 }
 

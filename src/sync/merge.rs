@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::oplog::apply::{append_all_to_log, check_shape, insert_all, materialise, op_from_row, OP_COLUMNS};
 use crate::oplog::{watermarks, Action, Entity, Op};
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -33,6 +33,10 @@ pub struct ImportReport {
     pub conflicts: usize,
     /// Which devices the new operations came from, and how many from each.
     pub from_devices: BTreeMap<Uuid, usize>,
+    /// Devices whose operations were not merged because one of them clashes with an
+    /// operation this laptop holds under the same device and number (a fault or a
+    /// forgery), and devices that built on those. Everything else was merged.
+    pub held_back: Vec<HeldBackDevice>,
 }
 
 /// The page cache during a merge, in KiB as `PRAGMA cache_size` takes it (negative): up to
@@ -43,31 +47,20 @@ fn bad(problem: &'static str, path: &Path, message: impl Into<String>) -> Error 
     Error::Bundle { problem, path: path.display().to_string(), message: message.into() }
 }
 
-/// Columns that name another record. A merged operation must not point at a record that
-/// exists nowhere in the log.
-fn references(op: &Op) -> impl Iterator<Item = (&str, Uuid)> {
-    op.fields.0.iter().filter_map(|(k, v)| {
-        let is_ref = k.ends_with("_id") || k == "corrects";
-        let id = v.as_str().and_then(|s| Uuid::parse_str(s).ok());
-        match (is_ref, id) {
-            (true, Some(id)) => Some((k.as_str(), id)),
-            _ => None,
-        }
-    })
-}
-
 /// Sorts the bundle's operations into those this laptop already holds and new ones, by
 /// looking up each device's sequence numbers in the log: one range read per device, so
 /// the cost follows what the bundle and the log share, not the size of the log. What the
 /// log holds under a bundle operation's `(device, seq)` must be that very operation,
-/// column for column; an altered copy, or another operation under the same number, and
-/// the bundle is refused.
-fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>, usize)> {
+/// column for column. An altered copy, or another operation under the same number, is a
+/// fault or a forgery of that device: it is returned, by device with the first such number,
+/// and the caller holds back that device's operations from there (see [`hold_back`]).
+fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>, usize, BTreeMap<Uuid, Clash>)> {
     let mut by_device: BTreeMap<Uuid, Vec<usize>> = BTreeMap::new();
     for (i, op) in ops.iter().enumerate() {
         by_device.entry(op.device_id).or_default().push(i);
     }
     let mut known = vec![false; ops.len()];
+    let mut clashes: BTreeMap<Uuid, Clash> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {OP_COLUMNS} FROM oplog WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq"
     ))?;
@@ -96,29 +89,101 @@ fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>,
             if op.seq != seq {
                 continue;
             }
-            if !text_is(r.get_ref(0)?, Some(op.id.hyphenated().encode_lower(&mut Uuid::encode_buffer()))) {
-                return Err(bad(
-                    "tampered",
-                    path,
-                    format!("{} 的设备序号 {} 已被另一操作占用,数据包可能被篡改", describe(op), op.seq),
-                ));
-            }
-            if !logged_as(r, op)? {
-                return Err(bad(
-                    "tampered",
-                    path,
-                    format!("{} 与本机已有的同一操作内容不同,数据包可能被篡改", describe(op)),
-                ));
+            let same_id = text_is(r.get_ref(0)?, Some(op.id.hyphenated().encode_lower(&mut Uuid::encode_buffer())));
+            if !same_id || !logged_as(r, op)? {
+                // The first clash of the device decides; the rows come in sequence order.
+                clashes.entry(*device).or_insert(Clash { seq: op.seq, same_id });
+                break;
             }
             known[idx[j]] = true;
         }
     }
     let held = known.iter().filter(|k| **k).count();
     if held == 0 {
-        return Ok((ops, 0));
+        return Ok((ops, 0, clashes));
     }
     let new_ops = ops.into_iter().zip(known).filter(|(_, k)| !k).map(|(op, _)| op).collect();
-    Ok((new_ops, held))
+    Ok((new_ops, held, clashes))
+}
+
+/// Two different operations under one device and sequence number: this laptop holds one,
+/// the bundle carries another.
+#[derive(Debug, Clone, Copy)]
+struct Clash {
+    seq: i64,
+    /// The same operation id with other content (an edited operation), rather than another
+    /// operation under a number already used.
+    same_id: bool,
+}
+
+/// A device whose operations this import did not merge, from `from_seq` on.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HeldBackDevice {
+    pub device_id: Uuid,
+    /// The device's name where this laptop knows it.
+    pub name: String,
+    pub from_seq: i64,
+    /// The bundle's operations of the device not merged.
+    pub operations: usize,
+    /// True for the device whose operations clash; false for one held back only because
+    /// its operations build on those (it had seen them when it wrote).
+    pub clashed: bool,
+    pub message: String,
+}
+
+/// Holds back, from the new operations, every operation of a clashing device from its
+/// first clash on, and every operation written by a device that had seen one held back (its
+/// context covers it), transitively: what remains is a set of whole per-device prefixes
+/// that never depends on anything held back, and merges like any bundle.
+fn hold_back(new_ops: Vec<Op>, clashes: &BTreeMap<Uuid, Clash>) -> (Vec<Op>, BTreeMap<Uuid, (i64, usize)>) {
+    let mut cut: BTreeMap<Uuid, i64> = clashes.iter().map(|(d, c)| (*d, c.seq)).collect();
+    if cut.is_empty() {
+        return (new_ops, BTreeMap::new());
+    }
+    let depends = |op: &Op, cut: &BTreeMap<Uuid, i64>| {
+        cut.get(&op.device_id).is_some_and(|c| op.seq >= *c)
+            || op.context.iter().any(|(d, seen)| cut.get(d).is_some_and(|c| seen >= c))
+    };
+    // Each pass only lowers or adds cuts, so this ends.
+    loop {
+        let mut changed = false;
+        for op in &new_ops {
+            if depends(op, &cut) {
+                match cut.get_mut(&op.device_id) {
+                    Some(c) if *c <= op.seq => {}
+                    Some(c) => {
+                        *c = op.seq;
+                        changed = true;
+                    }
+                    None => {
+                        cut.insert(op.device_id, op.seq);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut held: BTreeMap<Uuid, (i64, usize)> = BTreeMap::new();
+    let kept = new_ops
+        .into_iter()
+        .filter(|op| {
+            if depends(op, &cut) {
+                let e = held.entry(op.device_id).or_insert((cut[&op.device_id], 0));
+                e.1 += 1;
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    for (d, c) in &cut {
+        held.entry(*d).or_insert((*c, 0));
+    }
+    (kept, held)
 }
 
 /// Two laptops gave the same household number (pole label, demolition-log date, group name)
@@ -240,22 +305,27 @@ fn held_ops_of(conn: &Connection, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Op>>
     Ok(out)
 }
 
-/// Which of these records the project's log creates, in one read through the entity index.
-fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Result<Vec<Uuid>> {
+/// Which of these records the project's log creates, and as what, in one read through the
+/// entity index.
+fn created_in_log(conn: &Connection, project: Uuid, ids: &BTreeSet<Uuid>) -> Result<Vec<(Uuid, Entity)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = serde_json::to_string(&ids).expect("ids serialise");
     // `+project_id`: search by entity, not through the project's index.
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT entity_id FROM oplog WHERE entity_id IN (SELECT value FROM json_each(?1))
+        "SELECT DISTINCT entity_id, entity FROM oplog WHERE entity_id IN (SELECT value FROM json_each(?1))
              AND +project_id = ?2 AND action IN ('create', 'append')",
     )?;
     let mut rows = stmt.query(params![list, project.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
-        out.push(Uuid::parse_str(&id).map_err(|_| Error::Corrupt(format!("操作日志中的实体「{id}」不是 UUID")))?);
+        let entity: String = r.get(1)?;
+        out.push((
+            Uuid::parse_str(&id).map_err(|_| Error::Corrupt(format!("操作日志中的实体「{id}」不是 UUID")))?,
+            Entity::parse(&entity).ok_or_else(|| Error::Corrupt(format!("操作日志中的实体类型「{entity}」未知")))?,
+        ));
     }
     Ok(out)
 }
@@ -271,38 +341,41 @@ fn held_and_checked(
     path: &Path,
 ) -> Result<HashMap<Uuid, Vec<Op>>> {
     let held = held_ops_of(conn, changed)?;
-    let mut exists: HashSet<Uuid> = HashSet::new();
+    let mut exists: HashMap<Uuid, Entity> = HashMap::new();
     for op in new_ops {
         if matches!(op.action, Action::Create | Action::Append) {
-            exists.insert(op.entity_id);
+            exists.insert(op.entity_id, op.entity);
         }
     }
     for op in held.values().flatten() {
         if op.project_id == Some(project) && matches!(op.action, Action::Create | Action::Append) {
-            exists.insert(op.entity_id);
+            exists.insert(op.entity_id, op.entity);
         }
     }
-    // (operation, the field that names the record or None for the record it updates, record)
-    let mut named: Vec<(&Op, Option<&str>, Uuid)> = Vec::new();
+    // (operation, the field that names the record or None for the record it updates, kind, record)
+    let mut named: Vec<(&Op, Option<&str>, Entity, Uuid)> = Vec::new();
     for op in new_ops {
         if op.action == Action::Update {
-            named.push((op, None, op.entity_id));
+            named.push((op, None, op.entity, op.entity_id));
         }
-        named.extend(references(op).map(|(field, id)| (op, Some(field), id)));
+        named.extend(crate::schema::references(op).map(|(field, entity, id)| (op, Some(field.name), entity, id)));
     }
-    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.2).filter(|id| !exists.contains(id)).collect();
+    let unsure: BTreeSet<Uuid> = named.iter().map(|n| n.3).filter(|id| !exists.contains_key(id)).collect();
     exists.extend(created_in_log(conn, project, &unsure)?);
-    if let Some((op, field, id)) = named.into_iter().find(|n| !exists.contains(&n.2)) {
+    for (op, field, entity, id) in named {
+        let problem = match exists.get(&id) {
+            Some(e) if *e == entity => continue,
+            Some(e) => format!("是{}而不是{}", e.spec().zh, entity.spec().zh),
+            None => "在任何设备的记录中都不存在".to_string(),
+        };
         return Err(bad(
             "broken_reference",
             path,
             match field {
-                None => format!("操作 {} 修改的{} {id} 在任何设备的记录中都不存在", op.id, op.entity.id()),
-                Some(field) => format!(
-                    "操作 {}({})的字段 {field} 指向的记录 {id} 在任何设备的记录中都不存在",
-                    op.id,
-                    op.entity.id()
-                ),
+                None => format!("操作 {} 修改的{} {id} {problem}", op.id, op.entity.id()),
+                Some(field) => {
+                    format!("操作 {}({})的字段 {field} 指向的记录 {id} {problem}", op.id, op.entity.id())
+                }
             },
         ));
     }
@@ -379,7 +452,10 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         }
     }
     drop(seen_ids);
-    let (new_ops, known) = split_known(conn, ops, path)?;
+    let (new_ops, known, clashes) = split_known(conn, ops, path)?;
+    super::check::values(&new_ops, path)?;
+    super::check::clocks(&new_ops, chrono::Utc::now().timestamp_millis(), &header.sender_name, path)?;
+    let (new_ops, held_back) = hold_back(new_ops, &clashes);
 
     // The records the new operations change (append-only records are only ever created).
     let mut changed: BTreeMap<Uuid, Vec<&Op>> = BTreeMap::new();
@@ -396,6 +472,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         joined: here.is_none(),
         new_operations: new_ops.len(),
         known_operations: known,
+        held_back: held_back_report(conn, project, &header, &clashes, &held_back)?,
         ..Default::default()
     };
     let me = db.device_id();
@@ -407,6 +484,11 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     // being far past its threshold): a second connection does that after the merge returns.
     let autocheckpoint: i64 = db.conn().pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
     db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+    // Nor does the commit wait for the disk: a merge lost to a power cut before the
+    // checkpoint below is made again by importing the bundle again, and it holds no
+    // operation this laptop wrote that is not also in the log already (ARCHITECTURE.md,
+    // "Durability").
+    db.conn().pragma_update(None, "synchronous", "NORMAL")?;
     let db_path = db.path().to_path_buf();
     let written = db.write_raw(|conn| {
         conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
@@ -415,10 +497,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
         // transaction found it (a WAL snapshot), and the merge uses both cores.
         let (held, appended) = std::thread::scope(|s| {
             let reader = s.spawn(|| {
-                let c = Connection::open_with_flags(
-                    &db_path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
+                let c = crate::db::connect(&db_path, true)?;
                 held_and_checked(&c, project, &new_ops, &changed_ids, path)
             });
             let appended = append_all_to_log(conn, &new_ops);
@@ -518,6 +597,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     });
     db.conn().pragma_update(None, "cache_size", cache)?;
     db.conn().pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
+    db.conn().pragma_update(None, "synchronous", "FULL")?;
     written?;
     db.checkpoint_in_background();
     // Freeing a big bundle's parsed operations is a noticeable part of its merge; the
@@ -525,6 +605,51 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     drop(changed);
     std::thread::spawn(move || drop(new_ops));
     Ok(report)
+}
+
+fn held_back_report(
+    conn: &Connection,
+    project: Uuid,
+    header: &bundle::Header,
+    clashes: &BTreeMap<Uuid, Clash>,
+    held: &BTreeMap<Uuid, (i64, usize)>,
+) -> Result<Vec<HeldBackDevice>> {
+    let names: HashMap<Uuid, String> =
+        super::folder::peers(conn, project)?.into_iter().map(|p| (p.device_id, p.name)).collect();
+    let name_of = |d: Uuid| match names.get(&d).filter(|n| !n.is_empty()) {
+        Some(n) => n.clone(),
+        None if d == header.sender_device => header.sender_name.clone(),
+        None => String::new(),
+    };
+    let shown = |d: Uuid| match name_of(d) {
+        n if n.is_empty() => format!("设备 {}", &d.to_string()[..8]),
+        n => format!("设备「{n}」({})", &d.to_string()[..8]),
+    };
+    let mut out = Vec::new();
+    for (device, (from_seq, operations)) in held {
+        let message = match clashes.get(device) {
+            Some(c) => format!(
+                "{}的第 {from_seq} 号操作{}。同一设备的同一序号只能对应一个操作,这只可能是故障或伪造。                 该设备自第 {from_seq} 号起的 {operations} 条操作未合并,数据包中其余设备的操作已照常合并;                 请核实该设备的数据(可在该设备上运行 jingdi check)后再同步",
+                shown(*device),
+                if c.same_id { "在数据包中的内容与本机已有的不同" } else { "与本机已有的另一操作占用了同一序号" },
+            ),
+            None => format!(
+                "{}自第 {from_seq} 号起的 {operations} 条操作建立在上述未合并的操作之上,一并暂不合并",
+                shown(*device)
+            ),
+        };
+        out.push(HeldBackDevice {
+            device_id: *device,
+            name: name_of(*device),
+            from_seq: *from_seq,
+            operations: *operations,
+            clashed: clashes.contains_key(device),
+            message,
+        });
+    }
+    // The clashing devices first.
+    out.sort_by_key(|h| !h.clashed);
+    Ok(out)
 }
 
 /// Every operation on one record, in replay order.
@@ -540,5 +665,5 @@ pub(crate) fn ops_of(conn: &Connection, entity_id: Uuid) -> Result<Vec<Op>> {
 }
 
 fn entity_rank(e: Entity) -> usize {
-    crate::oplog::ENTITIES.iter().position(|s| s.entity == e).unwrap_or(usize::MAX)
+    e.rank()
 }

@@ -9,6 +9,7 @@
 //! - [`conflicts`] lists and resolves conflicts.
 
 pub mod bundle;
+pub mod check;
 pub mod conflicts;
 pub mod folder;
 pub mod merge;
@@ -103,6 +104,9 @@ pub fn export(db: &Db, project: &Project, path: &Path, scope: Scope) -> Result<E
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
+    // The operations are about to exist outside this file: no copy of it holding fewer may
+    // write under this device id again.
+    db.ops_leaving()?;
     let bytes = bundle::write(path, header, &ops)?;
     Ok(ExportSummary { path: path.display().to_string(), operations: ops.len(), full: floor.is_none(), bytes })
 }

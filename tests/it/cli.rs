@@ -22,6 +22,7 @@ impl Cli {
             .arg(&self.db)
             .args(args)
             .env("JINGDI_AUTHOR", "脚本测试")
+            .env("JINGDI_HOME", self.dir.path().join("home"))
             .env_remove("JINGDI_DB")
             .output()
             .unwrap()

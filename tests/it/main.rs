@@ -6,11 +6,14 @@ mod db;
 mod demo;
 mod desk;
 mod desk_compensation;
+mod identity;
 mod map;
 mod office;
 mod oplog;
+mod readers;
 mod reports;
 mod rules;
+mod schema;
 mod sync;
 mod values;
 
@@ -45,6 +48,9 @@ impl TestDb {
     pub fn empty() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path().join("jingdi.db")).unwrap();
+        // These tests simulate no power cut: waiting for the disk at every commit would
+        // only slow them. The app and the CLI commit with synchronous = FULL (db tests).
+        db.conn().pragma_update(None, "synchronous", "NORMAL").unwrap();
         TestDb { dir, db, project: Uuid::nil() }
     }
 

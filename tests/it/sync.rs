@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A second laptop that joined `base`'s project through a full bundle.
-fn join(base: &TestDb) -> TestDb {
+pub(crate) fn join(base: &TestDb) -> TestDb {
     let mut t = TestDb::empty();
     let file = base.dir.path().join(format!("join-{}.jdb", t.db.device_id()));
     export(&base.db, &base.project(), &file, Scope::Full).unwrap();
@@ -25,7 +25,7 @@ fn join(base: &TestDb) -> TestDb {
 
 /// Sends `from`'s unseen operations to `to`; falls back to a full bundle when `to` lacks
 /// what a partial bundle assumes (as a user would when told so).
-fn send(from: &TestDb, to: &mut TestDb) -> jingdi::sync::merge::ImportReport {
+pub(crate) fn send(from: &TestDb, to: &mut TestDb) -> jingdi::sync::merge::ImportReport {
     let file = from.dir.path().join("out.jdb");
     export(&from.db, &from.project(), &file, Scope::Unseen).unwrap();
     match import(&mut to.db, &file) {
@@ -62,12 +62,12 @@ fn expected_conflicts(ops: &[Op]) -> BTreeSet<(String, String, String)> {
     out
 }
 
-fn set_phone(t: &mut TestDb, no: &str, phone: &str) {
+pub(crate) fn set_phone(t: &mut TestDb, no: &str, phone: &str) {
     let h = t.household(no).id;
     t.write(|tx| jingdi::household::set(tx, h, "phone", phone, None)).unwrap();
 }
 
-fn visit(t: &mut TestDb, no: &str, text: &str) {
+pub(crate) fn visit(t: &mut TestDb, no: &str, text: &str) {
     let h = t.household(no).id;
     t.write(|tx| jingdi::visit::add(tx, h, &NewVisit { outcome: text.into(), ..Default::default() })).unwrap();
 }
@@ -284,7 +284,7 @@ fn local_clock_moves_past_what_it_merged() {
         .is_some_and(|s| *s == ops.iter().filter(|o| o.device_id == a.db.device_id()).map(|o| o.seq).max().unwrap()));
 }
 
-fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
+pub(crate) fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
     let mut b = bundle::read(path).unwrap();
     f(&mut b);
     let out = path.with_file_name(format!("{name}.jdb"));
@@ -324,22 +324,6 @@ fn bad_bundles_are_refused_and_change_nothing() {
         ("another project", other_file.clone(), "bundle.other_project"),
         ("a newer schema", rewrite(&good, "edited1", |b| b.header.schema_version = 99), "bundle.schema_too_new"),
         (
-            "a changed operation the recipient already holds",
-            rewrite(&good, "edited2", |b| {
-                let op = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
-                op.fields.put("head_name", "篡改");
-            }),
-            "bundle.tampered",
-        ),
-        (
-            "a sequence number already used by another operation",
-            rewrite(&good, "edited3", |b| {
-                let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
-                held.id = uuid::Uuid::now_v7();
-            }),
-            "bundle.tampered",
-        ),
-        (
             "an operation the recipient holds, moved to an unused sequence number",
             rewrite(&good, "edited3b", |b| {
                 let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
@@ -361,7 +345,7 @@ fn bad_bundles_are_refused_and_change_nothing() {
                 let v = b.ops.iter_mut().find(|o| o.entity == jingdi::oplog::Entity::Visit).unwrap();
                 v.fields.put("kind", serde_json::Value::Null);
             }),
-            "bundle.rule_broken",
+            "bundle.invalid_value",
         ),
         (
             "a visit for a household that exists nowhere",
@@ -416,6 +400,48 @@ fn bad_bundles_are_refused_and_change_nothing() {
     assert_eq!(import(&mut b.db, &good).unwrap().new_operations, 2);
 }
 
+/// An operation the recipient holds, arriving with other content or under its number as
+/// another operation, is a fault or a forgery of its device: that device's operations from
+/// there are held back and named; nothing else in the bundle depends on them here, so
+/// nothing is written at all.
+#[test]
+fn a_clashing_operation_holds_back_its_device() {
+    let mut a = TestDb::with_households(2);
+    let mut b = join(&a);
+    visit(&mut a, "H1", "原始记录");
+    let good = a.dir.path().join("good.jdb");
+    export(&a.db, &a.project(), &good, Scope::Full).unwrap();
+    let known_op =
+        all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.entity == jingdi::oplog::Entity::Household).unwrap();
+    let cases = [
+        (
+            "a changed operation the recipient already holds",
+            rewrite(&good, "edited2", |b| {
+                let op = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
+                op.fields.put("head_name", "篡改");
+            }),
+        ),
+        (
+            "a sequence number already used by another operation",
+            rewrite(&good, "edited3", |b| {
+                let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
+                held.id = uuid::Uuid::now_v7();
+            }),
+        ),
+    ];
+    for (name, file) in cases {
+        let before = b.snapshot();
+        let r = import(&mut b.db, &file).unwrap();
+        assert_eq!(r.held_back.len(), 1, "{name}: {:?}", r.held_back);
+        let h = &r.held_back[0];
+        assert!(h.clashed && h.device_id == known_op.device_id && h.from_seq == known_op.seq, "{name}: {h:?}");
+        assert!(h.message.contains(&known_op.device_id.to_string()[..8]), "{name}: names the device: {}", h.message);
+        assert_eq!(r.new_operations, 0, "{name}");
+        assert_eq!(b.snapshot(), before, "{name}: nothing written");
+    }
+    assert_eq!(import(&mut b.db, &good).unwrap().new_operations, 1);
+}
+
 /// Many rows go in one statement; a fault in the middle of one is still pinned on its own
 /// operation, and nothing of the statement or those before it is kept.
 #[test]
@@ -446,13 +472,15 @@ fn a_fault_inside_a_many_row_statement_names_its_operation() {
         culprit = b.ops[i].entity_id;
     });
     let first = culprit;
-    // The seventh visit lacks a value its table requires.
+    // The seventh visit lacks a value its table requires: the schema's check names it
+    // before any statement runs.
     let missing_value = rewrite(&good, "missing-value", |b| {
         let i = visits(b)[6];
         b.ops[i].fields.put("kind", serde_json::Value::Null);
         culprit = b.ops[i].entity_id;
     });
-    for (file, code, named) in [(reused_id, "bundle.tampered", first), (missing_value, "bundle.rule_broken", culprit)] {
+    for (file, code, named) in [(reused_id, "bundle.tampered", first), (missing_value, "bundle.invalid_value", culprit)]
+    {
         let before = b.snapshot();
         let err = import(&mut b.db, &file).unwrap_err();
         assert_eq!(err.code(), code, "{err}");

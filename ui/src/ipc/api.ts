@@ -1,27 +1,11 @@
-// Typed calls into the Tauri shell. Each maps to one command, which is one call into the
-// core (jingdi::desk). A refusal arrives as the core's {code, message}.
-import { invoke } from '@tauri-apps/api/core'
+// Typed calls into the Tauri shell (the household, board, visit, obstacle, meeting and plot
+// screens). Each maps to one command, which is one call into the core (jingdi::desk); all go
+// through `call` (call.ts).
+import { call } from './call'
 import type * as T from './bindings'
 
 export type { T }
-
-export function isWireError(e: unknown): e is T.WireError {
-  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e
-}
-
-/** Any failure as a WireError (IPC plumbing errors arrive as plain strings). */
-export function toWireError(e: unknown): T.WireError {
-  if (isWireError(e)) return e
-  return { code: 'ipc', message: String(e) }
-}
-
-async function call<R>(cmd: string, args?: Record<string, unknown>): Promise<R> {
-  try {
-    return await invoke<R>(cmd, args)
-  } catch (e) {
-    throw toWireError(e)
-  }
-}
+export { isWireError, toWireError } from './call'
 
 export const api = {
   appState: () => call<T.AppState>('app_state'),

@@ -689,7 +689,28 @@ conflicts: number,
 /**
  * Which devices the new operations came from, and how many from each.
  */
-from_devices: { [key in string]: number }, };
+from_devices: { [key in string]: number }, 
+/**
+ * Devices whose operations were not merged because one of them clashes with an
+ * operation this laptop holds under the same device and number (a fault or a
+ * forgery), and devices that built on those. Everything else was merged.
+ */
+held_back: Array<HeldBackDevice>, };
+
+export type HeldBackDevice = { device_id: string, 
+/**
+ * The device's name where this laptop knows it.
+ */
+name: string, from_seq: number, 
+/**
+ * The bundle's operations of the device not merged.
+ */
+operations: number, 
+/**
+ * True for the device whose operations clash; false for one held back only because
+ * its operations build on those (it had seen them when it wrote).
+ */
+clashed: boolean, message: string, };
 
 export type SyncPeer = { device_id: string, name: string, 
 /**
@@ -722,3 +743,32 @@ showing: string,
 resolved: boolean, };
 
 export type SyncStatus = { device_id: string, device_name: string, folder: string | null, peers: Array<SyncPeer>, conflicts: Array<Conflict>, };
+
+// Records as the log stores them, from the core's one declaration per entity (src/schema.rs).
+export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null };
+
+export type StaffRecord = { id: string, project_id: string, name: string, role: string, phone: string };
+
+export type WorkGroupRecord = { id: string, project_id: string, name: string, leader_id: string | null, members: Array<string> };
+
+export type HouseholdRecord = { id: string, project_id: string, number: string, head_name: string, id_number: string | null, phone: string, address: string, members_count: number, special_circumstances: Array<string>, floor_area: number, land_area: number, structure: string, group_id: string, concerns: Array<string>, difficulty: "easy" | "medium" | "hard" | null, strategy: string, stage: "registered" | "assessed" | "negotiating" | "signed" | "vacated" | "demolished", agreement_no: string | null, agreement_date: string | null, compensation_mode: "monetary" | "property_swap" | null, signed_area: number | null, agreement_amount: number | null, appraised_value: number | null };
+
+export type StageEventRecord = { id: string, household_id: string, from_stage: "registered" | "assessed" | "negotiating" | "signed" | "vacated" | "demolished", to_stage: "registered" | "assessed" | "negotiating" | "signed" | "vacated" | "demolished", reached_on: string, recorded_by: string, reason: string | null };
+
+export type CompensationItemRecord = { id: string, household_id: string, kind: "house_value" | "relocation" | "temporary_resettlement" | "incentive" | "crops" | "other", label: string, amount: number, status: "estimated" | "confirmed" | "paid", confirmed_on: string | null, paid_on: string | null, voucher_no: string | null, note: string, calc_key: string | null, formula: string, standard_id: string | null, calculated_amount: number | null, adjustment: number, adjustment_reason: string | null, adjusted_by: string | null, payee: string | null };
+
+export type VisitRecord = { id: string, household_id: string, visited_at: string, visitors: Array<string>, kind: "door" | "phone" | "interview", outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, corrects: string | null, recorded_by: string };
+
+export type ObstacleRecord = { id: string, project_id: string, household_id: string | null, title: string, category: "compensation" | "crops" | "poles" | "demolition" | "resettlement" | "ownership" | "other", responsible_unit: string, responsible_person: string, raised_on: string, due_on: string | null, status: "open" | "in_progress" | "resolved", resolution: string, resolved_on: string | null, blocks_stage: "registered" | "assessed" | "negotiating" | "signed" | "vacated" | "demolished" | null };
+
+export type PoleRecord = { id: string, project_id: string, label: string, kind: "power" | "telecom", owner_unit: string, location: string, status: "not_applied" | "applied" | "scheduled" | "relocated", status_on: string | null };
+
+export type DemolitionLogRecord = { id: string, project_id: string, log_date: string, machines: number, workers: number, demolished: Array<string>, notes: string };
+
+export type ChecklistItemRecord = { id: string, project_id: string, title: string, category: "debris" | "dust_net" | "water_cut_off" | "power_cut_off" | "other", done: number, done_on: string | null, note: string };
+
+export type MeetingRecord = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string };
+
+export type CompensationStandardRecord = { id: string, project_id: string, version: number, effective_on: string, rules: Rules, note: string, published_by: string };
+
+export type InventoryItemRecord = { id: string, household_id: string, code: string, name: string, unit: string, quantity: number, owner: string | null, surveyed_on: string | null, surveyor: string, note: string, withdrawn: number };

@@ -1,17 +1,8 @@
 // Compensation (src-tauri/src/compensation.rs → jingdi::desk::compensation): the standards
 // page, the household page's compensation section, the dashboard's fairness list.
 // Amounts and quantities go as the user typed them; the core parses and validates them.
-import { invoke } from '@tauri-apps/api/core'
-import { toWireError } from './api'
+import { call } from './call'
 import type * as T from './bindings'
-
-async function call<R>(cmd: string, args: Record<string, unknown>): Promise<R> {
-  try {
-    return await invoke<R>(cmd, args)
-  } catch (e) {
-    throw toWireError(e)
-  }
-}
 
 export const comp = {
   standards: (project: string) => call<T.StandardsView>('standards', { project }),

@@ -1,18 +1,9 @@
 // Office files: roster preview/import and exports (src-tauri/src/office.rs → jingdi::office).
 // Paths come from the dialog plugin's native open/save dialogs.
-import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import { open, save } from '@tauri-apps/plugin-dialog'
-import { toWireError } from './api'
+import { call } from './call'
 import type * as T from './bindings'
-
-async function call<R>(cmd: string, args: Record<string, unknown>): Promise<R> {
-  try {
-    return await invoke<R>(cmd, args)
-  } catch (e) {
-    throw toWireError(e)
-  }
-}
 
 export const office = {
   preview: (project: string, path: string, options: T.RosterImportOptions) =>

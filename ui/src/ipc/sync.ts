@@ -1,17 +1,8 @@
 // Sync between laptops (src-tauri/src/sync.rs → jingdi::sync): bundles through the native
 // save/open dialogs, the sync folder, the conflict review.
-import { invoke } from '@tauri-apps/api/core'
 import { open, save } from '@tauri-apps/plugin-dialog'
-import { toWireError } from './api'
+import { call } from './call'
 import type * as T from './bindings'
-
-async function call<R>(cmd: string, args: Record<string, unknown>): Promise<R> {
-  try {
-    return await invoke<R>(cmd, args)
-  } catch (e) {
-    throw toWireError(e)
-  }
-}
 
 const BUNDLE = [{ name: '净地同步数据包', extensions: ['jdb'] }]
 

@@ -1,9 +1,6 @@
-// The words of the compensation screens (standards page, household section, fairness list),
-// Chinese and English in one place; `fmt` fills {placeholders}.
-import { computed } from 'vue'
-import { useI18n } from 'vue-i18n'
-
-const ZH = {
+// The words of the compensation screens (standards page, the household's 补偿结算 section,
+// the dashboard's fairness list), under `comp.` in the app's messages.
+export const zh = {
   nav: '补偿标准',
   // standards page
   title: '补偿标准', lead: '本地块的补偿单价表。修改标准即发布新版本;已确认补偿的户保留确认时所用的版本。',
@@ -43,7 +40,7 @@ const ZH = {
   allClear: '没有需要复核的户',
 }
 
-const EN: typeof ZH = {
+export const en: typeof zh = {
   nav: 'Standards',
   title: 'Compensation standards', lead: 'The unit prices of this plot. Changing them publishes a new version; households already confirmed keep the version they were confirmed under.',
   version: 'Version {v}', effective: 'effective {d}', inForce: 'In force', publishedBy: 'Published by', usage: 'used by {n} households, {m} of them confirmed',
@@ -79,15 +76,3 @@ const EN: typeof ZH = {
   threshold: 'Threshold', checked: '{n} households checked, {m} to review', household: 'No.', head: 'Head', issue: 'Issue', detail: 'Detail', deviation: 'Amount',
   allClear: 'Nothing to review',
 }
-
-export function fmt(s: string, v: Record<string, string | number>): string {
-  return s.replace(/\{(\w+)\}/g, (_, k) => String(v[k] ?? ''))
-}
-
-/** The compensation words in the current UI language. */
-export function useCompText() {
-  const { locale } = useI18n()
-  return computed(() => (locale.value === 'en' ? EN : ZH))
-}
-
-export { ZH as COMP_ZH, EN as COMP_EN }

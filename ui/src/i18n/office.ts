@@ -1,0 +1,41 @@
+// The words of the 报表与导入 (office files) screen, under `office.` in the app's messages.
+export const zh = {
+  title: '报表与导入',
+  importTitle: '导入花名册', importHint: '支持 .xlsx、.xls 和 .csv(UTF-8 或 GBK);整表导入,有一处问题就不导入任何数据',
+  choose: '选择花名册文件…', file: '文件', header: '表头在第 {n} 行', mapping: '列映射', none: '(不导入)', required: '必需',
+  counts: '新登记 {c} 户 · 更新 {u} 户 · 无变化 {n} 户 · 跳过 {s} 行 · 有问题 {i} 行',
+  problems: '问题(须修改文件,或跳过该行)', row: '行', column: '列', reason: '原因', skip: '跳过此行', whole: '整个文件',
+  rows: '预览', action: '处理', number: '户号', head: '户主', group: '责任组', changes: '修改',
+  firstRows: '仅显示前 {n} 行', doImport: '导入', importing: '正在写入…', done: '已导入:新登记 {c} 户,更新 {u} 户({f} 项修改,均记入操作日志)',
+  exportTitle: '导出报表', exportHint: '保存为 Excel/Word/CSV,A4 版式,可直接打印报送',
+  kind: '报表', format: '格式', asOf: '截至日期', since: '对比起始日', maskNames: '公示表姓名打码(张*三)', doExport: '导出…', exported: '已导出到 {p}',
+  kinds: { 'signing-summary': '签约率汇总表', ledger: '户籍台账', disclosure: '阳光征迁公示表', 'meeting-brief': '会商材料', bulletin: '督导通报' },
+  kindHints: {
+    'signing-summary': '全项目、各组、每日累计签约户数与面积',
+    ledger: '每户一行:阶段、日期、协议、补偿确认与支付(内部使用,含身份证号与电话)',
+    disclosure: '每户补偿明细与合计;身份证号打码、不含电话和任何内部信息',
+    'meeting-brief': '总体进度、上次会商以来的变化、按责任单位的问题、逾期回访、待决事项',
+    bulletin: '各组签约与拆除排名、本期变化',
+  },
+  actions: { create: '新登记', update: '更新', unchanged: '无变化', skipped: '跳过', invalid: '有问题' },
+}
+export const en: typeof zh = {
+  title: 'Office files',
+  importTitle: 'Import a roster', importHint: '.xlsx, .xls and .csv (UTF-8 or GBK); all rows or none',
+  choose: 'Choose a roster…', file: 'File', header: 'header on row {n}', mapping: 'Columns', none: '(not imported)', required: 'required',
+  counts: '{c} new · {u} updated · {n} unchanged · {s} skipped · {i} with problems',
+  problems: 'Problems (fix the file, or skip the row)', row: 'Row', column: 'Column', reason: 'Reason', skip: 'Skip row', whole: 'whole file',
+  rows: 'Preview', action: 'Action', number: 'No.', head: 'Head', group: 'Group', changes: 'Changes',
+  firstRows: 'first {n} rows shown', doImport: 'Import', importing: 'Writing…', done: 'Imported: {c} new, {u} updated ({f} field changes, all in the log)',
+  exportTitle: 'Export', exportHint: 'Excel/Word/CSV, A4, ready to print and send',
+  kind: 'Table', format: 'Format', asOf: 'As of', since: 'Changes since', maskNames: 'Mask names on the disclosure list (张*三)', doExport: 'Export…', exported: 'Saved to {p}',
+  kinds: { 'signing-summary': 'Signing-rate summary', ledger: 'Household ledger', disclosure: 'Disclosure list', 'meeting-brief': 'Meeting brief', bulletin: 'Progress bulletin' },
+  kindHints: {
+    'signing-summary': 'Whole project, per group, per day (cumulative): households and area',
+    ledger: 'One row per household: stage, dates, agreement, compensation (internal)',
+    disclosure: 'Compensation per household by item; ID numbers masked, no phones, nothing internal',
+    'meeting-brief': 'Progress, changes since the last meeting, obstacles by unit, overdue follow-ups, decisions',
+    bulletin: 'Groups ranked by signing and demolition, changes in the period',
+  },
+  actions: { create: 'new', update: 'update', unchanged: 'unchanged', skipped: 'skipped', invalid: 'problem' },
+}
