@@ -71,10 +71,20 @@ fn survey(path: &std::path::Path) {
     let mut features = Vec::with_capacity(PARCELS);
     for i in 0..PARCELS {
         let (x0, y0) = (40_361_000.0 + (i % 100) as f64 * 15.0, 2_758_000.0 + (i / 100) as f64 * 17.0);
-        let ring: Vec<[f64; 2]> = [(0.0, 0.0), (6.0, -0.3), (12.0, 0.0), (12.2, 7.0), (12.0, 14.0), (6.0, 14.3), (0.0, 14.0), (-0.2, 7.0), (0.0, 0.0)]
-            .iter()
-            .map(|(dx, dy)| [x0 + dx, y0 + dy])
-            .collect();
+        let ring: Vec<[f64; 2]> = [
+            (0.0, 0.0),
+            (6.0, -0.3),
+            (12.0, 0.0),
+            (12.2, 7.0),
+            (12.0, 14.0),
+            (6.0, 14.3),
+            (0.0, 14.0),
+            (-0.2, 7.0),
+            (0.0, 0.0),
+        ]
+        .iter()
+        .map(|(dx, dy)| [x0 + dx, y0 + dy])
+        .collect();
         features.push(serde_json::json!({
             "type": "Feature",
             "properties": { "宗地号": format!("M{:05}", i + 1) },
@@ -124,6 +134,10 @@ fn main() {
         ("export PNG (A3, 190 dpi)", pngs),
         ("export PDF (A3, vector)", pdfs),
     ] {
-        println!("{what}: median {:.2} s of {:?}", median(v.clone()), v.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>());
+        println!(
+            "{what}: median {:.2} s of {:?}",
+            median(v.clone()),
+            v.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>()
+        );
     }
 }
