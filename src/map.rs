@@ -166,7 +166,7 @@ pub fn put(
     let today = tx.today().to_string();
     let mut f = Fields::new();
     match &old {
-        Some(o) if o.geometry == *geometry && o.key_value == key && o.area == area => return Ok(Put::Unchanged),
+        Some(o) if o.geometry == *geometry && o.key_value == key && o.area == area => Ok(Put::Unchanged),
         Some(o) => {
             if o.key_value != key {
                 f.put("key_value", key);

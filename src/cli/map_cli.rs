@@ -44,8 +44,7 @@ fn render_preview(p: &Preview) -> String {
         c.update,
         c.unchanged
     );
-    let mut listed = 0;
-    for f in p.features.iter().filter(|f| !f.problems.is_empty()) {
+    for (listed, f) in p.features.iter().filter(|f| !f.problems.is_empty()).enumerate() {
         if listed == 100 {
             let _ = writeln!(s, "  …… 其余从略(--json 可看全部)");
             break;
@@ -57,7 +56,6 @@ fn render_preview(p: &Preview) -> String {
             FeatureStatus::Matched => "提示",
         };
         let _ = writeln!(s, "  第 {} 个「{}」[{tag}] {}", f.index, f.key, f.problems.join(";"));
-        listed += 1;
     }
     if !p.without_geometry.is_empty() {
         let shown: Vec<&str> = p.without_geometry.iter().take(20).map(String::as_str).collect();

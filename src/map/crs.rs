@@ -187,9 +187,11 @@ impl Crs {
         match self {
             Crs::Geographic { datum } => format!("{} 经纬度{code}", datum.zh()),
             Crs::Projected { datum, tm } => {
-                let prefix = (tm.false_easting >= 1e6)
-                    .then(|| format!(",东坐标带带号 {}", (tm.false_easting / 1e6).floor()))
-                    .unwrap_or_default();
+                let prefix = if tm.false_easting >= 1e6 {
+                    format!(",东坐标带带号 {}", (tm.false_easting / 1e6).floor())
+                } else {
+                    String::new()
+                };
                 let kind = if *datum == Datum::Wgs84 { "横轴墨卡托(UTM)" } else { "高斯-克吕格" };
                 format!("{} {kind} 中央经线 {}°E{prefix}{code}", datum.zh(), tm.lon0)
             }

@@ -192,7 +192,7 @@ struct Record {
 }
 
 fn read_dbf(b: &[u8], cpg: Option<&str>) -> std::result::Result<Table, String> {
-    if b.len() < 33 || !matches!(b[0] & 0x07, 0x03 | 0x04 | 0x05) && b[0] != 0x30 && b[0] != 0x31 {
+    if b.len() < 33 || !matches!(b[0] & 0x07, 0x03..=0x05) && b[0] != 0x30 && b[0] != 0x31 {
         return Err("不是 dBASE 属性表(.dbf)文件".into());
     }
     let count = u32::from_le_bytes(b[4..8].try_into().expect("4 bytes")) as usize;

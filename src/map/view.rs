@@ -191,7 +191,9 @@ pub fn pole_statuses_on(
         "SELECT entity_id, action, hlc, json_extract(fields, '$.status'), json_extract(fields, '$.status_on')
          FROM oplog WHERE project_id = ?1 AND entity = 'pole' ORDER BY hlc, device_id, id",
     )?;
-    let mut history: HashMap<Uuid, (NaiveDate, Vec<(NaiveDate, i64, PoleStatus)>)> = HashMap::new();
+    // Per pole: the day it was recorded, and its status changes (effective date, clock, status).
+    type Changes = (NaiveDate, Vec<(NaiveDate, i64, PoleStatus)>);
+    let mut history: HashMap<Uuid, Changes> = HashMap::new();
     let rows = stmt.query_map([project.to_string()], |r| {
         Ok((
             crate::read::uuid(r, 0)?,
@@ -284,7 +286,7 @@ fn label_point(polys: &[Vec<Vec<Xy>>]) -> Xy {
 fn round_scale(width: f64) -> f64 {
     let target = width / 5.0;
     let mag = 10f64.powf(target.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).filter(|v| *v <= target).last().unwrap_or(mag)
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).rfind(|v| *v <= target).unwrap_or(mag)
 }
 
 pub fn map(conn: &Connection, p: &Project, filter: &MapFilter) -> Result<MapView> {

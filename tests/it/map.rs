@@ -130,7 +130,10 @@ fn shp_header(buf: &mut Vec<u8>, kind: i32, total_len: usize, bbox: [f64; 4]) {
 }
 
 /// Writes NAME.shp/.shx/.dbf (GBK, the language byte of code page 936) and NAME.prj.
-fn write_shapefile(dir: &Path, name: &str, prj: &str, fields: &[&str], rows: &[(Vec<String>, Vec<Vec<(f64, f64)>>)]) {
+/// A record: its attribute values and its rings.
+type Row = (Vec<String>, Vec<Vec<(f64, f64)>>);
+
+fn write_shapefile(dir: &Path, name: &str, prj: &str, fields: &[&str], rows: &[Row]) {
     let mut records = Vec::new();
     let mut index = Vec::new();
     let mut offset = 100;
@@ -238,7 +241,7 @@ fn a_shapefile_with_a_gbk_table_and_a_gauss_kruger_prj_is_imported_within_a_tent
     let mut t = TestDb::with_households(3);
     let p = t.project();
     let rings = squares(361_611.5614, 2_758_997.5834, 15.0, 3);
-    let rows: Vec<(Vec<String>, Vec<Vec<(f64, f64)>>)> = ["H1", "H2", "H3"]
+    let rows: Vec<Row> = ["H1", "H2", "H3"]
         .iter()
         .zip(["林", "陈", "林"])
         .zip(&rings)
