@@ -498,3 +498,103 @@ fn the_app_and_the_cli_commit_durably_and_a_clean_close_leaves_the_file_whole() 
     let c = rusqlite::Connection::open(&alone).unwrap();
     assert_eq!(dump(&c).unwrap(), before);
 }
+
+// ------------------------------------------------------------------ through the CLI
+
+/// A laptop as a user has it: the `jingdi` command, a home of its own (its installation)
+/// and a database file.
+struct CliLaptop {
+    dir: tempfile::TempDir,
+}
+
+impl CliLaptop {
+    fn new() -> CliLaptop {
+        CliLaptop { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("data/jingdi.db")
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let o = Command::new(env!("CARGO_BIN_EXE_jingdi"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env_remove("JINGDI_HOME")
+            .env_remove("JINGDI_DB")
+            .env("JINGDI_AUTHOR", "组长")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    fn device(&self) -> String {
+        let v: serde_json::Value = serde_json::from_str(&self.run(&["sync", "name", "--json"])).unwrap();
+        v["device_id"].as_str().unwrap().to_string()
+    }
+
+    /// Exports a full bundle and imports it on `to`.
+    fn send(&self, to: &CliLaptop) {
+        let file = self.dir.path().join("out.jdb");
+        self.run(&["sync", "export", "--full", "--out", file.to_str().unwrap()]);
+        to.run(&["sync", "import", file.to_str().unwrap()]);
+    }
+
+    fn visits(&self, number: &str) -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.run(&["visit", "list", "--household", number, "--json"])).unwrap();
+        v.as_array().unwrap().iter().map(|v| v["outcome"].as_str().unwrap().to_string()).collect()
+    }
+}
+
+/// The copy scenario as users meet it: `cp jingdi.db` to a colleague, both work, both sync
+/// through bundles; every `jingdi dump` agrees and nothing is lost. Each laptop has its own
+/// home directory (its installation lives in `~/.local/share/jingdi`).
+#[test]
+fn cli_a_copied_database_and_its_original_converge() {
+    let a = CliLaptop::new();
+    a.run(&["demo"]);
+    a.run(&["sync", "name", "二组笔记本"]);
+    a.run(&["visit", "add", "--household", "DX4-050", "--outcome", "复制前"]);
+    let b = CliLaptop::new();
+    copy_file(&a.db(), &b.db());
+    assert_ne!(b.device(), a.device());
+    let name: serde_json::Value = serde_json::from_str(&b.run(&["sync", "name", "--json"])).unwrap();
+    assert_eq!(name["device_name"], "二组笔记本 (2)");
+    a.run(&["visit", "add", "--household", "DX4-051", "--outcome", "甲"]);
+    b.run(&["visit", "add", "--household", "DX4-051", "--outcome", "乙"]);
+    b.run(&["household", "set", "--household", "DX4-052", "phone", "13911112222"]);
+    a.send(&b);
+    b.send(&a);
+    assert_eq!(a.run(&["dump"]), b.run(&["dump"]));
+    let visits = a.visits("DX4-051");
+    assert!(visits.contains(&"甲".to_string()) && visits.contains(&"乙".to_string()), "{visits:?}");
+    assert!(a.run(&["verify"]).starts_with("一致"));
+}
+
+/// The restore scenario: a laptop exports, then yesterday's copy goes back over its file;
+/// the next exchanges are clean, and what it lost comes back from the peer.
+#[test]
+fn cli_a_restored_older_copy_converges_and_recovers_what_it_lost() {
+    let a = CliLaptop::new();
+    a.run(&["demo"]);
+    let b = CliLaptop::new();
+    a.send(&b);
+    a.run(&["visit", "add", "--household", "DX4-070", "--outcome", "昨天"]);
+    let yesterday = a.dir.path().join("yesterday.db");
+    std::fs::copy(a.db(), &yesterday).unwrap();
+    let before = a.device();
+    a.run(&["visit", "add", "--household", "DX4-071", "--outcome", "今天"]);
+    a.send(&b);
+    std::fs::copy(&yesterday, a.db()).unwrap();
+    assert_ne!(a.device(), before, "the restored file writes as a new device");
+    assert!(!a.visits("DX4-071").contains(&"今天".to_string()));
+    a.run(&["visit", "add", "--household", "DX4-072", "--outcome", "恢复后"]);
+    a.send(&b);
+    b.send(&a);
+    assert_eq!(a.run(&["dump"]), b.run(&["dump"]));
+    assert!(a.visits("DX4-071").contains(&"今天".to_string()), "lost on the laptop, back from its peer");
+}
