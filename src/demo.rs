@@ -22,6 +22,8 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use uuid::Uuid;
 
+mod map;
+
 pub const CODE: &str = "DX4";
 /// The demo is shown as of this date: mid-August 2022, demolition under way.
 pub const AS_OF: (i32, u32, u32) = (2022, 8, 15);
@@ -519,6 +521,25 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
             }
         }
     }
+
+    // --- the survey office's map, delivered on the as-of date. Written after the whole
+    // history, so the log of a demo made by an earlier version is a prefix of this one and
+    // laptops that started from either still merge.
+    w(&mut src, as_of, 19, OFFICE, &mut |tx| {
+        for (label, kind, unit, loc) in map::SURVEYED_POLES {
+            plot_work::add_pole(tx, pid, label, kind, unit, loc)?;
+        }
+        Ok(())
+    })?;
+    w(&mut src, as_of, 20, OFFICE, &mut |tx| {
+        let households: Vec<(Uuid, String, i64)> = ids
+            .iter()
+            .map(|id| household::get(tx.conn(), *id).map(|h| (h.id, h.number, h.land_area)))
+            .collect::<Result<_>>()?;
+        let poles: Vec<(Uuid, String)> =
+            plot_work::poles(tx.conn(), pid)?.into_iter().map(|p| (p.id, p.label)).collect();
+        map::write(tx, pid, &households, &poles)
+    })?;
     Ok(pid)
 }
 

@@ -37,6 +37,8 @@ mod backup;
 pub use self::backup::*;
 mod evidence;
 pub use self::evidence::*;
+mod map;
+pub use self::map::*;
 
 pub const OPERATOR: &str = "operator";
 pub const DEVICE_NAME: &str = "device_name";

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod household;
 pub mod idcard;
 pub mod identity;
+pub mod map;
 pub mod meeting;
 pub mod normal;
 pub mod obstacle;

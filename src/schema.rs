@@ -41,6 +41,7 @@ pub enum Entity {
     CompensationStandard,
     InventoryItem,
     Attachment,
+    MapFeature,
 }
 
 /// The longest one-line text (names, numbers, labels), in characters.
@@ -443,6 +444,25 @@ pub const ENTITIES: &[EntitySpec] = &[
             opt("withdrawn_reason", "撤回原因", TEXT),
             opt("withdrawn_by", "撤回人", LINE),
             opt("withdrawn_on", "撤回日期", Kind::Date),
+        ],
+        append_only: false,
+    },
+    // The plot's geometry (src/map.rs): a household's parcel, a pole's point, the red line.
+    EntitySpec {
+        entity: Entity::MapFeature,
+        id: "map_feature",
+        zh: "地图要素",
+        table: "map_features",
+        fields: &[
+            req("project_id", "项目", Kind::Ref(Entity::Project)),
+            req("layer", "图层", Kind::Vocab(crate::map::LAYER_IDS)),
+            opt("household_id", "户", Kind::Ref(Entity::Household)),
+            opt("pole_id", "杆线", Kind::Ref(Entity::Pole)),
+            dflt("key_value", "匹配字段值", LINE),
+            req("geometry", "几何图形", Kind::Json { check: crate::map::geometry::check, ts: "Geometry" }),
+            dflt("area", "面积", Kind::Area),
+            dflt("source", "来源", TEXT),
+            opt("imported_on", "导入日期", Kind::Date),
         ],
         append_only: false,
     },

@@ -6,6 +6,7 @@
 mod backup;
 mod compensation;
 mod evidence;
+mod map;
 mod office;
 mod store;
 mod sync;
@@ -170,7 +171,12 @@ pub fn run() {
             evidence::open_attachment,
             evidence::withdraw_attachment,
             evidence::save_attachment_copy,
-            evidence::search
+            evidence::search,
+            map::map_view,
+            map::pace,
+            map::map_preview,
+            map::map_import,
+            map::map_export
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Jingdi app");

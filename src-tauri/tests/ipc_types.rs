@@ -67,6 +67,14 @@ fn generate() -> String {
         jingdi::evidence::Attachment, jingdi::evidence::transport::RefusedFile,
         jingdi::evidence::transport::FileSyncReport, Preview, AttachmentTile, TargetOption, HouseholdEvidence,
         AttachInput, OpenedAttachment, WithdrawAttachmentInput, jingdi::search::MatchedBy, jingdi::search::SearchHit,
+        // the map: geometry import, the map at a date, the pace, printing
+        jingdi::map::geometry::Geometry, jingdi::map::Layer, jingdi::map::import::ImportOptions, jingdi::map::import::FeatureStatus,
+        jingdi::map::import::FeatureRow, jingdi::map::import::Overlap, jingdi::map::import::Counts,
+        jingdi::map::import::KeyChoice, jingdi::map::import::Preview, jingdi::map::import::ImportReport,
+        jingdi::map::view::ParcelView, jingdi::map::view::PoleView, jingdi::map::view::LegendEntry,
+        jingdi::map::view::MapView, jingdi::map::export::MapFormat, jingdi::map::export::MapExport,
+        jingdi::report::pace::PaceStatus, jingdi::report::pace::PacePoint, jingdi::report::pace::PaceCurve,
+        jingdi::report::pace::Pace, MapQuery,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\

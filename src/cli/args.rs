@@ -116,6 +116,14 @@ pub enum Command {
     /// Merge with other laptops: bundle files or a shared sync folder
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// The plot's map: import parcels, poles and the boundary; show or print it at a date
+    #[command(subcommand)]
+    Map(MapCmd),
+    /// Signing and demolition at the last 7 days' pace: the day each reaches 100%, against the deadlines
+    Pace {
+        #[command(flatten)]
+        project: ProjectArg,
+    },
     /// Concurrent edits found by merges: list them, or decide one
     Conflicts {
         #[command(flatten)]
@@ -324,6 +332,14 @@ pub enum StageCmd {
         reason: Option<String>,
         /// Date the stage was reached [default: today]
         #[arg(long)]
+        on: Option<String>,
+    },
+    /// Every household's stage on a date, replayed from the log (the map's date slider)
+    List {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// The date [default: the project's as-of date]
+        #[arg(long, value_name = "DATE")]
         on: Option<String>,
     },
 }
@@ -835,5 +851,66 @@ pub enum AttachmentCmd {
     Missing {
         #[command(flatten)]
         project: ProjectArg,
+    },
+}
+
+// ------------------------------------------------------------------ map (issue 17)
+
+#[derive(Args, Debug, Clone)]
+pub struct MapFilterArgs {
+    /// The map as it stood on this date [default: the project's as-of date]
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Only this work group's households
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// Only households at this stage (on the date)
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// Only households with an open obstacle: any, or a category (crops, poles, ... / 青苗补偿, ...)
+    #[arg(long, value_name = "CATEGORY")]
+    pub obstacle: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MapCmd {
+    /// Import a layer from GeoJSON or an ESRI Shapefile (.shp with its .dbf and .prj): preview, then all matched records or none
+    Import {
+        /// The .geojson/.json or .shp file
+        file: PathBuf,
+        #[command(flatten)]
+        project: ProjectArg,
+        /// parcels (宗地图斑, matched to households) | poles (杆线, matched to pole labels) | boundary (地块红线)
+        #[arg(long, default_value = "parcels")]
+        layer: String,
+        /// The attribute matched to household numbers or pole labels, e.g. 宗地号 [default: the field with most matches]
+        #[arg(long, value_name = "FIELD")]
+        key: Option<String>,
+        /// The coordinate system when the file does not say it, e.g. EPSG:4528
+        #[arg(long, value_name = "EPSG")]
+        crs: Option<String>,
+        /// Leave out features by their number in the preview; repeat or give a list: --skip 3,17
+        #[arg(long, value_name = "N", value_delimiter = ',')]
+        skip: Vec<usize>,
+        /// Check and show what would happen, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The map's legend at a date: households per stage, poles per status, what has no geometry
+    Show {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        filter: MapFilterArgs,
+    },
+    /// Print the coloured map: .png, or a one-page A3 .pdf / .docx with title, date, legend and counts
+    Export {
+        /// The file to write (.png, .pdf, .docx, .svg)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        filter: MapFilterArgs,
     },
 }

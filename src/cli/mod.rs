@@ -5,6 +5,7 @@ mod args;
 mod backup_cli;
 mod comp_cli;
 mod evidence;
+mod map_cli;
 mod office;
 mod render;
 
@@ -211,6 +212,9 @@ fn execute(cli: Cli) -> Result<()> {
             let h = household::get(db.conn(), h.id)?;
             out(json, &h, |h| format!("户 {} 现为「{}」\n", h.number, h.stage.zh()));
         }
+        Command::Stage(StageCmd::List { project, on }) => map_cli::stage_list(&db, json, project, on)?,
+        Command::Map(cmd) => map_cli::run(&mut db, json, &cli.author, cmd)?,
+        Command::Pace { project } => map_cli::pace(&db, json, project)?,
         Command::Visit(cmd) => visit_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Obstacle(cmd) => obstacle_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Compensation(cmd) => compensation_cmd(&mut db, json, &cli.author, cmd)?,

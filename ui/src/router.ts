@@ -5,6 +5,7 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'dashboard', component: () => import('./views/Dashboard.vue') },
     { path: '/board', name: 'board', component: () => import('./views/Board.vue') },
+    { path: '/map', name: 'map', component: () => import('./views/MapPage.vue') },
     { path: '/household/:id', name: 'household', component: () => import('./views/Household.vue'), props: true },
     { path: '/household/:id/print', name: 'settlement-print', component: () => import('./views/SettlementPrint.vue'), props: true },
     { path: '/visit', name: 'visit', component: () => import('./views/VisitLog.vue') },

@@ -3,7 +3,7 @@
 // of their own next to this one (see index.ts).
 export const zh = {
   app: { name: '净地', tagline: '房屋征收项目台账', asOf: '数据截至', operator: '操作人', device: '设备', lang: 'EN', loading: '正在加载…' },
-  nav: { dashboard: '总览', board: '挂图作战', visit: '走访登记', obstacles: '问题清单', meeting: '会商', plot: '地块工作', standards: '补偿标准', history: '操作日志', office: '报表与导入', sync: '同步', backup: '备份与恢复' },
+  nav: { dashboard: '总览', board: '挂图作战', visit: '走访登记', obstacles: '问题清单', meeting: '会商', plot: '地块工作', standards: '补偿标准', history: '操作日志', office: '报表与导入', sync: '同步', backup: '备份与恢复', map: '地块地图' },
   common: { save: '保存', cancel: '取消', confirm: '确认', search: '搜索', all: '全部', none: '无', today: '今天', reason: '原因', date: '日期', household: '户', households: '户', items: '项', open: '打开', refresh: '刷新', actions: '操作', status: '状态', note: '备注', unit: '责任单位', person: '责任人', due: '期限', overdue: '已逾期', days: '天', back: '返回', edit: '编辑', add: '新增', empty: '暂无数据' },
   welcome: {
     title: '欢迎使用净地',
@@ -42,7 +42,7 @@ export const zh = {
   plot: { title: '地块工作', poles: '杆线迁移', label: '编号', kind: '类型', owner: '产权单位', location: '位置', statusOn: '状态日期', days: '拆除日志', machines: '机械(台)', workers: '人员(人)', demolished: '拆除户数', progress: '每日拆除进度', cumulative: '累计拆除', checklist: '净地清单', done: '完成', setStatus: '改为' },
   hist: { title: '操作日志', author: '操作人', household: '户号', since: '起始日期', when: '时间', what: '修改内容', entity: '对象', action: '动作', reason: '原因', count: '共 {n} 条' },
   action: { create: '新建', update: '修改', append: '追加' },
-  entity: { project: '项目', staff: '人员', work_group: '动迁组', household: '被征收户', stage_event: '阶段变更', compensation_item: '补偿项', visit: '走访', obstacle: '问题', pole: '杆线', demolition_log: '拆除日志', checklist_item: '净地清单', meeting: '会商' },
+  entity: { project: '项目', staff: '人员', work_group: '动迁组', household: '被征收户', stage_event: '阶段变更', compensation_item: '补偿项', visit: '走访', obstacle: '问题', pole: '杆线', demolition_log: '拆除日志', checklist_item: '净地清单', meeting: '会商', map_feature: '地图要素' },
   stage: { registered: '已登记', assessed: '已评估', negotiating: '协商中', signed: '已签约', vacated: '已腾空交房', demolished: '已拆除' },
   difficulty: { easy: '易', medium: '中', hard: '难' },
   mode: { monetary: '货币补偿', property_swap: '产权调换' },
@@ -60,7 +60,7 @@ export const zh = {
 
 export const en: typeof zh = {
   app: { name: 'Jingdi', tagline: 'Housing expropriation ledger', asOf: 'As of', operator: 'Operator', device: 'Device', lang: '中文', loading: 'Loading…' },
-  nav: { dashboard: 'Dashboard', board: 'Board', visit: 'Visit log', obstacles: 'Obstacles', meeting: 'Meeting', plot: 'Plot work', standards: 'Standards', history: 'History', office: 'Office files', sync: 'Sync', backup: 'Backup' },
+  nav: { dashboard: 'Dashboard', board: 'Board', visit: 'Visit log', obstacles: 'Obstacles', meeting: 'Meeting', plot: 'Plot work', standards: 'Standards', history: 'History', office: 'Office files', sync: 'Sync', backup: 'Backup', map: 'Plot map' },
   common: { save: 'Save', cancel: 'Cancel', confirm: 'Confirm', search: 'Search', all: 'All', none: 'None', today: 'Today', reason: 'Reason', date: 'Date', household: 'household', households: 'households', items: 'items', open: 'Open', refresh: 'Refresh', actions: 'Actions', status: 'Status', note: 'Note', unit: 'Responsible unit', person: 'Person', due: 'Due', overdue: 'Overdue', days: 'days', back: 'Back', edit: 'Edit', add: 'Add', empty: 'Nothing here' },
   welcome: {
     title: 'Welcome to Jingdi',
@@ -96,7 +96,7 @@ export const en: typeof zh = {
   plot: { title: 'Plot work', poles: 'Utility poles', label: 'Label', kind: 'Kind', owner: 'Owner unit', location: 'Location', statusOn: 'Since', days: 'Demolition log', machines: 'Machines', workers: 'Workers', demolished: 'Demolished', progress: 'Daily demolition', cumulative: 'Cumulative', checklist: 'Cleared-land checklist', done: 'Done', setStatus: 'Set to' },
   hist: { title: 'History', author: 'Author', household: 'Household', since: 'Since', when: 'When', what: 'Change', entity: 'Record', action: 'Action', reason: 'Reason', count: '{n} entries' },
   action: { create: 'created', update: 'changed', append: 'added' },
-  entity: { project: 'Project', staff: 'Staff', work_group: 'Work group', household: 'Household', stage_event: 'Stage change', compensation_item: 'Compensation', visit: 'Visit', obstacle: 'Obstacle', pole: 'Pole', demolition_log: 'Demolition log', checklist_item: 'Checklist', meeting: 'Meeting' },
+  entity: { project: 'Project', staff: 'Staff', work_group: 'Work group', household: 'Household', stage_event: 'Stage change', compensation_item: 'Compensation', visit: 'Visit', obstacle: 'Obstacle', pole: 'Pole', demolition_log: 'Demolition log', checklist_item: 'Checklist', meeting: 'Meeting', map_feature: 'Map feature' },
   stage: { registered: 'Registered', assessed: 'Assessed', negotiating: 'Negotiating', signed: 'Signed', vacated: 'Handed over', demolished: 'Demolished' },
   difficulty: { easy: 'Easy', medium: 'Medium', hard: 'Hard' },
   mode: { monetary: 'Monetary', property_swap: 'Property swap' },

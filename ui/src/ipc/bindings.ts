@@ -108,7 +108,7 @@ owner: string, due_on: string | null, };
 
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
-export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment";
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature";
 
 export type Action = "create" | "update" | "append";
 
@@ -799,7 +799,7 @@ removed_unshared: number,
  */
 added_operations: number, 
 /**
- * The backup has an older schema; it is upgraded after restoring (with its own backup).
+ * The backup has an older schema; its copy is upgraded before it goes in (the backup file stays as it was).
  */
 upgrade: boolean, };
 
@@ -932,6 +932,201 @@ export type MatchedBy = "number" | "name" | "initials" | "id_number" | "phone" |
 
 export type SearchHit = { household_id: string, number: string, head_name: string, address: string, project_id: string, project_code: string, project_name: string, stage: Stage, matched_by: MatchedBy, };
 
+export type Geometry = { "type": "Point", "coordinates": [number, number] } | { "type": "MultiPolygon", "coordinates": Array<Array<Array<[number, number]>>> };
+
+export type MapLayer = "parcels" | "poles" | "boundary";
+
+export type MapImportOptions = { layer: MapLayer, 
+/**
+ * The attribute matched to household numbers (parcels) or pole labels (poles). Left
+ * out: the field with the most matches.
+ */
+key: string | null, 
+/**
+ * The coordinate system, when the file does not say or says it wrongly ("EPSG:4528").
+ */
+crs: string | null, 
+/**
+ * Features (1-based, as in the preview) to leave out.
+ */
+skip: Array<number>, };
+
+export type FeatureStatus = "matched" | "unmatched" | "invalid" | "skipped";
+
+export type FeatureRow = { 
+/**
+ * 1-based position in the file.
+ */
+index: number, key: string, status: FeatureStatus, 
+/**
+ * The household ("DX4-001 陈秀英") or pole ("DL-01") it matched.
+ */
+target: string | null, 
+/**
+ * m² (parcels and boundary).
+ */
+area_m2: number | null, 
+/**
+ * Another feature of the file has the same key: the parts are joined into one parcel.
+ */
+duplicate: boolean, 
+/**
+ * Errors (Invalid) or warnings, in Chinese.
+ */
+problems: Array<string>, };
+
+export type Overlap = { a: number, b: number, a_key: string, b_key: string, 
+/**
+ * The shared area as a part of the smaller parcel's, 0..=1 (an estimate).
+ */
+share: number, };
+
+export type MapCounts = { total: number, matched: number, unmatched: number, duplicated: number, invalid: number, skipped: number, overlapping: number, 
+/**
+ * Records to create, update, or already stored as they are.
+ */
+create: number, update: number, unchanged: number, };
+
+export type KeyChoice = { field: string, 
+/**
+ * How many features' values of this field match a household number / pole label.
+ */
+matches: number, };
+
+export type MapPreview = { file: string, format: string, layer: MapLayer, 
+/**
+ * How the coordinate system is named, and where it came from.
+ */
+crs: string, crs_source: string, encoding: string | null, fields: Array<KeyChoice>, key: string | null, 
+/**
+ * The key was not given: this is the field with the most matches.
+ */
+key_suggested: boolean, features: Array<FeatureRow>, overlaps: Array<Overlap>, counts: MapCounts, 
+/**
+ * Households (or poles) of the project that will still have no geometry.
+ */
+without_geometry: Array<string>, notes: Array<string>, 
+/**
+ * Nothing blocks the import (no unskipped error, something to store).
+ */
+can_import: boolean, };
+
+export type MapImportReport = { layer: MapLayer, created: number, updated: number, unchanged: number, not_stored: number, };
+
+export type ParcelView = { household_id: string, number: string, head_name: string, group_name: string, 
+/**
+ * None: not yet registered on that date.
+ */
+stage: Stage | null, stage_name: string, colour: string, 
+/**
+ * SVG path data in the map's metres (y down), rings closed, holes by even-odd.
+ */
+path: string, label_x: number, label_y: number, area_m2: number, 
+/**
+ * Titles of the household's obstacles open on that date.
+ */
+open_obstacles: Array<string>, 
+/**
+ * Matches the filters; the others are drawn faded.
+ */
+matches: boolean, };
+
+export type PoleView = { id: string, label: string, kind: PoleKind, owner_unit: string, 
+/**
+ * None: not yet recorded on that date.
+ */
+status: PoleStatus | null, status_name: string, colour: string, x: number, y: number, };
+
+export type LegendEntry = { 
+/**
+ * A stage or pole-status id; "not_registered" for households not yet registered.
+ */
+id: string, name: string, colour: string, 
+/**
+ * Households (matching the filters) or poles in this state on the date.
+ */
+count: number, };
+
+export type MapView = { project_code: string, project_name: string, on: string, as_of: string, 
+/**
+ * The earliest date the slider offers: the first registration.
+ */
+first_day: string, 
+/**
+ * The drawing's size in metres; everything lies in 0..width × 0..height.
+ */
+width: number, height: number, 
+/**
+ * A round length for the scale bar, metres.
+ */
+scale_bar_m: number, parcels: Array<ParcelView>, poles: Array<PoleView>, boundary: string | null, legend: Array<LegendEntry>, pole_legend: Array<LegendEntry>, 
+/**
+ * Households matching the filters, and how many of them have a parcel on the map.
+ */
+households_shown: number, households_total: number, with_parcel: number, 
+/**
+ * Matching households without a parcel (their number and head).
+ */
+without_parcel: Array<string>, groups: Array<string>, has_geometry: boolean, pace: Pace, };
+
+export type MapFormat = "png" | "pdf" | "docx" | "svg";
+
+export type MapExport = { path: string, format: MapFormat, on: string, bytes: number, };
+
+export type PaceStatus = "done" | "projected" | "stalled";
+
+export type PacePoint = { date: string, households: number, };
+
+export type PaceCurve = { 
+/**
+ * "签约" or "拆除".
+ */
+name: string, total: number, done: number, 
+/**
+ * done / total, 0..=1.
+ */
+rate: number, 
+/**
+ * Households per day over the last 7 days.
+ */
+per_day: number, 
+/**
+ * The signing deadline, or the 净地 target.
+ */
+deadline: string | null, deadline_name: string, status: PaceStatus, 
+/**
+ * The day 100% was reached (done), or would be at this pace (projected).
+ */
+reaches_on: string | null, 
+/**
+ * Whether that is on or before the deadline (None without a deadline).
+ */
+on_time: boolean | null, 
+/**
+ * Deadline minus the day 100% is reached: positive is early, negative late.
+ */
+days_margin: number | null, 
+/**
+ * Households there, day by day up to the as-of date.
+ */
+history: Array<PacePoint>, 
+/**
+ * From the as-of date to `reaches_on` at this pace.
+ */
+projection: Array<PacePoint>, };
+
+export type Pace = { as_of: string, pace_days: number, signing: PaceCurve, demolition: PaceCurve, };
+
+export type MapQuery = { project: string, on: string | null, group: string | null, 
+/**
+ * A stage id.
+ */
+stage: string | null, 
+/**
+ * "any" or an obstacle category id.
+ */
+obstacle: string | null, };
+
 // Records as the log stores them, from the core's one declaration per entity (src/schema.rs).
 export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null };
 
@@ -962,3 +1157,5 @@ export type CompensationStandardRecord = { id: string, project_id: string, versi
 export type InventoryItemRecord = { id: string, household_id: string, code: string, name: string, unit: string, quantity: number, owner: string | null, surveyed_on: string | null, surveyor: string, note: string, withdrawn: number };
 
 export type AttachmentRecord = { id: string, project_id: string, household_id: string | null, target: "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log", target_id: string, kind: "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other", sha256: string, size: number, media_type: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/x-ole-storage" | "application/ofd", file_name: string, taken_at: string | null, latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, attached_at: string, withdrawn: number, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null };
+
+export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
