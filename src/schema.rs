@@ -723,7 +723,9 @@ pub fn safe_folder_name(code: &str) -> std::result::Result<(), String> {
     let reserved = ["CON", "PRN", "AUX", "NUL"];
     let numbered = ["COM", "LPT"];
     if reserved.contains(&stem.as_str())
-        || (stem.len() == 4 && numbered.contains(&&stem[..3]) && stem.as_bytes()[3].is_ascii_digit())
+        || (stem.len() == 4
+            && stem.get(..3).is_some_and(|s| numbered.contains(&s))
+            && stem.as_bytes()[3].is_ascii_digit())
     {
         return Err(format!("「{code}」是 Windows 保留的设备名,不能用作项目编号"));
     }
