@@ -201,7 +201,11 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "id_number" => f.put(field, crate::idcard::validate(v)?),
         "phone" => f.put(field, validate_phone(v)?),
         "members_count" => {
-            let n: i64 = v.trim_end_matches('人').trim().parse().map_err(|_| Error::invalid("members_count", format!("「{v}」不是整数")))?;
+            let n: i64 = v
+                .trim_end_matches('人')
+                .trim()
+                .parse()
+                .map_err(|_| Error::invalid("members_count", format!("「{v}」不是整数")))?;
             f.put(field, validate_members(n)?)
         }
         "special_circumstances" | "concerns" => f.put(field, split_tags(v)),

@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 pub fn parse_hundredths(field: &'static str, text: &str) -> Result<i64> {
     let typed = crate::normal::typed(text);
     let shown = text.trim();
-    let bad = || Error::invalid(field, format!("「{shown}」不是有效的非负数值(可写作 1,078,440.50 或 209万,最多两位小数)"));
+    let bad =
+        || Error::invalid(field, format!("「{shown}」不是有效的非负数值(可写作 1,078,440.50 或 209万,最多两位小数)"));
     let mut t: String = typed.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
     for unit in ["元", "m2", "平方米", "平米"] {
         if let Some(rest) = t.strip_suffix(unit) {
@@ -47,11 +48,7 @@ pub fn parse_hundredths(field: &'static str, text: &str) -> Result<i64> {
     // Scale: hundredths per unit (100, or 1,000,000 for 万); the fraction padded to `decimals`.
     let scale: i64 = if decimals == 2 { 100 } else { 1_000_000 };
     let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-    let frac: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<decimals$}").parse().map_err(|_| bad())?
-    };
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<decimals$}").parse().map_err(|_| bad())? };
     whole.checked_mul(scale).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
 }
 

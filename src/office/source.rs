@@ -226,7 +226,10 @@ fn from_range(range: &calamine::Range<Data>, name: &str) -> Result<Vec<Vec<Value
 /// (the limits above keep out the inputs known to), the file is refused, not the program.
 fn guarded<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(refuse("import.not_spreadsheet", format!("文件「{name}」已损坏,无法读取;请在 Excel/WPS 中打开并另存为 .xlsx 再导入")))
+        Err(refuse(
+            "import.not_spreadsheet",
+            format!("文件「{name}」已损坏,无法读取;请在 Excel/WPS 中打开并另存为 .xlsx 再导入"),
+        ))
     })
 }
 
@@ -256,7 +259,8 @@ fn unzips_within_limit(bytes: &[u8], name: &str) -> Result<()> {
 /// a grid as large as a sheet's DIMENSIONS record claims and as the box around its cells,
 /// so both are checked here against the limits.
 fn xls_fits(bytes: &[u8], name: &str) -> Result<()> {
-    let bad = |e: String| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿({e})"));
+    let bad =
+        |e: String| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿({e})"));
     let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let stream = ["Workbook", "Book", "WORKBOOK", "BOOK"].iter().find(|s| cfb.is_stream(s)).copied();
     let Some(stream) = stream else { return Err(bad("没有工作簿数据".into())) };

@@ -30,7 +30,8 @@ fn the_issues_examples_through_the_command() {
     let (code, err) = c.refused(&["household", "set", "--household", "DX4-050", "id_number", "3505031990010112一6"]);
     assert_eq!((code, code_of(&err)), (1, "invalid_field.id_number"), "{err}");
     // An amount the parser cannot read exactly is refused with how to write it.
-    let (code, err) = c.refused(&["compensation", "add", "--household", "DX4-050", "--kind", "crops", "--amount", "二百万"]);
+    let (code, err) =
+        c.refused(&["compensation", "add", "--household", "DX4-050", "--kind", "crops", "--amount", "二百万"]);
     assert_eq!((code, code_of(&err)), (1, "invalid_field.amount"), "{err}");
     assert!(err.contains("209万"), "{err}");
     assert_eq!(c.dump(), before, "refusals change nothing");
@@ -46,7 +47,18 @@ fn the_issues_examples_through_the_command() {
     assert_eq!(h["members_count"], 5);
     assert_eq!(h["floor_area"], 34250);
     // 209万 is 2,090,000.00 元.
-    let out = c.ok(&["compensation", "add", "--household", "DX4-050", "--kind", "crops", "--label", "苗木", "--amount", "209万"]);
+    let out = c.ok(&[
+        "compensation",
+        "add",
+        "--household",
+        "DX4-050",
+        "--kind",
+        "crops",
+        "--label",
+        "苗木",
+        "--amount",
+        "209万",
+    ]);
     assert!(out.contains("2,090,000.00"), "{out}");
 
     // A roster cell typed in full width: converted, not a crash.
@@ -151,7 +163,8 @@ fn csv_exports_neutralise_formulas_and_keep_numbers() {
         let bytes = std::fs::read(&path).unwrap();
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap()).unwrap();
         let mut rd = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-        let cells: Vec<String> = rd.records().flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>()).collect();
+        let cells: Vec<String> =
+            rd.records().flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>()).collect();
         for c in &cells {
             let risky = c.starts_with(['=', '+', '-', '@', '\t', '\r']);
             assert!(!risky || c.parse::<f64>().is_ok(), "{kind:?}: a cell a spreadsheet would run: {c:?}");
@@ -200,16 +213,31 @@ fn a_failed_export_leaves_nothing_and_says_why() {
     let p = t.project();
     let dir = t.dir.path().join("out");
     std::fs::create_dir_all(dir.join("台账.csv")).unwrap();
-    let e = office::export(t.db.conn(), &p, ExportKind::Ledger, Some(Format::Csv), &dir.join("台账.csv"), &ExportOptions::default())
-        .unwrap_err();
+    let e = office::export(
+        t.db.conn(),
+        &p,
+        ExportKind::Ledger,
+        Some(Format::Csv),
+        &dir.join("台账.csv"),
+        &ExportOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "cannot_write", "{e}");
     assert!(e.to_string().contains("文件夹"), "{e}");
     let blocker = dir.join("not-a-folder");
     std::fs::write(&blocker, b"x").unwrap();
-    let e = office::export(t.db.conn(), &p, ExportKind::Ledger, None, &blocker.join("台账.xlsx"), &ExportOptions::default())
-        .unwrap_err();
+    let e = office::export(
+        t.db.conn(),
+        &p,
+        ExportKind::Ledger,
+        None,
+        &blocker.join("台账.xlsx"),
+        &ExportOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "cannot_write", "{e}");
-    let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
     assert_eq!(names.len(), 2, "no partial file left: {names:?}");
     // A good export replaces the old file whole.
     let good = dir.join("公示.csv");
@@ -328,8 +356,18 @@ fn spreadsheet_dimensions_are_checked_before_a_grid_is_made() {
 
     // .xls: a DIMENSIONS record claiming four billion rows, and two cells far apart.
     for (name, records) in [
-        ("声明.xls", vec![biff(0x0809, &[0; 16]), biff(0x0200, &[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1, 0, 0])]),
-        ("两格.xls", vec![biff(0x0809, &[0; 16]), biff(0x0203, &[0; 14]), biff(0x0203, &[0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])]),
+        (
+            "声明.xls",
+            vec![biff(0x0809, &[0; 16]), biff(0x0200, &[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1, 0, 0])],
+        ),
+        (
+            "两格.xls",
+            vec![
+                biff(0x0809, &[0; 16]),
+                biff(0x0203, &[0; 14]),
+                biff(0x0203, &[0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+            ],
+        ),
     ] {
         let p = t.dir.path().join(name);
         {
@@ -441,7 +479,8 @@ fn mutate(bytes: &mut Vec<u8>, edits: &[(usize, u8, u8)]) {
 fn roster_xlsx() -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["户号", "户主", "身份证号", "联系电话", "家庭人口", "房屋面积", "动迁组"].iter().enumerate() {
+    for (c, h) in ["户号", "户主", "身份证号", "联系电话", "家庭人口", "房屋面积", "动迁组"].iter().enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for r in 1..6u32 {
@@ -528,5 +567,52 @@ proptest! {
                 assert_eq!(b.snapshot(), before);
             }
         });
+    }
+}
+
+/// The clock rule: an operation stamped more than a day ahead of the receiver's clock is
+/// refused (it would drag every laptop's clock forward for good); within a day it merges.
+#[test]
+fn an_operation_from_the_far_future_is_refused() {
+    let mut a = TestDb::with_households(1);
+    let mut b = crate::sync::join(&a);
+    crate::sync::set_phone(&mut a, "H1", "13900000001");
+    let good = a.dir.path().join("good.jdb");
+    jingdi::sync::export(&a.db, &a.project(), &good, jingdi::sync::Scope::Unseen).unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let stamped = |name: &str, ms: i64| {
+        crate::sync::rewrite(&good, name, |bu| {
+            let last = bu.ops.len() - 1;
+            bu.ops[last].hlc = ms << 16;
+        })
+    };
+    let before = b.snapshot();
+    let far = stamped("far", now + 3 * jingdi::sync::check::MAX_CLOCK_AHEAD_MS);
+    let e = jingdi::sync::merge::import(&mut b.db, &far).unwrap_err();
+    assert_eq!(e.code(), "bundle.clock_ahead", "{e}");
+    assert!(e.to_string().contains("本次导入未写入任何内容"), "{e}");
+    assert_eq!(b.snapshot(), before);
+    let near = stamped("near", now + jingdi::sync::check::MAX_CLOCK_AHEAD_MS / 2);
+    assert_eq!(jingdi::sync::merge::import(&mut b.db, &near).unwrap().new_operations, 1);
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    /// .xls files of random BIFF records (cells anywhere, DIMENSIONS of any size, sheets,
+    /// strings, garbage) in a real compound file: refused or read, never a panic or an abort.
+    #[test]
+    fn random_xls_never_panic(records in prop::collection::vec((prop::sample::select(vec![
+        0x0809u16, 0x0085, 0x0200, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00BD, 0x00BE, 0x00FC, 0x0006, 0x00E5, 0x0042, 0x000A, 0x0013,
+    ]), prop::collection::vec(any::<u8>(), 0..24)), 1..24)) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.xls");
+        {
+            let mut c = cfb::create(&p).unwrap();
+            let stream: Vec<u8> = records.iter().flat_map(|(t, d)| biff(*t, d)).collect();
+            c.create_stream("Workbook").unwrap().write_all(&stream).unwrap();
+            c.flush().unwrap();
+        }
+        let _ = source::read(&p);
     }
 }
