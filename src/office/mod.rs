@@ -36,6 +36,7 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
             K::ReadOnlyFilesystem => "该磁盘是只读的;请换一个文件夹".to_string(),
             K::IsADirectory => "这个名字是一个文件夹;请换一个文件名".to_string(),
             K::NotADirectory => "路径中有一段不是文件夹".to_string(),
+            K::NotFound => "无法在这个位置创建文件(文件夹不存在或不允许创建文件)".to_string(),
             _ => format!("{e}"),
         };
         Error::CannotWrite { path: path.display().to_string(), message: format!("{why};未写入任何内容") }
