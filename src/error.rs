@@ -37,6 +37,11 @@ pub enum Error {
     #[error("磁盘空间不足,未能写入({0});本次操作没有写入任何内容,请腾出磁盘空间后重试")]
     DiskFull(String),
 
+    /// A file that cannot be written where it was asked for (an export): no permission, a
+    /// folder in the way, a read-only disk. Nothing was left under the file's name.
+    #[error("无法写入文件 {path}: {message}")]
+    CannotWrite { path: String, message: String },
+
     /// A backup that cannot be made, listed or restored: damaged, too new, not a Jingdi file, ...
     #[error("备份 {path}: {message}")]
     Backup { problem: &'static str, path: String, message: String },
@@ -75,6 +80,7 @@ impl Error {
             Error::Io(_) => "io".into(),
             Error::Corrupt(_) => "corrupt".into(),
             Error::DiskFull(_) => "disk_full".into(),
+            Error::CannotWrite { .. } => "cannot_write".into(),
             Error::Backup { problem, .. } => format!("backup.{problem}"),
             Error::Bundle { problem, .. } => format!("bundle.{problem}"),
         }

@@ -84,7 +84,8 @@ pub const SETTABLE: &[(&str, &str)] = &[
 ];
 
 fn validate_phone(phone: &str) -> Result<String> {
-    let p = phone.trim();
+    let p = crate::normal::typed(phone);
+    let p = p.as_str();
     let digits = p.chars().filter(|c| !matches!(c, '-' | ' ')).collect::<String>();
     if !p.is_empty() && (!digits.chars().all(|c| c.is_ascii_digit()) || !(7..=12).contains(&digits.len())) {
         return Err(Error::invalid("phone", format!("联系电话「{phone}」应为 7 至 12 位数字")));
@@ -122,7 +123,8 @@ fn clean_tags(tags: &[String]) -> Vec<String> {
 }
 
 pub fn register(tx: &mut Tx, project: Uuid, h: &NewHousehold) -> Result<Uuid> {
-    let number = h.number.trim();
+    let number = crate::normal::typed(&h.number);
+    let number = number.as_str();
     if number.is_empty() {
         return Err(Error::invalid("number", "户号不能为空"));
     }
@@ -174,7 +176,13 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
             format!("户 {} 已签约,协议字段 {field} 已锁定;如确需修改,请注明解锁原因(--reason)", h.number),
         ));
     }
-    let v = value.trim();
+    // Values of a fixed form as the schema reads them (full-width digits as ordinary ones);
+    // free text keeps what was typed, trimmed.
+    let typed = match crate::schema::field(Entity::Household, field).map(|f| f.kind) {
+        Some(crate::schema::Kind::Text { .. } | crate::schema::Kind::TextList) => value.trim().to_string(),
+        _ => crate::normal::typed(value),
+    };
+    let v = typed.as_str();
     let mut f = Fields::new();
     match field {
         // Renumbering is a correction (a number entered wrong, or one two laptops both gave
@@ -193,7 +201,11 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "id_number" => f.put(field, crate::idcard::validate(v)?),
         "phone" => f.put(field, validate_phone(v)?),
         "members_count" => {
-            let n: i64 = v.parse().map_err(|_| Error::invalid("members_count", format!("「{v}」不是整数")))?;
+            let n: i64 = v
+                .trim_end_matches('人')
+                .trim()
+                .parse()
+                .map_err(|_| Error::invalid("members_count", format!("「{v}」不是整数")))?;
             f.put(field, validate_members(n)?)
         }
         "special_circumstances" | "concerns" => f.put(field, split_tags(v)),
@@ -341,7 +353,7 @@ pub fn find_id(conn: &Connection, project: Uuid, number: &str) -> Result<Option<
     Ok(conn
         .query_row(
             "SELECT id FROM households WHERE project_id = ?1 AND number = ?2",
-            [project.to_string(), number.trim().to_string()],
+            [project.to_string(), crate::normal::typed(number)],
             |r| read::uuid(r, 0),
         )
         .optional()?)

@@ -17,10 +17,16 @@ pub fn check_char(first17: &str) -> Option<char> {
 
 /// Returns the number normalised (upper-case X) or an error that says what is wrong.
 pub fn validate(raw: &str) -> Result<String> {
-    let s = raw.trim().to_ascii_uppercase();
+    // Full-width digits and Ｘ (a Chinese IME's default) read as ordinary ones.
+    let s = crate::normal::typed(raw).to_ascii_uppercase();
+    let raw = raw.trim();
     let err = |m: String| Error::invalid("id_number", m);
     if s.chars().count() != 18 {
         return Err(err(format!("身份证号应为 18 位,「{raw}」为 {} 位", s.chars().count())));
+    }
+    // Counted in characters above; split only once every character is one byte.
+    if let Some(c) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        return Err(err(format!("身份证号只能含数字和末位的 X,「{raw}」含有「{c}」")));
     }
     let (body, last) = s.split_at(17);
     let Some(expected) = check_char(body) else {

@@ -357,9 +357,7 @@ pub fn rendition(store: &Store, a: &Attachment, r: Rendition) -> Result<Option<V
 /// Copies an attachment's original file out of the store (checked against its hash).
 pub fn save_copy(store: &Store, a: &Attachment, to: &Path) -> Result<u64> {
     let bytes = store.read(&a.sha256)?;
-    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(to, &bytes)?;
+    // Whole or not at all, like every export.
+    crate::office::save(to, &bytes)?;
     Ok(bytes.len() as u64)
 }

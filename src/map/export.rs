@@ -419,13 +419,7 @@ pub fn export(conn: &Connection, p: &Project, filter: &MapFilter, path: &Path) -
         MapFormat::Pdf => pdf(&page_svg(&m, filter, true))?,
         MapFormat::Docx => docx(&m, filter)?,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
     // Written beside and renamed: a half-written map never takes the place of a good one.
-    let tmp =
-        path.with_extension(format!("{}.part", path.extension().map(|e| e.to_string_lossy()).unwrap_or_default()));
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, path)?;
+    crate::office::save(path, &bytes)?;
     Ok(MapExport { path: path.to_path_buf(), format, on: m.on, bytes: bytes.len() as u64 })
 }

@@ -211,11 +211,9 @@ impl Doc {
     }
 
     pub fn save(self, path: &Path) -> Result<()> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let file = std::fs::File::create(path)?;
-        self.docx.build().pack(file).map_err(|e| Error::Corrupt(format!("写入 Word 文件失败: {e}")))
+        let mut buf = std::io::Cursor::new(Vec::new());
+        self.docx.build().pack(&mut buf).map_err(|e| Error::Corrupt(format!("生成 Word 文件失败: {e}")))?;
+        super::save(path, &buf.into_inner())
     }
 }
 

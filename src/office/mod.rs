@@ -19,7 +19,47 @@ use crate::project::Project;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Writes an exported file whole or not at all: the bytes go to a hidden temporary file in
+/// the same folder, are synced, and only then take the file's name (a rename), so a full
+/// disk, a kill or a permission problem never leaves half a file under the real name. A full
+/// disk is `disk_full`; anything else that stops the write is `cannot_write`, saying why.
+pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| -> Error {
+        use std::io::ErrorKind as K;
+        let why = match e.kind() {
+            K::StorageFull | K::FileTooLarge => return Error::from(e),
+            K::PermissionDenied => "没有写入这个位置的权限;请换一个文件夹,或检查文件是否被其他程序占用".to_string(),
+            K::ReadOnlyFilesystem => "该磁盘是只读的;请换一个文件夹".to_string(),
+            K::IsADirectory => "这个名字是一个文件夹;请换一个文件名".to_string(),
+            K::NotADirectory => "路径中有一段不是文件夹".to_string(),
+            K::NotFound => "无法在这个位置创建文件(文件夹不存在或不允许创建文件)".to_string(),
+            _ => format!("{e}"),
+        };
+        Error::CannotWrite { path: path.display().to_string(), message: format!("{why};未写入任何内容") }
+    };
+    if path.is_dir() {
+        return Err(fail(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
 
 /// What can be exported; the ids are the CLI's `KIND`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

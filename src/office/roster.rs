@@ -264,6 +264,7 @@ fn area_value(v: &Value, label: &str) -> std::result::Result<i64, String> {
 }
 
 fn phone_ok(p: &str) -> bool {
+    let p = crate::normal::typed(p);
     let digits: String = p.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
     p.is_empty() || (digits.chars().all(|c| c.is_ascii_digit()) && (7..=12).contains(&digits.len()))
 }
@@ -376,7 +377,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
         }
         let cell = |f: Field| col_of.get(&f).and_then(|c| row.get(*c)).cloned().unwrap_or(Value::Empty);
         let text = |f: Field| cell(f).text();
-        let number = text(Field::Number);
+        let number = crate::normal::typed(&text(Field::Number));
         let head = text(Field::HeadName);
         let group_text = text(Field::Group);
         let mut preview_row = RowPreview {
@@ -473,7 +474,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 }
             }
         };
-        let phone = text(Field::Phone);
+        let phone = crate::normal::typed(&text(Field::Phone));
         if !phone_ok(&phone) {
             problem(
                 Some(Field::Phone),
@@ -483,7 +484,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
             );
         }
         let members: Option<i64> = {
-            let t = text(Field::MembersCount);
+            let t = crate::normal::typed(&text(Field::MembersCount));
             let t = t.trim_end_matches('人').trim();
             if t.is_empty() {
                 None
@@ -629,7 +630,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 for (f, old) in
                     [(Field::Phone, &h.phone), (Field::Address, &h.address), (Field::Structure, &h.structure)]
                 {
-                    let new = text(f);
+                    let new = if f == Field::Phone { phone.clone() } else { text(f) };
                     if col(f).is_some() && !new.is_empty() && &new != old {
                         change(f, old.clone(), new);
                     }

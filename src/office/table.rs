@@ -234,18 +234,35 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
         ws.set_repeat_rows(h, h).map_err(xlsx_err)?;
         ws.set_footer("&C第 &P 页,共 &N 页");
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+    let bytes = wb.save_to_buffer().map_err(xlsx_err)?;
+    super::save(path, &bytes)
+}
+
+/// A CSV field that Excel or WPS would run as a formula (it begins with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) is written with a leading apostrophe, as OWASP's CSV
+/// injection guidance recommends: the spreadsheet shows it as text, the apostrophe hidden in
+/// Excel. A plain number ("-1500.00", "+3") stays as it is, so figures still read as numbers.
+pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
-    wb.save(path).map_err(xlsx_err)
+}
+
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.contains('.') && frac.is_empty())
 }
 
 /// Writes the sheets as one CSV file (UTF-8 with BOM): each table under its title, a blank
 /// line between tables. A single-table export is a plain header + rows file after the title.
 pub fn write_csv(sheets: &[Sheet], path: &Path) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
     let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut buf);
@@ -254,14 +271,15 @@ pub fn write_csv(sheets: &[Sheet], path: &Path) -> Result<()> {
             if i > 0 {
                 w.write_record([""]).map_err(csv_err)?;
             }
-            w.write_record([format!("{}({})", s.title, s.subtitle)]).map_err(csv_err)?;
-            w.write_record(s.columns.iter().map(|c| c.header.as_str())).map_err(csv_err)?;
+            w.write_record([csv_safe(&format!("{}({})", s.title, s.subtitle)).as_ref()]).map_err(csv_err)?;
+            w.write_record(s.columns.iter().map(|c| csv_safe(&c.header).into_owned())).map_err(csv_err)?;
             for row in s.rows.iter().chain(s.total.iter()) {
-                w.write_record(row.iter().map(Cell::display)).map_err(csv_err)?;
+                // Every cell, numbers included: a number's display is a plain figure and
+                // passes unchanged.
+                w.write_record(row.iter().map(|c| csv_safe(&c.display()).into_owned())).map_err(csv_err)?;
             }
         }
         w.flush()?;
     }
-    std::fs::write(path, buf)?;
-    Ok(())
+    super::save(path, &buf)
 }

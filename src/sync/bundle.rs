@@ -98,15 +98,28 @@ pub fn read(path: &Path) -> Result<Bundle> {
         return Err(bad("not_a_bundle", path, "不是 Jingdi 同步数据包(文件头不符)"));
     }
     let unzip_failed = |e: std::io::Error| bad("damaged", path, format!("数据包已损坏或不完整(解压失败: {e})"));
-    let mut gz = BufReader::with_capacity(BLOCK, GzDecoder::new(reader));
+    // Everything read from the gzip stream counts against MAX_UNZIPPED: a small file that
+    // unzips to gigabytes (a gzip bomb) is refused when it passes the limit, not after.
+    let mut gz = BufReader::with_capacity(BLOCK, GzDecoder::new(reader).take(MAX_UNZIPPED + 1));
     let mut first = Vec::new();
-    gz.read_until(b'\n', &mut first).map_err(unzip_failed)?;
-    let first = std::str::from_utf8(&first).map_err(|_| bad("damaged", path, "数据包头无法读取"))?;
+    (&mut gz).take(MAX_HEADER as u64 + 1).read_until(b'\n', &mut first).map_err(unzip_failed)?;
+    if first.len() > MAX_HEADER {
+        return Err(bad("too_large", path, format!("数据包头超过 {} KiB,不是 Jingdi 写出的数据包", MAX_HEADER >> 10)));
+    }
+    let first = std::str::from_utf8(&first).map_err(|_| bad("damaged", path, "数据包头无法读取(不是 UTF-8 文本)"))?;
     let header: Header =
         serde_json::from_str(first.trim_end()).map_err(|e| bad("damaged", path, format!("数据包头无效: {e}")))?;
     if header.format != 1 {
         return Err(bad("unsupported", path, format!("数据包格式版本 {} 不受支持", header.format)));
     }
+    if header.op_count > MAX_OPS {
+        return Err(bad(
+            "too_large",
+            path,
+            format!("数据包声明 {} 条操作,超过一个数据包的上限 {MAX_OPS} 条", header.op_count),
+        ));
+    }
+    let mut unzipped = first.len() as u64;
     let mut sha = Sha256::new();
     // At most one block per core is waiting to be parsed; beyond that, decompressing waits.
     let in_flight = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
@@ -127,11 +140,26 @@ pub fn read(path: &Path) -> Result<Bundle> {
                 }
             }
             block.truncate(filled);
+            unzipped += (filled - start) as u64;
+            if unzipped > MAX_UNZIPPED {
+                return Err(bad(
+                    "too_large",
+                    path,
+                    format!("数据包解压后超过 {} MiB 的上限,未导入(可能是损坏或恶意构造的文件)", MAX_UNZIPPED >> 20),
+                ));
+            }
             sha.update(&block[start..]);
             let end = filled < start + BLOCK;
             if !end {
                 let cut = block.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
                 carry = block.split_off(cut);
+                if carry.len() > MAX_LINE {
+                    return Err(bad(
+                        "too_large",
+                        path,
+                        format!("数据包中有一行超过 {} MiB,不是一条有效的操作", MAX_LINE >> 20),
+                    ));
+                }
             }
             if !block.is_empty() {
                 if parsing.len() == in_flight {
@@ -149,7 +177,7 @@ pub fn read(path: &Path) -> Result<Bundle> {
     if hex(&sha.finalize()) != header.ops_sha256 {
         return Err(bad("checksum", path, "校验和不符:数据包在传输中损坏或被修改"));
     }
-    let mut ops = Vec::with_capacity(header.op_count.min(1 << 24));
+    let mut ops = Vec::with_capacity(header.op_count.min(parsed.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum()));
     for block in parsed {
         match block {
             Ok(part) => ops.extend(part),
@@ -165,6 +193,16 @@ pub fn read(path: &Path) -> Result<Bundle> {
 /// How much of the decompressed stream one parser thread takes at a time: about 4,000
 /// operations. A small bundle is one block, parsed on one thread.
 const BLOCK: usize = 1 << 20;
+
+/// The limits of a bundle, each refused with `bundle.too_large` before it is exceeded in
+/// memory. The header is a few KiB (its `seen` map grows by one line per laptop); one
+/// operation is at most a few hundred KiB (a parcel of 20,000 corners); the largest real
+/// project (thousands of households with their whole history) is far below a million
+/// operations and 1 GiB unzipped.
+pub const MAX_HEADER: usize = 1 << 20;
+pub const MAX_LINE: usize = 16 << 20;
+pub const MAX_OPS: usize = 4_000_000;
+pub const MAX_UNZIPPED: u64 = 1 << 30;
 
 type Parsed = std::result::Result<Vec<Op>, (usize, serde_json::Error)>;
 

@@ -11,6 +11,7 @@ mod desk_compensation;
 mod disk_full;
 mod evidence;
 mod identity;
+mod input;
 mod map;
 mod office;
 mod oplog;

@@ -597,3 +597,63 @@ fn the_printed_colours_are_the_boards() {
         assert!(ts.contains(&format!("{}: '{}'", s.id(), view::stage_colour(*s))), "{}", s.id());
     }
 }
+
+mod fuzz {
+    //! Geometry files with random edits (the .shp, its .dbf, its .prj, a GeoJSON): the
+    //! preview answers or refuses, never a panic, and a refused import changes nothing.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn mutated_geometry_files_never_panic(
+            which in 0usize..4,
+            edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..8),
+        ) {
+            thread_local!(static T: std::cell::RefCell<Option<TestDb>> = const { std::cell::RefCell::new(None) });
+            T.with(|t| {
+                let mut t = t.borrow_mut();
+                let t = t.get_or_insert_with(|| TestDb::with_households(2));
+                let dir = t.dir.path().join("fuzz");
+                std::fs::create_dir_all(&dir).unwrap();
+                let rings = squares(361_611.5614, 2_758_997.5834, 15.0, 2);
+                let rows: Vec<Row> = ["H1", "H2"]
+                    .iter()
+                    .zip(&rings)
+                    .map(|(k, r)| (vec![k.to_string(), "林".into()], vec![r.iter().rev().copied().collect()]))
+                    .collect();
+                write_shapefile(&dir, "宗地", CM_120, &["宗地号", "权利人"], &rows);
+                let gj = geojson(&dir, "宗地.geojson", Some("EPSG:4528"), vec![polygon_feature("H1", &rings[0])]);
+                let target = match which {
+                    0 => dir.join("宗地.shp"),
+                    1 => dir.join("宗地.dbf"),
+                    2 => dir.join("宗地.prj"),
+                    _ => gj.clone(),
+                };
+                let mut bytes = std::fs::read(&target).unwrap();
+                for (at, kind, b) in &edits {
+                    if bytes.is_empty() {
+                        bytes.push(*b);
+                        continue;
+                    }
+                    let i = at % bytes.len();
+                    match kind % 4 {
+                        0 => bytes[i] = *b,
+                        1 => bytes[i] ^= 1 << (b % 8),
+                        2 => bytes.truncate(i),
+                        _ => bytes.insert(i, *b),
+                    }
+                }
+                std::fs::write(&target, &bytes).unwrap();
+                let file = if which == 3 { gj } else { dir.join("宗地.shp") };
+                let p = t.project();
+                let before = t.snapshot();
+                let o = opts(Layer::Parcels, Some("宗地号"));
+                if import::import(&mut t.db, AUTHOR, &p, &file, &o).is_err() {
+                    assert_eq!(t.snapshot(), before);
+                }
+            });
+        }
+    }
+}

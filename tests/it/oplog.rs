@@ -207,3 +207,54 @@ fn only_the_applier_writes_domain_tables() {
     }
     assert!(offenders.is_empty(), "domain tables written outside src/oplog/apply.rs: {offenders:#?}");
 }
+
+/// The same rule seen from SQLite itself: an authorizer on the connection sees every
+/// statement as it is prepared — SQL built with `format!`, `INSERT OR FAIL`, any spelling —
+/// and for each that writes a domain table the Rust stack that prepared it must pass through
+/// `oplog::apply`. A working day, a roster import and a merge are run under it; a write made
+/// from elsewhere (the test's own, below) is caught.
+#[test]
+fn sqlite_sees_only_the_applier_write_domain_tables() {
+    use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+    use std::sync::{Arc, Mutex};
+    let mut t = TestDb::with_households(3);
+    let tables: HashSet<&'static str> = ENTITIES.iter().map(|s| s.table).collect();
+    let seen = Arc::new(Mutex::new((0usize, Vec::<String>::new())));
+    let log = seen.clone();
+    t.db.conn().authorizer(Some(move |ctx: AuthContext<'_>| {
+        let table = match ctx.action {
+            AuthAction::Insert { table_name } | AuthAction::Delete { table_name } => table_name,
+            AuthAction::Update { table_name, .. } => table_name,
+            _ => return Authorization::Allow,
+        };
+        if tables.contains(table) && ctx.accessor.is_none() {
+            let stack = std::backtrace::Backtrace::force_capture().to_string();
+            let mut l = log.lock().unwrap();
+            if stack.contains("jingdi::oplog::apply::") {
+                l.0 += 1;
+            } else {
+                let caller = stack.lines().find(|s| s.contains("jingdi::") || s.contains("it::")).unwrap_or("?");
+                l.1.push(format!("{table}: {}", caller.trim()));
+            }
+        }
+        Authorization::Allow
+    }));
+    busy_day(&mut t);
+    let p = t.project();
+    let roster = t.dir.path().join("r.csv");
+    std::fs::write(&roster, "户号,户主,家庭人口,动迁组\nH3,户主3,4,一组\nH9,新户,2,一组\n").unwrap();
+    jingdi::office::roster::import(&mut t.db, AUTHOR, &p, &roster, &Default::default()).unwrap();
+    let mut other = crate::sync::join(&t);
+    crate::sync::set_phone(&mut other, "H2", "13900000002");
+    crate::sync::visit(&mut other, "H9", "上门");
+    crate::sync::send(&other, &mut t);
+    {
+        let l = seen.lock().unwrap();
+        assert!(l.0 > 10, "the applier's writes are seen ({})", l.0);
+        assert!(l.1.is_empty(), "domain tables written outside src/oplog/apply.rs: {:#?}", l.1);
+    }
+    // The check can fail: a write from anywhere else is named.
+    t.db.conn().execute(&format!("{} OR FAIL INTO households (id) SELECT 'x' WHERE 0", "INSERT"), []).unwrap();
+    assert_eq!(seen.lock().unwrap().1.len(), 1);
+    t.db.conn().authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+}

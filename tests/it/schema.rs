@@ -179,7 +179,7 @@ fn project_codes_are_safe_folder_names() {
     for bad in ["../etc", "a/b", "a\\b", "/abs", "C:", "..", ".hidden", "con", "LPT1", " T1", "T1 ", "", "a\u{0}b"] {
         assert!(schema::safe_folder_name(bad).is_err(), "{bad:?}");
     }
-    for ok in ["T1", "DX4", "东星4号地块", "2024-东区.一期", "CONSOLE"] {
+    for ok in ["T1", "DX4", "东星4号地块", "2024-东区.一期", "CONSOLE", "X元", "L元"] {
         assert!(schema::safe_folder_name(ok).is_ok(), "{ok:?}");
     }
     let mut t = TestDb::empty();
