@@ -19,6 +19,7 @@ mod readers;
 mod reports;
 mod rules;
 mod schema;
+mod signing;
 mod sync;
 mod values;
 
