@@ -92,6 +92,17 @@ fn forged_signatures_broken_chains_and_foreign_keys_are_refused_naming_the_devic
             "bundle.bad_signature",
         ),
         (
+            "a signature in the middle of the chain replaced by another valid-looking one",
+            rewrite(&good, "garbage-middle", |b| {
+                let ops = of_device(b, device);
+                let n = ops.len();
+                let other = ops[n - 1].sig.clone();
+                let mut ops = of_device(b, device);
+                ops[n - 3].sig = other;
+            }),
+            "bundle.bad_signature",
+        ),
+        (
             "an operation left out of the middle",
             rewrite(&good, "gap", |b| {
                 let ops = of_device(b, device);
