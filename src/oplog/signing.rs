@@ -289,6 +289,42 @@ pub fn verify_new(conn: &Connection, new_ops: &[Op], keys: &BTreeMap<Uuid, Strin
     Ok(())
 }
 
+/// `jingdi check`: every device's chain in the log unbroken, unsigned operations only before
+/// its first signed one, and its newest signed operation verifying under its bound key (which
+/// vouches for the whole chain, as in [`verify_new`]). Returns what is wrong, in Chinese.
+pub fn check_log(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("SELECT {} FROM oplog ORDER BY device_id, seq", super::apply::OP_COLUMNS))?;
+    let mut rows = stmt.query([])?;
+    let mut problems = Vec::new();
+    let mut last: Option<(Op, String)> = None;
+    let mut newest_signed: BTreeMap<Uuid, Op> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let op = super::apply::op_from_row(r)?;
+        let h = hash(&op);
+        let before = last.take().filter(|(p, _)| p.device_id == op.device_id);
+        let signed_before = newest_signed.contains_key(&op.device_id);
+        match (&op.sig, &before) {
+            (None, _) if signed_before => problems.push(format!("{}没有签名,而该设备此前的操作已签名", what(&op))),
+            (None, _) => {}
+            (Some(_), Some((p, ph))) if p.seq == op.seq - 1 && op.prev.as_ref() == Some(ph) => {}
+            (Some(_), None) if op.seq == 1 && op.prev.is_none() => {}
+            (Some(_), _) => problems.push(format!("{}与该设备的上一条操作衔接不上", what(&op))),
+        }
+        if op.sig.is_some() {
+            newest_signed.insert(op.device_id, op.clone());
+        }
+        last = Some((op, h));
+    }
+    for (device, op) in &newest_signed {
+        match device_key(conn, *device)?.as_deref().and_then(public_from_hex) {
+            None => problems.push(format!("设备 {} 的操作已签名,但本机没有它的公钥", short(*device))),
+            Some(k) if !verifies(&k, op) => problems.push(format!("{}签名无效", what(op))),
+            Some(_) => {}
+        }
+    }
+    Ok(problems)
+}
+
 fn what(op: &Op) -> String {
     format!("设备 {} 的第 {} 号操作({} {})", short(op.device_id), op.seq, op.entity.id(), op.entity_id)
 }

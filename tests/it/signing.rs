@@ -203,3 +203,68 @@ fn unsigned_history_is_accepted_only_before_a_devices_first_signed_operation() {
     assert!(err.to_string().contains(&device.to_string()[..8]), "{err}");
     assert_eq!(other.snapshot(), before);
 }
+
+/// `jingdi check` follows every device's chain in the log: an operation edited in the file
+/// with an SQLite tool (around the append-only triggers) breaks it, or fails the newest
+/// signature.
+#[test]
+fn check_finds_an_operation_edited_in_the_file() {
+    use jingdi::check::{check, Depth};
+    let mut t = TestDb::with_households(2);
+    visit(&mut t, "H1", "走访");
+    let r = check(t.db.conn(), "", Depth::Full);
+    assert!(r.ok, "{:?}", r.problems);
+    let device = t.db.device_id().to_string();
+    let newest: i64 =
+        t.db.conn().query_row("SELECT max(seq) FROM oplog WHERE device_id = ?1", [&device], |r| r.get(0)).unwrap();
+    t.db.conn().execute_batch("DROP TRIGGER oplog_is_append_only_update").unwrap();
+    for (seq, found) in [(newest, "签名无效"), (2, "衔接不上")] {
+        t.db.conn()
+            .execute("UPDATE oplog SET author = '伪造者' WHERE device_id = ?1 AND seq = ?2", rusqlite::params![device, seq])
+            .unwrap();
+        let r = check(t.db.conn(), "", Depth::Full);
+        assert!(!r.ok && r.problems.iter().any(|p| p.contains(found) && p.contains(&device[..8])), "{:?}", r.problems);
+    }
+}
+
+/// A real upgrade: a file whose log was written before signing existed (the version before
+/// 0013) is migrated on opening; its next operation chains to its last unsigned one, `check`
+/// finds it sound, and another laptop joins from it and then takes its signed news.
+#[test]
+fn a_file_from_before_signing_keeps_its_history_and_signs_from_then_on() {
+    let mut t = TestDb::with_households(2);
+    let device = t.db.device_id();
+    t.db.conn()
+        .execute_batch(&format!(
+            "DROP TRIGGER oplog_is_append_only_update;
+             ALTER TABLE oplog DROP COLUMN prev;
+             ALTER TABLE oplog DROP COLUMN sig;
+             DROP TABLE device_keys;
+             CREATE TRIGGER oplog_is_append_only_update BEFORE UPDATE ON oplog
+             BEGIN SELECT RAISE(ABORT, 'the operation log is append-only'); END;
+             PRAGMA user_version = {};",
+            jingdi::db::SCHEMA_VERSION - 1
+        ))
+        .unwrap();
+    let path = t.path();
+    drop(std::mem::replace(&mut t.db, jingdi::Db::open(":memory:").unwrap()));
+    t.db = jingdi::Db::open(&path).unwrap();
+    assert_eq!(t.db.device_id(), device, "the upgraded file keeps its device");
+    let legacy = all_ops(t.db.conn()).unwrap();
+    assert!(legacy.iter().all(|o| o.sig.is_none() && o.prev.is_none()));
+    visit(&mut t, "H1", "升级后的走访");
+    let ops = all_ops(t.db.conn()).unwrap();
+    let newest = ops.iter().max_by_key(|o| o.seq).unwrap();
+    let before = legacy.iter().max_by_key(|o| o.seq).unwrap();
+    assert_eq!(newest.prev.as_deref(), Some(signing::hash(before).as_str()), "chained to the last unsigned one");
+    assert!(jingdi::check::check(t.db.conn(), "", jingdi::check::Depth::Full).ok);
+    let mut b = TestDb::empty();
+    let full = t.dir.path().join("full.jdb");
+    export(&t.db, &t.project(), &full, Scope::Full).unwrap();
+    assert!(import(&mut b.db, &full).unwrap().joined);
+    b.project = t.project;
+    visit(&mut t, "H2", "再一次");
+    crate::sync::send(&t, &mut b);
+    assert_eq!(jingdi::oplog::replay::dump(b.db.conn()).unwrap(), jingdi::oplog::replay::dump(t.db.conn()).unwrap());
+    assert!(jingdi::check::check(b.db.conn(), "", jingdi::check::Depth::Full).ok);
+}
