@@ -220,7 +220,10 @@ fn check_finds_an_operation_edited_in_the_file() {
     t.db.conn().execute_batch("DROP TRIGGER oplog_is_append_only_update").unwrap();
     for (seq, found) in [(newest, "签名无效"), (2, "衔接不上")] {
         t.db.conn()
-            .execute("UPDATE oplog SET author = '伪造者' WHERE device_id = ?1 AND seq = ?2", rusqlite::params![device, seq])
+            .execute(
+                "UPDATE oplog SET author = '伪造者' WHERE device_id = ?1 AND seq = ?2",
+                rusqlite::params![device, seq],
+            )
             .unwrap();
         let r = check(t.db.conn(), "", Depth::Full);
         assert!(!r.ok && r.problems.iter().any(|p| p.contains(found) && p.contains(&device[..8])), "{:?}", r.problems);
