@@ -127,6 +127,12 @@ impl Installation {
             }
         };
         let key = signing_key(&registry).map_err(|e| failed(&e))?;
+        // The registry holds the secret key: readable by this user only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(home.join("installation.db"), std::fs::Permissions::from_mode(0o600));
+        }
         Ok(Installation { id, registry, home: home.to_path_buf(), key })
     }
 

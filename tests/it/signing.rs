@@ -46,6 +46,13 @@ fn every_operation_is_signed_and_chained_locally_and_after_a_merge() {
     // The key that signed is the installation's, and the one both files bound to a's device.
     let key = signing::public_hex(a.db.installation().unwrap().signing_key());
     assert_eq!(signing::device_key(b.db.conn(), a.db.device_id()).unwrap(), Some(key));
+    // The registry holding the secret key is readable by its user only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let registry = a.db.installation().unwrap().home().join("installation.db");
+        assert_eq!(std::fs::metadata(registry).unwrap().permissions().mode() & 0o777, 0o600);
+    }
 }
 
 #[test]
