@@ -1,7 +1,7 @@
 //! `jingdi check`: is this file sound? SQLite's own structure check (`integrity_check`, or
 //! the faster `quick_check` the app runs at start), the foreign keys, this installation's
-//! sequence numbers, and the replay of the log compared with the live tables (`verify`),
-//! in one verdict.
+//! sequence numbers, every device's signature chain (`oplog::signing::check_log`), and the
+//! replay of the log compared with the live tables (`verify`), in one verdict.
 
 use crate::db::SCHEMA_VERSION;
 use rusqlite::{Connection, OptionalExtension};
@@ -98,6 +98,10 @@ fn deep(conn: &Connection, r: &mut CheckReport) {
     }
     if r.schema_version != SCHEMA_VERSION {
         return;
+    }
+    match crate::oplog::signing::check_log(conn) {
+        Ok(p) => r.problems.extend(p.into_iter().take(20)),
+        Err(e) => r.problems.push(format!("无法检查操作签名: {e}")),
     }
     let live = crate::oplog::replay::dump(conn);
     let rebuilt = crate::oplog::replay::rebuilt_dump(conn);

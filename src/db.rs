@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use crate::identity::{self, FileKey, Installation};
 use crate::oplog::clock::{Source, SystemSource};
-use crate::oplog::Tx;
+use crate::oplog::{signing, Tx};
+use ed25519_dalek::SigningKey;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_identity.sql"),
     include_str!("../migrations/0010_attachments.sql"),
     include_str!("../migrations/0011_map.sql"),
+    include_str!("../migrations/0013_signing.sql"),
 ];
 
 /// The schema version this binary writes; a database above it is refused.
@@ -36,6 +38,9 @@ pub struct Db {
     guard: Option<std::fs::File>,
     /// A WAL checkpoint running on its own connection (see [`Db::checkpoint_in_background`]).
     checkpoint: Option<std::thread::JoinHandle<()>>,
+    /// The key this file's device signs its operations with: the installation's, or for a
+    /// database in memory one of its own.
+    signer: SigningKey,
 }
 
 /// Where the database lives unless `--db` (or `JINGDI_DB`) says otherwise.
@@ -131,7 +136,15 @@ impl Db {
             tx.commit()?;
             (Some(installation), Some(file), device)
         };
-        Ok(Db { conn, path, installation, file, device_id, guard, checkpoint: None })
+        let signer = match &installation {
+            Some(i) => i.signing_key().clone(),
+            None => {
+                let key = signing::generate();
+                signing::bind(&conn, device_id, &signing::public_hex(&key))?;
+                key
+            }
+        };
+        Ok(Db { conn, path, installation, file, device_id, guard, checkpoint: None, signer })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -240,11 +253,12 @@ impl Db {
         self.write_as(&mut SystemSource, None, author, false, f)
     }
 
-    /// As [`Db::write`], with another time source and device (the deterministic demo).
+    /// As [`Db::write`], with another time source and device, signing with that device's
+    /// key (the deterministic demo).
     pub fn write_with<T>(
         &mut self,
         source: &mut dyn Source,
-        device: Uuid,
+        device: (Uuid, &SigningKey),
         author: &str,
         own_clock: bool,
         f: impl FnOnce(&mut Tx) -> Result<T>,
@@ -257,7 +271,7 @@ impl Db {
     fn write_as<T>(
         &mut self,
         source: &mut dyn Source,
-        device: Option<Uuid>,
+        device: Option<(Uuid, &SigningKey)>,
         author: &str,
         own_clock: bool,
         f: impl FnOnce(&mut Tx) -> Result<T>,
@@ -266,16 +280,21 @@ impl Db {
             return Err(Error::invalid("author", "每次修改都必须记录操作人,操作人不能为空"));
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let device = match device {
+        let (device, key) = match device {
             Some(d) => d,
             None => {
                 let d = identity::current(&tx)?.ok_or_else(|| Error::Corrupt("数据库没有本机设备号".into()))?;
                 self.device_id = d;
-                d
+                (d, &self.signer)
             }
         };
+        // Operations signed with a key the device is not bound to would be refused by every
+        // peer: refuse them here first.
+        if !signing::bind(&tx, device, &signing::public_hex(key))? {
+            return Err(Error::Corrupt(format!("设备 {device} 的签名密钥与记录的公钥不符,无法写入")));
+        }
         let out = {
-            let mut w = Tx::begin(&tx, source, device, author.trim(), own_clock)?;
+            let mut w = Tx::begin(&tx, source, device, key, author.trim(), own_clock)?;
             let out = f(&mut w)?;
             w.finish()?;
             out
@@ -305,6 +324,7 @@ impl Db {
             device_id: self.device_id,
             guard: None,
             checkpoint: None,
+            signer: self.signer.clone(),
         })
     }
 

@@ -31,6 +31,14 @@ pub const AS_OF: (i32, u32, u32) = (2022, 8, 15);
 /// laptops that both start from the demo hold the same operations.
 pub const DEVICE: Uuid = Uuid::from_u128(0x0181_b1c0_0000_7000_8000_0000_0000_d340);
 const SEED: u64 = 0x00d5_4a9e_2022_0630;
+
+/// The key [`DEVICE`] signs the demo history with. Public by construction (any copy of the
+/// program can make it): the demo proves nothing, but its operations are signed and
+/// chained like any others, and identical on every laptop (Ed25519 is deterministic).
+pub fn device_key() -> ed25519_dalek::SigningKey {
+    use sha2::Digest;
+    ed25519_dalek::SigningKey::from_bytes(&sha2::Sha256::digest(b"jingdi demo device DX4").into())
+}
 const HOUSEHOLDS: usize = 120;
 /// Target total floor area, 0.01 m²: "签约面积54000多平方米".
 const TOTAL_AREA: i64 = 54_216_37;
@@ -85,6 +93,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
     let plans = plan(src.rng(), as_of);
     let seeds = Seeds::pick(&plans);
     let store = crate::evidence::store_of(db);
+    let key = device_key();
 
     // One write per event, at the time it happened: the log reads like the real history.
     let mut w = |src: &mut ScriptedSource,
@@ -93,7 +102,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                  author: &str,
                  f: &mut dyn FnMut(&mut crate::oplog::Tx) -> Result<()>| {
         src.set(ScriptedSource::at_local(day, hour, 59));
-        db.write_with(src, DEVICE, author, true, |tx| f(tx))
+        db.write_with(src, (DEVICE, &key), author, true, |tx| f(tx))
     };
 
     // --- the project and its team

@@ -20,6 +20,8 @@
 
 use crate::error::{Error, Result};
 use crate::oplog::clock::{Source, SystemSource};
+use crate::oplog::signing;
+use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,9 @@ pub struct Installation {
     id: Uuid,
     registry: Connection,
     home: PathBuf,
+    /// The key every device id of this installation signs its operations with
+    /// (`oplog::signing`). Created with the installation; never leaves it.
+    key: SigningKey,
 }
 
 /// How a database file is recognised as the same file from one opening to the next: its
@@ -86,6 +91,10 @@ CREATE TABLE IF NOT EXISTS devices (
     db_inode   TEXT NOT NULL DEFAULT '',
     handed_out INTEGER NOT NULL DEFAULT 0,   -- highest seq of it that has left that file
     started_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signing_key (
+    secret     TEXT NOT NULL,               -- Ed25519 secret key, hex
+    created_at TEXT NOT NULL
 );";
 
 impl Installation {
@@ -117,7 +126,19 @@ impl Installation {
                 Uuid::parse_str(&s).map_err(|_| failed(&format!("安装编号「{s}」不是 UUID")))?
             }
         };
-        Ok(Installation { id, registry, home: home.to_path_buf() })
+        let key = signing_key(&registry).map_err(|e| failed(&e))?;
+        // The registry holds the secret key: readable by this user only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(home.join("installation.db"), std::fs::Permissions::from_mode(0o600));
+        }
+        Ok(Installation { id, registry, home: home.to_path_buf(), key })
+    }
+
+    /// The key this installation's devices sign with.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
     }
 
     pub fn id(&self) -> Uuid {
@@ -165,6 +186,27 @@ impl Installation {
         )?;
         Ok(())
     }
+}
+
+/// Reads the installation's signing key, creating it on first use (another process may
+/// create it at the same moment: the first stored is the one).
+fn signing_key(registry: &Connection) -> Result<SigningKey> {
+    let read = |registry: &Connection| -> Result<Option<String>> {
+        Ok(registry.query_row("SELECT secret FROM signing_key LIMIT 1", [], |r| r.get(0)).optional()?)
+    };
+    let secret = match read(registry)? {
+        Some(s) => s,
+        None => {
+            let fresh = signing::generate();
+            registry.execute(
+                "INSERT INTO signing_key (secret, created_at) SELECT ?1, ?2
+                 WHERE NOT EXISTS (SELECT 1 FROM signing_key)",
+                params![signing::hex(fresh.as_bytes()), now()],
+            )?;
+            read(registry)?.unwrap_or_default()
+        }
+    };
+    signing::key_from_hex(&secret).ok_or_else(|| Error::Corrupt("本机安装信息中的签名密钥已损坏".into()))
 }
 
 fn now() -> String {
@@ -260,6 +302,14 @@ pub fn establish(conn: &Connection, installation: &Installation, file: &FileKey)
         (_, Some((_, handed_out))) if logged_up_to(conn, device)? < *handed_out => Some(Renewal::Behind),
         _ => None,
     };
+    // A device signs with one key for good: an id bound to another key (its installation's
+    // registry was lost and made anew) cannot go on writing.
+    let renewal = match renewal {
+        None if !signing::bind(conn, device, &signing::public_hex(installation.signing_key()))? => {
+            Some(Renewal::Copied)
+        }
+        r => r,
+    };
     if let Some(renewal) = renewal {
         return start_fresh(conn, installation, file, renewal);
     }
@@ -303,6 +353,7 @@ pub fn start_fresh(conn: &Connection, installation: &Installation, file: &FileKe
         params![device.to_string(), installation.id.to_string(), at, why.id(), name],
     )?;
     installation.bind(device, file)?;
+    signing::bind(conn, device, &signing::public_hex(installation.signing_key()))?;
     Ok(device)
 }
 

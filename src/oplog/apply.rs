@@ -139,8 +139,8 @@ fn insert_run<'o>(conn: &Connection, run: &[&'o Op]) -> std::result::Result<(), 
 pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
-                            fields, reason, recorded_at, context)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                            fields, reason, recorded_at, context, prev, sig)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         op.id.to_string(),
@@ -156,6 +156,8 @@ pub fn append_to_log(conn: &Connection, op: &Op) -> Result<()> {
         op.reason,
         op.recorded_at,
         serde_json::to_string(&op.context).expect("context serialises"),
+        op.prev,
+        op.sig,
     ])?;
     Ok(())
 }
@@ -174,10 +176,10 @@ pub const LOG_BATCH: usize = 64;
 pub fn append_all_to_log<'o>(conn: &Connection, ops: &'o [Op]) -> std::result::Result<(), (&'o Op, Error)> {
     let mut json: Vec<u8> = Vec::new();
     for chunk in ops.chunks(LOG_BATCH) {
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         let sql = format!(
             "INSERT OR FAIL INTO oplog (id, device_id, seq, hlc, author, project_id, entity, entity_id, action,
-                                        fields, reason, recorded_at, context)
+                                        fields, reason, recorded_at, context, prev, sig)
              VALUES {}",
             vec![row; chunk.len()].join(", ")
         );
@@ -219,15 +221,17 @@ fn bind_log_rows(stmt: &mut rusqlite::CachedStatement, chunk: &[Op], json: &mut 
         json.clear();
         serde_json::to_writer(&mut *json, &op.context).expect("context serialises");
         bind(&text(json))?;
+        bind(&op.prev)?;
+        bind(&op.sig)?;
     }
     Ok(())
 }
 
 pub const OP_COLUMNS: &str =
-    "id, device_id, seq, hlc, author, project_id, entity, entity_id, action, fields, reason, recorded_at, context";
+    "id, device_id, seq, hlc, author, project_id, entity, entity_id, action, fields, reason, recorded_at, context, prev, sig";
 
 /// How many columns [`OP_COLUMNS`] selects; a query may select more after them.
-pub const OP_COLUMN_COUNT: usize = 13;
+pub const OP_COLUMN_COUNT: usize = 15;
 
 fn parse_uuid(s: &str, what: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|_| Error::Corrupt(format!("操作日志中的{what}「{s}」不是 UUID")))
@@ -260,6 +264,8 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
         recorded_at: row.get(11)?,
         context: serde_json::from_str(&context)
             .map_err(|e| Error::Corrupt(format!("操作 {id} 的因果上下文无效: {e}")))?,
+        prev: row.get(13)?,
+        sig: row.get(14)?,
     })
 }
 

@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod clock;
 pub mod replay;
+pub mod signing;
 mod tx;
 pub mod watermarks;
 
@@ -95,6 +96,14 @@ pub struct Op {
     /// on this project that the writer held when writing this one.
     #[serde(default)]
     pub context: BTreeMap<Uuid, i64>,
+    /// The hash of the previous operation of the same device (`signing::hash`); `None` for
+    /// a device's first operation and for operations written before signing existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// The device's Ed25519 signature over `signing::canonical` (hex); `None` only for
+    /// operations written before signing existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
 
 impl Op {

@@ -2,6 +2,7 @@ use super::apply::{append_to_log, apply};
 use super::clock::{hlc_next, Source};
 use super::{Action, Entity, Fields, Op};
 use crate::error::Result;
+use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -13,6 +14,9 @@ pub struct Tx<'a> {
     conn: &'a Connection,
     source: &'a mut dyn Source,
     device: Uuid,
+    key: &'a SigningKey,
+    /// The hash of this device's last operation: the next one's `prev`.
+    prev: Option<String>,
     author: String,
     seq: i64,
     hlc: i64,
@@ -30,6 +34,7 @@ impl<'a> Tx<'a> {
         conn: &'a Connection,
         source: &'a mut dyn Source,
         device: Uuid,
+        key: &'a SigningKey,
         author: &str,
         own_clock: bool,
     ) -> Result<Self> {
@@ -44,10 +49,13 @@ impl<'a> Tx<'a> {
         } else {
             conn.query_row("SELECT coalesce(max(last_hlc), 0) FROM devices", [], |r| r.get(0))?
         };
+        let prev = if seq == 0 { None } else { super::signing::logged_hash(conn, device, seq)? };
         Ok(Tx {
             conn,
             source,
             device,
+            key,
+            prev,
             author: author.to_string(),
             seq,
             hlc,
@@ -122,7 +130,7 @@ impl<'a> Tx<'a> {
         let now = self.source.now();
         self.seq += 1;
         self.hlc = hlc_next(self.hlc, now.timestamp_millis());
-        let op = Op {
+        let mut op = Op {
             id: self.source.uuid_v7(),
             device_id: self.device,
             seq: self.seq,
@@ -136,7 +144,11 @@ impl<'a> Tx<'a> {
             reason: self.reason.clone(),
             recorded_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             context,
+            prev: self.prev.take(),
+            sig: None,
         };
+        super::signing::sign(self.key, &mut op);
+        self.prev = Some(super::signing::hash(&op));
         // The same check a merged or hub operation gets: a value no rule allows never reaches
         // the log, whichever module built it.
         crate::schema::check_op(&op).map_err(crate::schema::Invalid::into_error)?;

@@ -38,6 +38,11 @@ pub struct Header {
     pub since: BTreeMap<Uuid, i64>,
     pub op_count: usize,
     pub ops_sha256: String,
+    /// The public key (hex) of each device whose operations the bundle carries, so a
+    /// recipient that has not met the device yet can check its signatures
+    /// (`oplog::signing`). A device keeps the key it was first seen with.
+    #[serde(default)]
+    pub keys: BTreeMap<Uuid, String>,
 }
 
 pub struct Bundle {

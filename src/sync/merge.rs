@@ -4,7 +4,7 @@ use super::bundle::{self, Bundle};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::oplog::apply::{append_all_to_log, check_shape, insert_all, materialise, op_from_row, OP_COLUMNS};
-use crate::oplog::{watermarks, Action, Entity, Op};
+use crate::oplog::{signing, watermarks, Action, Entity, Op};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -280,7 +280,9 @@ fn logged_as(r: &rusqlite::Row, op: &Op) -> Result<bool> {
         && text(9, Some(&serde_json::to_string(&op.fields).expect("fields serialise")))?
         && text(10, op.reason.as_deref())?
         && text(11, Some(&op.recorded_at))?
-        && text(12, Some(&serde_json::to_string(&op.context).expect("context serialises")))?)
+        && text(12, Some(&serde_json::to_string(&op.context).expect("context serialises")))?
+        && text(13, op.prev.as_deref())?
+        && text(14, op.sig.as_deref())?)
 }
 
 /// The operations this laptop already holds on the given records, each record's in
@@ -455,6 +457,23 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
     let (new_ops, known, clashes) = split_known(conn, ops, path)?;
     super::check::values(&new_ops, path)?;
     super::check::clocks(&new_ops, chrono::Utc::now().timestamp_millis(), &header.sender_name, path)?;
+    // Signatures and chains before anything else is decided: a forged operation refuses
+    // the whole bundle, naming its device. (A validly signed operation that clashes with
+    // one held here is a fault of its device, held back below.)
+    signing::verify_new(conn, &new_ops, &header.keys).map_err(|r| {
+        let name = super::folder::peers(conn, project)
+            .ok()
+            .and_then(|ps| ps.into_iter().find(|p| p.device_id == r.device).map(|p| p.name))
+            .filter(|n| !n.is_empty())
+            .or_else(|| {
+                (r.device == header.sender_device && !header.sender_name.is_empty()).then(|| header.sender_name.clone())
+            });
+        let message = match name {
+            Some(n) => format!("设备「{n}」: {}", r.message),
+            None => r.message,
+        };
+        bad(r.problem, path, message)
+    })?;
     let (new_ops, held_back) = hold_back(new_ops, &clashes);
     crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?;
 
@@ -530,6 +549,12 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
                 report.visits += 1;
             } else {
                 report.changes += 1;
+            }
+        }
+        for device in marks.keys() {
+            if let Some(key) = header.keys.get(device) {
+                // Checked against any key bound here by `verify_new`.
+                signing::bind(conn, *device, key)?;
             }
         }
         for (device, (seq, hlc)) in &marks {

@@ -100,6 +100,10 @@ pub fn export(db: &Db, project: &Project, path: &Path, scope: Scope) -> Result<E
         since: floor.clone().unwrap_or_default(),
         op_count: 0,
         ops_sha256: String::new(),
+        keys: {
+            let devices: std::collections::BTreeSet<Uuid> = ops.iter().map(|o| o.device_id).collect();
+            crate::oplog::signing::device_keys(conn)?.into_iter().filter(|(d, _)| devices.contains(d)).collect()
+        },
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;

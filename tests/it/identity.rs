@@ -344,6 +344,10 @@ fn two_operations_under_one_device_number_hold_back_that_device_only() {
     let c_device = c.device();
     let first = bundle.ops.iter().position(|o| o.device_id == c_device).unwrap();
     bundle.ops[first].fields.put("outcome", "伪造的内容");
+    // Signed with c's own key: a real fault of c's laptop (an unsigned edit is refused
+    // outright, tests/it/signing.rs).
+    let c_key = c.db().installation().unwrap().signing_key().clone();
+    jingdi::oplog::signing::sign(&c_key, &mut bundle.ops[first]);
     let forged = a.dir.path().join("forged2.jdb");
     jingdi::sync::bundle::write(&forged, bundle.header.clone(), &bundle.ops).unwrap();
     // c's laptop holds the real visit: the forged one clashes with it.
@@ -381,6 +385,8 @@ fn the_cli_reports_a_held_back_device_and_exits_with_1() {
     let mut bundle = jingdi::sync::bundle::read(&file).unwrap();
     let last = bundle.ops.len() - 1;
     bundle.ops[last].fields.put("outcome", "假的");
+    let a_key = a.db().installation().unwrap().signing_key().clone();
+    jingdi::oplog::signing::sign(&a_key, &mut bundle.ops[last]);
     let forged = a.dir.path().join("forged.jdb");
     jingdi::sync::bundle::write(&forged, bundle.header.clone(), &bundle.ops).unwrap();
     import(b.db(), &file).unwrap();

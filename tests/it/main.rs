@@ -20,6 +20,7 @@ mod readers;
 mod reports;
 mod rules;
 mod schema;
+mod signing;
 mod sync;
 mod values;
 

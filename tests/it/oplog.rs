@@ -161,6 +161,8 @@ fn operations_may_only_set_their_entitys_columns() {
         reason: None,
         recorded_at: String::new(),
         context: Default::default(),
+        prev: None,
+        sig: None,
     };
     let cases = [
         forged(Entity::Household, Action::Update, Fields::new().set("stage; DROP TABLE households", "x")),

@@ -104,8 +104,10 @@ fn a_reference_to_the_wrong_kind_of_record_is_refused() {
     let good = a.dir.path().join("good.jdb");
     export(&a.db, &a.project(), &good, Scope::Unseen).unwrap();
     let staff: String = b.db.conn().query_row("SELECT id FROM staff", [], |r| r.get(0)).unwrap();
+    let key = crate::sync::test_key(&a);
     let file = rewrite(&good, "visit-of-staff", |bu| {
         bu.ops.iter_mut().find(|o| o.entity == Entity::Visit).unwrap().fields.put("household_id", staff.clone());
+        crate::sync::resign(bu, &key);
     });
     let before = b.snapshot();
     let err = import(&mut b.db, &file).unwrap_err();

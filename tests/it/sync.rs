@@ -292,6 +292,34 @@ fn local_clock_moves_past_what_it_merged() {
         .is_some_and(|s| *s == ops.iter().filter(|o| o.device_id == a.db.device_id()).map(|o| o.seq).max().unwrap()));
 }
 
+/// Signs every operation of the bundle again with `key`, chaining each device's operations
+/// anew: what a device that really wrote the edited operations would have sent. Lets a
+/// test reach the checks behind the signature check (tests/it/signing.rs covers that one).
+pub(crate) fn resign(b: &mut Bundle, key: &jingdi::oplog::signing::SigningKey) {
+    use jingdi::oplog::signing;
+    let devices: BTreeSet<uuid::Uuid> = b.ops.iter().map(|o| o.device_id).collect();
+    for d in devices {
+        let mut idx: Vec<usize> = (0..b.ops.len()).filter(|&i| b.ops[i].device_id == d).collect();
+        idx.sort_by_key(|&i| b.ops[i].seq);
+        let mut prev: Option<(i64, String)> = None;
+        for i in idx {
+            let op = &mut b.ops[i];
+            if let Some((seq, h)) = &prev {
+                if *seq == op.seq - 1 {
+                    op.prev = Some(h.clone());
+                }
+            }
+            signing::sign(key, op);
+            prev = Some((op.seq, signing::hash(op)));
+        }
+    }
+}
+
+/// This test installation's signing key (every `TestDb` shares the default home).
+pub(crate) fn test_key(t: &TestDb) -> jingdi::oplog::signing::SigningKey {
+    t.db.installation().unwrap().signing_key().clone()
+}
+
 pub(crate) fn rewrite(path: &Path, name: &str, f: impl FnOnce(&mut Bundle)) -> PathBuf {
     let mut b = bundle::read(path).unwrap();
     f(&mut b);
@@ -323,6 +351,7 @@ fn bad_bundles_are_refused_and_change_nothing() {
     flipped[mid] ^= 0x5a;
     let known_op =
         all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.entity == jingdi::oplog::Entity::Household).unwrap();
+    let key = test_key(&a);
     let cases: Vec<(&str, PathBuf, &str)> = vec![
         ("truncated", write("truncated.jdb", &bytes[..bytes.len() * 2 / 3]), "bundle.damaged"),
         ("a flipped byte", write("flipped.jdb", &flipped), "bundle."),
@@ -337,7 +366,8 @@ fn bad_bundles_are_refused_and_change_nothing() {
                 let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
                 held.seq = 1_000_000;
             }),
-            "bundle.tampered",
+            // The sequence number is signed: the signature check refuses it first.
+            "bundle.bad_signature",
         ),
         (
             "two operations under one sequence number",
@@ -360,6 +390,7 @@ fn bad_bundles_are_refused_and_change_nothing() {
             rewrite(&good, "edited4", |b| {
                 let v = b.ops.iter_mut().find(|o| o.entity == jingdi::oplog::Entity::Visit).unwrap();
                 v.fields.put("household_id", uuid::Uuid::now_v7().to_string());
+                resign(b, &key);
             }),
             "bundle.broken_reference",
         ),
@@ -421,12 +452,16 @@ fn a_clashing_operation_holds_back_its_device() {
     export(&a.db, &a.project(), &good, Scope::Full).unwrap();
     let known_op =
         all_ops(b.db.conn()).unwrap().into_iter().find(|o| o.entity == jingdi::oplog::Entity::Household).unwrap();
+    // Signed by the device itself: a real fault of that device, not a forgery (which the
+    // signature check refuses outright, tests/it/signing.rs).
+    let key = test_key(&a);
     let cases = [
         (
             "a changed operation the recipient already holds",
             rewrite(&good, "edited2", |b| {
                 let op = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
                 op.fields.put("head_name", "篡改");
+                resign(b, &key);
             }),
         ),
         (
@@ -434,6 +469,7 @@ fn a_clashing_operation_holds_back_its_device() {
             rewrite(&good, "edited3", |b| {
                 let held = b.ops.iter_mut().find(|o| o.id == known_op.id).unwrap();
                 held.id = uuid::Uuid::now_v7();
+                resign(b, &key);
             }),
         ),
     ];
@@ -474,10 +510,12 @@ fn a_fault_inside_a_many_row_statement_names_its_operation() {
     let mut culprit = uuid::Uuid::nil();
     // The seventh visit reuses the id of an operation only the recipient holds, under its
     // own device and number: the log's uniqueness stops the statement there.
+    let key = test_key(&a);
     let reused_id = rewrite(&good, "reused-id", |b| {
         let i = visits(b)[6];
         b.ops[i].id = held.id;
         culprit = b.ops[i].entity_id;
+        resign(b, &key);
     });
     let first = culprit;
     // The seventh visit lacks a value its table requires: the schema's check names it
