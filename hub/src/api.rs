@@ -63,7 +63,11 @@ impl<E: Into<DbError>> From<E> for ApiError {
     fn from(e: E) -> ApiError {
         let e: DbError = e.into();
         eprintln!("jingdi-hub: database: {e}");
-        refuse(StatusCode::SERVICE_UNAVAILABLE, "hub.database", "同步中心的数据库暂时不可用,请稍后再同步;本次未保存任何内容")
+        refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "hub.database",
+            "同步中心的数据库暂时不可用,请稍后再同步;本次未保存任何内容",
+        )
     }
 }
 
@@ -140,7 +144,8 @@ async fn issue(
     body: Result<Json<IssueRequest>, JsonRejection>,
 ) -> Answer<serde_json::Value> {
     auth(&app, &headers).await?.admin()?;
-    let Json(req) = body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
+    let Json(req) =
+        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
     let code = req.project_code.trim();
     if code.is_empty() || req.name.trim().is_empty() {
         return Err(refuse(StatusCode::BAD_REQUEST, "hub.bad_request", "需要项目编号和设备名称"));
@@ -163,7 +168,13 @@ async fn project(c: &deadpool_postgres::Object, code: &str) -> Result<HubProject
             marks.insert(r.get::<_, Uuid>(0), r.get::<_, i64>(1));
         }
     }
-    Ok(HubProject { project_code: code.to_string(), project_id, project_name: row.get(1), hub_device: row.get(2), marks })
+    Ok(HubProject {
+        project_code: code.to_string(),
+        project_id,
+        project_name: row.get(1),
+        hub_device: row.get(2),
+        marks,
+    })
 }
 
 async fn touch(c: &deadpool_postgres::Object, token: &Token, device: Option<Uuid>) -> Result<(), ApiError> {
@@ -245,7 +256,8 @@ fn check(body: &[u8], code: &str) -> Result<Checked, ApiError> {
         ));
     }
     let now = chrono::Utc::now().timestamp_millis();
-    jingdi::sync::check::for_relay(b.header.project_id, &b.ops, now, &b.header.sender_name, label).map_err(bad_bundle)?;
+    jingdi::sync::check::for_relay(b.header.project_id, &b.ops, now, &b.header.sender_name, label)
+        .map_err(bad_bundle)?;
     let ops = b
         .ops
         .into_iter()
@@ -299,7 +311,10 @@ async fn push(
             return Err(refuse(
                 StatusCode::CONFLICT,
                 "hub.other_project",
-                format!("数据包的项目「{}」与同步中心的同编号项目 {code} 不是同一个项目;未保存任何内容", header.project_name),
+                format!(
+                    "数据包的项目「{}」与同步中心的同编号项目 {code} 不是同一个项目;未保存任何内容",
+                    header.project_name
+                ),
             ))
         }
         Some(_) => {}
@@ -313,8 +328,11 @@ async fn push(
                     format!("该项目已以编号 {other} 登记在同步中心;未保存任何内容"),
                 ));
             }
-            tx.execute("UPDATE projects SET project_id = $2, name = $3 WHERE code = $1", &[&code, &project_id, &header.project_name])
-                .await?;
+            tx.execute(
+                "UPDATE projects SET project_id = $2, name = $3 WHERE code = $1",
+                &[&code, &project_id, &header.project_name],
+            )
+            .await?;
         }
     }
     let mut marks: BTreeMap<Uuid, i64> = BTreeMap::new();
@@ -370,7 +388,8 @@ async fn push(
     }
     if clash.is_none() && !fresh.is_empty() {
         let ids: Vec<Uuid> = fresh.iter().map(|&i| ops[i].0.id).collect();
-        let taken = tx.query("SELECT op_id FROM ops WHERE project_id = $1 AND op_id = ANY($2)", &[&project_id, &ids]).await?;
+        let taken =
+            tx.query("SELECT op_id FROM ops WHERE project_id = $1 AND op_id = ANY($2)", &[&project_id, &ids]).await?;
         if let Some(r) = taken.first() {
             let id: Uuid = r.get(0);
             clash = fresh.iter().find(|&&i| ops[i].0.id == id).map(|&i| (i, None));
@@ -454,7 +473,8 @@ async fn pull(
 ) -> Result<Response, ApiError> {
     let t = auth(&app, &headers).await?;
     t.may(&code, false)?;
-    let Json(req) = body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
+    let Json(req) =
+        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
     let c = app.pool.get().await?;
     let p = project(&c, &code).await?;
     if t.kind == "device" {

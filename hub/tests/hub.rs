@@ -29,7 +29,8 @@ fn fresh_db(name: &str) -> String {
     let db = format!("hubtest_{name}_{}", std::process::id());
     rt().block_on(async {
         let c = connect(&base).await;
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}")).await.unwrap();
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).await.unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {db}")).await.unwrap();
     });
     let (head, _) = base.rsplit_once('/').unwrap();
     format!("{head}/{db}")
@@ -74,7 +75,8 @@ impl Hub {
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("jingdi-hub listening on ").expect("the hub says where it listens").to_string();
+        let url =
+            line.trim().strip_prefix("jingdi-hub listening on ").expect("the hub says where it listens").to_string();
         Hub { child, url, db: db.to_string() }
     }
 
@@ -137,7 +139,18 @@ impl Laptop {
 }
 
 fn new_project(l: &Laptop, code: &str) {
-    l.ok(&["project-add", "--code", code, "--name", "东星测试地块", "--opens", "2026-01-01", "--deadline", "2026-12-31"]);
+    l.ok(&[
+        "project-add",
+        "--code",
+        code,
+        "--name",
+        "东星测试地块",
+        "--opens",
+        "2026-01-01",
+        "--deadline",
+        "2026-12-31",
+    ]);
+    l.ok(&["group", "add", "--project", code, "--name", "一组"]);
 }
 
 fn households(l: &Laptop, code: &str, prefix: &str, n: usize) {
@@ -168,11 +181,13 @@ fn three_laptops_converge_through_the_hub() {
     let (a, b, c) = (Laptop::new(), Laptop::new(), Laptop::new());
     new_project(&a, "P1");
     households(&a, "P1", "A", 5);
-    let r: serde_json::Value = serde_json::from_str(&a.ok(&["sync", "hub", &hub.url, "--token", &ta, "--json"])).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&a.ok(&["sync", "hub", &hub.url, "--token", &ta, "--json"])).unwrap();
     assert_eq!(r[0]["pushed"].as_u64().unwrap() as i64, count(&db, "SELECT count(*) FROM ops"));
     // Two laptops join from the hub.
     for (l, t) in [(&b, &tb), (&c, &tc)] {
-        let r: serde_json::Value = serde_json::from_str(&l.ok(&["sync", "hub", &hub.url, "--token", t, "--json"])).unwrap();
+        let r: serde_json::Value =
+            serde_json::from_str(&l.ok(&["sync", "hub", &hub.url, "--token", t, "--json"])).unwrap();
         assert!(r[0]["joined"].as_bool().unwrap());
     }
     assert_eq!(a.dump(), b.dump());
@@ -287,7 +302,12 @@ fn kill_9_of_the_hub_mid_push_then_resume_converges() {
     let o = a.run(&["sync", "hub", &hub.url, "--token", &ta, "--project", code]);
     assert!(!o.status.success());
     let tdemo = token(&db, code, "甲");
-    let mut push = a.cmd(&["sync", "hub", &hub.url, "--token", &tdemo]).stderr(Stdio::piped()).spawn().unwrap();
+    let push = a
+        .cmd(&["sync", "hub", &hub.url, "--token", &tdemo])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     // Kill the hub once the first part of the push is stored.
     let mut at_kill = 0;
     for _ in 0..6000 {

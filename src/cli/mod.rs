@@ -716,7 +716,10 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             if let Some(p) = project {
                 codes.retain(|c| *c == p);
                 if codes.is_empty() {
-                    return Err(Error::Hub { problem: "not_configured".into(), message: format!("本机没有项目 {p} 的同步中心令牌") });
+                    return Err(Error::Hub {
+                        problem: "not_configured".into(),
+                        message: format!("本机没有项目 {p} 的同步中心令牌"),
+                    });
                 }
             }
             if codes.is_empty() {

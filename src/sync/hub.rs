@@ -172,7 +172,10 @@ impl Client {
         Client { agent, url: url.trim_end_matches('/').to_string(), token: token.to_string() }
     }
 
-    fn answer<T: serde::de::DeserializeOwned>(&self, r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<T> {
+    fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<T> {
         let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接 {}: {e}", self.url)))?;
         let status = r.status();
         let body = r
@@ -192,13 +195,22 @@ impl Client {
             }
             Err(_) => Err(hub_err(
                 "refused",
-                format!("{} 拒绝了请求(HTTP {}): {}", self.url, status.as_u16(), String::from_utf8_lossy(&body).chars().take(200).collect::<String>()),
+                format!(
+                    "{} 拒绝了请求(HTTP {}): {}",
+                    self.url,
+                    status.as_u16(),
+                    String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
+                ),
             )),
         }
     }
 
     fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let r = self.agent.get(format!("{}{path}", self.url)).header("Authorization", format!("Bearer {}", self.token)).call();
+        let r = self
+            .agent
+            .get(format!("{}{path}", self.url))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .call();
         self.answer(r)
     }
 
@@ -214,7 +226,16 @@ impl Client {
 }
 
 fn project_path(code: &str, what: &str) -> String {
-    let code: String = code.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let code: String = code
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     format!("/v1/projects/{code}/{what}")
 }
 
@@ -263,7 +284,9 @@ fn ops_beyond(db: &Db, project: Uuid, hub: &BTreeMap<Uuid, i64>) -> Result<Vec<O
 
 /// Push then pull one project (by code). Resumable: run again after any interruption.
 pub fn sync(db: &mut Db, code: &str) -> Result<HubReport> {
-    let url = db.setting(URL_SETTING)?.ok_or_else(|| hub_err("not_configured", "尚未设置同步中心;先运行 jingdi sync hub 地址 --token 令牌"))?;
+    let url = db
+        .setting(URL_SETTING)?
+        .ok_or_else(|| hub_err("not_configured", "尚未设置同步中心;先运行 jingdi sync hub 地址 --token 令牌"))?;
     let token = db
         .setting(&token_setting(code))?
         .ok_or_else(|| hub_err("not_configured", format!("本机没有项目 {code} 的同步中心令牌")))?;
@@ -344,8 +367,11 @@ fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport) -> Res
             None => BTreeMap::new(),
         };
         let req = PullRequest { have: have.clone(), limit: PULL_OPS };
-        let page: PullReply =
-            client.post(&project_path(code, "pull"), "application/json", &serde_json::to_vec(&req).expect("request serialises"))?;
+        let page: PullReply = client.post(
+            &project_path(code, "pull"),
+            "application/json",
+            &serde_json::to_vec(&req).expect("request serialises"),
+        )?;
         if page.ops.is_empty() {
             return Ok(());
         }

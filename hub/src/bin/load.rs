@@ -39,7 +39,11 @@ struct Args {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(true).timeout_global(Some(Duration::from_secs(300))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(true)
+        .timeout_global(Some(Duration::from_secs(300)))
+        .build()
+        .into()
 }
 
 fn post<T: serde::de::DeserializeOwned>(a: &ureq::Agent, url: &str, token: &str, ct: &str, body: &[u8]) -> T {
@@ -118,8 +122,13 @@ fn main() {
                         h.full = false;
                         let body = bundle::encode(h, chunk);
                         let t = Instant::now();
-                        let _: PushReply =
-                            post(&a, &format!("{}/v1/projects/{}/push", args.url, header.project_code), token, "application/octet-stream", &body);
+                        let _: PushReply = post(
+                            &a,
+                            &format!("{}/v1/projects/{}/push", args.url, header.project_code),
+                            token,
+                            "application/octet-stream",
+                            &body,
+                        );
                         push_ms.push(t.elapsed().as_secs_f64() * 1000.0);
                     }
                     let pushed_at = start.elapsed().as_secs_f64();
@@ -130,7 +139,9 @@ fn main() {
                         let mut have = base_marks.clone();
                         have.insert(device, args.ops as i64);
                         let want = args.ops * args.laptops;
-                        while have.values().sum::<i64>() - base_marks.values().sum::<i64>() < want as i64 && Instant::now() < deadline {
+                        while have.values().sum::<i64>() - base_marks.values().sum::<i64>() < want as i64
+                            && Instant::now() < deadline
+                        {
                             let req = PullRequest { have: have.clone(), limit: jingdi::sync::hub::PULL_OPS };
                             let t = Instant::now();
                             let page: PullReply = post(
@@ -162,7 +173,12 @@ fn main() {
     let pulled: usize = results.iter().map(|r| r.2).sum();
     let push_done = results.iter().map(|r| r.3).fold(0.0, f64::max);
     let pushed = args.laptops * args.ops;
-    println!("laptops {} x ops {} = {pushed} operations pushed in {push_done:.1} s ({:.0} ops/s)", args.laptops, args.ops, pushed as f64 / push_done);
+    println!(
+        "laptops {} x ops {} = {pushed} operations pushed in {push_done:.1} s ({:.0} ops/s)",
+        args.laptops,
+        args.ops,
+        pushed as f64 / push_done
+    );
     println!("push requests {}: p50 {:.0} ms, p99 {:.0} ms", push.len(), pct(&mut push, 0.5), pct(&mut push, 0.99));
     if !args.push_only {
         println!(
@@ -183,7 +199,11 @@ fn main() {
                 .await
                 .unwrap();
             let (bytes, n): (i64, i64) = (r.get(0), r.get(1));
-            println!("PostgreSQL: {n} operations, ops table with indexes {} MB, {} bytes per operation", bytes >> 20, bytes / n.max(1));
+            println!(
+                "PostgreSQL: {n} operations, ops table with indexes {} MB, {} bytes per operation",
+                bytes >> 20,
+                bytes / n.max(1)
+            );
         });
     }
     let m: HubProject = serde_json::from_slice(
