@@ -278,7 +278,7 @@ fn ops_beyond(db: &Db, project: Uuid, hub: &BTreeMap<Uuid, i64>) -> Result<Vec<O
             out.push(op_from_row(r)?);
         }
     }
-    out.sort_by(|a, b| (a.hlc, a.device_id, a.id).cmp(&(b.hlc, b.device_id, b.id)));
+    out.sort_by_key(|o| (o.hlc, o.device_id, o.id));
     Ok(out)
 }
 
