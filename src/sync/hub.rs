@@ -72,7 +72,6 @@ pub struct PullReply {
 
 /// `GET /v1/projects/{code}/devices`: the laptops of a project.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HubDevice {
     pub name: String,
     pub device_id: Option<Uuid>,
@@ -106,7 +105,6 @@ fn last_setting(code: &str) -> String {
 
 /// What one sync did, kept as the project's last sync for the 同步 page.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HubReport {
     pub url: String,
     pub project_code: String,
@@ -127,7 +125,6 @@ pub struct HubReport {
 
 /// The hub this laptop syncs through and the projects it holds a token for.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HubSettings {
     pub url: Option<String>,
     pub projects: Vec<String>,
