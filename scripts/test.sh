@@ -37,6 +37,20 @@ cargo fmt --all --check
 # --- the core: unit and integration tests against real SQLite files
 echo "== core tests"
 cargo test --locked -p jingdi 2>&1
+# --- the district hub: its tests against a throwaway PostgreSQL cluster (Debian's package),
+# with real laptops (the jingdi binary)
+echo "== hub tests (PostgreSQL)"
+. scripts/pg.sh
+pg_install
+pg_tmp=$(mktemp -d /tmp/jingdi-pg.XXXXXX)
+chmod 755 "$pg_tmp"
+pg_port=$(pg_free_port 55432)
+# No fsync: a throwaway cluster; the tests kill the hub, not PostgreSQL.
+pg_up "$pg_tmp/data" "$pg_port" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+trap 'pg_down "$pg_tmp/data"; rm -rf "$pg_tmp"' EXIT
+export JINGDI_HUB_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+cargo build --locked -p jingdi --bin jingdi 2>&1
+cargo test --locked -p jingdi-hub 2>&1
 # --- the desktop app: UI unit tests and type check, IPC types up to date, the built app end to end
 . scripts/app-deps.sh
 app_deps xvfb webkit2gtk-driver

@@ -52,6 +52,10 @@ pub enum Error {
     /// A sync bundle that is refused: unreadable, for another project, tampered, ...
     #[error("数据包 {path}: {message}")]
     Bundle { problem: &'static str, path: String, message: String },
+
+    /// Syncing through a district hub failed: not configured, unreachable, refused, ...
+    #[error("同步中心: {message}")]
+    Hub { problem: String, message: String },
 }
 
 impl Error {
@@ -83,6 +87,7 @@ impl Error {
             Error::CannotWrite { .. } => "cannot_write".into(),
             Error::Backup { problem, .. } => format!("backup.{problem}"),
             Error::Bundle { problem, .. } => format!("bundle.{problem}"),
+            Error::Hub { problem, .. } => format!("hub.{problem}"),
         }
     }
 

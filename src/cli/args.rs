@@ -701,6 +701,17 @@ pub enum SyncCmd {
         project: ProjectArg,
         path: PathBuf,
     },
+    /// Sync through a district hub: `sync hub URL --token T` once, then `sync hub` (push, then pull)
+    Hub {
+        /// The hub's address, e.g. https://hub.example.cn (remembered)
+        url: Option<String>,
+        /// The device token the district issued for this laptop (remembered per project)
+        #[arg(long, requires = "url")]
+        token: Option<String>,
+        /// Only this project [default: every project with a hub token]
+        #[arg(long, value_name = "CODE")]
+        project: Option<String>,
+    },
     /// The other laptops of a project and when each was last seen
     Peers {
         #[command(flatten)]

@@ -707,6 +707,33 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             held_back(&r.imported)?;
         }
         SyncCmd::Files { project, path } => evidence::sync_files(db, json, project, &path)?,
+        SyncCmd::Hub { url, token, project } => {
+            let mut codes = match (url, token) {
+                (Some(url), Some(token)) => vec![sync::hub::configure(db, &url, &token)?],
+                (Some(_), None) => return Err(Error::invalid("token", "首次设置同步中心需要 --token 令牌")),
+                _ => sync::hub::configured_projects(db)?,
+            };
+            if let Some(p) = project {
+                codes.retain(|c| *c == p);
+                if codes.is_empty() {
+                    return Err(Error::Hub {
+                        problem: "not_configured".into(),
+                        message: format!("本机没有项目 {p} 的同步中心令牌"),
+                    });
+                }
+            }
+            if codes.is_empty() {
+                return Err(Error::Hub {
+                    problem: "not_configured".into(),
+                    message: "尚未设置同步中心;先运行 jingdi sync hub 地址 --token 令牌".into(),
+                });
+            }
+            let mut reports = Vec::new();
+            for code in codes {
+                reports.push(sync::hub::sync(db, &code)?);
+            }
+            out(json, reports.as_slice(), render::hub_reports);
+        }
         SyncCmd::Peers { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let peers = sync::folder::peers(db.conn(), p.id)?;

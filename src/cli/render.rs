@@ -444,3 +444,25 @@ pub fn conflicts(cs: &[jingdi::sync::conflicts::Conflict]) -> String {
     }
     o
 }
+
+pub fn hub_reports(rs: &[jingdi::sync::hub::HubReport]) -> String {
+    let mut o = String::new();
+    for r in rs {
+        let _ = writeln!(
+            o,
+            "项目 {} 经同步中心 {}: 上传 {} 条(分 {} 批),收到 {} 条(分 {} 页){}{}",
+            r.project_code,
+            r.url,
+            r.pushed,
+            r.pushes,
+            r.pulled,
+            r.pages,
+            if r.joined { ",本机已加入该项目" } else { "" },
+            if r.conflicts > 0 { format!(",发现 {} 处冲突待处理", r.conflicts) } else { String::new() },
+        );
+        for h in &r.held_back {
+            let _ = writeln!(o, "  未合并: {h}");
+        }
+    }
+    o
+}

@@ -58,9 +58,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes the bundle atomically (a temporary file renamed into place), so a reader of a
-/// sync folder never sees half a file. Returns the file size in bytes.
-pub fn write(path: &Path, mut header: Header, ops: &[Op]) -> Result<u64> {
+/// The bundle's bytes: the magic line, then the gzip stream of header and operations. What
+/// [`write`] puts in a file and what a laptop sends to a hub.
+pub fn encode(mut header: Header, ops: &[Op]) -> Vec<u8> {
     let mut payload = Vec::with_capacity(ops.len() * 400);
     for op in ops {
         serde_json::to_writer(&mut payload, op).expect("operations serialise");
@@ -68,17 +68,24 @@ pub fn write(path: &Path, mut header: Header, ops: &[Op]) -> Result<u64> {
     }
     header.op_count = ops.len();
     header.ops_sha256 = hex(&Sha256::digest(&payload));
+    let mut out = Vec::with_capacity(payload.len() / 4 + 256);
+    out.extend_from_slice(MAGIC);
+    let mut gz = GzEncoder::new(out, flate2::Compression::default());
+    serde_json::to_writer(&mut gz, &header).expect("header serialises");
+    gz.write_all(b"\n").expect("writing to memory");
+    gz.write_all(&payload).expect("writing to memory");
+    gz.finish().expect("writing to memory")
+}
+
+/// Writes the bundle atomically (a temporary file renamed into place), so a reader of a
+/// sync folder never sees half a file. Returns the file size in bytes.
+pub fn write(path: &Path, header: Header, ops: &[Op]) -> Result<u64> {
+    let bytes = encode(header, ops);
     let tmp = path.with_extension(format!("{EXTENSION}.partial"));
     {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        file.write_all(MAGIC)?;
-        let mut gz = GzEncoder::new(file, flate2::Compression::default());
-        serde_json::to_writer(&mut gz, &header).expect("header serialises");
-        gz.write_all(b"\n")?;
-        gz.write_all(&payload)?;
-        let mut file = gz.finish()?;
-        file.flush()?;
-        file.get_ref().sync_all()?;
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
     }
     std::fs::rename(&tmp, path)?;
     // The rename itself is durable only once the folder is.
@@ -97,7 +104,12 @@ pub fn write(path: &Path, mut header: Header, ops: &[Op]) -> Result<u64> {
 /// the checksum runs over the same bytes. Nothing parsed is used unless the checksum agrees.
 pub fn read(path: &Path) -> Result<Bundle> {
     let file = std::fs::File::open(path).map_err(|e| bad("unreadable", path, format!("无法打开: {e}")))?;
-    let mut reader = BufReader::new(file);
+    read_from(file, path)
+}
+
+/// As [`read`], from any stream (a hub reads a request body); `path` names it in errors.
+pub fn read_from(source: impl Read, path: &Path) -> Result<Bundle> {
+    let mut reader = BufReader::new(source);
     let mut magic = vec![0u8; MAGIC.len()];
     if reader.read_exact(&mut magic).is_err() || magic != MAGIC {
         return Err(bad("not_a_bundle", path, "不是 Jingdi 同步数据包(文件头不符)"));

@@ -4,10 +4,13 @@
 //! bad operation is refused as a whole, naming the operation, the field and the value.
 
 use crate::error::{Error, Result};
+use crate::oplog::apply::check_shape;
 use crate::oplog::clock::hlc_millis;
 use crate::oplog::Op;
 use crate::schema;
+use std::collections::HashSet;
 use std::path::Path;
+use uuid::Uuid;
 
 /// How far ahead of this laptop's clock an operation may be stamped. Beyond it the bundle is
 /// refused (`bundle.clock_ahead`): a laptop's clock follows every operation it holds (a hybrid
@@ -18,6 +21,35 @@ pub const MAX_CLOCK_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
 
 fn bad(problem: &'static str, path: &Path, message: impl Into<String>) -> Error {
     Error::Bundle { problem, path: path.display().to_string(), message: message.into() }
+}
+
+fn describe(op: &Op) -> String {
+    format!("操作 {}({} {})", op.id, op.entity.id(), op.action.id())
+}
+
+/// Each operation belongs to `project`, has a well-formed shape, and appears once.
+pub(crate) fn membership(project: Uuid, ops: &[Op], path: &Path) -> Result<()> {
+    let mut seen_ids: HashSet<Uuid> = HashSet::with_capacity(ops.len());
+    for op in ops {
+        if op.project_id != Some(project) {
+            return Err(bad("other_project", path, format!("{} 不属于数据包的项目", describe(op))));
+        }
+        check_shape(op).map_err(|e| bad("invalid_operation", path, format!("{}: {e}", describe(op))))?;
+        if !seen_ids.insert(op.id) {
+            return Err(bad("tampered", path, format!("{} 在数据包中重复出现", describe(op))));
+        }
+    }
+    Ok(())
+}
+
+/// The checks a relay (the district hub) runs on a bundle before storing it, without a
+/// database of its own: the very checks a laptop's merge runs on each operation
+/// ([`membership`], [`values`], [`clocks`] against `now_ms`). What needs the laptop's log
+/// (references, rules across records) stays with the laptops that replay.
+pub fn for_relay(project: Uuid, ops: &[Op], now_ms: i64, sender: &str, path: &Path) -> Result<()> {
+    membership(project, ops, path)?;
+    values(ops, path)?;
+    clocks(ops, now_ms, sender, path)
 }
 
 /// Every new operation's values, as a local write would be checked.

@@ -3,7 +3,7 @@
 use super::bundle::{self, Bundle};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::oplog::apply::{append_all_to_log, check_shape, insert_all, materialise, op_from_row, OP_COLUMNS};
+use crate::oplog::apply::{append_all_to_log, insert_all, materialise, op_from_row, OP_COLUMNS};
 use crate::oplog::{signing, watermarks, Action, Entity, Op};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
@@ -392,7 +392,12 @@ fn replay_key(op: &Op) -> (i64, Uuid, Uuid) {
 /// Imports a bundle file. Either everything in it is merged, or nothing is written and the
 /// error names the file and the problem.
 pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
-    let Bundle { header, ops } = bundle::read(path)?;
+    import_bundle(db, bundle::read(path)?, path)
+}
+
+/// As [`import`], for a bundle already read (the hub's pages); `path` names it in messages.
+pub fn import_bundle(db: &mut Db, bundle: Bundle, path: &Path) -> Result<ImportReport> {
+    let Bundle { header, ops } = bundle;
     if header.schema_version > SCHEMA_VERSION {
         return Err(bad(
             "schema_too_new",
@@ -443,17 +448,7 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
 
     // ---- check every operation before writing anything
     let project = header.project_id;
-    let mut seen_ids: HashSet<Uuid> = HashSet::with_capacity(ops.len());
-    for op in &ops {
-        if op.project_id != Some(project) {
-            return Err(bad("other_project", path, format!("{} 不属于数据包的项目", describe(op))));
-        }
-        check_shape(op).map_err(|e| bad("invalid_operation", path, format!("{}: {e}", describe(op))))?;
-        if !seen_ids.insert(op.id) {
-            return Err(bad("tampered", path, format!("{} 在数据包中重复出现", describe(op))));
-        }
-    }
-    drop(seen_ids);
+    super::check::membership(project, &ops, path)?;
     let (new_ops, known, clashes) = split_known(conn, ops, path)?;
     super::check::values(&new_ops, path)?;
     super::check::clocks(&new_ops, chrono::Utc::now().timestamp_millis(), &header.sender_name, path)?;

@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod check;
 pub mod conflicts;
 pub mod folder;
+pub mod hub;
 pub mod merge;
 
 use crate::db::{Db, SCHEMA_VERSION};

@@ -1,0 +1,331 @@
+//! The hub against a real PostgreSQL (started by scripts/test.sh, which sets
+//! JINGDI_HUB_TEST_DATABASE_URL to its maintenance database) and real laptops: the `jingdi`
+//! binary with separate databases and home folders. Each test gets a database of its own.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+fn base_url() -> String {
+    std::env::var("JINGDI_HUB_TEST_DATABASE_URL").expect(
+        "JINGDI_HUB_TEST_DATABASE_URL is not set: run the hub tests through scripts/test.sh (it starts a throwaway PostgreSQL)",
+    )
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+async fn connect(url: &str) -> tokio_postgres::Client {
+    let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    c
+}
+
+/// A fresh database for one test; its URL.
+fn fresh_db(name: &str) -> String {
+    let base = base_url();
+    let db = format!("hubtest_{name}_{}", std::process::id());
+    rt().block_on(async {
+        let c = connect(&base).await;
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).await.unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {db}")).await.unwrap();
+    });
+    let (head, _) = base.rsplit_once('/').unwrap();
+    format!("{head}/{db}")
+}
+
+fn count(url: &str, sql: &str) -> i64 {
+    rt().block_on(async { connect(url).await.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) })
+}
+
+/// The `jingdi` binary beside this test's target folder (scripts/test.sh builds it).
+fn jingdi_bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().parent().unwrap().join("jingdi");
+    assert!(bin.exists(), "{} not built: cargo build -p jingdi --bin jingdi", bin.display());
+    bin
+}
+
+fn hub_cmd(db: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jingdi-hub"));
+    c.env("JINGDI_HUB_DATABASE_URL", db);
+    c
+}
+
+fn token(db: &str, project: &str, name: &str) -> String {
+    let o = hub_cmd(db).args(["issue-token", "--project", project, "--name", name]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+struct Hub {
+    child: Child,
+    url: String,
+    db: String,
+}
+
+impl Hub {
+    fn start(db: &str, listen: &str) -> Hub {
+        let mut child = hub_cmd(db)
+            .args(["serve", "--listen", listen, "--max-body", "1000000"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url =
+            line.trim().strip_prefix("jingdi-hub listening on ").expect("the hub says where it listens").to_string();
+        Hub { child, url, db: db.to_string() }
+    }
+
+    fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    /// kill -9, then the same hub again on the same address.
+    fn kill_and_restart(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        *self = Hub::start(&self.db.clone(), &self.addr());
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Laptop {
+    dir: tempfile::TempDir,
+}
+
+impl Laptop {
+    fn new() -> Laptop {
+        Laptop { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(jingdi_bin());
+        c.arg("--db")
+            .arg(self.dir.path().join("jingdi.db"))
+            .args(args)
+            .env("JINGDI_AUTHOR", "测试")
+            .env("JINGDI_HOME", self.dir.path().join("home"))
+            .env_remove("JINGDI_DB");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    fn sync(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["sync", "hub", "--json"])).unwrap()
+    }
+
+    fn dump(&self) -> String {
+        self.ok(&["dump"])
+    }
+}
+
+fn new_project(l: &Laptop, code: &str) {
+    l.ok(&[
+        "project-add",
+        "--code",
+        code,
+        "--name",
+        "东星测试地块",
+        "--opens",
+        "2026-01-01",
+        "--deadline",
+        "2026-12-31",
+    ]);
+    l.ok(&["group", "add", "--project", code, "--name", "一组"]);
+}
+
+fn households(l: &Laptop, code: &str, prefix: &str, n: usize) {
+    for i in 0..n {
+        let no = format!("{prefix}-{i:03}");
+        l.ok(&["household", "add", "--project", code, "--number", &no, "--head", "王某", "--group", "一组"]);
+    }
+}
+
+fn post(url: &str, token: &str, body: &[u8]) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut r = agent
+        .post(url)
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/octet-stream")
+        .send(body)
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+#[test]
+fn three_laptops_converge_through_the_hub() {
+    let db = fresh_db("three");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tb, tc) = (token(&db, "P1", "甲"), token(&db, "P1", "乙"), token(&db, "P1", "丙"));
+    let (a, b, c) = (Laptop::new(), Laptop::new(), Laptop::new());
+    new_project(&a, "P1");
+    households(&a, "P1", "A", 5);
+    let r: serde_json::Value =
+        serde_json::from_str(&a.ok(&["sync", "hub", &hub.url, "--token", &ta, "--json"])).unwrap();
+    assert_eq!(r[0]["pushed"].as_u64().unwrap() as i64, count(&db, "SELECT count(*) FROM ops"));
+    // Two laptops join from the hub.
+    for (l, t) in [(&b, &tb), (&c, &tc)] {
+        let r: serde_json::Value =
+            serde_json::from_str(&l.ok(&["sync", "hub", &hub.url, "--token", t, "--json"])).unwrap();
+        assert!(r[0]["joined"].as_bool().unwrap());
+    }
+    assert_eq!(a.dump(), b.dump());
+    // Each works offline, then they sync in turn.
+    households(&b, "P1", "B", 3);
+    households(&c, "P1", "C", 3);
+    a.ok(&["household", "set", "--project", "P1", "--household", "A-000", "phone", "13800000000"]);
+    for l in [&a, &b, &c, &a, &b] {
+        l.sync();
+    }
+    let d = a.dump();
+    assert_eq!(d, b.dump());
+    assert_eq!(d, c.dump());
+    assert!(d.contains("C-002") && d.contains("B-002"));
+    // Nothing more to move, and every operation stored once.
+    let again = c.sync();
+    assert_eq!((again[0]["pushed"].as_u64(), again[0]["pulled"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(count(&db, "SELECT count(*) FROM ops"), count(&db, "SELECT count(DISTINCT op_id) FROM ops"));
+    // The hub lists the three laptops with when each was last seen.
+    let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+    let devices: Vec<jingdi::sync::hub::HubDevice> = serde_json::from_str(
+        &agent
+            .get(format!("{}/v1/projects/P1/devices", hub.url))
+            .header("Authorization", format!("Bearer {ta}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(devices.len(), 3);
+    assert!(devices.iter().all(|d| d.last_seen_at.is_some() && d.device_id.is_some()));
+}
+
+#[test]
+fn refused_uploads_store_nothing() {
+    let db = fresh_db("refuse");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tother) = (token(&db, "P1", "甲"), token(&db, "P2", "别的项目"));
+    let a = Laptop::new();
+    new_project(&a, "P1");
+    households(&a, "P1", "A", 3);
+    let file = a.dir.path().join("all.jdb");
+    a.ok(&["sync", "export", "--project", "P1", "--out", file.to_str().unwrap(), "--full"]);
+    let good = std::fs::read(&file).unwrap();
+    let push = format!("{}/v1/projects/P1/push", hub.url);
+    let ops = |db: &str| count(db, "SELECT count(*) FROM ops");
+
+    let (s, e) = post(&push, "jdh_not_a_token", &good);
+    assert_eq!((s, e["code"].as_str()), (401, Some("hub.bad_token")));
+    let (s, e) = post(&push, &tother, &good);
+    assert_eq!((s, e["code"].as_str()), (403, Some("hub.other_project_token")));
+    assert!(e["message"].as_str().unwrap().contains("P2"));
+    let (s, e) = post(&push, &ta, &vec![b'x'; 1_200_000]);
+    assert_eq!((s, e["code"].as_str()), (413, Some("hub.too_large")));
+    // Half the bundle, sent as if it were all of it.
+    let (s, e) = post(&push, &ta, &good[..good.len() / 2]);
+    assert_eq!((s, e["code"].as_str()), (400, Some("bundle.damaged")), "{e}");
+    // A connection that closes before the announced length arrived.
+    let mut tcp = std::net::TcpStream::connect(hub.addr()).unwrap();
+    write!(
+        tcp,
+        "POST /v1/projects/P1/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ta}\r\nContent-Length: {}\r\n\r\n",
+        good.len()
+    )
+    .unwrap();
+    tcp.write_all(&good[..good.len() / 2]).unwrap();
+    tcp.shutdown(std::net::Shutdown::Write).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut answer = String::new();
+    let _ = tcp.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 400") && answer.contains("hub.truncated"), "{answer}");
+    // A bundle of another project (P2's address, P2's token).
+    let (s, e) = post(&format!("{}/v1/projects/P2/push", hub.url), &tother, &good);
+    assert_eq!((s, e["code"].as_str()), (409, Some("hub.other_project")));
+    assert_eq!(ops(&db), 0);
+
+    // The good one is stored; again, nothing new.
+    let (s, r) = post(&push, &ta, &good);
+    assert_eq!(s, 200, "{r}");
+    let stored = r["stored"].as_i64().unwrap();
+    assert!(stored > 0);
+    let (_, r) = post(&push, &ta, &good);
+    assert_eq!((r["stored"].as_i64(), r["known"].as_i64()), (Some(0), Some(stored)));
+    // The same (device, seq) with other content: refused whole, flagged.
+    let mut bundle = jingdi::sync::bundle::read(&file).unwrap();
+    let last = bundle.ops.len() - 1;
+    bundle.ops[last].reason = Some("改过".into());
+    let forged = jingdi::sync::bundle::encode(bundle.header.clone(), &bundle.ops);
+    let (s, e) = post(&push, &ta, &forged);
+    assert_eq!((s, e["code"].as_str()), (409, Some("hub.clash")), "{e}");
+    assert_eq!(count(&db, "SELECT count(*) FROM clashes"), 1);
+    assert_eq!(ops(&db), stored);
+    // An operation from 2031 (the core's clock check).
+    let mut b2 = jingdi::sync::bundle::read(&file).unwrap();
+    b2.ops[last].hlc += (5 * 365 * 86_400_000) << 16;
+    let (s, e) = post(&push, &ta, &jingdi::sync::bundle::encode(b2.header.clone(), &b2.ops));
+    assert_eq!(s, 400, "{e}");
+    assert_eq!(ops(&db), stored);
+}
+
+#[test]
+fn kill_9_of_the_hub_mid_push_then_resume_converges() {
+    let db = fresh_db("kill");
+    let mut hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tb) = (token(&db, "P1", "甲"), token(&db, "P1", "乙"));
+    let (a, b) = (Laptop::new(), Laptop::new());
+    a.ok(&["demo"]);
+    let code = "DX4";
+    // A token of another project does not reach the demo's.
+    let o = a.run(&["sync", "hub", &hub.url, "--token", &ta, "--project", code]);
+    assert!(!o.status.success());
+    let tdemo = token(&db, code, "甲");
+    let push = a
+        .cmd(&["sync", "hub", &hub.url, "--token", &tdemo])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kill the hub once the first part of the push is stored.
+    let mut at_kill = 0;
+    for _ in 0..6000 {
+        at_kill = count(&db, "SELECT count(*) FROM ops");
+        if at_kill > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    hub.kill_and_restart();
+    let o = push.wait_with_output().unwrap();
+    assert!(at_kill > 0);
+    let report = a.sync();
+    let total = count(&db, "SELECT count(*) FROM ops");
+    assert!(at_kill < total, "the push was over before the kill ({at_kill} of {total})");
+    assert!(!o.status.success() || report[0]["pushed"].as_i64() == Some(0));
+    assert_eq!(count(&db, "SELECT count(DISTINCT (device_id, seq))::int8 FROM ops"), total);
+    b.ok(&["sync", "hub", &hub.url, "--token", &tb]);
+    b.ok(&["sync", "hub", &hub.url, "--token", &tdemo]);
+    assert_eq!(a.dump(), b.dump());
+}
