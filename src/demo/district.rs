@@ -508,10 +508,10 @@ fn apply(
                 },
             )?;
             st.plots[k] = id;
-            for g in 0..p.groups {
+            for (g, numeral) in NUMERALS.iter().enumerate().take(p.groups) {
                 let leader =
                     project::add_staff(tx, id, &p.leader(k, g), "动迁组长", &format!("1380596{:04}", k * 20 + g))?;
-                let member = project::add_staff(tx, id, &format!("{}组社区干部", NUMERALS[g]), "社区干部", "")?;
+                let member = project::add_staff(tx, id, &format!("{numeral}组社区干部"), "社区干部", "")?;
                 project::add_group(tx, id, &PlotPlan::group_name(g), Some(leader), &[leader, member])?;
             }
         }
