@@ -123,7 +123,7 @@ describe('the plot map', () => {
        el.dispatchEvent(new MouseEvent('mouseenter', { clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 }))`,
     )
     const card = await s.waitFor('[data-testid="hover-card"]')
-    const text = await s.exec(`return arguments[0].textContent`, [card])
+    const text = await s.text(card)
     const head = hh.household?.head_name ?? hh.head_name
     assert.ok(text.includes('DX4-024') && text.includes(head), text)
     assert.ok(text.includes('青苗'), `the open crops obstacle is named: ${text}`)
@@ -134,7 +134,7 @@ describe('the plot map', () => {
 
   test('a past date shows the stages jingdi reports for that date', async () => {
     await go('map', 'path[data-testid="parcel-DX4-001"]')
-    const input = await s.waitFor('[data-testid="map-date-input"] input')
+    const input = await s.waitFor('input[data-testid="map-date-input"], [data-testid="map-date-input"] input')
     await s.click(input)
     await s.type(input, '2022-07-10' + Keys.ENTER)
     await until(() => s.exec(`return document.querySelector('[data-testid="map-date"]').dataset.value`), (v) => v === '2022-07-10', 'the map to show 2022-07-10')
@@ -171,16 +171,16 @@ describe('the plot map', () => {
       }),
     )
     await s.clickCss('[data-testid="map-import"]')
-    const input = await s.waitFor('[data-testid="map-import-path"] input')
+    const input = await s.waitFor('input[data-testid="map-import-path"], [data-testid="map-import-path"] input')
     await s.click(input)
     await s.type(input, file + Keys.ENTER)
     const counts = await s.waitFor('[data-testid="map-preview-counts"]')
-    await until(() => s.exec(`return arguments[0].textContent`, [counts]), (t) => t.includes('匹配 3') && t.includes('未匹配 1') && t.includes('有错误 1'), 'the preview counts')
+    await until(() => s.text(counts), (t) => t.includes('匹配 3') && t.includes('未匹配 1') && t.includes('有错误 1'), 'the preview counts')
     const problems = await s.exec(`return document.querySelector('[data-testid="map-preview-problems"]').textContent`)
     assert.ok(problems.includes('自相交') && problems.includes('DX4-999'), problems)
     assert.equal(await s.exec(`return document.querySelector('[data-testid="map-do-import"]').disabled`), true, 'nothing is imported while an error is left')
     await shot('44-map-import-preview')
-    await s.exec(`document.querySelector('[data-testid="map-skip-5"] input').click()`)
+    await s.exec(`document.querySelector('input[data-testid="map-skip-5"], [data-testid="map-skip-5"] input').click()`)
     await until(() => s.exec(`return document.querySelector('[data-testid="map-do-import"]').disabled`), (d) => d === false, 'the import to be allowed')
     await s.clickCss('[data-testid="map-do-import"]')
     await s.waitFor('[data-testid="map-imported"]', { text: '更新 3 条' })

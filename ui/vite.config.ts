@@ -16,5 +16,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // Mounting Element Plus tables takes ~2 s here and several times that on a loaded CI
+    // machine; a test still fails on a wrong answer, only not on a slow one.
+    testTimeout: 30000,
   },
 })

@@ -1,6 +1,6 @@
 // Backups and restore (src-tauri/src/backup.rs → jingdi::desk backup calls), and the check
 // the app runs in the background at start.
-import { open } from '@tauri-apps/plugin-dialog'
+import { open } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
 

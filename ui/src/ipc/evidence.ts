@@ -1,6 +1,6 @@
 // Evidence (photos and scans on records) and the one search box: src-tauri/src/evidence.rs →
 // jingdi::desk. Files come from the dialog plugin's open dialog or a drop on the window.
-import { open, save } from '@tauri-apps/plugin-dialog'
+import { open, save } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
 

@@ -1,6 +1,6 @@
 // The plot map: the map at a date, the pace, importing geometry and printing the map
 // (src-tauri/src/map.rs → jingdi::desk map calls). Paths come from the native dialogs.
-import { open, save } from '@tauri-apps/plugin-dialog'
+import { open, save } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
 

@@ -1,7 +1,7 @@
 // Office files: roster preview/import and exports (src-tauri/src/office.rs → jingdi::office).
 // Paths come from the dialog plugin's native open/save dialogs.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
-import { open, save } from '@tauri-apps/plugin-dialog'
+import { open, save } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
 

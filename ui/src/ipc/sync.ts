@@ -1,6 +1,6 @@
 // Sync between laptops (src-tauri/src/sync.rs → jingdi::sync): bundles through the native
 // save/open dialogs, the sync folder, the conflict review.
-import { open, save } from '@tauri-apps/plugin-dialog'
+import { open, save } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
 

@@ -1,7 +1,3 @@
-// NOT YET IN THE SUITE (named .wip.mjs so scripts/e2e.sh does not run it): the first step passes
-// (the 净地 list count equals the CLI); the attach steps time out because replacing
-// window.__TAURI_INTERNALS__.invoke to answer the native open dialog does not take effect.
-// Run by hand: ./scripts/e2e.sh e2e/app.test.mjs e2e/evidence.wip.mjs
 // End-to-end: evidence and paper in the real app, on the demo plot. A team leader opens a
 // demolished household the 净地 list flags for having no house photo, attaches photos and a
 // scanned agreement on its 资料 tab (the native open dialog answered with real files), sees
@@ -39,15 +35,10 @@ async function go(screen, ready) {
   await s.clickCss(`[data-testid="nav-${screen}"]`)
   return s.waitFor(ready)
 }
-/** The next native open dialog answers with these paths (the OS dialog cannot be driven). */
+/** The next native open dialog answers with these paths (the OS dialog cannot be driven;
+ * ui/src/ipc/dialog.ts takes queued answers before asking the OS). */
 async function dialogAnswers(paths) {
-  await s.exec(
-    `const i = window.__TAURI_INTERNALS__; if (!i.__realInvoke) i.__realInvoke = i.invoke;
-     const answer = arguments[0];
-     i.invoke = (cmd, args, opts) => cmd === 'plugin:dialog|open' || cmd === 'plugin:dialog|save'
-       ? Promise.resolve(cmd === 'plugin:dialog|open' ? answer : answer[0]) : i.__realInvoke(cmd, args, opts)`,
-    [paths],
-  )
+  await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [paths])
 }
 const count = (css) => s.exec(`return document.querySelectorAll(arguments[0]).length`, [css])
 const overlaysGone = () =>
