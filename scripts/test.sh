@@ -68,5 +68,22 @@ echo "== clippy (workspace, all targets)"
 cargo clippy --locked --workspace --all-targets -- -D warnings 2>&1
 echo "== app build (debug)"
 cargo build --locked -p jingdi-app 2>&1
+echo "== .deb package (the debug build just made, bundled as a release would be; contents checked)"
+# A release .deb is README's command; CI bundles the debug build so packaging cannot break
+# silently without paying for a second, optimised build of everything.
+deb_start=$SECONDS
+rm -rf "$CARGO_TARGET_DIR/debug/bundle/deb"
+ui/node_modules/.bin/tauri build --debug --bundles deb --ci 2>&1
+deb=$(ls "$CARGO_TARGET_DIR"/debug/bundle/deb/jingdi_*_amd64.deb)
+contents=$(dpkg-deb -c "$deb")
+for f in './usr/bin/jingdi-app' './usr/bin/jingdi' './usr/share/applications/[^ ]*\.desktop'; do
+  grep -q " $f\$" <<<"$contents" || { echo "the .deb lacks $f"; echo "$contents"; exit 1; }
+done
+dpkg-deb -f "$deb" Depends | grep -q fonts-noto-cjk
+scratch=$(mktemp -d)
+dpkg-deb -x "$deb" "$scratch"
+"$scratch/usr/bin/jingdi" --db "$scratch/check.db" projects --json >/dev/null
+rm -rf "$scratch"
+echo "deb: $(du -h "$deb" | cut -f1), bundled and checked in $((SECONDS - deb_start)) s"
 echo "== end-to-end (Xvfb, tauri-driver, WebKitWebDriver)"
 ./scripts/e2e.sh

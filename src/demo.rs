@@ -22,6 +22,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use uuid::Uuid;
 
+pub mod district;
 mod map;
 
 pub const CODE: &str = "DX4";

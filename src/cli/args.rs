@@ -40,7 +40,12 @@ pub struct AsOfArg {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create the demo plot 东星4号地块 (refuses if it exists)
-    Demo,
+    Demo {
+        /// Instead: a whole district at scale (13 communities, 30 plots QZ01–QZ30, 20,000
+        /// households, about 500,000 visits and 1,000,000 operations; a few minutes)
+        #[arg(long)]
+        district: bool,
+    },
     /// List the projects in the database
     Projects,
     /// Create a project

@@ -82,7 +82,14 @@ fn execute(cli: Cli) -> Result<()> {
     let who = || author(&cli.author, &db);
 
     match cli.command {
-        Command::Demo => {
+        Command::Demo { district: true } => {
+            let ids = demo::district::create(&mut db, demo::district::Size::FULL)?;
+            let ps = ids.iter().map(|id| project::get(db.conn(), *id)).collect::<jingdi::Result<Vec<_>>>()?;
+            out(json, ps.as_slice(), |ps| {
+                format!("已创建演示区:{} 个地块(数据库 {})\n\n{}", ps.len(), path.display(), render::projects(ps))
+            });
+        }
+        Command::Demo { district: false } => {
             let id = demo::create(&mut db)?;
             let p = project::get(db.conn(), id)?;
             let s = summary::summary(db.conn(), &p, None)?;

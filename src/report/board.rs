@@ -94,34 +94,30 @@ pub struct HouseholdHit {
 
 /// Households whose number or head-of-family name contains `query` (case-insensitive):
 /// an exact number first, then numbers starting with it, then the rest; at most `limit`.
+/// Filtered, ranked and cut in SQL: a district plot has thousands of households and this
+/// runs at every keystroke.
 pub fn find_households(conn: &Connection, project: Uuid, query: &str, limit: usize) -> Result<Vec<HouseholdHit>> {
     let q = query.trim().to_lowercase();
-    let mut hits: Vec<(u8, HouseholdHit)> = crate::household::list(conn, project)?
-        .into_iter()
-        .filter_map(|h| {
-            let number = h.number.to_lowercase();
-            let rank = if q.is_empty() || number == q {
-                0
-            } else if number.starts_with(&q) {
-                1
-            } else if number.contains(&q) || h.head_name.to_lowercase().contains(&q) {
-                2
-            } else {
-                return None;
-            };
-            Some((
-                rank,
-                HouseholdHit {
-                    id: h.id,
-                    number: h.number,
-                    head_name: h.head_name,
-                    group_name: h.group_name,
-                    stage: h.stage,
-                    address: h.address,
-                },
-            ))
+    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let prefix = like[1..].to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.id, h.number, h.head_name, g.name, h.stage, h.address,
+                CASE WHEN ?2 = '' OR lower(h.number) = ?2 THEN 0
+                     WHEN lower(h.number) LIKE ?4 ESCAPE '\\' THEN 1 ELSE 2 END AS rank
+         FROM households h JOIN work_groups g ON g.id = h.group_id
+         WHERE h.project_id = ?1
+           AND (?2 = '' OR lower(h.number) LIKE ?3 ESCAPE '\\' OR lower(h.head_name) LIKE ?3 ESCAPE '\\')
+         ORDER BY rank, length(h.number), h.number LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![project.to_string(), q, like, prefix, limit as i64], |r| {
+        Ok(HouseholdHit {
+            id: crate::read::uuid(r, 0)?,
+            number: r.get(1)?,
+            head_name: r.get(2)?,
+            group_name: r.get(3)?,
+            stage: crate::read::vocab(r, 4, Stage::parse)?,
+            address: r.get(5)?,
         })
-        .collect();
-    hits.sort_by_key(|(rank, _)| *rank);
-    Ok(hits.into_iter().take(limit).map(|(_, h)| h).collect())
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -9,6 +9,7 @@ mod demo;
 mod desk;
 mod desk_compensation;
 mod disk_full;
+mod district;
 mod evidence;
 mod identity;
 mod input;
