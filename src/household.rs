@@ -3,7 +3,6 @@
 use crate::error::{Error, Result};
 use crate::oplog::{Entity, Fields, Tx};
 use crate::read;
-use crate::units::parse_hundredths;
 use crate::vocab::{CompensationMode, Difficulty, Stage};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
@@ -174,6 +173,12 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
             format!("户 {} 已签约,协议字段 {field} 已锁定;如确需修改,请注明解锁原因(--reason)", h.number),
         ));
     }
+    // Fixed-form values are read as the schema declares them (NFKC: the full-width digits a
+    // Chinese input method gives are accepted); free text is only trimmed.
+    let typed = |name: &str| -> Result<serde_json::Value> {
+        let spec = crate::schema::field(Entity::Household, name).expect("a declared household field");
+        spec.parse(value)
+    };
     let v = value.trim();
     let mut f = Fields::new();
     match field {
@@ -189,17 +194,9 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "number" => f.put(field, v),
         "head_name" if v.is_empty() => return Err(Error::invalid("head_name", "户主姓名不能为空")),
         "head_name" | "address" | "structure" | "strategy" => f.put(field, v),
-        "id_number" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "id_number" => f.put(field, crate::idcard::validate(v)?),
-        "phone" => f.put(field, validate_phone(v)?),
-        "members_count" => {
-            let n: i64 = v.parse().map_err(|_| Error::invalid("members_count", format!("「{v}」不是整数")))?;
-            f.put(field, validate_members(n)?)
-        }
+        "id_number" | "phone" | "members_count" => f.put(field, typed(field)?),
         "special_circumstances" | "concerns" => f.put(field, split_tags(v)),
-        "floor_area" | "land_area" => {
-            f.put(field, parse_hundredths(if field == "floor_area" { "floor_area" } else { "land_area" }, v)?)
-        }
+        "floor_area" | "land_area" => f.put(field, typed(field)?),
         "group" => {
             let g = crate::project::find_group(tx.conn(), h.project_id, v)?
                 .ok_or_else(|| Error::invalid("group", format!("动迁组「{v}」不存在")))?;
@@ -209,11 +206,11 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "difficulty" => f.put(field, Difficulty::parse(v)?.id()),
         "agreement_no" => f.put(field, Some(v).filter(|v| !v.is_empty())),
         "agreement_date" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "agreement_date" => f.put(field, crate::units::parse_date("agreement_date", v)?.to_string()),
+        "agreement_date" => f.put(field, typed(field)?),
         "compensation_mode" if v.is_empty() => f.put(field, serde_json::Value::Null),
         "compensation_mode" => f.put(field, CompensationMode::parse(v)?.id()),
         "signed_area" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "signed_area" => f.put(field, parse_hundredths("signed_area", v)?),
+        "signed_area" => f.put(field, typed(field)?),
         _ => unreachable!("every settable field is handled"),
     }
     if h.stage.is_signed() && AGREEMENT_FIELDS.contains(&field) {

@@ -173,9 +173,9 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
     Ok(vec![groups, daily, stages])
 }
 
-// ------------------------------------------------------------------ 户籍台账
+// ------------------------------------------------------------------ 被征收户台账
 
-/// 户籍台账: one row per household, internal (full ID number and phone: it stays in the office).
+/// 被征收户台账: one row per household, internal (full ID number and phone: it stays in the office).
 pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sheet>> {
     let mut stage_on: HashMap<String, NaiveDate> = HashMap::new();
     {
@@ -205,7 +205,7 @@ pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sh
         }
     }
     let mut s = Sheet::new(
-        "户籍台账",
+        "被征收户台账",
         format!("{} 被征收户台账", p.name),
         subtitle(p, as_of),
         vec![
@@ -443,7 +443,7 @@ fn changes_sheet(title: &str, c: &Changes, group_of: &HashMap<String, String>) -
 /// responsible unit with age and due date, overdue follow-ups, and the decisions needed.
 pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDate) -> Result<Doc> {
     let as_of = s.as_of;
-    let c = changes_since(conn, p, Some(since))?;
+    let c = changes_since(conn, p, Some(since), Some(s.as_of))?;
     let households = crate::household::list(conn, p.id)?;
     let group_of: HashMap<String, String> =
         households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();
@@ -645,7 +645,7 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
 /// 督导通报 tables: groups ranked by signing rate, by demolition, and the changes since
 /// the previous bulletin per group.
 pub fn bulletin_sheets(conn: &Connection, p: &Project, s: &Summary, since: NaiveDate) -> Result<Vec<Sheet>> {
-    let c = changes_since(conn, p, Some(since))?;
+    let c = changes_since(conn, p, Some(since), Some(s.as_of))?;
     let households = crate::household::list(conn, p.id)?;
     let group_of: HashMap<String, String> =
         households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();

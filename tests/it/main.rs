@@ -10,6 +10,7 @@ mod desk;
 mod desk_compensation;
 mod disk_full;
 mod evidence;
+mod fieldday;
 mod identity;
 mod map;
 mod office;

@@ -502,8 +502,8 @@ fn ledger_has_one_row_per_household_and_the_core_totals() {
     let t = TestDb::demo();
     let p = t.project();
     let s = summary(t.db.conn(), &p, None).unwrap();
-    let f = export(&t, ExportKind::Ledger, None, "户籍台账.xlsx", &ExportOptions::default());
-    let rows = read_sheet(&f, "户籍台账");
+    let f = export(&t, ExportKind::Ledger, None, "被征收户台账.xlsx", &ExportOptions::default());
+    let rows = read_sheet(&f, "被征收户台账");
     let hs = jingdi::household::list(t.db.conn(), p.id).unwrap();
     for (h, row) in hs.iter().zip(&rows[3..]) {
         assert_eq!(txt(&row[1]), h.number);

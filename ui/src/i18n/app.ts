@@ -20,7 +20,7 @@ export const zh = {
   },
   dash: {
     signedHouseholds: '已签约户数', signingRate: '户数签约率', areaRate: '面积签约率', deadline: '签约期限', daysLeft: '剩余 {n} 天', daysPast: '已截止 {n} 天', closesOn: '截止于 {d}',
-    compensation: '补偿款', confirmed: '已确认', paid: '已支付', unpaidConfirmed: '确认未付', estimated: '测算中',
+    compensation: '补偿款', confirmed: '已确认', paid: '已支付', unpaidConfirmed: '已确认待支付', unpaidConfirmedHint: '金额已确认、尚未支付的补偿款;净地条件中的「未支付补偿项」还包括仍在测算的项目', estimated: '测算中',
     curve: '累计签约曲线', stages: '各阶段户数', groups: '动迁组排名', group: '动迁组', leader: '组长', total: '总户数', signed: '已签约', rate: '签约率', demolished: '已拆除', signedArea: '签约面积',
     obstaclesByUnit: '问题按责任单位', openCount: '未解决', overdueCount: '已逾期', followUps: '逾期回访', readiness: '净地条件', readinessHint: '距离净地还差的事项,点击查看明细', noObstacles: '没有未解决的问题',
     cumulative: '累计签约', daily: '当日签约', deadlineLine: '签约截止',
@@ -54,7 +54,7 @@ export const zh = {
   poleKind: { power: '电力杆', telecom: '通信杆' },
   poleStatus: { not_applied: '待申请', applied: '已申请', scheduled: '已排期', relocated: '已迁移' },
   checklist: { debris: '建筑垃圾清运', dust_net: '防尘网覆盖', water_cut_off: '断水', power_cut_off: '断电', other: '其他' },
-  clearance: { household_not_demolished: '未拆除', house_photo_missing: '缺拆除前房屋照片', unpaid_compensation: '补偿未支付', pole_not_relocated: '杆线未迁移', open_obstacle: '问题未解决', checklist_open: '净地清单未完成' },
+  clearance: { household_not_demolished: '未拆除', house_photo_missing: '缺拆除前房屋照片', unpaid_compensation: '未支付补偿项(含测算中)', pole_not_relocated: '杆线未迁移', open_obstacle: '问题未解决', checklist_open: '净地清单未完成' },
   projectStatus: { preparing: '前期准备', signing: '签约中', demolishing: '拆除中', cleared: '已净地' },
 }
 
@@ -74,7 +74,7 @@ export const en: typeof zh = {
   },
   dash: {
     signedHouseholds: 'Households signed', signingRate: 'Signing rate', areaRate: 'Area signed', deadline: 'Deadline', daysLeft: '{n} days left', daysPast: 'closed {n} days ago', closesOn: 'closes {d}',
-    compensation: 'Compensation', confirmed: 'Confirmed', paid: 'Paid', unpaidConfirmed: 'Confirmed, unpaid', estimated: 'Estimated',
+    compensation: 'Compensation', confirmed: 'Confirmed', paid: 'Paid', unpaidConfirmed: 'Confirmed, awaiting payment', unpaidConfirmedHint: 'Confirmed amounts not yet paid; the readiness list\'s "unpaid items" also counts items still estimated', estimated: 'Estimated',
     curve: 'Cumulative signing', stages: 'Households per stage', groups: 'Work groups ranked', group: 'Group', leader: 'Leader', total: 'Total', signed: 'Signed', rate: 'Rate', demolished: 'Demolished', signedArea: 'Signed area',
     obstaclesByUnit: 'Obstacles by unit', openCount: 'Open', overdueCount: 'Overdue', followUps: 'Overdue follow-ups', readiness: 'Cleared-land readiness', readinessHint: 'What still stands between now and cleared land; click for details', noObstacles: 'No open obstacles',
     cumulative: 'Cumulative', daily: 'Signed that day', deadlineLine: 'Deadline',
@@ -108,6 +108,6 @@ export const en: typeof zh = {
   poleKind: { power: 'Power', telecom: 'Telecom' },
   poleStatus: { not_applied: 'Not applied', applied: 'Applied', scheduled: 'Scheduled', relocated: 'Relocated' },
   checklist: { debris: 'Debris removal', dust_net: 'Dust nets', water_cut_off: 'Water cut off', power_cut_off: 'Power cut off', other: 'Other' },
-  clearance: { household_not_demolished: 'Not demolished', house_photo_missing: 'No house photo before demolition', unpaid_compensation: 'Unpaid compensation', pole_not_relocated: 'Poles not moved', open_obstacle: 'Open obstacles', checklist_open: 'Checklist open' },
+  clearance: { household_not_demolished: 'Not demolished', house_photo_missing: 'No house photo before demolition', unpaid_compensation: 'Unpaid items (incl. estimated)', pole_not_relocated: 'Poles not moved', open_obstacle: 'Open obstacles', checklist_open: 'Checklist open' },
   projectStatus: { preparing: 'Preparing', signing: 'Signing', demolishing: 'Demolishing', cleared: 'Cleared' },
 }

@@ -8,8 +8,8 @@ export const zh = {
   rows: '预览', action: '处理', number: '户号', head: '户主', group: '责任组', changes: '修改',
   firstRows: '仅显示前 {n} 行', doImport: '导入', importing: '正在写入…', done: '已导入:新登记 {c} 户,更新 {u} 户({f} 项修改,均记入操作日志)',
   exportTitle: '导出报表', exportHint: '保存为 Excel/Word/CSV,A4 版式,可直接打印报送',
-  kind: '报表', format: '格式', asOf: '截至日期', since: '对比起始日', maskNames: '公示表姓名打码(张*三)', doExport: '导出…', exported: '已导出到 {p}',
-  kinds: { 'signing-summary': '签约率汇总表', ledger: '户籍台账', disclosure: '阳光征迁公示表', 'meeting-brief': '会商材料', bulletin: '督导通报', settlement: '补偿结算单', notice: '征收补偿告知书', 'visit-record': '入户走访记录表' },
+  kind: '报表', format: '格式', asOf: '截至日期', since: '对比起始日', maskNames: '公示表姓名打码(张*三)', doExport: '导出…', exported: '已导出到 {p}', openFile: '打开文件', openFolder: '打开所在文件夹',
+  kinds: { 'signing-summary': '签约率汇总表', ledger: '被征收户台账', disclosure: '阳光征迁公示表', 'meeting-brief': '会商材料', bulletin: '督导通报', settlement: '补偿结算单', notice: '征收补偿告知书', 'visit-record': '入户走访记录表' },
   pickGroup: '选择动迁组(整组一个文件)',
   kindHints: {
     settlement: '一个动迁组每户一页:补偿项目、计算方式、合计(大写)、签字栏',
@@ -32,7 +32,7 @@ export const en: typeof zh = {
   rows: 'Preview', action: 'Action', number: 'No.', head: 'Head', group: 'Group', changes: 'Changes',
   firstRows: 'first {n} rows shown', doImport: 'Import', importing: 'Writing…', done: 'Imported: {c} new, {u} updated ({f} field changes, all in the log)',
   exportTitle: 'Export', exportHint: 'Excel/Word/CSV, A4, ready to print and send',
-  kind: 'Table', format: 'Format', asOf: 'As of', since: 'Changes since', maskNames: 'Mask names on the disclosure list (张*三)', doExport: 'Export…', exported: 'Saved to {p}',
+  kind: 'Table', format: 'Format', asOf: 'As of', since: 'Changes since', maskNames: 'Mask names on the disclosure list (张*三)', doExport: 'Export…', exported: 'Saved to {p}', openFile: 'Open file', openFolder: 'Open folder',
   kinds: { 'signing-summary': 'Signing-rate summary', ledger: 'Household ledger', disclosure: 'Disclosure list', 'meeting-brief': 'Meeting brief', bulletin: 'Progress bulletin', settlement: 'Settlement sheets', notice: 'Notices of compensation', 'visit-record': 'Visit records' },
   pickGroup: 'Choose a group (one file)',
   kindHints: {
