@@ -82,7 +82,10 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
         ],
     );
     let (mut floor_total, mut floor_signed, mut demolished) = (0, 0, 0);
-    for (i, g) in s.groups.iter().enumerate() {
+    // A summary lists the groups in their fixed order (一二三四), not by rank.
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| crate::project::group_order(&g.group));
+    for (i, g) in in_order.into_iter().enumerate() {
         let a = areas.get(&g.group).map(|a| (a.floor_total, a.floor_signed)).unwrap_or((0, 0));
         floor_total += a.0;
         floor_signed += a.1;
@@ -506,7 +509,9 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
             col("已拆除", 7.0, Align::Right),
         ],
     );
-    for g in &s.groups {
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| crate::project::group_order(&g.group));
+    for g in in_order {
         groups.rows.push(vec![
             Cell::text(&g.group),
             Cell::text(g.leader.clone().unwrap_or_default()),
