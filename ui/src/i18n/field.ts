@@ -4,14 +4,14 @@ export const zh = {
   required: '必填',
   saved: '已保存',
   workDate: '工作日期',
-  workDateHistorical: '历史项目,按数据截至日期记录',
+  workDateHistorical: '历史项目，按数据截至日期记录',
   workDateLive: '今天',
   search: '搜索户号、姓名、拼音首字母、身份证后四位、电话、地址',
   searchEmpty: '没有找到「{q}」',
   collapse: '收起侧栏',
   expand: '展开侧栏',
   leaveTitle: '离开此页?',
-  leaveText: '走访表单还没有保存,离开后填写的内容会丢失。',
+  leaveText: '走访表单还没有保存，离开后填写的内容会丢失。',
   leave: '离开',
   stay: '留下继续填写',
   // demolition day
@@ -38,12 +38,12 @@ export const zh = {
   // household facts
   editFacts: '编辑基本情况',
   idNumber: '身份证号',
-  editReason: '修改原因(签约后改协议字段时必填)',
+  editReason: '修改原因（签约后改协议字段时必填）',
   // visit
   visitedAt: '走访时间',
-  visitedAtPh: '默认为现在;补记时选择日期时间',
+  visitedAtPh: '默认为现在；补记时选择日期时间',
   visitors: '同行人员',
-  visitorsPh: '输入姓名后回车,操作人默认在内',
+  visitorsPh: '输入姓名后回车，操作人默认在内',
   // obstacle
   addObstacle: '新增问题',
   obsTitle: '问题',
@@ -51,9 +51,9 @@ export const zh = {
   obsUnit: '责任单位',
   obsPerson: '责任人',
   obsDue: '办结期限',
-  obsHousehold: '涉及户号(可不填)',
+  obsHousehold: '涉及户号（可不填）',
   // history
-  noChanges: '(无字段变化)',
+  noChanges: '（无字段变化）',
 }
 
 export const en: typeof zh = {
