@@ -263,6 +263,7 @@ describe('a team leader’s field day', () => {
 
   test('at 1366×768 the same screens', async () => {
     await resize(1366, 768)
+    await s.clickCss('[data-testid="sidebar-toggle"]') // unfolded again (the choice is remembered)
     await shot('17-household-1366')
     for (const [screen, ready] of [['dashboard', '[data-testid="kpi-households-total"]'], ['plot', '[data-testid="poles"]']]) {
       await go(screen, ready)
