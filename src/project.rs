@@ -106,9 +106,7 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Project> {
 pub fn list(conn: &Connection) -> Result<Vec<Project>> {
     let mut stmt = conn.prepare(&format!("SELECT {PROJECT_COLS} FROM projects ORDER BY code"))?;
     let rows = stmt.query_map([], from_row)?;
-    let mut groups: Vec<WorkGroup> = rows.collect::<rusqlite::Result<_>>()?;
-    groups.sort_by_cached_key(|g| group_order(&g.name));
-    Ok(groups)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The project a command works on: the one named by code, or the only one there is.
@@ -274,7 +272,9 @@ pub fn groups(conn: &Connection, project: Uuid) -> Result<Vec<WorkGroup>> {
             members: crate::read::json_list::<Uuid>(r, 4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut groups: Vec<WorkGroup> = rows.collect::<rusqlite::Result<_>>()?;
+    groups.sort_by_cached_key(|g| group_order(&g.name));
+    Ok(groups)
 }
 
 pub fn staff(conn: &Connection, project: Uuid) -> Result<Vec<Staff>> {
