@@ -33,10 +33,12 @@ const textOf = (css) => s.exec(`return document.querySelector(arguments[0])?.tex
 const waitForText = (css, text) => until(() => textOf(css), (t) => t.includes(text), `${text} in ${css}`)
 const overlaysGone = () =>
   until(() => s.exec(`return [...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`), (open) => !open, 'the overlays to close')
+/** Replaces what a field holds (WebDriver's clear does not reach Vue's v-model). */
 async function typeIn(css, text) {
   const el = await s.waitFor(css)
-  await s.clear(el)
-  await s.type(el, text)
+  const old = await s.exec(`return document.querySelector(arguments[0])?.value ?? ''`, [css])
+  await s.click(el)
+  await s.type(el, Keys.END + Keys.BACKSPACE.repeat(old.length) + text)
   return el
 }
 /** Clicks the visible option with this text in an open Element Plus select. */
