@@ -25,7 +25,7 @@ port=$(free_port 4444)
 native_port=$(free_port $((port + 1)))
 export WEBDRIVER_URL="http://127.0.0.1:$port"
 
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb ":$display" -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 export DISPLAY=":$display"
 tauri-driver --port "$port" --native-port "$native_port" >"$work/driver.log" 2>&1 &

@@ -39,6 +39,9 @@ mod evidence;
 pub use self::evidence::*;
 mod map;
 pub use self::map::*;
+mod field;
+pub use self::field::*;
+pub mod rendering;
 
 pub const OPERATOR: &str = "operator";
 pub const DEVICE_NAME: &str = "device_name";
@@ -261,12 +264,49 @@ pub struct VisitInput {
     pub promises: String,
     pub next_step: String,
     pub follow_up_on: Option<String>,
+    /// When the visit happened, for one written up later: 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM'
+    /// (local time; noon when only the date is given). Empty: now, or for a historical
+    /// project its working date ([`work_date`]).
+    pub visited_at: Option<String>,
 }
 
-/// Records a visit now, by the operator.
+/// The time a visit happened, from the form: see [`VisitInput::visited_at`].
+fn visit_time(db: &Db, household: Uuid, typed: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    use chrono::TimeZone;
+    let typed = typed.as_deref().map(crate::normal::typed).unwrap_or_default();
+    let local = |d: NaiveDate, t: chrono::NaiveTime| {
+        chrono::Local
+            .from_local_datetime(&d.and_time(t))
+            .earliest()
+            .map(|x| x.with_timezone(&chrono::Utc))
+            .ok_or_else(|| Error::invalid("visited_at", format!("走访时间「{typed}」在本地时间中不存在")))
+    };
+    if typed.is_empty() {
+        let project = household::get(db.conn(), household)?.project_id;
+        let day = work_date(db, project)?;
+        if day >= today() {
+            return Ok(None);
+        }
+        return local(day, chrono::Local::now().time()).map(Some);
+    }
+    let (d, t) = match typed.split_once([' ', 'T']) {
+        Some((d, t)) => {
+            let t = chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                .map_err(|_| Error::invalid("visited_at", format!("走访时间「{typed}」应写作 2024-05-01 14:30")))?;
+            (date("visited_at", d)?, t)
+        }
+        None => (date("visited_at", &typed)?, chrono::NaiveTime::from_hms_opt(12, 0, 0).expect("noon")),
+    };
+    if d == today() && typed.len() <= 10 {
+        return Ok(None);
+    }
+    local(d, t).map(Some)
+}
+
+/// Records a visit by the operator: now, or when it happened.
 pub fn log_visit(db: &mut Db, v: VisitInput) -> Result<Visit> {
     let nv = NewVisit {
-        visited_at: None,
+        visited_at: visit_time(db, v.household_id, &v.visited_at)?,
         visitors: v.visitors,
         kind: v.kind,
         outcome: v.outcome,
@@ -376,15 +416,16 @@ pub struct ObstacleInput {
     pub blocks_stage: Option<Stage>,
 }
 
-/// Raises an obstacle today.
+/// Raises an obstacle on the project's working date.
 pub fn add_obstacle(db: &mut Db, o: ObstacleInput) -> Result<Obstacle> {
+    let raised_on = work_date(db, o.project_id)?;
     let no = NewObstacle {
         title: o.title,
         category: o.category,
         household: o.household_id,
         responsible_unit: o.responsible_unit,
         responsible_person: o.responsible_person,
-        raised_on: today(),
+        raised_on,
         due_on: opt_date("due_on", &o.due_on)?,
         blocks_stage: o.blocks_stage,
     };
@@ -458,7 +499,7 @@ pub fn meeting_prep(db: &Db, project: Uuid, since: Option<String>) -> Result<Mee
     Ok(MeetingPrep {
         since,
         as_of,
-        changes: changes::changes_since(conn, &p, Some(since))?,
+        changes: changes::changes_since(conn, &p, Some(since), Some(as_of))?,
         overdue_by_owner: by_owner
             .into_iter()
             .map(|(responsible_unit, obstacles)| OwnerOverdue { responsible_unit, obstacles })
@@ -501,6 +542,8 @@ pub fn record_meeting(db: &mut Db, m: MeetingInput) -> Result<Meeting> {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlotWork {
+    /// The project's working date: what the forms' empty dates mean.
+    pub work_date: NaiveDate,
     pub poles: Vec<Pole>,
     /// Oldest first.
     pub days: Vec<DemolitionDay>,
@@ -510,6 +553,7 @@ pub struct PlotWork {
 pub fn plot_work(db: &Db, project: Uuid) -> Result<PlotWork> {
     let conn = db.conn();
     Ok(PlotWork {
+        work_date: work_date(db, project)?,
         poles: plot_work::poles(conn, project)?,
         days: plot_work::demolition_days(conn, project)?,
         checklist: plot_work::checklist(conn, project)?,

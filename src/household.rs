@@ -3,7 +3,6 @@
 use crate::error::{Error, Result};
 use crate::oplog::{Entity, Fields, Tx};
 use crate::read;
-use crate::units::parse_hundredths;
 use crate::vocab::{CompensationMode, Difficulty, Stage};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
@@ -183,6 +182,11 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         _ => crate::normal::typed(value),
     };
     let v = typed.as_str();
+    // Quantities are read as the schema declares them (NFKC, as above).
+    let parsed = |name: &str| -> Result<serde_json::Value> {
+        let spec = crate::schema::field(Entity::Household, name).expect("a declared household field");
+        spec.parse(value)
+    };
     let mut f = Fields::new();
     match field {
         // Renumbering is a correction (a number entered wrong, or one two laptops both gave
@@ -209,9 +213,7 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
             f.put(field, validate_members(n)?)
         }
         "special_circumstances" | "concerns" => f.put(field, split_tags(v)),
-        "floor_area" | "land_area" => {
-            f.put(field, parse_hundredths(if field == "floor_area" { "floor_area" } else { "land_area" }, v)?)
-        }
+        "floor_area" | "land_area" => f.put(field, parsed(field)?),
         "group" => {
             let g = crate::project::find_group(tx.conn(), h.project_id, v)?
                 .ok_or_else(|| Error::invalid("group", format!("动迁组「{v}」不存在")))?;
@@ -221,11 +223,11 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "difficulty" => f.put(field, Difficulty::parse(v)?.id()),
         "agreement_no" => f.put(field, Some(v).filter(|v| !v.is_empty())),
         "agreement_date" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "agreement_date" => f.put(field, crate::units::parse_date("agreement_date", v)?.to_string()),
+        "agreement_date" => f.put(field, typed(field)?),
         "compensation_mode" if v.is_empty() => f.put(field, serde_json::Value::Null),
         "compensation_mode" => f.put(field, CompensationMode::parse(v)?.id()),
         "signed_area" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "signed_area" => f.put(field, parse_hundredths("signed_area", v)?),
+        "signed_area" => f.put(field, typed(field)?),
         _ => unreachable!("every settable field is handled"),
     }
     if h.stage.is_signed() && AGREEMENT_FIELDS.contains(&field) {

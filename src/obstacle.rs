@@ -56,6 +56,10 @@ pub fn add(tx: &mut Tx, project: Uuid, o: &NewObstacle) -> Result<Uuid> {
             return Err(Error::invalid("due_on", format!("办结期限 {due} 早于提出日期 {}", o.raised_on)));
         }
     }
+    // An obstacle nobody owns is chased by nobody: the 会商 lists them by responsible unit.
+    if o.responsible_unit.trim().is_empty() {
+        return Err(Error::invalid("responsible_unit", "请填写责任单位:问题须有负责解决的单位"));
+    }
     if let Some(h) = o.household {
         let hh = crate::household::get(tx.conn(), h)?;
         if hh.project_id != project {

@@ -233,6 +233,31 @@ pub fn find_group(conn: &Connection, project: Uuid, name: &str) -> Result<Option
     .map_err(Into::into)
 }
 
+/// The fixed order of work groups (第一组, 第二组, ..., 第十组; 1组, 2组): by the number in the
+/// name (Chinese numerals or digits), then by name. Text order would put 第三组 before 第二组.
+pub fn group_order(name: &str) -> (u32, String) {
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|d| d as u32).or(c.to_digit(10));
+    let mut number: Option<u32> = None;
+    let mut current = 0u32;
+    let mut seen = false;
+    for c in crate::normal::typed(name).chars() {
+        if let Some(d) = digit(c) {
+            current = if c.is_ascii_digit() { current * 10 + d } else { d + current / 10 * 10 };
+            seen = true;
+        } else if c == '十' {
+            current = if seen { current * 10 } else { 10 };
+            seen = true;
+        } else if seen {
+            number = Some(current);
+            break;
+        }
+    }
+    if number.is_none() && seen {
+        number = Some(current);
+    }
+    (number.unwrap_or(u32::MAX), name.to_string())
+}
+
 pub fn groups(conn: &Connection, project: Uuid) -> Result<Vec<WorkGroup>> {
     let mut stmt = conn.prepare(
         "SELECT g.id, g.name, g.leader_id, s.name, g.members FROM work_groups g
@@ -247,7 +272,9 @@ pub fn groups(conn: &Connection, project: Uuid) -> Result<Vec<WorkGroup>> {
             members: crate::read::json_list::<Uuid>(r, 4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut groups: Vec<WorkGroup> = rows.collect::<rusqlite::Result<_>>()?;
+    groups.sort_by_cached_key(|g| group_order(&g.name));
+    Ok(groups)
 }
 
 pub fn staff(conn: &Connection, project: Uuid) -> Result<Vec<Staff>> {

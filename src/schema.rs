@@ -794,7 +794,7 @@ impl FieldSpec {
                 if s.is_empty() {
                     return Ok(());
                 }
-                check_phone(s)
+                check_phone(s).map_err(|_| "应为 7 至 12 位数字".to_string())
             }
             Kind::Date => check_date(text(v)?).map(|_| ()),
             Kind::Instant => {

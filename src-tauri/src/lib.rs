@@ -105,9 +105,34 @@ async fn plot_work(s: State<'_, Store>, project: Uuid) -> Wire<PlotWork> {
 async fn set_pole_status(s: State<'_, Store>, input: PoleStatusInput) -> Wire<Vec<jingdi::plot_work::Pole>> {
     s.write(move |db| desk::set_pole_status(db, input)).await
 }
+#[tauri::command]
+async fn log_demolition_day(s: State<'_, Store>, input: DemolitionInput) -> Wire<PlotWork> {
+    s.write(move |db| desk::log_demolition_day(db, input)).await
+}
+#[tauri::command]
+async fn add_pole(s: State<'_, Store>, input: PoleInput) -> Wire<PlotWork> {
+    s.write(move |db| desk::add_pole(db, input)).await
+}
+#[tauri::command]
+async fn set_checklist_done(s: State<'_, Store>, input: ChecklistInput) -> Wire<PlotWork> {
+    s.write(move |db| desk::set_checklist_done(db, input)).await
+}
+#[tauri::command]
+async fn set_household_field(s: State<'_, Store>, input: HouseholdFieldInput) -> Wire<HouseholdView> {
+    s.write(move |db| desk::set_household_field(db, input)).await
+}
+#[tauri::command]
+async fn work_day(s: State<'_, Store>, project: Uuid) -> Wire<WorkDay> {
+    s.read(move |db| desk::work_day(db, project)).await
+}
 
 /// Opens the default database (or `$JINGDI_DB`) and runs the app.
 pub fn run() {
+    // Before GTK and WebKit start (and before any thread): software rendering on machines
+    // without a GPU render node, as decided by the core (jingdi::desk::rendering).
+    for (k, v) in desk::rendering::startup_rendering_switches() {
+        std::env::set_var(k, v);
+    }
     let path = jingdi::db::default_path();
     let store = match Db::open(&path).and_then(Store::new) {
         Ok(store) => store,
@@ -141,9 +166,16 @@ pub fn run() {
             record_meeting,
             plot_work,
             set_pole_status,
+            log_demolition_day,
+            add_pole,
+            set_checklist_done,
+            set_household_field,
+            work_day,
             office::office_preview,
             office::office_import,
             office::office_export,
+            office::office_file_name,
+            office::open_path,
             compensation::standards,
             compensation::publish_standard,
             compensation::recalc_compensation,

@@ -53,3 +53,22 @@ pub async fn office_export(
 ) -> Wire<ExportReport> {
     s.read(move |db| desk::office_export(db, project, kind, format, &path, &options)).await
 }
+
+/// The dated file name the save dialog offers for an export.
+#[tauri::command]
+pub async fn office_file_name(
+    s: State<'_, Store>,
+    project: Uuid,
+    kind: ExportKind,
+    format: Format,
+    as_of: Option<String>,
+    group: Option<String>,
+) -> Wire<String> {
+    s.read(move |db| desk::office_file_name(db, project, kind, format, as_of, group)).await
+}
+
+/// Opens an exported file, or its folder, with the system's program.
+#[tauri::command]
+pub async fn open_path(s: State<'_, Store>, path: String, folder: bool) -> Wire<()> {
+    s.read(move |_db| desk::open_path(&path, folder)).await
+}

@@ -31,11 +31,12 @@ fn generate() -> String {
         summary::Summary, summary::StageCount, summary::GroupRow, summary::DayRow,
         summary::CompensationTotals, summary::UnitObstacles, summary::OverdueFollowUp,
         clearance::ClearanceKind, clearance::ClearanceItem, changes::Changes, changes::StageChange,
-        history::HistoryEntry, board::Tile, board::Board, board::HouseholdHit,
+        history::HistoryEntry, history::FieldChange, board::Tile, board::Board, board::HouseholdHit,
         // the desktop calls
         AppState, Identity, ProjectInput, HistoryQuery, HouseholdView, VisitInput, StageInput,
         AssessInput, PaymentInput, ObstacleRow, ObstacleList, ObstacleInput, ResolveInput,
         OwnerOverdue, MeetingPrep, MeetingInput, PlotWork, PoleStatusInput,
+        DemolitionInput, PoleInput, ChecklistInput, HouseholdFieldInput, WorkDay,
         // compensation: standards, the household's sheet, fairness
         jingdi::compensation::standards::StructurePrice, jingdi::compensation::standards::IncentiveTier,
         jingdi::compensation::standards::Subsidy, jingdi::compensation::standards::CatalogueItem,

@@ -148,7 +148,7 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Changes { project, since } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
-            let c = changes::changes_since(db.conn(), &p, opt_date("since", &since)?)?;
+            let c = changes::changes_since(db.conn(), &p, opt_date("since", &since)?, Some(project::as_of(&p, None)))?;
             out(json, &c, render::changes);
         }
         Command::Log { project, since, entity, by, limit } => {

@@ -82,7 +82,10 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
         ],
     );
     let (mut floor_total, mut floor_signed, mut demolished) = (0, 0, 0);
-    for (i, g) in s.groups.iter().enumerate() {
+    // A summary lists the groups in their fixed order (一二三四), not by rank.
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| crate::project::group_order(&g.group));
+    for (i, g) in in_order.into_iter().enumerate() {
         let a = areas.get(&g.group).map(|a| (a.floor_total, a.floor_signed)).unwrap_or((0, 0));
         floor_total += a.0;
         floor_signed += a.1;
@@ -173,9 +176,9 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
     Ok(vec![groups, daily, stages])
 }
 
-// ------------------------------------------------------------------ 户籍台账
+// ------------------------------------------------------------------ 被征收户台账
 
-/// 户籍台账: one row per household, internal (full ID number and phone: it stays in the office).
+/// 被征收户台账: one row per household, internal (full ID number and phone: it stays in the office).
 pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sheet>> {
     let mut stage_on: HashMap<String, NaiveDate> = HashMap::new();
     {
@@ -205,7 +208,7 @@ pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sh
         }
     }
     let mut s = Sheet::new(
-        "户籍台账",
+        "被征收户台账",
         format!("{} 被征收户台账", p.name),
         subtitle(p, as_of),
         vec![
@@ -443,7 +446,7 @@ fn changes_sheet(title: &str, c: &Changes, group_of: &HashMap<String, String>) -
 /// responsible unit with age and due date, overdue follow-ups, and the decisions needed.
 pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDate) -> Result<Doc> {
     let as_of = s.as_of;
-    let c = changes_since(conn, p, Some(since))?;
+    let c = changes_since(conn, p, Some(since), Some(s.as_of))?;
     let households = crate::household::list(conn, p.id)?;
     let group_of: HashMap<String, String> =
         households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();
@@ -506,7 +509,9 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
             col("已拆除", 7.0, Align::Right),
         ],
     );
-    for g in &s.groups {
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| crate::project::group_order(&g.group));
+    for g in in_order {
         groups.rows.push(vec![
             Cell::text(&g.group),
             Cell::text(g.leader.clone().unwrap_or_default()),
@@ -645,7 +650,7 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
 /// 督导通报 tables: groups ranked by signing rate, by demolition, and the changes since
 /// the previous bulletin per group.
 pub fn bulletin_sheets(conn: &Connection, p: &Project, s: &Summary, since: NaiveDate) -> Result<Vec<Sheet>> {
-    let c = changes_since(conn, p, Some(since))?;
+    let c = changes_since(conn, p, Some(since), Some(s.as_of))?;
     let households = crate::household::list(conn, p.id)?;
     let group_of: HashMap<String, String> =
         households.iter().map(|h| (h.number.clone(), h.group_name.clone())).collect();

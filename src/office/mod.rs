@@ -68,7 +68,7 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
 pub enum ExportKind {
     /// 签约率汇总表
     SigningSummary,
-    /// 户籍台账 (internal: full ID numbers and phones)
+    /// 被征收户台账 (internal: full ID numbers and phones)
     Ledger,
     /// 阳光征迁 公示表 (public: masked)
     Disclosure,
@@ -112,7 +112,7 @@ impl ExportKind {
     pub fn zh(self) -> &'static str {
         match self {
             ExportKind::SigningSummary => "签约率汇总表",
-            ExportKind::Ledger => "户籍台账",
+            ExportKind::Ledger => "被征收户台账",
             ExportKind::Disclosure => "阳光征迁公示表",
             ExportKind::MeetingBrief => "会商材料",
             ExportKind::Bulletin => "督导通报",
@@ -216,6 +216,24 @@ pub fn choose_format(kind: ExportKind, asked: Option<Format>, path: &Path) -> Re
         return Err(Error::invalid("format", format!("{}不能导出为 {},可选: {}", kind.zh(), f.id(), ok.join("、"))));
     }
     Ok(f)
+}
+
+/// The file name an export is offered under: the plot, the group for per-group paper, the
+/// kind and the date its figures stand at, so that today's file does not overwrite
+/// yesterday's ("东星4号地块签约率汇总表_2022-08-15.xlsx").
+pub fn file_name(
+    p: &Project,
+    kind: ExportKind,
+    format: Format,
+    as_of: chrono::NaiveDate,
+    group: Option<&str>,
+) -> String {
+    let group = group.map(str::trim).unwrap_or("");
+    let name = format!("{}{group}{}_{as_of}.{}", p.name, kind.zh(), format.id());
+    // Characters no file system takes in a name.
+    name.chars()
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect()
 }
 
 /// Writes one export to `path`. Reads only: the database is never changed.

@@ -78,7 +78,9 @@ pub fn board(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result
             }
         })
         .collect();
-    Ok(Board { as_of, tiles, groups: groups.into_iter().collect(), concern_tags: tags.into_iter().collect() })
+    let mut groups: Vec<String> = groups.into_iter().collect();
+    groups.sort_by_cached_key(|g| crate::project::group_order(g));
+    Ok(Board { as_of, tiles, groups, concern_tags: tags.into_iter().collect() })
 }
 
 #[derive(Debug, Clone, Serialize)]

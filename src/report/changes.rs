@@ -41,10 +41,23 @@ pub struct StageChange {
     pub reason: Option<String>,
 }
 
-pub fn changes_since(conn: &Connection, p: &Project, since: Option<NaiveDate>) -> Result<Changes> {
+/// What was recorded since `since`, counting only what happened by `until` (the brief's 截至
+/// date) by its own business date: a visit typed today into a historical plot whose figures
+/// stand at 2022-08-15 belongs to 2026, not to that brief.
+pub fn changes_since(
+    conn: &Connection,
+    p: &Project,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<Changes> {
     let entries = history(conn, &HistoryFilter { project: Some(p.id), since, ..Default::default() })?;
     let mut c = Changes { since, ..Default::default() };
     for e in entries {
+        if let (Some(until), Some(on)) = (until, business_date(&e)) {
+            if on > until {
+                continue;
+            }
+        }
         *c.operations_by_author.entry(e.author.clone()).or_default() += 1;
         let text = |k: &str| e.fields.0.get(k).and_then(|v| v.as_str()).map(str::to_string);
         match (e.entity, e.action) {
@@ -87,4 +100,19 @@ pub fn changes_since(conn: &Connection, p: &Project, since: Option<NaiveDate>) -
         }
     }
     Ok(c)
+}
+
+/// The date an operation's event happened on, where it carries one.
+fn business_date(e: &super::history::HistoryEntry) -> Option<NaiveDate> {
+    let text = |k: &str| e.fields.0.get(k).and_then(|v| v.as_str());
+    let key = match e.entity {
+        Entity::StageEvent => "reached_on",
+        Entity::Visit => "visited_at",
+        Entity::Obstacle if e.action == Action::Create => "raised_on",
+        Entity::Obstacle => "resolved_on",
+        Entity::CompensationItem => "paid_on",
+        _ => return None,
+    };
+    let t = text(key)?;
+    t.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }

@@ -36,6 +36,81 @@ pub struct HistoryEntry {
     pub reason: Option<String>,
     /// The household the change concerns, where there is one.
     pub household_no: Option<String>,
+    /// What the record is to a person, where it is not a household: a pole's label, an
+    /// obstacle's or checklist item's title, a group's name, a day's date.
+    pub subject: Option<String>,
+    /// The fields set, readable: the schema's Chinese names, references as household
+    /// numbers, pole labels and names, money in 元 and areas in m² (ids of the record's
+    /// own project and household left out: they are the entry's context).
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldChange {
+    pub field: String,
+    /// The field's Chinese name from `src/schema.rs`.
+    pub name: String,
+    pub value: String,
+    /// The value is a vocabulary id (the screen shows it in its language).
+    pub vocab: bool,
+}
+
+/// A reference as a person knows it.
+fn label_of(conn: &Connection, entity: Entity, id: &str) -> Option<String> {
+    use rusqlite::OptionalExtension;
+    let sql = match entity {
+        Entity::Household => "SELECT number FROM households WHERE id = ?1",
+        Entity::Pole => "SELECT label FROM poles WHERE id = ?1",
+        Entity::WorkGroup => "SELECT name FROM work_groups WHERE id = ?1",
+        Entity::Staff => "SELECT name FROM staff WHERE id = ?1",
+        Entity::Obstacle => "SELECT title FROM obstacles WHERE id = ?1",
+        Entity::ChecklistItem => "SELECT title FROM checklist_items WHERE id = ?1",
+        Entity::DemolitionLog => "SELECT log_date FROM demolition_logs WHERE id = ?1",
+        Entity::Project => "SELECT code FROM projects WHERE id = ?1",
+        _ => return None,
+    };
+    conn.query_row(sql, [id], |r| r.get::<_, String>(0)).optional().ok().flatten()
+}
+
+fn readable(conn: &Connection, entity: Entity, fields: &Fields) -> Vec<FieldChange> {
+    use crate::schema::Kind;
+    let mut out = Vec::new();
+    for (k, v) in fields.0.iter() {
+        if k == "project_id" || k == "household_id" {
+            continue;
+        }
+        let Some(spec) = crate::schema::field(entity, k) else { continue };
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "—".to_string(),
+            other => other.to_string(),
+        };
+        let value = match (spec.kind, v) {
+            (_, serde_json::Value::Null) => "—".to_string(),
+            (Kind::Ref(e), serde_json::Value::String(id)) => label_of(conn, e, id).unwrap_or_else(|| "(已删除)".into()),
+            (Kind::RefList(e), serde_json::Value::Array(ids)) => ids
+                .iter()
+                .map(|id| id.as_str().and_then(|id| label_of(conn, e, id)).unwrap_or_else(|| "(已删除)".into()))
+                .collect::<Vec<_>>()
+                .join("、"),
+            (Kind::TextList, serde_json::Value::Array(xs)) => xs.iter().map(text).collect::<Vec<_>>().join("、"),
+            (Kind::Fen { .. }, serde_json::Value::Number(n)) => crate::units::format_yuan(n.as_i64().unwrap_or(0)),
+            (Kind::Area, serde_json::Value::Number(n)) => crate::units::format_m2(n.as_i64().unwrap_or(0)),
+            (Kind::Flag, serde_json::Value::Number(n)) => (if n.as_i64() == Some(1) { "是" } else { "否" }).into(),
+            (Kind::Json { .. }, _) => "(已更新)".into(),
+            (Kind::IdNumber, serde_json::Value::String(s)) => crate::idcard::mask(s),
+            _ => text(v),
+        };
+        let value = if value.chars().count() > 60 { value.chars().take(60).collect::<String>() + "…" } else { value };
+        out.push(FieldChange {
+            field: k.clone(),
+            name: spec.zh.to_string(),
+            value,
+            vocab: matches!(spec.kind, Kind::Vocab(_)),
+        });
+    }
+    out
 }
 
 /// The smallest hybrid-clock value of operations recorded on or after a local date.
@@ -90,6 +165,11 @@ pub fn history(conn: &Connection, f: &HistoryFilter) -> Result<Vec<HistoryEntry>
             entity: op.entity,
             entity_id: op.entity_id,
             action: op.action,
+            subject: match op.entity {
+                Entity::Household => None,
+                e => label_of(conn, e, &op.entity_id.to_string()),
+            },
+            changes: readable(conn, op.entity, &op.fields),
             fields: op.fields,
             reason: op.reason,
             household_no: row.get(crate::oplog::apply::OP_COLUMN_COUNT)?,

@@ -20,6 +20,7 @@ fn visit(household: uuid::Uuid, outcome: &str) -> VisitInput {
         promises: String::new(),
         next_step: "下周再访".into(),
         follow_up_on: None,
+        visited_at: None,
     }
 }
 

@@ -11,6 +11,7 @@ mod desk_compensation;
 mod disk_full;
 mod district;
 mod evidence;
+mod fieldday;
 mod identity;
 mod input;
 mod map;

@@ -473,7 +473,11 @@ fn signing_summary_round_trips_to_the_core_summary() {
     assert!(txt(&rows[0][0]).contains(&p.name));
     assert!(txt(&rows[1][0]).contains(&format!("截至 {}", s.as_of.format("%Y年%m月%d日"))));
     assert_eq!(txt(&rows[2][1]), "责任组");
-    for (g, row) in s.groups.iter().zip(&rows[3..]) {
+    // The groups in their fixed order (第一组, 第二组, ...), not ranked.
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| jingdi::project::group_order(&g.group));
+    assert_eq!(txt(&rows[3][1]), "第一组");
+    for (g, row) in in_order.into_iter().zip(&rows[3..]) {
         assert_eq!(txt(&row[1]), g.group);
         assert_eq!(n(&row[3]) as i64, g.households_total);
         assert_eq!(n(&row[4]) as i64, g.households_signed);
@@ -502,8 +506,8 @@ fn ledger_has_one_row_per_household_and_the_core_totals() {
     let t = TestDb::demo();
     let p = t.project();
     let s = summary(t.db.conn(), &p, None).unwrap();
-    let f = export(&t, ExportKind::Ledger, None, "户籍台账.xlsx", &ExportOptions::default());
-    let rows = read_sheet(&f, "户籍台账");
+    let f = export(&t, ExportKind::Ledger, None, "被征收户台账.xlsx", &ExportOptions::default());
+    let rows = read_sheet(&f, "被征收户台账");
     let hs = jingdi::household::list(t.db.conn(), p.id).unwrap();
     for (h, row) in hs.iter().zip(&rows[3..]) {
         assert_eq!(txt(&row[1]), h.number);
@@ -640,7 +644,11 @@ fn bulletin_ranks_groups_as_the_core_does_in_docx_and_xlsx() {
     let s = summary(t.db.conn(), &p, None).unwrap();
     let x = export(&t, ExportKind::Bulletin, Some(Format::Xlsx), "督导通报.xlsx", &ExportOptions::default());
     let rows = read_sheet(&x, "签约排名");
-    for (g, row) in s.groups.iter().zip(&rows[3..]) {
+    // The groups in their fixed order (第一组, 第二组, ...), not ranked.
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| jingdi::project::group_order(&g.group));
+    assert_eq!(txt(&rows[3][1]), "第一组");
+    for (g, row) in in_order.into_iter().zip(&rows[3..]) {
         assert_eq!(txt(&row[1]), g.group);
         assert_eq!(n(&row[4]) as i64, g.households_signed);
     }

@@ -174,12 +174,12 @@ fn clearance_lists_everything_until_cleared_land() {
 #[test]
 fn changes_since_a_date_come_from_the_log() {
     let t = TestDb::demo();
-    let c = changes_since(t.db.conn(), &t.project(), Some(d("2022-08-01"))).unwrap();
+    let c = changes_since(t.db.conn(), &t.project(), Some(d("2022-08-01")), None).unwrap();
     assert!(!c.demolished.is_empty());
     assert!(c.newly_signed.is_empty(), "everyone signed in July");
     assert!(c.obstacles_opened.iter().any(|o| o.contains("电线杆")));
     assert!(c.visits > 0 && c.payments > 0 && c.paid_fen > 0);
-    let all = changes_since(t.db.conn(), &t.project(), None).unwrap();
+    let all = changes_since(t.db.conn(), &t.project(), None, None).unwrap();
     assert_eq!(all.newly_signed.len(), 120);
     assert!(all.obstacles_resolved.iter().any(|o| o.contains("拆除队")));
 }

@@ -10,12 +10,13 @@ import * as app from './app'
 import * as backup from './backup'
 import * as comp from './compensation'
 import * as evidence from './evidence'
+import * as field from './field'
 import * as map from './map'
 import * as office from './office'
 import * as sync from './sync'
 
-export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh, map: map.zh }
-export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en, map: map.en }
+export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh, map: map.zh, field: field.zh }
+export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en, map: map.en, field: field.en }
 
 export type Locale = 'zh-CN' | 'en'
 

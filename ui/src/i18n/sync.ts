@@ -1,11 +1,11 @@
 // The words of the 同步 (sync) screen, under `sync.` in the app's messages.
 export const zh = {
-  title: '同步', hint: '各台电脑离线工作,通过数据包文件或共享文件夹(U 盘、网络共享)合并;任何修改都不会被悄悄覆盖。',
+  title: '同步', hint: '各台电脑离线工作，通过数据包文件或共享文件夹(U 盘、网络共享）合并；任何修改都不会被悄悄覆盖。',
   me: '本机', folder: '同步文件夹', noFolder: '尚未选择', chooseFolder: '选择文件夹…', syncNow: '立即同步',
   bundle: '数据包', exportUnseen: '导出数据包…', exportFull: '导出完整数据包…', importBundle: '导入数据包…',
-  fullHint: '新电脑加入项目时,请导入完整数据包',
+  fullHint: '新电脑加入项目时，请导入完整数据包',
   peers: '其他电脑', lastSeen: '最近一次', neverSeen: '还没有收到其他电脑的数据',
-  cameIn: '收到的数据', from: '来自', newOps: '新操作 {n} 条:走访 {v} 次,其他修改 {c} 项', known: '已有 {n} 条', conflictsNew: '新冲突 {n} 个', joined: '本机已加入该项目',
+  cameIn: '收到的数据', from: '来自', newOps: '新操作 {n} 条：走访 {v} 次，其他修改 {c} 项', known: '已有 {n} 条', conflictsNew: '新冲突 {n} 个', joined: '本机已加入该项目',
   refused: '未导入', heldBack: '{n} 条操作未合并', exported: '已写出 {n} 条操作到 {p}',
   conflicts: '待处理的冲突', noConflicts: '没有待处理的冲突', field: '字段', showing: '当前显示', keepA: '保留 A', keepB: '保留 B', newValue: '填写新值', save: '保存',
   sideA: 'A', sideB: 'B', device: '设备',

@@ -29,4 +29,9 @@ export const api = {
   recordMeeting: (input: T.MeetingInput) => call<T.Meeting>('record_meeting', { input }),
   plotWork: (project: string) => call<T.PlotWork>('plot_work', { project }),
   setPoleStatus: (input: T.PoleStatusInput) => call<T.Pole[]>('set_pole_status', { input }),
+  logDemolitionDay: (input: T.DemolitionInput) => call<T.PlotWork>('log_demolition_day', { input }),
+  addPole: (input: T.PoleInput) => call<T.PlotWork>('add_pole', { input }),
+  setChecklistDone: (input: T.ChecklistInput) => call<T.PlotWork>('set_checklist_done', { input }),
+  setHouseholdField: (input: T.HouseholdFieldInput) => call<T.HouseholdView>('set_household_field', { input }),
+  workDay: (project: string) => call<T.WorkDay>('work_day', { project }),
 }

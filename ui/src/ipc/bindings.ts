@@ -188,7 +188,7 @@ export type HistoryEntry = { id: string, recorded_at: string, hlc: number, devic
 /**
  * The household the change concerns, where there is one.
  */
-household_no: string | null, };
+household_no: string | null,  subject: string | null, changes: Array<FieldChange>, };
 
 export type Tile = { id: string, number: string, head_name: string, group_name: string, stage: Stage, difficulty: Difficulty | null, concerns: Array<string>, open_obstacles: number, 
 /**
@@ -238,7 +238,7 @@ compensation: Sheet,
  */
 catalogue: Array<CatalogueItem>, };
 
-export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, };
+export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, visited_at: string | null, };
 
 export type StageInput = { household_id: string, to: Stage, 
 /**
@@ -293,7 +293,7 @@ export type MeetingInput = { project_id: string,
  */
 held_on: string | null, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, };
 
-export type PlotWork = { poles: Array<Pole>, 
+export type PlotWork = { work_date: string, poles: Array<Pole>, 
 /**
  * Oldest first.
  */
@@ -1159,3 +1159,15 @@ export type InventoryItemRecord = { id: string, household_id: string, code: stri
 export type AttachmentRecord = { id: string, project_id: string, household_id: string | null, target: "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log", target_id: string, kind: "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other", sha256: string, size: number, media_type: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/x-ole-storage" | "application/ofd", file_name: string, taken_at: string | null, latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, attached_at: string, withdrawn: number, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null };
 
 export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
+
+export type FieldChange = { field: string, name: string, value: string, vocab: boolean, };
+
+export type DemolitionInput = { project_id: string, log_date: string | null, machines: string, workers: string, demolished: string, notes: string, };
+
+export type PoleInput = { project_id: string, label: string, kind: PoleKind, owner_unit: string, location: string, status: PoleStatus | null, status_on: string | null, };
+
+export type ChecklistInput = { item_id: string, done: boolean, on: string | null, note: string, };
+
+export type HouseholdFieldInput = { household_id: string, field: string, value: string, reason: string | null, };
+
+export type WorkDay = { date: string, historical: boolean, };

@@ -12,6 +12,11 @@ export const office = {
     call<T.RosterImportReport>('office_import', { project, path, options }),
   export: (project: string, kind: T.ExportKind, format: T.ExportFormat | null, path: string, options: T.ExportOptions) =>
     call<T.ExportReport>('office_export', { project, kind, format, path, options }),
+  /** The dated name the save dialog offers (the core builds it). */
+  fileName: (project: string, kind: T.ExportKind, format: T.ExportFormat, asOf: string | null, group: string | null) =>
+    call<string>('office_file_name', { project, kind, format, asOf, group }),
+  /** Opens an exported file (or its folder) with the system's program, through the core. */
+  openPath: (path: string, folder: boolean) => call<null>('open_path', { path, folder }),
   /** `{done, total}` while an import writes its rows. */
   onImportProgress: (f: (p: { done: number; total: number }) => void): Promise<UnlistenFn> =>
     listen<{ done: number; total: number }>('office-import-progress', (e) => f(e.payload)),
