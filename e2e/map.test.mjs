@@ -134,7 +134,7 @@ describe('the plot map', () => {
 
   test('a past date shows the stages jingdi reports for that date', async () => {
     await go('map', 'path[data-testid="parcel-DX4-001"]')
-    const input = await s.waitFor('input[data-testid="map-date-input"], [data-testid="map-date-input"] input')
+    const input = await s.waitFor('[data-testid="map-date-input"] input')
     await s.click(input)
     await s.type(input, '2022-07-10' + Keys.ENTER)
     await until(() => s.exec(`return document.querySelector('[data-testid="map-date"]').dataset.value`), (v) => v === '2022-07-10', 'the map to show 2022-07-10')

@@ -223,11 +223,11 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         "difficulty" => f.put(field, Difficulty::parse(v)?.id()),
         "agreement_no" => f.put(field, Some(v).filter(|v| !v.is_empty())),
         "agreement_date" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "agreement_date" => f.put(field, typed(field)?),
+        "agreement_date" => f.put(field, parsed(field)?),
         "compensation_mode" if v.is_empty() => f.put(field, serde_json::Value::Null),
         "compensation_mode" => f.put(field, CompensationMode::parse(v)?.id()),
         "signed_area" if v.is_empty() => f.put(field, serde_json::Value::Null),
-        "signed_area" => f.put(field, typed(field)?),
+        "signed_area" => f.put(field, parsed(field)?),
         _ => unreachable!("every settable field is handled"),
     }
     if h.stage.is_signed() && AGREEMENT_FIELDS.contains(&field) {
