@@ -367,7 +367,8 @@ fn groups_are_listed_in_their_fixed_order_not_by_text() {
     use jingdi::project::group_order;
     let mut names = vec!["第三组", "第十二组", "第二组", "第十组", "第一组", "2组", "综合组", "第四组"];
     names.sort_by_cached_key(|n| group_order(n));
-    assert_eq!(names, ["第一组", "第二组", "2组", "第三组", "第四组", "第十组", "第十二组", "综合组"]);
+    // Same number: by name (as `group_order` says), so 2组 before 第二组.
+    assert_eq!(names, ["第一组", "2组", "第二组", "第三组", "第四组", "第十组", "第十二组", "综合组"]);
     let t = TestDb::demo();
     let board = desk::board(&t.db, t.project).unwrap();
     assert_eq!(board.groups, ["第一组", "第二组", "第三组", "第四组"]);

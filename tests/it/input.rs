@@ -580,10 +580,13 @@ fn an_operation_from_the_far_future_is_refused() {
     let good = a.dir.path().join("good.jdb");
     jingdi::sync::export(&a.db, &a.project(), &good, jingdi::sync::Scope::Unseen).unwrap();
     let now = chrono::Utc::now().timestamp_millis();
+    // Re-signed as a laptop with that clock would have: the clock rule, not the signature, refuses.
+    let key = crate::sync::test_key(&a);
     let stamped = |name: &str, ms: i64| {
         crate::sync::rewrite(&good, name, |bu| {
             let last = bu.ops.len() - 1;
             bu.ops[last].hlc = ms << 16;
+            crate::sync::resign(bu, &key);
         })
     };
     let before = b.snapshot();

@@ -250,10 +250,11 @@ fn a_file_from_before_signing_keeps_its_history_and_signs_from_then_on() {
              ALTER TABLE oplog DROP COLUMN prev;
              ALTER TABLE oplog DROP COLUMN sig;
              DROP TABLE device_keys;
+             DROP INDEX visits_corrects;
              CREATE TRIGGER oplog_is_append_only_update BEFORE UPDATE ON oplog
              BEGIN SELECT RAISE(ABORT, 'the operation log is append-only'); END;
              PRAGMA user_version = {};",
-            jingdi::db::SCHEMA_VERSION - 1
+            jingdi::db::SCHEMA_VERSION - 2
         ))
         .unwrap();
     let path = t.path();
