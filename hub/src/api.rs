@@ -381,7 +381,10 @@ async fn push(
         )
         .await?;
         let bound: String = tx
-            .query_one("SELECT public_key FROM device_keys WHERE project_id = $1 AND device_id = $2", &[&project_id, device])
+            .query_one(
+                "SELECT public_key FROM device_keys WHERE project_id = $1 AND device_id = $2",
+                &[&project_id, device],
+            )
             .await?
             .get(0);
         if &bound != *key {
@@ -576,10 +579,10 @@ async fn pull(
         set.into_iter().collect()
     };
     let keys: BTreeMap<Uuid, String> = c
-        .query("SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)", &[
-            &project_id,
-            &devices,
-        ])
+        .query(
+            "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
+            &[&project_id, &devices],
+        )
         .await?
         .iter()
         .map(|r| (r.get(0), r.get(1)))

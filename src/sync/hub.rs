@@ -336,7 +336,10 @@ fn push(db: &Db, client: &Client, p: &Project, hub: &HubProject, report: &mut Hu
             ops_sha256: String::new(),
             keys: {
                 let devices: std::collections::BTreeSet<Uuid> = chunk.iter().map(|o| o.device_id).collect();
-                crate::oplog::signing::device_keys(db.conn())?.into_iter().filter(|(d, _)| devices.contains(d)).collect()
+                crate::oplog::signing::device_keys(db.conn())?
+                    .into_iter()
+                    .filter(|(d, _)| devices.contains(d))
+                    .collect()
             },
         };
         let body = bundle::encode(header, chunk);
