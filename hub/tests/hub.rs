@@ -273,10 +273,18 @@ fn refused_uploads_store_nothing() {
     assert!(stored > 0);
     let (_, r) = post(&push, &ta, &good);
     assert_eq!((r["stored"].as_i64(), r["known"].as_i64()), (Some(0), Some(stored)));
-    // The same (device, seq) with other content: refused whole, flagged.
+    // An operation edited after signing: its signature no longer verifies.
     let mut bundle = jingdi::sync::bundle::read(&file).unwrap();
     let last = bundle.ops.len() - 1;
     bundle.ops[last].reason = Some("改过".into());
+    let edited = jingdi::sync::bundle::encode(bundle.header.clone(), &bundle.ops);
+    let (s, e) = post(&push, &ta, &edited);
+    assert_eq!((s, e["code"].as_str()), (400, Some("bundle.bad_signature")), "{e}");
+    assert_eq!(ops(&db), stored);
+    // The same (device, seq) with other content, signed by the device itself (a fault, or a
+    // stolen key): refused whole, flagged.
+    let key = jingdi::identity::Installation::open(&a.dir.path().join("home")).unwrap().signing_key().clone();
+    jingdi::oplog::signing::sign(&key, &mut bundle.ops[last]);
     let forged = jingdi::sync::bundle::encode(bundle.header.clone(), &bundle.ops);
     let (s, e) = post(&push, &ta, &forged);
     assert_eq!((s, e["code"].as_str()), (409, Some("hub.clash")), "{e}");
