@@ -178,6 +178,8 @@ describe('compensation from the standards to the payment', () => {
     // Confirm all, then pay the well to its owner with a voucher.
     await s.clickCss('[data-testid="comp-confirm-all"]')
     await waitForText('[data-testid="comp-items"]', '确认于')
+    // Other items were confirmed before: wait for the well's own row to show its confirmation.
+    await until(() => rowText('[data-testid="comp-items"]', '水井 1 口'), (t) => t.includes('确认于'), 'the well to be confirmed')
     await clickInRow('[data-testid="comp-items"]', '水井 1 口', '支付')
     await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-W')
     await typeInto('input[data-testid="comp-pay-amount"]', '9999')
