@@ -76,8 +76,9 @@ rm -rf "$CARGO_TARGET_DIR/debug/bundle/deb"
 ui/node_modules/.bin/tauri build --debug --bundles deb --ci 2>&1
 deb=$(ls "$CARGO_TARGET_DIR"/debug/bundle/deb/jingdi_*_amd64.deb)
 contents=$(dpkg-deb -c "$deb")
-for f in './usr/bin/jingdi-app' './usr/bin/jingdi' './usr/share/applications/[^ ]*\.desktop'; do
-  grep -q " $f\$" <<<"$contents" || { echo "the .deb lacks $f"; echo "$contents"; exit 1; }
+# dpkg-deb lists paths as ./usr/... or usr/... depending on how the archive was written
+for f in 'usr/bin/jingdi-app' 'usr/bin/jingdi' 'usr/share/applications/[^ ]*\.desktop'; do
+  grep -Eq " (\./)?$f\$" <<<"$contents" || { echo "the .deb lacks $f"; echo "$contents"; exit 1; }
 done
 dpkg-deb -f "$deb" Depends | grep -q fonts-noto-cjk
 scratch=$(mktemp -d)
