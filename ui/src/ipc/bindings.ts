@@ -188,7 +188,28 @@ export type HistoryEntry = { id: string, recorded_at: string, hlc: number, devic
 /**
  * The household the change concerns, where there is one.
  */
-household_no: string | null,  subject: string | null, changes: Array<FieldChange>, };
+household_no: string | null, 
+/**
+ * What the record is to a person, where it is not a household: a pole's label, an
+ * obstacle's or checklist item's title, a group's name, a day's date.
+ */
+subject: string | null, 
+/**
+ * The fields set, readable: the schema's Chinese names, references as household
+ * numbers, pole labels and names, money in 元 and areas in m² (ids of the record's
+ * own project and household left out: they are the entry's context).
+ */
+changes: Array<FieldChange>, };
+
+export type FieldChange = { field: string, 
+/**
+ * The field's Chinese name from `src/schema.rs`.
+ */
+name: string, value: string, 
+/**
+ * The value is a vocabulary id (the screen shows it in its language).
+ */
+vocab: boolean, };
 
 export type Tile = { id: string, number: string, head_name: string, group_name: string, stage: Stage, difficulty: Difficulty | null, concerns: Array<string>, open_obstacles: number, 
 /**
@@ -238,7 +259,13 @@ compensation: Sheet,
  */
 catalogue: Array<CatalogueItem>, };
 
-export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, visited_at: string | null, };
+export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, 
+/**
+ * When the visit happened, for one written up later: 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM'
+ * (local time; noon when only the date is given). Empty: now, or for a historical
+ * project its working date ([`work_date`]).
+ */
+visited_at: string | null, };
 
 export type StageInput = { household_id: string, to: Stage, 
 /**
@@ -293,7 +320,11 @@ export type MeetingInput = { project_id: string,
  */
 held_on: string | null, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, };
 
-export type PlotWork = { work_date: string, poles: Array<Pole>, 
+export type PlotWork = { 
+/**
+ * The project's working date: what the forms' empty dates mean.
+ */
+work_date: string, poles: Array<Pole>, 
 /**
  * Oldest first.
  */
@@ -304,6 +335,64 @@ export type PoleStatusInput = { pole_id: string, status: PoleStatus,
  * The project's as-of date when empty (today for a live project).
  */
 on: string | null, reason: string | null, };
+
+export type DemolitionInput = { project_id: string, 
+/**
+ * The project's working date when empty.
+ */
+log_date: string | null, 
+/**
+ * As typed: "3", "３", "3台".
+ */
+machines: string, workers: string, 
+/**
+ * Household numbers demolished that day, separated by 、 , or spaces.
+ */
+demolished: string, notes: string, };
+
+export type PoleInput = { project_id: string, label: string, kind: PoleKind, owner_unit: string, location: string, 
+/**
+ * 待申请 when empty.
+ */
+status: PoleStatus | null, 
+/**
+ * The date of that status; the project's working date when empty.
+ */
+status_on: string | null, };
+
+export type ChecklistInput = { item_id: string, done: boolean, 
+/**
+ * The project's working date when empty.
+ */
+on: string | null, 
+/**
+ * Needed to untick.
+ */
+note: string, };
+
+export type HouseholdFieldInput = { household_id: string, 
+/**
+ * A field `household set` accepts (`phone`, `id_number`, `address`, ...).
+ */
+field: string, 
+/**
+ * As typed; full-width digits are read as digits.
+ */
+value: string, 
+/**
+ * Needed for agreement fields of a signed household and for a new household number.
+ */
+reason: string | null, };
+
+export type WorkDay = { 
+/**
+ * The project's "today": the date every form's empty date means.
+ */
+date: string, 
+/**
+ * A historical project shown as of a past date (not the calendar day).
+ */
+historical: boolean, };
 
 export type StructurePrice = { structure: string, 
 /**
@@ -1159,15 +1248,3 @@ export type InventoryItemRecord = { id: string, household_id: string, code: stri
 export type AttachmentRecord = { id: string, project_id: string, household_id: string | null, target: "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log", target_id: string, kind: "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other", sha256: string, size: number, media_type: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/x-ole-storage" | "application/ofd", file_name: string, taken_at: string | null, latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, attached_at: string, withdrawn: number, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null };
 
 export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
-
-export type FieldChange = { field: string, name: string, value: string, vocab: boolean, };
-
-export type DemolitionInput = { project_id: string, log_date: string | null, machines: string, workers: string, demolished: string, notes: string, };
-
-export type PoleInput = { project_id: string, label: string, kind: PoleKind, owner_unit: string, location: string, status: PoleStatus | null, status_on: string | null, };
-
-export type ChecklistInput = { item_id: string, done: boolean, on: string | null, note: string, };
-
-export type HouseholdFieldInput = { household_id: string, field: string, value: string, reason: string | null, };
-
-export type WorkDay = { date: string, historical: boolean, };
