@@ -166,8 +166,13 @@ pub fn summary(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Resu
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // Ranked by signing rate, as the team compares groups; ties by name for a stable order.
-    groups.sort_by(|a, b| b.signing_rate.total_cmp(&a.signing_rate).then_with(|| a.group.cmp(&b.group)));
+    // Ranked by signing rate, as the team compares groups; ties in the groups' fixed order
+    // (第二组 before 第三组, which text order would swap).
+    groups.sort_by(|a, b| {
+        b.signing_rate
+            .total_cmp(&a.signing_rate)
+            .then_with(|| crate::project::group_order(&a.group).cmp(&crate::project::group_order(&b.group)))
+    });
 
     let daily = daily_curve(conn, p, as_of, total)?;
 

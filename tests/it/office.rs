@@ -473,9 +473,11 @@ fn signing_summary_round_trips_to_the_core_summary() {
     assert!(txt(&rows[0][0]).contains(&p.name));
     assert!(txt(&rows[1][0]).contains(&format!("截至 {}", s.as_of.format("%Y年%m月%d日"))));
     assert_eq!(txt(&rows[2][1]), "责任组");
-    // A ranking sheet: the groups as the core ranks them (a list that is not a ranking keeps
-    // their fixed order, see tests/it/fieldday.rs).
-    for (g, row) in s.groups.iter().zip(&rows[3..]) {
+    // A summary, not a ranking: the groups in their fixed order (第一组, 第二组, ...), whatever
+    // their rates (the bulletin's ranking sheet is the ranked one).
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| jingdi::project::group_order(&g.group));
+    for (g, row) in in_order.into_iter().zip(&rows[3..]) {
         assert_eq!(txt(&row[1]), g.group);
         assert_eq!(n(&row[3]) as i64, g.households_total);
         assert_eq!(n(&row[4]) as i64, g.households_signed);
@@ -642,9 +644,11 @@ fn bulletin_ranks_groups_as_the_core_does_in_docx_and_xlsx() {
     let s = summary(t.db.conn(), &p, None).unwrap();
     let x = export(&t, ExportKind::Bulletin, Some(Format::Xlsx), "督导通报.xlsx", &ExportOptions::default());
     let rows = read_sheet(&x, "签约排名");
-    // A ranking sheet: the groups as the core ranks them (a list that is not a ranking keeps
-    // their fixed order, see tests/it/fieldday.rs).
-    for (g, row) in s.groups.iter().zip(&rows[3..]) {
+    // A summary, not a ranking: the groups in their fixed order (第一组, 第二组, ...), whatever
+    // their rates (the bulletin's ranking sheet is the ranked one).
+    let mut in_order: Vec<_> = s.groups.iter().collect();
+    in_order.sort_by_cached_key(|g| jingdi::project::group_order(&g.group));
+    for (g, row) in in_order.into_iter().zip(&rows[3..]) {
         assert_eq!(txt(&row[1]), g.group);
         assert_eq!(n(&row[4]) as i64, g.households_signed);
     }
