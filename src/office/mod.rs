@@ -96,20 +96,28 @@ impl ExportKind {
         ExportKind::VisitRecord,
     ];
 
-    /// The ids, in the order of [`ExportKind::ALL`] (the vocabulary of a `data_export` record).
-    pub const IDS: &'static [&'static str] = &[
-        "signing-summary",
-        "ledger",
-        "disclosure",
-        "meeting-brief",
-        "bulletin",
-        "settlement",
-        "notice",
-        "visit-record",
-    ];
+    /// The ids of [`ExportKind::ALL`], in its order (the vocabulary of a `data_export` record).
+    pub const IDS: &'static [&'static str] = &{
+        let mut ids = [""; Self::ALL.len()];
+        let mut i = 0;
+        while i < ids.len() {
+            ids[i] = Self::ALL[i].id();
+            i += 1;
+        }
+        ids
+    };
 
-    pub fn id(self) -> &'static str {
-        Self::IDS[self as usize]
+    pub const fn id(self) -> &'static str {
+        match self {
+            ExportKind::SigningSummary => "signing-summary",
+            ExportKind::Ledger => "ledger",
+            ExportKind::Disclosure => "disclosure",
+            ExportKind::MeetingBrief => "meeting-brief",
+            ExportKind::Bulletin => "bulletin",
+            ExportKind::Settlement => "settlement",
+            ExportKind::Notice => "notice",
+            ExportKind::VisitRecord => "visit-record",
+        }
     }
 
     /// Whether the file carries personal data (names with ID numbers, phones, addresses or
@@ -169,11 +177,15 @@ pub enum Format {
 }
 
 impl Format {
-    /// The ids, in declaration order.
-    pub const IDS: &'static [&'static str] = &["xlsx", "docx", "csv"];
+    /// The ids (the vocabulary of a `data_export` record's format).
+    pub const IDS: &'static [&'static str] = &[Format::Xlsx.id(), Format::Docx.id(), Format::Csv.id()];
 
-    pub fn id(self) -> &'static str {
-        Self::IDS[self as usize]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+            Format::Csv => "csv",
+        }
     }
 
     pub fn parse(s: &str) -> Result<Format> {
