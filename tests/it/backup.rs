@@ -24,14 +24,23 @@ fn dump_of(path: &Path) -> String {
 /// files only): the schema and the small tables written first stay readable, as after a
 /// torn write that hit the data.
 fn damage(path: &Path) {
+    // The households' leaf pages, every other one: found by name (dbstat), not by position, so
+    // a migration that moves pages around does not move the damage onto what opening a file
+    // reads (its device's key binding and last operations), which would make the open fail.
+    let (page, leaves) = {
+        let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let page: usize = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let mut q = c
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'households' AND pagetype = 'leaf' ORDER BY pageno")
+            .unwrap();
+        let leaves: Vec<usize> = q.query_map([], |r| r.get(0)).unwrap().map(|p| p.unwrap()).collect();
+        (page, leaves)
+    };
+    assert!(!leaves.is_empty(), "a file with pages to damage");
     let mut bytes = std::fs::read(path).unwrap();
-    let page = 8192;
-    let pages = bytes.len() / page;
-    assert!(pages > 8, "a file with pages to damage");
-    // The later pages (the log's and the visits' data). Opening a file also writes its device's
-    // key binding (oplog::signing::bind); damage on those pages makes the open itself fail.
-    for p in (pages * 2 / 3..pages).step_by(2) {
-        for b in &mut bytes[p * page + 100..p * page + 900] {
+    for p in leaves.iter().step_by(2) {
+        let at = (p - 1) * page;
+        for b in &mut bytes[at + 100..at + 900] {
             *b = b.wrapping_mul(31).wrapping_add(7);
         }
     }
