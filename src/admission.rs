@@ -13,10 +13,12 @@
 //! them, so admissions travelling in the same bundle count; a refusal rolls everything back).
 //!
 //! The demo's project key is public (derived from a constant, as the demo's device keys
-//! are): the demos are identical on every laptop, the demo's scripted devices are admitted
-//! out of the box, and any laptop, holding the key, admits itself as 指挥部 when it first
-//! writes to the demo. A laptop holding a project's key does the same for its own new
-//! device ids (a file restored or copied on the 指挥部 laptop writes as a new device).
+//! are): the demos are identical on every laptop and the demo's scripted devices are
+//! admitted out of the box. As anyone can sign with it, an admission under it proves
+//! nothing: every device without one is the demo's 指挥部 (one admitted explicitly, e.g. as
+//! 财务 to try the roles out, has that role). A laptop holding a real project's key admits
+//! its own new device ids as 指挥部 on their first write (a file restored or copied on the
+//! 指挥部 laptop writes as a new device).
 //!
 //! Projects from before this version, and projects nobody has admitted a laptop to, stay
 //! open: every device writes with every role, as before.
@@ -212,7 +214,23 @@ pub fn standing(conn: &Connection, project: Uuid, device: Uuid) -> Result<Standi
     let legacy =
         marks.and_then(|m| serde_json::from_str::<BTreeMap<Uuid, i64>>(&m).ok()).and_then(|m| m.get(&device).copied());
     let bound = signing::device_key(conn, device)?;
-    let member = member(conn, project, device)?.filter(|m| bound.as_deref() == Some(m.public_key.as_str()));
+    let mut member = member(conn, project, device)?.filter(|m| bound.as_deref() == Some(m.public_key.as_str()));
+    // Under the demo's public key an admission proves nothing (anyone can sign one): every
+    // device without one is its 指挥部, and the demo's log stays as it was.
+    if member.is_none() && owner_key == signing::public_hex(&demo_key()) {
+        member = Some(Member {
+            id: Uuid::nil(),
+            device_id: device,
+            public_key: bound.unwrap_or_default(),
+            name: "演示项目的任一设备".into(),
+            role: Role::Command,
+            role_zh: Role::Command.zh().into(),
+            valid_from: NaiveDate::MIN,
+            valid_until: None,
+            revoked_after_seq: None,
+            revoke_reason: None,
+        });
+    }
     Ok(Standing::Closed { owner_key, legacy, member })
 }
 

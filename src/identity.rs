@@ -327,10 +327,16 @@ pub fn establish(conn: &Connection, installation: &Installation, file: &FileKey)
     };
     // A device signs with one key for good: an id bound to another key (its installation's
     // registry was lost and made anew) cannot go on writing.
+    // Read first: a file already bound (every file opened since version 0013) is not
+    // written to at all when it is opened.
+    let ours = signing::public_hex(installation.signing_key());
     let renewal = match renewal {
-        None if !signing::bind(conn, device, &signing::public_hex(installation.signing_key()))? => {
-            Some(Renewal::Copied)
-        }
+        None => match signing::device_key(conn, device)? {
+            Some(k) if k == ours => None,
+            Some(_) => Some(Renewal::Copied),
+            None if !signing::bind(conn, device, &ours)? => Some(Renewal::Copied),
+            None => None,
+        },
         r => r,
     };
     if let Some(renewal) = renewal {

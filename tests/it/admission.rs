@@ -234,12 +234,21 @@ fn the_demo_is_closed_with_its_public_key_and_every_laptop_writes_as_its_command
         Standing::Closed { member: Some(m), .. } => assert_eq!(m.role, Role::Command),
         other => panic!("the demo's device is admitted: {other:?}"),
     }
-    // This laptop holds the demo's key: its first write admits it, in the same write.
+    // Anyone can sign with the demo's key: every laptop is its 指挥部 without an admission
+    // (nothing is added to the log) ...
     visit(&mut t, "DX4-001", "演示走访");
     let view = admission::view(&t.db, &t.project()).unwrap();
     assert!(view.closed && view.owner_here);
     assert_eq!(view.my_role, Some(Role::Command));
-    assert_eq!(view.members.len(), 2);
+    assert_eq!(view.members.len(), 1);
+    // ... unless admitted with another role, to try the roles out.
+    let me = request(&t, "演示财务");
+    t.write(|tx| admission::admit(tx, p, &Admit { request: &me, role: Role::Finance, name: None, valid_until: None }))
+        .unwrap();
+    let (before, h2) = (t.snapshot(), t.household("DX4-002").id);
+    let e = t.write(|tx| jingdi::household::set(tx, h2, "phone", "13912345678", None)).unwrap_err();
+    assert_eq!(e.code(), "rule.role.forbidden", "{e}");
+    assert_eq!(t.snapshot(), before);
     // A project from before admissions, or never closed, is open: every device writes.
     let open = TestDb::with_households(1);
     let v = admission::view(&open.db, &open.project()).unwrap();

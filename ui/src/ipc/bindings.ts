@@ -10,6 +10,8 @@ export type Difficulty = "easy" | "medium" | "hard";
 
 export type CompensationMode = "monetary" | "property_swap";
 
+export type Role = "command" | "field" | "finance" | "supervisor";
+
 export type VisitKind = "door" | "phone" | "interview";
 
 export type ObstacleCategory = "compensation" | "crops" | "poles" | "demolition" | "resettlement" | "ownership" | "other";
@@ -108,7 +110,7 @@ owner: string, due_on: string | null, };
 
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
-export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature";
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "member";
 
 export type Action = "create" | "update" | "append";
 
@@ -1216,8 +1218,48 @@ stage: string | null,
  */
 obstacle: string | null, };
 
+export type Member = { id: string, device_id: string, public_key: string, name: string, role: Role, role_zh: string, valid_from: string, valid_until: string | null, 
+/**
+ * Revoked: operations of the device after this number are refused.
+ */
+revoked_after_seq: number | null, revoke_reason: string | null, };
+
+export type MembersView = { project_code: string, 
+/**
+ * Admissions are in effect (the project has a project key).
+ */
+closed: boolean, 
+/**
+ * This laptop holds the project key (it may admit and revoke).
+ */
+owner_here: boolean, this_device: string, 
+/**
+ * This device's role; none while the project is open or the device not admitted.
+ */
+my_role: Role | null, members: Array<Member>, };
+
+export type JoinRequest = { device_id: string, public_key: string, name: string, 
+/**
+ * The same as a code to type: `JD1-<device>-<public key>-<check>`.
+ */
+code: string, };
+
+export type AdmitInput = { 
+/**
+ * The join request's code (or its file's text), as pasted.
+ */
+request: string, 
+/**
+ * A role id or name.
+ */
+role: string, name: string | null, 
+/**
+ * `YYYY-MM-DD`; empty: no end.
+ */
+until: string | null, };
+
 // Records as the log stores them, from the core's one declaration per entity (src/schema.rs).
-export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null };
+export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null, owner_key: string | null, legacy_marks: Record<string, number> | null };
 
 export type StaffRecord = { id: string, project_id: string, name: string, role: string, phone: string };
 
@@ -1248,3 +1290,5 @@ export type InventoryItemRecord = { id: string, household_id: string, code: stri
 export type AttachmentRecord = { id: string, project_id: string, household_id: string | null, target: "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log", target_id: string, kind: "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other", sha256: string, size: number, media_type: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/x-ole-storage" | "application/ofd", file_name: string, taken_at: string | null, latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, attached_at: string, withdrawn: number, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null };
 
 export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
+
+export type MemberRecord = { id: string, project_id: string, device_id: string, public_key: string, name: string, role: "command" | "field" | "finance" | "supervisor", valid_from: string, valid_until: string | null, revoked_after_seq: number | null, revoke_reason: string | null, signature: string };
