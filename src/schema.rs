@@ -520,7 +520,7 @@ fn check_marks(v: &Value) -> std::result::Result<(), String> {
     }
     for (d, s) in m {
         Uuid::parse_str(d).map_err(|_| format!("「{d}」不是设备号"))?;
-        if !s.as_i64().is_some_and(|n| n >= 0) {
+        if s.as_i64().is_none_or(|n| n < 0) {
             return Err(format!("设备 {d} 的操作号「{s}」不是非负整数"));
         }
     }
