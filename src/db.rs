@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_map.sql"),
     include_str!("../migrations/0013_signing.sql"),
     include_str!("../migrations/0016_view_indexes.sql"),
+    include_str!("../migrations/0017_admissions.sql"),
     include_str!("../migrations/0020_data_exports.sql"),
 ];
 
@@ -296,7 +297,7 @@ impl Db {
             return Err(Error::Corrupt(format!("设备 {device} 的签名密钥与记录的公钥不符,无法写入")));
         }
         let out = {
-            let mut w = Tx::begin(&tx, source, device, key, author.trim(), own_clock)?;
+            let mut w = Tx::begin(&tx, source, device, key, self.installation.as_ref(), author.trim(), own_clock)?;
             let out = f(&mut w)?;
             w.finish()?;
             out

@@ -550,6 +550,12 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
             plot_work::poles(tx.conn(), pid)?.into_iter().map(|p| (p.id, p.label)).collect();
         map::write(tx, pid, &households, &poles)
     })?;
+    // --- admissions, closing the project with the demo's public project key (also after the
+    // whole history): the demo's device is its 指挥部, and any laptop, holding the same key,
+    // admits itself when it first writes.
+    w(&mut src, as_of, 21, OFFICE, &mut |tx| {
+        crate::admission::close(tx, pid, &crate::admission::demo_key(), "演示数据(指挥部)")
+    })?;
     Ok(pid)
 }
 

@@ -41,6 +41,8 @@ mod map;
 pub use self::map::*;
 mod field;
 pub use self::field::*;
+mod members;
+pub use self::members::*;
 pub mod rendering;
 
 pub const OPERATOR: &str = "operator";

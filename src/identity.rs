@@ -95,6 +95,11 @@ CREATE TABLE IF NOT EXISTS devices (
 CREATE TABLE IF NOT EXISTS signing_key (
     secret     TEXT NOT NULL,               -- Ed25519 secret key, hex
     created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS project_keys (
+    public_key TEXT PRIMARY KEY,            -- a project key this installation holds (src/admission.rs)
+    secret     TEXT NOT NULL,
+    created_at TEXT NOT NULL
 );";
 
 impl Installation {
@@ -147,6 +152,24 @@ impl Installation {
 
     pub fn home(&self) -> &Path {
         &self.home
+    }
+
+    /// Keeps the secret half of a project key (this laptop is the project's 指挥部 laptop).
+    pub fn keep_project_key(&self, key: &SigningKey) -> Result<()> {
+        self.registry.execute(
+            "INSERT OR IGNORE INTO project_keys (public_key, secret, created_at) VALUES (?1, ?2, ?3)",
+            params![signing::public_hex(key), signing::hex(key.as_bytes()), now()],
+        )?;
+        Ok(())
+    }
+
+    /// The project key whose public half is `public`, if this installation holds it.
+    pub fn project_key(&self, public: &str) -> Result<Option<SigningKey>> {
+        let secret: Option<String> = self
+            .registry
+            .query_row("SELECT secret FROM project_keys WHERE public_key = ?1", [public], |r| r.get(0))
+            .optional()?;
+        Ok(secret.and_then(|s| signing::key_from_hex(&s)))
     }
 
     /// The file a device id of this installation writes under, and how much of it has left.
@@ -304,10 +327,16 @@ pub fn establish(conn: &Connection, installation: &Installation, file: &FileKey)
     };
     // A device signs with one key for good: an id bound to another key (its installation's
     // registry was lost and made anew) cannot go on writing.
+    // Read first: a file already bound (every file opened since version 0013) is not
+    // written to at all when it is opened.
+    let ours = signing::public_hex(installation.signing_key());
     let renewal = match renewal {
-        None if !signing::bind(conn, device, &signing::public_hex(installation.signing_key()))? => {
-            Some(Renewal::Copied)
-        }
+        None => match signing::device_key(conn, device)? {
+            Some(k) if k == ours => None,
+            Some(_) => Some(Renewal::Copied),
+            None if !signing::bind(conn, device, &ours)? => Some(Renewal::Copied),
+            None => None,
+        },
         r => r,
     };
     if let Some(renewal) = renewal {

@@ -5,6 +5,7 @@
 //! ([`oplog`]) and applies it to the domain tables in the same transaction.
 //! See ARCHITECTURE.md for the code map and the invariants.
 
+pub mod admission;
 pub mod backup;
 pub mod check;
 pub mod compensation;

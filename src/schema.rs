@@ -43,6 +43,7 @@ pub enum Entity {
     InventoryItem,
     Attachment,
     MapFeature,
+    Member,
     DataExport,
 }
 
@@ -179,6 +180,8 @@ pub const ENTITIES: &[EntitySpec] = &[
             opt("clearance_target", "净地目标日期", Kind::Date),
             req("status", "项目状态", Kind::Vocab(vocab::ProjectStatus::IDS)),
             opt("as_of", "展示日期", Kind::Date),
+            opt("owner_key", "项目公钥", LINE),
+            opt("legacy_marks", "启用准入前的操作", Kind::Json { check: check_marks, ts: "Record<string, number>" }),
         ],
         append_only: false,
     },
@@ -468,6 +471,27 @@ pub const ENTITIES: &[EntitySpec] = &[
         ],
         append_only: false,
     },
+    // A laptop admitted to a project (src/admission.rs): every operation on it carries all
+    // these fields, signed by the project key.
+    EntitySpec {
+        entity: Entity::Member,
+        id: "member",
+        zh: "成员设备",
+        table: "members",
+        fields: &[
+            req("project_id", "项目", Kind::Ref(Entity::Project)),
+            req("device_id", "设备号", LINE),
+            req("public_key", "设备公钥", LINE),
+            req("name", "设备名称", LINE),
+            req("role", "角色", Kind::Vocab(vocab::Role::IDS)),
+            req("valid_from", "生效日期", Kind::Date),
+            opt("valid_until", "有效期至", Kind::Date),
+            opt("revoked_after_seq", "撤销于操作号之后", Kind::Count { min: 0, max: i64::MAX }),
+            opt("revoke_reason", "撤销原因", TEXT),
+            req("signature", "项目签名", LINE),
+        ],
+        append_only: false,
+    },
     // A file of personal data written by an export (src/office/mod.rs): who took what out.
     EntitySpec {
         entity: Entity::DataExport,
@@ -506,6 +530,21 @@ impl Entity {
     pub fn rank(self) -> usize {
         ENTITIES.iter().position(|s| s.entity == self).expect("every entity has a spec")
     }
+}
+
+/// `{device id: sequence number}` (a project's operations from before admissions).
+fn check_marks(v: &Value) -> std::result::Result<(), String> {
+    let m = v.as_object().ok_or("不是设备号到操作号的对应表")?;
+    if m.len() > LIST_MAX {
+        return Err(format!("多于 {LIST_MAX} 台设备"));
+    }
+    for (d, s) in m {
+        Uuid::parse_str(d).map_err(|_| format!("「{d}」不是设备号"))?;
+        if s.as_i64().is_none_or(|n| n < 0) {
+            return Err(format!("设备 {d} 的操作号「{s}」不是非负整数"));
+        }
+    }
+    Ok(())
 }
 
 fn check_decisions(v: &Value) -> std::result::Result<(), String> {

@@ -166,3 +166,15 @@ vocabulary!(AttachTarget, "target" {
     Obstacle => "obstacle", "问题";
     DemolitionLog => "demolition_log", "拆除日志";
 });
+
+// ---- admissions (src/admission.rs): what a laptop admitted to a project may do
+
+vocabulary!(
+    /// The role a laptop is admitted with; what each may write is `admission::GRANTS`.
+    Role, "role" {
+        Command => "command", "指挥部";
+        Field => "field", "组长/工作人员";
+        Finance => "finance", "财务";
+        Supervisor => "supervisor", "督导";
+    }
+);

@@ -7,6 +7,7 @@ mod backup;
 mod compensation;
 mod evidence;
 mod map;
+mod members;
 mod office;
 mod store;
 mod sync;
@@ -192,6 +193,10 @@ pub fn run() {
             sync::sync_import,
             sync::sync_folder,
             sync::resolve_conflict,
+            members::members,
+            members::join_request,
+            members::admit_member,
+            members::revoke_member,
             backup::backups,
             backup::backup_now,
             backup::restore_plan,

@@ -18,7 +18,7 @@ fn generate() -> String {
     let cfg = &cfg;
     let all = decls!(cfg;
         // vocabularies
-        Stage, Difficulty, CompensationMode, VisitKind, ObstacleCategory, ObstacleStatus,
+        Stage, Difficulty, CompensationMode, Role, VisitKind, ObstacleCategory, ObstacleStatus,
         CompensationKind, PaymentStatus, PoleKind, PoleStatus, ChecklistCategory, ProjectStatus,
         // records
         jingdi::error::WireError, jingdi::project::Project, jingdi::project::Staff,
@@ -76,6 +76,8 @@ fn generate() -> String {
         jingdi::map::view::MapView, jingdi::map::export::MapFormat, jingdi::map::export::MapExport,
         jingdi::report::pace::PaceStatus, jingdi::report::pace::PacePoint, jingdi::report::pace::PaceCurve,
         jingdi::report::pace::Pace, MapQuery,
+        // laptops admitted to the project
+        jingdi::admission::Member, jingdi::admission::MembersView, jingdi::admission::JoinRequest, AdmitInput,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\

@@ -121,6 +121,9 @@ pub enum Command {
     /// Merge with other laptops: bundle files or a shared sync folder
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// Laptops admitted to a project and their roles: join-request, admit, revoke, members
+    #[command(subcommand)]
+    Project(ProjectCmd),
     /// The plot's map: import parcels, poles and the boundary; show or print it at a date
     #[command(subcommand)]
     Map(MapCmd),
@@ -928,5 +931,47 @@ pub enum MapCmd {
         project: ProjectArg,
         #[command(flatten)]
         filter: MapFilterArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectCmd {
+    /// On a new laptop: print the code (and with --out write the file) the 指挥部 admits it with
+    JoinRequest {
+        /// The name this laptop is shown under [default: the device name]
+        #[arg(long)]
+        name: Option<String>,
+        /// Also write the request to this file
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// On the 指挥部 laptop: admit a laptop (its request file or code) with a role
+    Admit {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// The join request: its file, or the code JD1-… as printed
+        request: String,
+        /// 指挥部 (command), 组长/工作人员 (field), 财务 (finance), 督导 (supervisor)
+        #[arg(long)]
+        role: String,
+        /// The name shown for the laptop [default: the request's]
+        #[arg(long)]
+        name: Option<String>,
+        /// The last day the admission is valid [default: no end]
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+    },
+    /// On the 指挥部 laptop: revoke a laptop (its device id, first 8 characters are enough, or name)
+    Revoke {
+        #[command(flatten)]
+        project: ProjectArg,
+        device: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The laptops admitted to the project and their roles
+    Members {
+        #[command(flatten)]
+        project: ProjectArg,
     },
 }

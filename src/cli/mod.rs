@@ -254,6 +254,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Import(cmd) => office::import(&mut db, json, &cli.author, cmd)?,
         Command::Export(a) => office::export(&mut db, json, &cli.author, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
+        Command::Project(cmd) => project_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
         // Run by backup_cli before the database is opened.
         Command::Backup(_) | Command::Restore { .. } | Command::Check { .. } => {}
@@ -787,5 +788,77 @@ fn conflicts_cmd(
     }
     let list = conflicts::list(db.conn(), p.id, all)?;
     out(json, list.as_slice(), render::conflicts);
+    Ok(())
+}
+
+fn project_cmd(db: &mut Db, json: bool, cli_author: &Option<String>, cmd: ProjectCmd) -> Result<()> {
+    use jingdi::admission::{self, Admit, JoinRequest};
+    match cmd {
+        ProjectCmd::JoinRequest { name, out: file } => {
+            let name = name
+                .filter(|n| !n.trim().is_empty())
+                .or(db.setting("device_name")?.filter(|n| !n.trim().is_empty()))
+                .unwrap_or_default();
+            let key = db
+                .installation()
+                .map(|i| oplog::signing::public_hex(i.signing_key()))
+                .ok_or_else(|| Error::invalid("db", "内存中的数据库不能申请入组"))?;
+            let r = JoinRequest::new(db.device_id(), key, name.trim().to_string());
+            if let Some(f) = &file {
+                let text = serde_json::to_string_pretty(&r).expect("request serialises");
+                std::fs::write(f, text + "\n")
+                    .map_err(|e| Error::CannotWrite { path: f.display().to_string(), message: e.to_string() })?;
+            }
+            out(json, &r, |r| {
+                let saved = file.as_ref().map(|f| format!("已写入 {}\n", f.display())).unwrap_or_default();
+                format!(
+                    "入组申请码(发给指挥部,由其运行 jingdi project admit 申请码 --role 角色):\n{}\n设备号: {}\n名称: {}\n{saved}",
+                    r.code,
+                    r.device_id,
+                    if r.name.is_empty() { "(未设置)" } else { &r.name }
+                )
+            });
+        }
+        ProjectCmd::Admit { project, request, role, name, until } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let text = match std::fs::read_to_string(&request) {
+                Ok(t) if std::path::Path::new(&request).is_file() => t,
+                _ => request.clone(),
+            };
+            let request = JoinRequest::parse(&text)?;
+            let role = admission::parse_role(&role)?;
+            let until = opt_date("until", &until)?;
+            let who = author(cli_author, db)?;
+            let m = db.write(&who, |tx| {
+                admission::admit(
+                    tx,
+                    p.id,
+                    &Admit { request: &request, role, name: name.as_deref(), valid_until: until },
+                )
+            })?;
+            out(json, &m, |m| {
+                format!("已准入设备「{}」({})加入项目 {},角色:{}\n", m.name, m.device_id, p.code, m.role.zh())
+            });
+        }
+        ProjectCmd::Revoke { project, device, reason } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let m = admission::find_member(db.conn(), p.id, &device)?;
+            let who = author(cli_author, db)?;
+            let m = db.write(&who, |tx| admission::revoke(tx, p.id, m.device_id, &reason))?;
+            out(json, &m, |m| {
+                format!(
+                    "已撤销设备「{}」({})的准入:其第 {} 号之后的操作不再接受\n",
+                    m.name,
+                    m.device_id,
+                    m.revoked_after_seq.unwrap_or(0)
+                )
+            });
+        }
+        ProjectCmd::Members { project } => {
+            let p = project::resolve(db.conn(), project.project.as_deref())?;
+            let v = admission::view(db, &p)?;
+            out(json, &v, render::members);
+        }
+    }
     Ok(())
 }

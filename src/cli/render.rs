@@ -466,3 +466,37 @@ pub fn hub_reports(rs: &[jingdi::sync::hub::HubReport]) -> String {
     }
     o
 }
+
+pub fn members(v: &jingdi::admission::MembersView) -> String {
+    let mut out = String::new();
+    if !v.closed {
+        out.push_str(&format!(
+            "项目 {} 尚未启用设备准入:所有设备都可写入。指挥部电脑运行 jingdi project admit 准入第一台设备时启用。\n",
+            v.project_code
+        ));
+        return out;
+    }
+    out.push_str(&format!(
+        "项目 {} 的准入设备{}\n",
+        v.project_code,
+        if v.owner_here { "(本机是指挥部电脑,可准入、撤销)" } else { "" }
+    ));
+    out.push_str("设备号    名称                角色            有效期                    状态\n");
+    for m in &v.members {
+        let until = m.valid_until.map_or("长期".to_string(), |d| d.to_string());
+        let state = match (&m.revoked_after_seq, &m.revoke_reason) {
+            (Some(n), r) => format!("已撤销(第 {n} 号后;{})", r.as_deref().unwrap_or("")),
+            (None, _) => "有效".into(),
+        };
+        let me = if m.device_id == v.this_device { " ← 本机" } else { "" };
+        out.push_str(&format!(
+            "{}  {:<18}  {:<14}  {} 至 {:<10}  {state}{me}\n",
+            jingdi::admission::short(m.device_id),
+            m.name,
+            m.role.zh(),
+            m.valid_from,
+            until
+        ));
+    }
+    out
+}

@@ -481,6 +481,15 @@ fn write_district(db: &mut Db, size: Size) -> Result<Vec<Uuid>> {
         })?;
         start = end;
     }
+    // Every plot closed with the demo's public project key, after the whole history (see
+    // `demo::create`): the district's device is their 指挥部.
+    src.set(ScriptedSource::at_local(date(AS_OF), 21, 0));
+    db.write_with(&mut src, (DEVICE, &signer), "演示数据", true, |tx| {
+        for pid in &st.plots {
+            crate::admission::close(tx, *pid, &crate::admission::demo_key(), "演示区数据(指挥部)")?;
+        }
+        Ok(())
+    })?;
     Ok(st.plots)
 }
 

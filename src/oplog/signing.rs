@@ -135,6 +135,17 @@ pub fn verifies(key: &VerifyingKey, op: &Op) -> bool {
     key.verify_strict(&canonical(op), &Signature::from_bytes(&sig)).is_ok()
 }
 
+/// Signs any message (an admission: `crate::admission`), hex.
+pub fn sign_bytes(key: &SigningKey, message: &[u8]) -> String {
+    hex(&key.sign(message).to_bytes())
+}
+
+/// Whether `sig` (hex) is a valid signature of `message` under `public` (hex), strictly.
+pub fn verifies_bytes(public: &str, message: &[u8], sig: &str) -> bool {
+    let (Some(k), Some(sig)) = (public_from_hex(public), unhex::<64>(sig)) else { return false };
+    k.verify_strict(message, &Signature::from_bytes(&sig)).is_ok()
+}
+
 /// The public key bound to `device` here, if any.
 pub fn device_key(conn: &Connection, device: Uuid) -> Result<Option<String>> {
     Ok(conn

@@ -22,6 +22,10 @@ pub struct Tx<'a> {
     hlc: i64,
     reason: Option<String>,
     written: usize,
+    /// This installation (absent in memory): the project keys it holds.
+    installation: Option<&'a crate::identity::Installation>,
+    /// Projects whose admission of this device was settled in this write.
+    admitted: std::collections::BTreeSet<Uuid>,
     /// Per project touched: the causal context of this write (other devices' marks) and
     /// this device's highest sequence number on it.
     projects: BTreeMap<Uuid, (BTreeMap<Uuid, i64>, i64)>,
@@ -35,6 +39,7 @@ impl<'a> Tx<'a> {
         source: &'a mut dyn Source,
         device: Uuid,
         key: &'a SigningKey,
+        installation: Option<&'a crate::identity::Installation>,
         author: &str,
         own_clock: bool,
     ) -> Result<Self> {
@@ -61,6 +66,8 @@ impl<'a> Tx<'a> {
             hlc,
             reason: None,
             written: 0,
+            installation,
+            admitted: Default::default(),
             projects: BTreeMap::new(),
         })
     }
@@ -84,6 +91,53 @@ impl<'a> Tx<'a> {
 
     pub fn new_id(&mut self) -> Uuid {
         self.source.uuid_v7()
+    }
+
+    /// The device this write records under.
+    pub fn device(&self) -> Uuid {
+        self.device
+    }
+
+    /// The public key this write signs with (hex).
+    pub fn device_public_key(&self) -> String {
+        super::signing::public_hex(self.key)
+    }
+
+    /// The device's last sequence number before the next operation.
+    pub fn last_seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// The secret half of the project key `public`, if this installation holds it.
+    pub fn project_secret(&self, public: &str) -> Result<Option<SigningKey>> {
+        crate::admission::project_secret(self.installation, public)
+    }
+
+    /// Keeps a new project key in this installation (refused in memory: it would be lost).
+    pub fn keep_project_key(&self, key: &SigningKey) -> Result<()> {
+        match self.installation {
+            Some(i) => i.keep_project_key(key),
+            None => {
+                Err(crate::error::Error::rule("role.not_owner", "内存中的数据库不能启用设备准入(项目密钥无处保存)"))
+            }
+        }
+    }
+
+    /// A laptop holding a project's key writes as 指挥部: on its first write to the project
+    /// under a device id not yet admitted (the demo on any laptop; a restored file on the
+    /// 指挥部 laptop), it admits that device first, in the same write.
+    fn admit_self_if_owner(&mut self, project: Uuid) -> Result<()> {
+        if !self.admitted.insert(project) {
+            return Ok(());
+        }
+        if let crate::admission::Standing::Closed { owner_key, member: None, .. } =
+            crate::admission::standing(self.conn, project, self.device)?
+        {
+            if let Some(secret) = self.project_secret(&owner_key)? {
+                crate::admission::admit_self(self, project, &secret)?;
+            }
+        }
+        Ok(())
     }
 
     /// The reason recorded with the operations that follow (a revert, an unlock, ...).
@@ -114,6 +168,9 @@ impl<'a> Tx<'a> {
         project_id: Option<Uuid>,
         fields: Fields,
     ) -> Result<()> {
+        if let Some(p) = project_id.filter(|_| entity != Entity::Member) {
+            self.admit_self_if_owner(p)?;
+        }
         let context = match project_id {
             Some(p) => {
                 let seq = self.seq + 1;
@@ -152,6 +209,8 @@ impl<'a> Tx<'a> {
         // The same check a merged or hub operation gets: a value no rule allows never reaches
         // the log, whichever module built it.
         crate::schema::check_op(&op).map_err(crate::schema::Invalid::into_error)?;
+        // Whether this device may write it (admitted to the project, and its role).
+        crate::admission::check_local(self.conn, &op)?;
         apply(self.conn, &op)?;
         append_to_log(self.conn, &op)?;
         self.written += 1;

@@ -611,6 +611,9 @@ pub fn import_bundle(db: &mut Db, bundle: Bundle, path: &Path) -> Result<ImportR
             report.conflicts += super::conflicts::detect(conn, project, &ops, &new_ids, &now)?;
         }
         flush(&mut pending)?;
+        // Who wrote them: admitted devices, within their roles (admissions and keys in this
+        // bundle included, so after applying; a refusal rolls everything back).
+        crate::admission::check_merged(conn, project, &new_ops, path)?;
         if header.sender_device != me {
             super::folder::record_peer(conn, project, &header, &now)?;
         }

@@ -1,5 +1,6 @@
 //! The core's integration tests: one binary, real SQLite files in temporary folders.
 
+mod admission;
 mod backup;
 mod cli;
 mod compensation;

@@ -254,6 +254,9 @@ fn a_file_from_before_signing_keeps_its_history_and_signs_from_then_on() {
              DROP TABLE device_keys;
              DROP INDEX visits_corrects;
              DROP TABLE data_exports;
+             DROP TABLE members;
+             ALTER TABLE projects DROP COLUMN owner_key;
+             ALTER TABLE projects DROP COLUMN legacy_marks;
              CREATE TRIGGER oplog_is_append_only_update BEFORE UPDATE ON oplog
              BEGIN SELECT RAISE(ABORT, 'the operation log is append-only'); END;
              PRAGMA user_version = {BEFORE_SIGNING};"

@@ -14,9 +14,10 @@ import * as field from './field'
 import * as map from './map'
 import * as office from './office'
 import * as sync from './sync'
+import * as members from './members'
 
-export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh, map: map.zh, field: field.zh }
-export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en, map: map.en, field: field.en }
+export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh, map: map.zh, field: field.zh, members: members.zh }
+export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en, map: map.en, field: field.en, members: members.en }
 
 export type Locale = 'zh-CN' | 'en'
 

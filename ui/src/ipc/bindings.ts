@@ -10,6 +10,8 @@ export type Difficulty = "easy" | "medium" | "hard";
 
 export type CompensationMode = "monetary" | "property_swap";
 
+export type Role = "command" | "field" | "finance" | "supervisor";
+
 export type VisitKind = "door" | "phone" | "interview";
 
 export type ObstacleCategory = "compensation" | "crops" | "poles" | "demolition" | "resettlement" | "ownership" | "other";
@@ -108,7 +110,7 @@ owner: string, due_on: string | null, };
 
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
-export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "data_export";
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "member";
 
 export type Action = "create" | "update" | "append";
 
@@ -1216,8 +1218,48 @@ stage: string | null,
  */
 obstacle: string | null, };
 
+export type Member = { id: string, device_id: string, public_key: string, name: string, role: Role, role_zh: string, valid_from: string, valid_until: string | null, 
+/**
+ * Revoked: operations of the device after this number are refused.
+ */
+revoked_after_seq: number | null, revoke_reason: string | null, };
+
+export type MembersView = { project_code: string, 
+/**
+ * Admissions are in effect (the project has a project key).
+ */
+closed: boolean, 
+/**
+ * This laptop holds the project key (it may admit and revoke).
+ */
+owner_here: boolean, this_device: string, 
+/**
+ * This device's role; none while the project is open or the device not admitted.
+ */
+my_role: Role | null, members: Array<Member>, };
+
+export type JoinRequest = { device_id: string, public_key: string, name: string, 
+/**
+ * The same as a code to type: `JD1-<device>-<public key>-<check>`.
+ */
+code: string, };
+
+export type AdmitInput = { 
+/**
+ * The join request's code (or its file's text), as pasted.
+ */
+request: string, 
+/**
+ * A role id or name.
+ */
+role: string, name: string | null, 
+/**
+ * `YYYY-MM-DD`; empty: no end.
+ */
+until: string | null, };
+
 // Records as the log stores them, from the core's one declaration per entity (src/schema.rs).
-export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null };
+export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null, owner_key: string | null, legacy_marks: Record<string, number> | null };
 
 export type StaffRecord = { id: string, project_id: string, name: string, role: string, phone: string };
 
@@ -1249,4 +1291,4 @@ export type AttachmentRecord = { id: string, project_id: string, household_id: s
 
 export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
 
-export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record", format: "xlsx" | "docx" | "csv", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };
+export type MemberRecord = { id: string, project_id: string, device_id: string, public_key: string, name: string, role: "command" | "field" | "finance" | "supervisor", valid_from: string, valid_until: string | null, revoked_after_seq: number | null, revoke_reason: string | null, signature: string };

@@ -1,0 +1,340 @@
+//! Laptops admitted to a project, and roles: each laptop has an installation of its own
+//! (its own device key; the 指挥部's holds the project key). Refusals name the device and
+//! change nothing, locally and at merge.
+
+use crate::sync::{join, rewrite, send, visit};
+use crate::{d, TestDb};
+use jingdi::admission::{self, Admit, JoinRequest, Standing};
+use jingdi::compensation;
+use jingdi::oplog::{signing, Action, Entity, Fields};
+use jingdi::sync::bundle::Bundle;
+use jingdi::sync::{export, merge::import, Scope};
+use jingdi::vocab::{CompensationKind, Role};
+use jingdi::Db;
+
+/// Gives the laptop an installation of its own (the tests' default home is shared): its
+/// file writes as a new device from now on, under its own key.
+fn own_home(mut t: TestDb) -> TestDb {
+    let home = t.dir.path().join("home");
+    t.db = Db::open_in(t.path(), &home).unwrap();
+    t
+}
+
+fn request(t: &TestDb, name: &str) -> JoinRequest {
+    let key = signing::public_hex(t.db.installation().unwrap().signing_key());
+    JoinRequest::new(t.db.device_id(), key, name.into())
+}
+
+fn admit(office: &mut TestDb, laptop: &TestDb, name: &str, role: Role) {
+    let r = request(laptop, name);
+    let p = office.project;
+    office.write(|tx| admission::admit(tx, p, &Admit { request: &r, role, name: None, valid_until: None })).unwrap();
+}
+
+/// Re-signs and re-chains the operations of one device in a bundle with its key, as that
+/// device would have sent them had it written them.
+fn resign_device(b: &mut Bundle, device: uuid::Uuid, key: &signing::SigningKey) {
+    let mut idx: Vec<usize> = (0..b.ops.len()).filter(|&i| b.ops[i].device_id == device).collect();
+    idx.sort_by_key(|&i| b.ops[i].seq);
+    let mut prev: Option<String> = b.ops[idx[0]].prev.clone();
+    for i in idx {
+        let op = &mut b.ops[i];
+        op.prev = prev.take();
+        signing::sign(key, op);
+        prev = Some(signing::hash(op));
+    }
+}
+
+/// An office (指挥部) with a project of three households and an item of 1,000.00 元 on H1,
+/// a 财务 laptop and a 组长 laptop, both admitted, both holding everything.
+fn team() -> (TestDb, TestDb, TestDb, uuid::Uuid) {
+    let mut office = own_home(TestDb::with_households(3));
+    let h1 = office.household("H1").id;
+    let item =
+        office.write(|tx| compensation::add(tx, h1, CompensationKind::Relocation, "搬迁费", 1_000_00, "")).unwrap();
+    let mut finance = own_home(join(&office));
+    let mut leader = own_home(join(&office));
+    admit(&mut office, &finance, "财务室", Role::Finance);
+    admit(&mut office, &leader, "二组笔记本", Role::Field);
+    send(&office, &mut finance);
+    send(&office, &mut leader);
+    (office, finance, leader, item)
+}
+
+#[test]
+fn finance_pays_the_leader_cannot_and_a_forged_payment_is_refused_at_merge() {
+    let (mut office, mut finance, mut leader, item) = team();
+    // The 组长 laptop does field work, and cannot confirm or pay: refused, nothing changed.
+    visit(&mut leader, "H2", "组长上门");
+    let before = leader.snapshot();
+    let e = leader.write(|tx| compensation::confirm(tx, item, d("2024-01-06"))).unwrap_err();
+    assert_eq!(e.code(), "rule.role.forbidden", "{e}");
+    assert!(e.to_string().contains("二组笔记本") && e.to_string().contains("财务"), "{e}");
+    assert_eq!(leader.snapshot(), before);
+    // Nor does the 财务 laptop do field work.
+    let h3 = finance.household("H3").id;
+    let e = finance
+        .write(|tx| jingdi::visit::add(tx, h3, &jingdi::visit::NewVisit { outcome: "x".into(), ..Default::default() }))
+        .unwrap_err();
+    assert_eq!(e.code(), "rule.role.forbidden");
+    // The 财务 laptop confirms; the 组长 laptop, holding the confirmation, still cannot pay.
+    finance.write(|tx| compensation::confirm(tx, item, d("2024-01-06"))).unwrap();
+    send(&finance, &mut leader);
+    let before = leader.snapshot();
+    let e = leader.write(|tx| compensation::pay(tx, item, d("2024-01-06"), "PZ-1")).unwrap_err();
+    assert_eq!(e.code(), "rule.role.forbidden", "{e}");
+    assert_eq!(leader.snapshot(), before);
+    // The 财务 laptop pays; its bundle merges at the office.
+    finance.write(|tx| compensation::pay(tx, item, d("2024-01-07"), "PZ-1")).unwrap();
+    send(&finance, &mut office);
+    let paid = |t: &TestDb| -> String {
+        t.db.conn()
+            .query_row("SELECT status FROM compensation_items WHERE id = ?1", [item.to_string()], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(paid(&office), "paid");
+
+    // A payment forged into the 组长's bundle, signed and chained with the 组长's own key
+    // (what a 组长 laptop with a modified program would send): refused by name at merge.
+    let file = leader.dir.path().join("leader.jdb");
+    export(&leader.db, &leader.project(), &file, Scope::Full).unwrap();
+    let me = leader.db.device_id();
+    let key = leader.db.installation().unwrap().signing_key().clone();
+    let forged = rewrite(&file, "forged", |b| {
+        let last = b.ops.iter().filter(|o| o.device_id == me).max_by_key(|o| o.seq).unwrap().clone();
+        let mut pay = last.clone();
+        pay.id = uuid::Uuid::now_v7();
+        pay.seq = last.seq + 1;
+        pay.hlc = last.hlc + 1;
+        pay.entity = Entity::CompensationItem;
+        pay.entity_id = item;
+        pay.action = Action::Update;
+        pay.fields = Fields::new().set("status", "paid").set("paid_on", "2024-01-08").set("voucher_no", "PZ-9");
+        b.ops.push(pay);
+        resign_device(b, me, &key);
+    });
+    let before = office.snapshot();
+    let e = import(&mut office.db, &forged).unwrap_err();
+    assert_eq!(e.code(), "rule.role.forbidden", "{e}");
+    assert!(e.to_string().contains("二组笔记本") && e.to_string().contains("compensation_item"), "{e}");
+    assert_eq!(office.snapshot(), before);
+    // The 组长's real bundle merges.
+    let r = import(&mut office.db, &file).unwrap();
+    assert_eq!(r.visits, 1);
+}
+
+/// Every role may take a file of what it reads (a 督导 publishes the 阳光征迁 disclosure);
+/// the export's record is written under the laptop's own admission and reaches the office.
+#[test]
+fn every_role_records_its_exports_and_the_office_sees_who_took_what() {
+    let (mut office, mut finance, mut leader, _) = team();
+    let mut supervisor = own_home(join(&office));
+    admit(&mut office, &supervisor, "督导组", Role::Supervisor);
+    send(&office, &mut supervisor);
+    let none = jingdi::office::ExportOptions::default();
+    for (t, kind, file) in [
+        (&mut supervisor, jingdi::office::ExportKind::Disclosure, "公示.xlsx"),
+        (&mut leader, jingdi::office::ExportKind::Ledger, "台账.xlsx"),
+        (&mut finance, jingdi::office::ExportKind::Ledger, "财务台账.csv"),
+    ] {
+        let p = t.project();
+        let path = t.dir.path().join(file);
+        jingdi::office::export_recorded(&mut t.db, crate::AUTHOR, &p, kind, None, &path, &none).unwrap();
+        assert!(path.exists(), "{file}");
+    }
+    for t in [&supervisor, &leader, &finance] {
+        send(t, &mut office);
+    }
+    let mut q = office.db.conn().prepare("SELECT file_name FROM data_exports ORDER BY file_name").unwrap();
+    let files: Vec<String> = q.query_map([], |r| r.get(0)).unwrap().map(|f| f.unwrap()).collect();
+    assert_eq!(files, ["公示.xlsx", "台账.xlsx", "财务台账.csv"]);
+}
+
+#[test]
+fn unadmitted_and_revoked_devices_are_refused_by_name() {
+    let (mut office, _finance, mut leader, _) = team();
+    // A laptop that took the project but was never admitted: refused locally ...
+    let mut stranger = own_home(join(&office));
+    let before = stranger.snapshot();
+    let h1 = stranger.household("H1").id;
+    let e = stranger
+        .write(|tx| jingdi::visit::add(tx, h1, &jingdi::visit::NewVisit { outcome: "x".into(), ..Default::default() }))
+        .unwrap_err();
+    assert_eq!(e.code(), "rule.role.not_admitted", "{e}");
+    assert_eq!(stranger.snapshot(), before);
+    // ... and at merge: its operations signed with its own key, as a modified program would.
+    let file = stranger.dir.path().join("s.jdb");
+    export(&stranger.db, &stranger.project(), &file, Scope::Full).unwrap();
+    let me = stranger.db.device_id();
+    let key = stranger.db.installation().unwrap().signing_key().clone();
+    let forged = rewrite(&file, "stranger", |b| {
+        let mut v = b.ops.iter().find(|o| o.entity == Entity::Household).unwrap().clone();
+        v.id = uuid::Uuid::now_v7();
+        v.device_id = me;
+        v.seq = 1;
+        v.prev = None;
+        v.context = Default::default();
+        v.action = Action::Update;
+        v.fields = Fields::new().set("phone", "13900000000");
+        b.ops.push(v);
+        b.header.keys.insert(me, signing::public_hex(&key));
+        resign_device(b, me, &key);
+    });
+    let before = office.snapshot();
+    let e = import(&mut office.db, &forged).unwrap_err();
+    assert_eq!(e.code(), "bundle.not_admitted", "{e}");
+    assert!(e.to_string().contains(&admission::short(me)), "{e}");
+    assert_eq!(office.snapshot(), before);
+
+    // Revoked: what the office held of the 组长 before the revocation stays; anything after
+    // is refused, by the device's name, at merge; and locally once the revocation arrives.
+    visit(&mut leader, "H1", "撤销前");
+    send(&leader, &mut office);
+    let (p, dev) = (office.project, leader.db.device_id());
+    office.write(|tx| admission::revoke(tx, p, dev, "电脑遗失")).unwrap();
+    visit(&mut leader, "H2", "撤销后(组长尚不知情)");
+    let file = leader.dir.path().join("after.jdb");
+    export(&leader.db, &leader.project(), &file, Scope::Full).unwrap();
+    let before = office.snapshot();
+    let e = import(&mut office.db, &file).unwrap_err();
+    assert_eq!(e.code(), "bundle.revoked", "{e}");
+    assert!(e.to_string().contains("二组笔记本") && e.to_string().contains("电脑遗失"), "{e}");
+    assert_eq!(office.snapshot(), before);
+    // The 组长 laptop learns of the revocation from the office; its next write is refused.
+    let file = office.dir.path().join("office.jdb");
+    export(&office.db, &office.project(), &file, Scope::Full).unwrap();
+    import(&mut leader.db, &file).unwrap();
+    let before = leader.snapshot();
+    let h3 = leader.household("H3").id;
+    let e = leader
+        .write(|tx| jingdi::visit::add(tx, h3, &jingdi::visit::NewVisit { outcome: "x".into(), ..Default::default() }))
+        .unwrap_err();
+    assert_eq!(e.code(), "rule.role.revoked", "{e}");
+    assert_eq!(leader.snapshot(), before);
+}
+
+#[test]
+fn only_the_project_key_admits() {
+    let (mut office, _finance, mut leader, _) = team();
+    // The 组长 laptop holds no project key: it cannot admit (itself or anyone).
+    let r = request(&leader, "自封指挥部");
+    let p = leader.project;
+    let before = leader.snapshot();
+    let e = leader
+        .write(|tx| admission::admit(tx, p, &Admit { request: &r, role: Role::Command, name: None, valid_until: None }))
+        .unwrap_err();
+    assert_eq!(e.code(), "rule.role.not_owner", "{e}");
+    assert_eq!(leader.snapshot(), before);
+    // An admission forged in its bundle (signed with its own key) is refused at merge.
+    let file = leader.dir.path().join("l.jdb");
+    visit(&mut leader, "H1", "x");
+    export(&leader.db, &leader.project(), &file, Scope::Full).unwrap();
+    let me = leader.db.device_id();
+    let key = leader.db.installation().unwrap().signing_key().clone();
+    let forged = rewrite(&file, "self-admitted", |b| {
+        let mine = b.ops.iter().filter(|o| o.device_id == me).max_by_key(|o| o.seq).unwrap().clone();
+        let member =
+            b.ops.iter().find(|o| o.entity == Entity::Member && o.fields.0["device_id"] == me.to_string()).unwrap();
+        let mut op = mine.clone();
+        op.id = uuid::Uuid::now_v7();
+        op.seq = mine.seq + 1;
+        op.hlc = mine.hlc + 1;
+        op.entity = Entity::Member;
+        op.entity_id = member.entity_id;
+        op.action = Action::Update;
+        op.fields = member.fields.clone().set("role", "command").set("signature", signing::sign_bytes(&key, b"x"));
+        b.ops.push(op);
+        resign_device(b, me, &key);
+    });
+    let before = office.snapshot();
+    let e = import(&mut office.db, &forged).unwrap_err();
+    assert_eq!(e.code(), "bundle.bad_admission", "{e}");
+    assert_eq!(office.snapshot(), before);
+}
+
+#[test]
+fn the_demo_is_closed_with_its_public_key_and_every_laptop_writes_as_its_command() {
+    let mut t = TestDb::demo();
+    let p = t.project;
+    let demo_device = jingdi::demo::DEVICE;
+    match admission::standing(t.db.conn(), p, demo_device).unwrap() {
+        Standing::Closed { member: Some(m), .. } => assert_eq!(m.role, Role::Command),
+        other => panic!("the demo's device is admitted: {other:?}"),
+    }
+    // Anyone can sign with the demo's key: every laptop is its 指挥部 without an admission
+    // (nothing is added to the log) ...
+    visit(&mut t, "DX4-001", "演示走访");
+    let view = admission::view(&t.db, &t.project()).unwrap();
+    assert!(view.closed && view.owner_here);
+    assert_eq!(view.my_role, Some(Role::Command));
+    assert_eq!(view.members.len(), 1);
+    // ... unless admitted with another role, to try the roles out.
+    let me = request(&t, "演示财务");
+    t.write(|tx| admission::admit(tx, p, &Admit { request: &me, role: Role::Finance, name: None, valid_until: None }))
+        .unwrap();
+    let (before, h2) = (t.snapshot(), t.household("DX4-002").id);
+    let e = t.write(|tx| jingdi::household::set(tx, h2, "phone", "13912345678", None)).unwrap_err();
+    assert_eq!(e.code(), "rule.role.forbidden", "{e}");
+    assert_eq!(t.snapshot(), before);
+    // A project from before admissions, or never closed, is open: every device writes.
+    let open = TestDb::with_households(1);
+    let v = admission::view(&open.db, &open.project()).unwrap();
+    assert!(!v.closed && v.members.is_empty() && v.my_role.is_none());
+}
+
+#[test]
+fn the_roles_table_covers_every_entity() {
+    // Every entity but the project key's own records has a row, or is 指挥部's alone (listed).
+    let command_only = ["project", "staff", "work_group", "compensation_standard", "map_feature", "member"];
+    for spec in jingdi::schema::ENTITIES {
+        let has = admission::GRANTS.iter().any(|(e, _, _)| *e == spec.id);
+        assert!(has || command_only.contains(&spec.id), "{} has no row in admission::GRANTS", spec.id);
+        for (e, f, _) in admission::GRANTS.iter().filter(|(e, _, _)| *e == spec.id) {
+            let field = f.split('=').next().unwrap();
+            assert!(field == "*" || spec.field(field).is_some(), "GRANTS names {e}.{field}, not declared");
+        }
+    }
+}
+
+#[test]
+fn cli_join_request_admit_members_revoke() {
+    let office = crate::cli::Cli::new();
+    office.ok(&[
+        "project-add",
+        "--code",
+        "P1",
+        "--name",
+        "测试地块",
+        "--opens",
+        "2026-01-01",
+        "--deadline",
+        "2026-12-31",
+    ]);
+    assert_eq!(office.json(&["project", "members"])["closed"], false);
+    let laptop = crate::cli::Cli::new();
+    let req = laptop.dir.path().join("req.json");
+    let code = laptop.json(&["project", "join-request", "--name", "财务笔记本", "--out", req.to_str().unwrap()]);
+    let code = code["code"].as_str().unwrap().to_string();
+    // A code typed wrong is refused before anything is written.
+    let before = office.dump();
+    let mut typo = code.clone();
+    typo.replace_range(10..11, if &code[10..11] == "0" { "1" } else { "0" });
+    let (_, err) = office.refused(&["project", "admit", &typo, "--role", "财务"]);
+    assert!(err.contains("invalid_field.request"), "{err}");
+    assert_eq!(office.dump(), before);
+    office.ok(&["project", "admit", req.to_str().unwrap(), "--role", "财务", "--until", "2099-12-31"]);
+    let v = office.json(&["project", "members"]);
+    assert_eq!(v["closed"], true);
+    assert_eq!(v["owner_here"], true);
+    let ms = v["members"].as_array().unwrap();
+    assert_eq!(ms.len(), 2);
+    let fin = ms.iter().find(|m| m["name"] == "财务笔记本").unwrap();
+    assert_eq!((fin["role"].as_str(), fin["valid_until"].as_str()), (Some("finance"), Some("2099-12-31")));
+    let (_, err) = office.refused(&["project", "revoke", "财务笔记本", "--reason", " "]);
+    assert!(err.contains("rule.role.revoke_needs_reason"), "{err}");
+    office.ok(&["project", "revoke", "财务笔记本", "--reason", "人员调离"]);
+    let v = office.json(&["project", "members"]);
+    let fin = v["members"].as_array().unwrap().iter().find(|m| m["name"] == "财务笔记本").unwrap().clone();
+    assert_eq!(fin["revoke_reason"], "人员调离");
+    assert!(office.ok(&["project", "members"]).contains("已撤销"));
+}
