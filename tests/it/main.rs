@@ -20,6 +20,7 @@ mod oplog;
 mod paper;
 mod readers;
 mod reports;
+mod review;
 mod rules;
 mod schema;
 mod signing;
