@@ -247,8 +247,20 @@ pub(crate) fn message(
     b: &Op,
     household_no: Option<&str>,
 ) -> Result<String> {
-    let names: BTreeMap<Uuid, String> =
+    let mut names: BTreeMap<Uuid, String> =
         super::folder::peers(conn, project)?.into_iter().map(|p| (p.device_id, p.name)).collect();
+    // This laptop's own device ids (the current one under its name as set now).
+    let mut stmt = conn.prepare_cached(
+        "SELECT device_id, CASE WHEN ended_at IS NULL
+             THEN coalesce((SELECT value FROM local_settings WHERE key = 'device_name'), name) ELSE name END
+         FROM device_identities",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, name) = row?;
+        if let Ok(id) = Uuid::parse_str(&id) {
+            names.insert(id, name);
+        }
+    }
     let who = |o: &Op| {
         format!("{} 于 {} 在{}", o.author, &o.recorded_at[..o.recorded_at.len().min(10)], laptop(&names, o.device_id))
     };

@@ -226,3 +226,89 @@ fn a_reopened_obstacle_is_listed_and_one_blocking_another_stage_is_not() {
     send(&office, &mut leader);
     assert_eq!(rules(&leader), vec!["rule.stage.blocked_by_obstacle".to_string()]);
 }
+
+/// As people run it: two laptops from the demo, apart for a day, through a sync folder with
+/// the `jingdi` command: the office pays an item and opens an obstacle; the leader, not
+/// knowing, takes the item's confirmation back and records the household's demolition.
+#[test]
+fn cli_rules_broken_together_are_listed_and_decided_through_a_sync_folder() {
+    use crate::cli::Cli;
+    let (office, leader) = (Cli::new(), Cli::new());
+    let share = office.dir.path().join("U盘");
+    let share = share.to_str().unwrap();
+    for (c, name) in [(&office, "街道办公室"), (&leader, "二组组长笔记本")] {
+        c.ok(&["demo"]);
+        c.ok(&["sync", "name", name]);
+    }
+    let item = ["--household", "DX4-024", "--kind", "crops", "--label", "果树"];
+    office.ok(&[&["payment", "record", "--voucher", "PZ-0815", "--on", "2022-08-15"][..], &item[..]].concat());
+    leader.ok(&[&["compensation", "unconfirm", "--reason", "果树棵数复核"][..], &item[..]].concat());
+    office.ok(&[
+        "obstacle",
+        "add",
+        "--title",
+        "墙体鉴定未完成",
+        "--category",
+        "demolition",
+        "--household",
+        "DX4-009",
+        "--unit",
+        "住建局",
+        "--blocks",
+        "demolished",
+    ]);
+    leader.ok(&["stage", "set", "--household", "DX4-009", "--to", "demolished", "--on", "2022-08-15"]);
+
+    office.ok(&["sync", "folder", share]);
+    let r = leader.json(&["sync", "folder", share]);
+    assert_eq!(r["imported"][0]["violations"], 2, "{r}");
+    let text = office.ok(&["sync", "folder", share]);
+    assert!(text.contains("违反规则待审核 2 处"), "{text}");
+    assert_eq!(office.dump(), leader.dump(), "converged");
+
+    for c in [&office, &leader] {
+        let items: Vec<serde_json::Value> =
+            c.json(&["conflicts"]).as_array().unwrap().iter().filter(|c| !c["rule"].is_null()).cloned().collect();
+        let mut rules: Vec<&str> = items.iter().map(|i| i["rule"].as_str().unwrap()).collect();
+        rules.sort();
+        assert_eq!(rules, ["rule.compensation.paid_locked", "rule.stage.blocked_by_obstacle"]);
+        let paid = items.iter().find(|i| i["rule"] == "rule.compensation.paid_locked").unwrap();
+        assert_eq!(paid["household_no"], "DX4-024");
+        let m = paid["message"].as_str().unwrap();
+        for part in ["户 DX4-024", "果树", "PZ-0815", "撤销确认", "电脑「二组组长笔记本」"] {
+            assert!(m.contains(part), "{part} missing from: {m}");
+        }
+        let blocked = items.iter().find(|i| i["rule"] == "rule.stage.blocked_by_obstacle").unwrap();
+        let m = blocked["message"].as_str().unwrap();
+        for part in ["户 DX4-009", "墙体鉴定未完成", "已拆除"] {
+            assert!(m.contains(part), "{part} missing from: {m}");
+        }
+    }
+    let listed = office.ok(&["conflicts"]);
+    assert!(listed.contains("[rule.stage.blocked_by_obstacle] 户 DX4-009"), "{listed}");
+
+    // The office decides: the payment stands (side a), the demolition stands (side b). A new
+    // value is refused for a rule, and changes nothing.
+    let items = office.json(&["conflicts"]);
+    let key = |rule: &str| {
+        items.as_array().unwrap().iter().find(|i| i["rule"] == rule).unwrap()["key"].as_str().unwrap().to_string()
+    };
+    let before = office.dump();
+    let (_, err) = office.refused(&["conflicts", "resolve", &key("rule.compensation.paid_locked"), "--value", "1"]);
+    assert!(err.contains("保留其中一方"), "{err}");
+    assert_eq!(office.dump(), before);
+    office.ok(&["conflicts", "resolve", &key("rule.compensation.paid_locked"), "--keep", "a"]);
+    office.ok(&["conflicts", "resolve", &key("rule.stage.blocked_by_obstacle"), "--keep", "b"]);
+    let paid = office.json(&["compensation", "list", "--household", "DX4-024"]);
+    let tree = paid.as_array().unwrap().iter().find(|i| i["label"] == "果树").unwrap();
+    assert_eq!(tree["status"], "paid");
+    assert!(office.json(&["obstacle", "list"]).as_array().unwrap().iter().all(|o| o["title"] != "墙体鉴定未完成"));
+    office.ok(&["sync", "folder", share]);
+    leader.ok(&["sync", "folder", share]);
+    assert_eq!(office.dump(), leader.dump());
+    for c in [&office, &leader] {
+        assert!(c.json(&["conflicts"]).as_array().unwrap().iter().all(|i| i["rule"].is_null()));
+        let all = c.json(&["conflicts", "--all"]);
+        assert_eq!(all.as_array().unwrap().iter().filter(|i| !i["rule"].is_null()).count(), 2);
+    }
+}
