@@ -69,7 +69,7 @@ pub struct Conflict {
     pub household_no: Option<String>,
     pub a: Side,
     pub b: Side,
-    /// "a" or "b": the value the replay order shows now.
+    /// "a" or "b": the value the replay order shows now (empty for a rule item).
     pub showing: String,
     /// A later operation on the field has seen both sides.
     pub resolved: bool,

@@ -16,6 +16,7 @@
 use super::conflicts::Side;
 use crate::compensation;
 use crate::error::{Error, Result};
+use crate::oplog::apply::{op_from_row, OP_COLUMNS};
 use crate::oplog::{Action, Entity, Fields, Op, Tx};
 use crate::stage;
 use crate::vocab::{ObstacleStatus, Stage};
@@ -122,19 +123,17 @@ fn forward_move(op: &Op) -> Option<(Uuid, Stage, Stage)> {
     (to.rank() > from.rank()).then_some((h, from, to))
 }
 
-/// Stage events reaching `to` in the project, their operations.
+/// The operations of the stage events reaching `to` in the project, in one read.
 fn events_to(conn: &Connection, project: Uuid, to: Stage) -> Result<Vec<Op>> {
-    let ids: Vec<String> = conn
-        .prepare_cached(
-            "SELECT e.id FROM stage_events e JOIN households h ON h.id = e.household_id
-             WHERE h.project_id = ?1 AND e.to_stage = ?2",
-        )?
-        .query_map(params![project.to_string(), to.id()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let id = Uuid::parse_str(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
-        out.extend(super::merge::ops_of(conn, id)?);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {OP_COLUMNS} FROM oplog WHERE entity_id IN (
+             SELECT e.id FROM stage_events e JOIN households h ON h.id = e.household_id
+             WHERE h.project_id = ?1 AND e.to_stage = ?2)"
+    ))?;
+    let mut rows = stmt.query(params![project.to_string(), to.id()])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(op_from_row(r)?);
     }
     Ok(out)
 }
