@@ -840,7 +840,7 @@ export type Conflict = {
  */
 key: string, entity: Entity, entity_id: string, field: string, household_no: string | null, a: ConflictSide, b: ConflictSide, 
 /**
- * "a" or "b": the value the replay order shows now.
+ * "a" or "b": the value the replay order shows now (empty for a rule item).
  */
 showing: string, 
 /**
