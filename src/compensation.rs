@@ -61,6 +61,101 @@ impl Item {
     }
 }
 
+/// A step taken on an item. Which steps each status allows is stated once, in [`refused`]:
+/// every write of this module asks it, and so does the merge's review of two laptops'
+/// concurrent steps ([`concurrent_steps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A new amount (typed, adjusted, recalculated or voided).
+    Amount,
+    Confirm,
+    Unconfirm,
+    Pay,
+}
+
+impl Step {
+    /// The step an operation on an item took, read from the fields it set.
+    fn of(fields: &Fields) -> Option<Step> {
+        match fields.0.get("status").and_then(|v| v.as_str()).and_then(|s| PaymentStatus::parse(s).ok()) {
+            Some(PaymentStatus::Estimated) => Some(Step::Unconfirm),
+            Some(PaymentStatus::Confirmed) => Some(Step::Confirm),
+            Some(PaymentStatus::Paid) => Some(Step::Pay),
+            None if fields.0.contains_key("amount") => Some(Step::Amount),
+            None => None,
+        }
+    }
+
+    /// The status the step leaves the item in (an amount leaves it as it was).
+    fn leaves(self) -> Option<PaymentStatus> {
+        match self {
+            Step::Amount => None,
+            Step::Confirm => Some(PaymentStatus::Confirmed),
+            Step::Unconfirm => Some(PaymentStatus::Estimated),
+            Step::Pay => Some(PaymentStatus::Paid),
+        }
+    }
+}
+
+/// The rule that refuses `step` on an item in `status`, if one does: amounts change only while
+/// 测算, confirming and paying happen once, only a confirmed item is paid, a paid item is locked.
+pub(crate) fn refused(status: PaymentStatus, step: Step) -> Option<&'static str> {
+    use PaymentStatus::{Confirmed, Estimated, Paid};
+    match (status, step) {
+        (Estimated, Step::Amount | Step::Confirm) | (Confirmed, Step::Unconfirm | Step::Pay) => None,
+        (Estimated, Step::Unconfirm) => Some("compensation.not_confirmed"),
+        (Estimated, Step::Pay) => Some("compensation.pay_needs_confirmation"),
+        (Confirmed | Paid, Step::Amount) => Some("compensation.amount_locked"),
+        (Confirmed | Paid, Step::Confirm) => Some("compensation.confirm_once"),
+        (Paid, Step::Unconfirm | Step::Pay) => Some("compensation.paid_locked"),
+    }
+}
+
+/// Two updates of one item written on two laptops, neither knowing the other (`first` before
+/// `second` in replay order). Each was allowed where it was written; together they break a
+/// rule when the step of one would have been refused in the status the other left: then
+/// returns whether `first` is the side that locks (the one that took the item further:
+/// 已支付 over 已确认 over 测算; between two payments, the first) and the rule. The same
+/// confirmation or un-confirmation on both laptops breaks nothing (different dates are a
+/// conflict of the field); two payments are a double payment unless they are the same record.
+pub(crate) fn concurrent_steps(first: &Fields, second: &Fields) -> Option<(bool, &'static str)> {
+    let (a, b) = (Step::of(first)?, Step::of(second)?);
+    if (a == b && a != Step::Pay) || first == second {
+        return None;
+    }
+    let rank = |s: Step| match s.leaves() {
+        None => 0,
+        Some(PaymentStatus::Estimated) => 1,
+        Some(PaymentStatus::Confirmed) => 2,
+        Some(PaymentStatus::Paid) => 3,
+    };
+    let first_locks = rank(a) >= rank(b);
+    let (lock, other) = if first_locks { (a, b) } else { (b, a) };
+    refused(lock.leaves()?, other).map(|rule| (first_locks, rule))
+}
+
+/// What one side of [`concurrent_steps`] did, in words for the review.
+pub(crate) fn describe_step(fields: &Fields) -> String {
+    let text = |k: &str| fields.0.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let amount = fields.0.get("amount").and_then(|v| v.as_i64());
+    match Step::of(fields) {
+        Some(Step::Pay) => {
+            let voucher = text("voucher_no");
+            format!(
+                "登记支付(支付日期 {}{})",
+                text("paid_on"),
+                if voucher.is_empty() { String::new() } else { format!(",凭证 {voucher}") }
+            )
+        }
+        Some(Step::Confirm) => format!("确认金额(确认日期 {})", text("confirmed_on")),
+        Some(Step::Unconfirm) => "撤销确认".to_string(),
+        Some(Step::Amount) => match amount {
+            Some(a) => format!("将金额改为 {}", crate::units::format_yuan(a)),
+            None => "修改金额".to_string(),
+        },
+        None => "修改".to_string(),
+    }
+}
+
 pub fn add(
     tx: &mut Tx,
     household: Uuid,
@@ -92,11 +187,8 @@ pub fn set_amount(tx: &mut Tx, item: Uuid, amount_fen: i64) -> Result<()> {
     if amount_fen < 0 {
         return Err(Error::invalid("amount", "补偿金额不能为负数"));
     }
-    if it.status != PaymentStatus::Estimated {
-        return Err(Error::rule(
-            "compensation.amount_locked",
-            format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh()),
-        ));
+    if let Some(rule) = refused(it.status, Step::Amount) {
+        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh())));
     }
     if !it.is_manual() {
         return Err(Error::rule(
@@ -120,11 +212,8 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
             format!("调整补偿项「{}」必须注明原因", it.label),
         ));
     }
-    if it.status != PaymentStatus::Estimated {
-        return Err(Error::rule(
-            "compensation.amount_locked",
-            format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh()),
-        ));
+    if let Some(rule) = refused(it.status, Step::Amount) {
+        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh())));
     }
     let Some(calculated) = it.calculated_amount else {
         return Err(Error::rule(
@@ -154,11 +243,8 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
 
 pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
     let it = get(tx.conn(), item)?;
-    if it.status != PaymentStatus::Estimated {
-        return Err(Error::rule(
-            "compensation.confirm_once",
-            format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh()),
-        ));
+    if let Some(rule) = refused(it.status, Step::Confirm) {
+        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh())));
     }
     let h = household::get(tx.conn(), it.household_id)?;
     let today = calc::calc_date(tx, h.project_id)?;
@@ -183,21 +269,16 @@ pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
 pub fn unconfirm(tx: &mut Tx, item: Uuid, reason: &str) -> Result<()> {
     let it = get(tx.conn(), item)?;
     let reason = reason.trim();
-    match it.status {
-        PaymentStatus::Paid => {
-            return Err(Error::rule(
-                "compensation.paid_locked",
-                format!(
-                    "补偿项「{}」已于 {} 支付,不能撤销确认",
-                    it.label,
-                    it.paid_on.map(|d| d.to_string()).unwrap_or_default()
-                ),
-            ))
-        }
-        PaymentStatus::Estimated => {
-            return Err(Error::rule("compensation.not_confirmed", format!("补偿项「{}」尚未确认,无需撤销", it.label)))
-        }
-        PaymentStatus::Confirmed => {}
+    if let Some(rule) = refused(it.status, Step::Unconfirm) {
+        let message = match it.status {
+            PaymentStatus::Paid => format!(
+                "补偿项「{}」已于 {} 支付,不能撤销确认",
+                it.label,
+                it.paid_on.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            _ => format!("补偿项「{}」尚未确认,无需撤销", it.label),
+        };
+        return Err(Error::rule(rule, message));
     }
     if reason.is_empty() {
         return Err(Error::rule(
@@ -251,24 +332,16 @@ pub fn pay_with(tx: &mut Tx, item: Uuid, p: &Payment) -> Result<()> {
     let on = p.paid_on;
     let voucher_no = p.voucher_no.as_str();
     let it = get(tx.conn(), item)?;
-    match it.status {
-        PaymentStatus::Paid => {
-            return Err(Error::rule(
-                "compensation.paid_locked",
-                format!(
-                    "补偿项「{}」已于 {} 支付,不能重复支付",
-                    it.label,
-                    it.paid_on.map(|d| d.to_string()).unwrap_or_default()
-                ),
-            ))
-        }
-        PaymentStatus::Estimated => {
-            return Err(Error::rule(
-                "compensation.pay_needs_confirmation",
-                format!("补偿项「{}」尚未确认,不能支付", it.label),
-            ))
-        }
-        PaymentStatus::Confirmed => {}
+    if let Some(rule) = refused(it.status, Step::Pay) {
+        let message = match it.status {
+            PaymentStatus::Paid => format!(
+                "补偿项「{}」已于 {} 支付,不能重复支付",
+                it.label,
+                it.paid_on.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            _ => format!("补偿项「{}」尚未确认,不能支付", it.label),
+        };
+        return Err(Error::rule(rule, message));
     }
     if let Some(a) = p.amount_fen {
         if a < 0 {

@@ -100,21 +100,34 @@ pub fn set(tx: &mut Tx, household: Uuid, to: Stage, on: NaiveDate, reason: Optio
     Ok(())
 }
 
+/// Whether an obstacle keeps `household` from reaching `to`: it is not resolved, it blocks
+/// that stage, and it concerns that household or the whole plot (`concerns` None). The rule
+/// `stage.blocked_by_obstacle`, asked by [`set`] and by the merge's review of two laptops'
+/// concurrent changes (`sync::review`).
+pub(crate) fn blocks(
+    status: ObstacleStatus,
+    concerns: Option<Uuid>,
+    blocks_stage: Option<Stage>,
+    household: Uuid,
+    to: Stage,
+) -> bool {
+    status != ObstacleStatus::Resolved && blocks_stage == Some(to) && concerns.is_none_or(|h| h == household)
+}
+
 fn blocking_obstacle(conn: &Connection, h: &household::Household, to: Stage) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row(
-            "SELECT title FROM obstacles WHERE project_id = ?1 AND blocks_stage = ?2 AND status != ?3
-               AND (household_id IS NULL OR household_id = ?4) ORDER BY raised_on LIMIT 1",
-            [
-                h.project_id.to_string(),
-                to.id().to_string(),
-                ObstacleStatus::Resolved.id().to_string(),
-                h.id.to_string(),
-            ],
-            |r| r.get(0),
-        )
-        .optional()?)
+    // A plot has tens of obstacles that block a stage; [`blocks`] decides among them.
+    let mut stmt = conn.prepare_cached(
+        "SELECT title, status, household_id, blocks_stage FROM obstacles
+         WHERE project_id = ?1 AND blocks_stage IS NOT NULL ORDER BY raised_on",
+    )?;
+    let mut rows = stmt.query([h.project_id.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let status = read::vocab(r, 1, ObstacleStatus::parse)?;
+        if blocks(status, read::opt_uuid(r, 2)?, read::opt_vocab(r, 3, Stage::parse)?, h.id, to) {
+            return Ok(Some(r.get(0)?));
+        }
+    }
+    Ok(None)
 }
 
 /// Every stage change of a household, oldest first.

@@ -372,7 +372,7 @@ pub fn import_report(r: &jingdi::sync::merge::ImportReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "已合并 {}(来自设备 {}{}){}:新操作 {} 条(走访 {},其他修改 {}),已有 {} 条,新冲突 {} 个",
+        "已合并 {}(来自设备 {}{}){}:新操作 {} 条(走访 {},其他修改 {}),已有 {} 条,新冲突 {} 个{}",
         r.project_code,
         r.sender_device,
         if r.sender_name.is_empty() { String::new() } else { format!(" {}", r.sender_name) },
@@ -381,7 +381,8 @@ pub fn import_report(r: &jingdi::sync::merge::ImportReport) -> String {
         r.visits,
         r.changes,
         r.known_operations,
-        r.conflicts
+        r.conflicts,
+        if r.violations > 0 { format!(",违反规则待审核 {} 处", r.violations) } else { String::new() }
     );
     for (d, n) in &r.from_devices {
         let _ = writeln!(o, "  设备 {d}: {n} 条");
@@ -422,6 +423,19 @@ pub fn conflicts(cs: &[jingdi::sync::conflicts::Conflict]) -> String {
         o.push_str("没有待处理的冲突\n");
     }
     for c in cs {
+        if let (Some(rule), Some(message)) = (&c.rule, &c.message) {
+            let _ = writeln!(
+                o,
+                "{}[{rule}] {message}\n  a = 操作 {}(设备 {}) / b = 操作 {}(设备 {})\n  键: {}",
+                if c.resolved { "[已处理] " } else { "" },
+                c.a.operation,
+                c.a.device_id,
+                c.b.operation,
+                c.b.device_id,
+                c.key
+            );
+            continue;
+        }
         let _ = writeln!(
             o,
             "{}{} {}{} 字段 {}: a = {}({} {} 设备 {}) / b = {}({} {} 设备 {}),当前显示 {}\n  键: {}",
@@ -460,6 +474,9 @@ pub fn hub_reports(rs: &[jingdi::sync::hub::HubReport]) -> String {
             if r.joined { ",本机已加入该项目" } else { "" },
             if r.conflicts > 0 { format!(",发现 {} 处冲突待处理", r.conflicts) } else { String::new() },
         );
+        if r.violations > 0 {
+            let _ = writeln!(o, "  违反规则待审核 {} 处(jingdi conflicts)", r.violations);
+        }
         for h in &r.held_back {
             let _ = writeln!(o, "  未合并: {h}");
         }

@@ -324,7 +324,7 @@ pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result
     for line in &calc.lines {
         match existing.iter().find(|i| i.calc_key.as_deref() == Some(line.key.as_str())) {
             None => changes.push(Change::Create(line.clone())),
-            Some(i) if i.status != PaymentStatus::Estimated => changes.push(Change::Locked),
+            Some(i) if super::refused(i.status, super::Step::Amount).is_some() => changes.push(Change::Locked),
             Some(i) => {
                 let amount = (line.amount + i.adjustment).max(0);
                 let mut f = Fields::new();
@@ -356,7 +356,7 @@ pub(crate) fn plan(conn: &Connection, h: &Household, today: NaiveDate) -> Result
             continue;
         }
         let formula = if produced { DUPLICATE_FORMULA } else { VOID_FORMULA };
-        if i.status != PaymentStatus::Estimated {
+        if super::refused(i.status, super::Step::Amount).is_some() {
             changes.push(Change::Locked);
         } else if i.amount != 0 || i.calculated_amount != Some(0) || i.adjustment != 0 || i.formula != formula {
             let f =

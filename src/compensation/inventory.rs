@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::household;
 use crate::oplog::{Entity, Fields, Tx};
 use crate::read;
-use crate::vocab::PaymentStatus;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -102,7 +101,8 @@ pub fn add(tx: &mut Tx, household: Uuid, item: &NewInventoryItem) -> Result<Uuid
 /// Refuses a change to an inventory line whose item is already confirmed or paid.
 fn check_unlocked(conn: &Connection, it: &InventoryItem) -> Result<()> {
     if let Some(item) = super::by_calc_key(conn, it.household_id, &super::calc::inventory_key(it.id))? {
-        if item.status != PaymentStatus::Estimated {
+        // A surveyed quantity moves the item's amount: locked when the amount is.
+        if super::refused(item.status, super::Step::Amount).is_some() {
             return Err(Error::rule(
                 "compensation.inventory_locked",
                 format!("「{}」的补偿状态为「{}」,清点数量已锁定", it.name, item.status.zh()),

@@ -3,6 +3,7 @@
 //! value shows; the pair is listed until someone decides, which writes a new operation that
 //! has seen both and so settles the conflict on every laptop it reaches.
 
+use super::review;
 use crate::error::{Error, Result};
 use crate::oplog::apply::{op_from_row, OP_COLUMNS};
 use crate::oplog::{Entity, Fields, Op, Tx};
@@ -68,10 +69,16 @@ pub struct Conflict {
     pub household_no: Option<String>,
     pub a: Side,
     pub b: Side,
-    /// "a" or "b": the value the replay order shows now.
+    /// "a" or "b": the value the replay order shows now (empty for a rule item).
     pub showing: String,
     /// A later operation on the field has seen both sides.
     pub resolved: bool,
+    /// For a rule two laptops broke together (see [`super::review`]): the rule's code, also
+    /// in `field`. Side "a" is the change the rule holds against, "b" the change it would
+    /// have refused; each side's `value` is the fields its operation set. None for a field.
+    pub rule: Option<String>,
+    /// What happened, in words (rule items; None for a field).
+    pub message: Option<String>,
 }
 
 fn op(conn: &Connection, id: &str) -> Result<Op> {
@@ -96,15 +103,39 @@ fn side(o: &Op, field: &str) -> Side {
 /// The conflicts of a project, open ones only unless `include_resolved`.
 pub fn list(conn: &Connection, project: Uuid, include_resolved: bool) -> Result<Vec<Conflict>> {
     let mut stmt = conn.prepare(
-        "SELECT op_a, op_b, field, entity_id FROM sync_conflicts WHERE project_id = ?1 ORDER BY detected_at, op_a, op_b, field",
+        "SELECT op_a, op_b, field, entity_id, entity FROM sync_conflicts WHERE project_id = ?1
+         ORDER BY detected_at, op_a, op_b, field",
     )?;
-    let rows: Vec<(String, String, String, String)> = stmt
-        .query_map([project.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    let rows: Vec<(String, String, String, String, String)> = stmt
+        .query_map([project.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
-    for (a_id, b_id, field, entity_id) in rows {
+    for (a_id, b_id, field, entity_id, entity) in rows {
         let (a, b) = (op(conn, &a_id)?, op(conn, &b_id)?);
         let entity_id = Uuid::parse_str(&entity_id).map_err(|e| Error::Corrupt(e.to_string()))?;
+        if let Some(rule) = field.strip_prefix(review::RULE_PREFIX) {
+            let resolved = review::settled(conn, &a, &b)?;
+            if resolved && !include_resolved {
+                continue;
+            }
+            let entity =
+                Entity::parse(&entity).ok_or_else(|| Error::Corrupt(format!("审核项的实体类型「{entity}」未知")))?;
+            let household_no = household_of(conn, entity, entity_id, &a)?;
+            out.push(Conflict {
+                key: format!("{a_id}:{b_id}:{field}"),
+                entity,
+                entity_id,
+                field: field.clone(),
+                message: Some(review::message(conn, project, rule, &a, &b, household_no.as_deref())?),
+                household_no,
+                a: review::side(&a),
+                b: review::side(&b),
+                showing: String::new(),
+                resolved,
+                rule: Some(field.clone()),
+            });
+            continue;
+        }
         let later = super::merge::ops_of(conn, entity_id)?;
         let resolved = later.iter().any(|r| r.fields.0.contains_key(&field) && r.has_seen(&a) && r.has_seen(&b));
         if resolved && !include_resolved {
@@ -122,6 +153,8 @@ pub fn list(conn: &Connection, project: Uuid, include_resolved: bool) -> Result<
             b: side(&b, &field),
             showing: if b_wins { "b" } else { "a" }.into(),
             resolved,
+            rule: None,
+            message: None,
         });
     }
     Ok(out)
@@ -131,8 +164,14 @@ fn household_of(conn: &Connection, entity: Entity, id: Uuid, op: &Op) -> Result<
     use rusqlite::OptionalExtension;
     let hh = if entity == Entity::Household {
         Some(id.to_string())
+    } else if let Some(h) = op.fields.0.get("household_id").and_then(|v| v.as_str()) {
+        Some(h.to_string())
+    } else if entity == Entity::CompensationItem {
+        // An update of an item (a payment, a confirmation) does not repeat its household.
+        conn.query_row("SELECT household_id FROM compensation_items WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?
     } else {
-        op.fields.0.get("household_id").and_then(|v| v.as_str()).map(str::to_string)
+        None
     };
     match hh {
         None => Ok(None),
@@ -168,6 +207,18 @@ pub fn resolve(tx: &mut Tx, project: Uuid, key: &str, decision: &Decision) -> Re
         .ok_or_else(|| Error::not_found("冲突", key))?;
     if c.resolved {
         return Err(Error::rule("sync.conflict_resolved", format!("冲突 {key} 已经处理过")));
+    }
+    if let Some(rule) = c.rule.as_deref().and_then(|r| r.strip_prefix(review::RULE_PREFIX)) {
+        let keep_a = match decision {
+            Decision::Keep('a') => true,
+            Decision::Keep('b') => false,
+            Decision::Keep(_) => return Err(Error::invalid("keep", "只能保留 a 或 b")),
+            Decision::Value(_) => {
+                return Err(Error::rule("sync.conflict_value", "违反规则的审核项请保留其中一方,不能填写新值"))
+            }
+        };
+        let (a, b) = (op(tx.conn(), &c.a.operation.to_string())?, op(tx.conn(), &c.b.operation.to_string())?);
+        return review::resolve(tx, project, &c.key, rule, keep_a, &a, &b);
     }
     let reason = format!("处理同步冲突 {}", c.key);
     match decision {

@@ -120,6 +120,9 @@ pub struct HubReport {
     pub pages: usize,
     pub from_devices: BTreeMap<Uuid, usize>,
     pub conflicts: usize,
+    /// Rules broken by two laptops' changes together (see `ImportReport.violations`).
+    #[serde(default)]
+    pub violations: usize,
     /// The project was new here: this laptop joined it from the hub.
     pub joined: bool,
     /// Devices whose operations the merge held back (see `ImportReport.held_back`).
@@ -408,6 +411,7 @@ fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport) -> Res
         report.pulled += r.new_operations;
         report.pages += 1;
         report.conflicts += r.conflicts;
+        report.violations += r.violations;
         for (d, c) in &r.from_devices {
             *report.from_devices.entry(*d).or_default() += c;
         }

@@ -31,6 +31,9 @@ pub struct ImportReport {
     pub changes: usize,
     /// Conflicts this import found.
     pub conflicts: usize,
+    /// Rules this import found broken by two laptops' changes together (review items listed
+    /// with the conflicts, see `sync::review`).
+    pub violations: usize,
     /// Which devices the new operations came from, and how many from each.
     pub from_devices: BTreeMap<Uuid, usize>,
     /// Devices whose operations were not merged because one of them clashes with an
@@ -609,11 +612,15 @@ pub fn import_bundle(db: &mut Db, bundle: Bundle, path: &Path) -> Result<ImportR
             let only = if mine.is_empty() { None } else { Some(&fields) };
             materialise(conn, entity, id, &ops, only).map_err(|e| broken(&ops, e))?;
             report.conflicts += super::conflicts::detect(conn, project, &ops, &new_ids, &now)?;
+            if entity == Entity::CompensationItem {
+                report.violations += super::review::items(conn, project, &ops, &new_ids, &now)?;
+            }
         }
         flush(&mut pending)?;
         // Who wrote them: admitted devices, within their roles (admissions and keys in this
         // bundle included, so after applying; a refusal rolls everything back).
         crate::admission::check_merged(conn, project, &new_ops, path)?;
+        report.violations += super::review::blocked(conn, project, &new_ops, &new_ids, &now)?;
         if header.sender_device != me {
             super::folder::record_peer(conn, project, &header, &now)?;
         }

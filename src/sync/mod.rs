@@ -14,6 +14,7 @@ pub mod conflicts;
 pub mod folder;
 pub mod hub;
 pub mod merge;
+pub mod review;
 
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::Result;

@@ -21,6 +21,7 @@ mod oplog;
 mod paper;
 mod readers;
 mod reports;
+mod review;
 mod rules;
 mod schema;
 mod signing;

@@ -9,6 +9,7 @@ export const zh = {
   refused: '未导入', heldBack: '{n} 条操作未合并', exported: '已写出 {n} 条操作到 {p}',
   conflicts: '待处理的冲突', noConflicts: '没有待处理的冲突', field: '字段', showing: '当前显示', keepA: '保留 A', keepB: '保留 B', newValue: '填写新值', save: '保存',
   sideA: 'A', sideB: 'B', device: '设备',
+  rule: '违反规则', violationsNew: '违反规则 {n} 处', ruleSideA: '规则据以约束的一方', ruleSideB: '按规则本会被拒绝的一方',
   fields: { number: '户号', phone: '联系电话', head_name: '户主', address: '地址', strategy: '研判策略', difficulty: '难度', stage: '阶段', concerns: '关注事项', status: '状态', amount: '金额' },
 }
 export const en: typeof zh = {
@@ -21,5 +22,6 @@ export const en: typeof zh = {
   refused: 'Refused', heldBack: '{n} operations not merged', exported: 'Wrote {n} operations to {p}',
   conflicts: 'Conflicts to review', noConflicts: 'No conflicts to review', field: 'Field', showing: 'showing', keepA: 'Keep A', keepB: 'Keep B', newValue: 'New value', save: 'Save',
   sideA: 'A', sideB: 'B', device: 'device',
+  rule: 'Rule broken', violationsNew: '{n} rules broken', ruleSideA: 'the change the rule holds against', ruleSideB: 'the change the rule would have refused',
   fields: { number: 'Number', phone: 'Phone', head_name: 'Head', address: 'Address', strategy: 'Strategy', difficulty: 'Difficulty', stage: 'Stage', concerns: 'Concerns', status: 'Status', amount: 'Amount' },
 }

@@ -786,6 +786,11 @@ changes: number,
  */
 conflicts: number, 
 /**
+ * Rules this import found broken by two laptops' changes together (review items listed
+ * with the conflicts, see `sync::review`).
+ */
+violations: number, 
+/**
  * Which devices the new operations came from, and how many from each.
  */
 from_devices: { [key in string]: number }, 
@@ -837,13 +842,23 @@ export type Conflict = {
  */
 key: string, entity: Entity, entity_id: string, field: string, household_no: string | null, a: ConflictSide, b: ConflictSide, 
 /**
- * "a" or "b": the value the replay order shows now.
+ * "a" or "b": the value the replay order shows now (empty for a rule item).
  */
 showing: string, 
 /**
  * A later operation on the field has seen both sides.
  */
-resolved: boolean, };
+resolved: boolean, 
+/**
+ * For a rule two laptops broke together (see [`super::review`]): the rule's code, also
+ * in `field`. Side "a" is the change the rule holds against, "b" the change it would
+ * have refused; each side's `value` is the fields its operation set. None for a field.
+ */
+rule: string | null, 
+/**
+ * What happened, in words (rule items; None for a field).
+ */
+message: string | null, };
 
 export type SyncStatus = { device_id: string, device_name: string, folder: string | null, peers: Array<SyncPeer>, conflicts: Array<Conflict>, };
 
