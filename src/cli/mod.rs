@@ -254,6 +254,13 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Import(cmd) => office::import(&mut db, json, &cli.author, cmd)?,
         Command::Export(a) => office::export(&db, json, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
+        Command::District(DistrictCmd::Overview { out: None }) => {
+            out(json, &jingdi::report::district::overview(db.conn())?, render::district_overview);
+        }
+        Command::District(DistrictCmd::Overview { out: Some(path) }) => {
+            let r = jingdi::office::export_district(db.conn(), None, &path)?;
+            out(json, &r, |r| format!("已写出全区总览({} 个地块)到 {}\n", r.plots, r.path.display()));
+        }
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
         // Run by backup_cli before the database is opened.
         Command::Backup(_) | Command::Restore { .. } | Command::Check { .. } => {}

@@ -108,6 +108,7 @@ fn last_setting(code: &str) -> String {
 
 /// What one sync did, kept as the project's last sync for the 同步 page.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HubReport {
     pub url: String,
     pub project_code: String,
@@ -133,6 +134,11 @@ pub struct HubSettings {
     pub projects: Vec<String>,
     /// The last sync of each project, by code.
     pub last: BTreeMap<String, HubReport>,
+}
+
+/// The last sync of a project on this laptop, if any.
+pub fn last_report(db: &Db, code: &str) -> Result<Option<HubReport>> {
+    Ok(db.setting(&last_setting(code))?.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 pub fn settings(db: &Db) -> Result<HubSettings> {
@@ -163,10 +169,14 @@ struct Client {
 
 impl Client {
     fn new(url: &str, token: &str) -> Client {
+        Client::with_timeouts(url, token, Duration::from_secs(10), Duration::from_secs(300))
+    }
+
+    fn with_timeouts(url: &str, token: &str, connect: Duration, global: Duration) -> Client {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_global(Some(Duration::from_secs(300)))
+            .timeout_connect(Some(connect))
+            .timeout_global(Some(global))
             .build()
             .into();
         Client { agent, url: url.trim_end_matches('/').to_string(), token: token.to_string() }
@@ -176,7 +186,9 @@ impl Client {
         &self,
         r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<T> {
-        let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接 {}: {e}", self.url)))?;
+        let mut r = r.map_err(|e| {
+            hub_err("unreachable", format!("无法连接同步中心 {}(网络不通或同步中心未运行;原因: {e})", self.url))
+        })?;
         let status = r.status();
         let body = r
             .body_mut()
@@ -253,6 +265,11 @@ pub fn configure(db: &Db, url: &str, token: &str) -> Result<String> {
     db.set_setting(URL_SETTING, url.trim_end_matches('/'))?;
     db.set_setting(&token_setting(&code), token.trim())?;
     Ok(code)
+}
+
+/// Asks the hub what `token` is, waiting at most a few seconds (the 同步 page's "reachable").
+pub fn probe(url: &str, token: &str) -> Result<WhoAmI> {
+    Client::with_timeouts(url, token, Duration::from_secs(3), Duration::from_secs(5)).get("/v1/whoami")
 }
 
 /// The codes of the projects this laptop syncs through the hub.
