@@ -337,3 +337,70 @@ fn kill_9_of_the_hub_mid_push_then_resume_converges() {
     b.ok(&["sync", "hub", &hub.url, "--token", &tdemo]);
     assert_eq!(a.dump(), b.dump());
 }
+
+/// The desktop app's side (the 同步 page and its background step, `jingdi::desk` and
+/// `sync::hub_status`) against the real hub: a wrong token is refused under the token field,
+/// the right one sets the hub, the background joins the project, both laptops converge,
+/// and with the hub gone the step fails fast and backs off while the laptop keeps working.
+#[test]
+fn the_apps_hub_status_and_background_sync_through_a_real_hub() {
+    use jingdi::desk;
+    use jingdi::sync::hub_status::{self, INTERVAL, RETRY_FIRST};
+    let db = fresh_db("app");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tapp) = (token(&db, "P1", "甲"), token(&db, "P1", "指挥部"));
+    let a = Laptop::new();
+    new_project(&a, "P1");
+    households(&a, "P1", "A", 4);
+    a.ok(&["sync", "hub", &hub.url, "--token", &ta]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    assert_eq!(desk::hub_status(&app, true).unwrap().url, None);
+    let e = desk::hub_configure(&app, &hub.url, "jdh_00").unwrap_err();
+    assert_eq!(e.code(), "invalid_field.token", "{e}");
+    assert_eq!(desk::hub_status(&app, false).unwrap().url, None, "nothing kept");
+
+    let s = desk::hub_configure(&app, &hub.url, &format!("  {tapp} ")).unwrap();
+    assert_eq!(s.url.as_deref(), Some(hub.url.as_str()));
+    assert_eq!((s.projects.len(), s.projects[0].code.as_str()), (1, "P1"));
+    assert_eq!(s.projects[0].name, None, "not joined yet");
+    let s = desk::hub_status(&app, true).unwrap();
+    assert_eq!((s.reachable, s.problem), (Some(true), None));
+
+    // The background step: due at once after the hub was set; the laptop joins the project.
+    let now = chrono::Utc::now();
+    let round = hub_status::tick(&mut app, now).unwrap().expect("due once the hub is set");
+    assert!(round.failures.is_empty(), "{:?}", round.failures);
+    assert!(round.reports[0].joined);
+    assert_eq!(round.pulled as i64, count(&db, "SELECT count(*) FROM ops"));
+    assert_eq!(round.status.projects[0].name.as_deref(), Some("东星测试地块"));
+    assert_eq!(round.status.projects[0].last.as_ref().unwrap().pulled, round.pulled);
+    assert_eq!(round.status.schedule.next_try, Some(now + INTERVAL));
+    assert_eq!(jingdi::oplog::replay::dump(app.conn()).unwrap(), a.dump());
+    assert!(hub_status::tick(&mut app, now + chrono::Duration::minutes(1)).unwrap().is_none(), "not due yet");
+
+    // Work on both sides; 立即同步 on the app, then the other laptop: they converge.
+    households(&a, "P1", "B", 2);
+    let h: String =
+        app.conn().query_row("SELECT id FROM households WHERE number = 'A-000'", [], |r| r.get(0)).unwrap();
+    app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000000", None)).unwrap();
+    let round = desk::hub_sync(&mut app).unwrap();
+    assert_eq!((round.reports[0].pushed, round.failures.len()), (1, 0));
+    a.sync();
+    let round = desk::hub_sync(&mut app).unwrap();
+    assert_eq!((round.reports[0].pushed, round.pulled), (0, 2), "the other laptop's two households");
+    assert_eq!(jingdi::oplog::replay::dump(app.conn()).unwrap(), a.dump());
+
+    // The hub goes away: the step fails fast, says why in words, and waits longer.
+    drop(hub);
+    let later = now + chrono::Duration::minutes(10);
+    let round = hub_status::tick(&mut app, later).unwrap().expect("due again");
+    assert_eq!(round.failures[0].code, "hub.unreachable");
+    assert!(round.failures[0].message.starts_with("无法连接同步中心"), "{}", round.failures[0].message);
+    assert_eq!(round.status.schedule.next_try, Some(later + RETRY_FIRST));
+    let s = desk::hub_status(&app, true).unwrap();
+    assert_eq!(s.reachable, Some(false));
+    assert!(s.projects[0].last.is_some(), "the last good sync is still shown");
+    app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000001", None)).unwrap();
+}

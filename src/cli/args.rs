@@ -45,6 +45,12 @@ pub enum Command {
         /// households, about 500,000 visits and 1,000,000 operations; a few minutes)
         #[arg(long)]
         district: bool,
+        /// With --district: fewer plots (1–30), for trying things out
+        #[arg(long, requires = "district", value_name = "N")]
+        plots: Option<usize>,
+        /// With --district: households in all (at least 20 per plot; visits 25 per household)
+        #[arg(long, requires = "district", value_name = "N")]
+        households: Option<usize>,
     },
     /// List the projects in the database
     Projects,
