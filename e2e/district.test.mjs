@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import { Session, waitForDriver } from './webdriver.mjs'
+import { Keys, Session, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi as cli } from './cli.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -64,7 +64,7 @@ test('the district overview shows every plot as the core computes it and exports
   await s.waitFor('[data-testid="district-exported"]', { text: target, timeout: 30000 })
   const bytes = await readFile(target)
   assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx (zip) file')
-  await sleep(500)
+  await sleep(1500)
   await s.screenshot(path.join(SHOTS, '31-district-exported.png'))
 })
 
@@ -80,8 +80,7 @@ test('offline, the sync page refuses a hub it cannot reach under the address and
   const err = await s.waitFor('[data-testid="hub"] .el-form-item__error', { text: 'http://' })
   assert.doesNotMatch(await s.text(err), /invalid_field|hub\.[a-z_]+/, 'no internal code on screen')
   // A hub that does not answer (nothing listens on port 9): refused in words, nothing kept.
-  await s.clear(url)
-  await s.type(url, 'http://127.0.0.1:9')
+  await s.type(url, Keys.END + Keys.BACKSPACE.repeat('zhongxin.example.cn'.length) + 'http://127.0.0.1:9')
   await s.clickCss('[data-testid="hub-save"]')
   await s.waitFor('[data-testid="hub"] .el-form-item__error', { text: '无法连接同步中心' })
   await sleep(500)

@@ -404,3 +404,65 @@ fn the_apps_hub_status_and_background_sync_through_a_real_hub() {
     assert!(s.projects[0].last.is_some(), "the last good sync is still shown");
     app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000001", None)).unwrap();
 }
+
+fn delete(url: &str, token: &str) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut r = agent.delete(url).header("Authorization", format!("Bearer {token}")).call().unwrap();
+    let status = r.status().as_u16();
+    let text = r.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+/// A lost laptop's token is revoked (by the admin API or the hub's command): it is refused from
+/// then on, nothing more of it is stored, what it pushed before stays, and the others go on.
+#[test]
+fn a_revoked_token_is_refused_and_stores_nothing() {
+    let db = fresh_db("revoke");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let admin = {
+        let o = hub_cmd(&db).args(["admin-token"]).output().unwrap();
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    let (ta, tlost, tgone) = (token(&db, "P1", "a"), token(&db, "P1", "lost"), token(&db, "P1", "二组旧电脑"));
+    let (a, lost, gone) = (Laptop::new(), Laptop::new(), Laptop::new());
+    new_project(&a, "P1");
+    households(&a, "P1", "A", 2);
+    a.ok(&["sync", "hub", &hub.url, "--token", &ta]);
+    lost.ok(&["sync", "hub", &hub.url, "--token", &tlost]);
+    gone.ok(&["sync", "hub", &hub.url, "--token", &tgone]);
+    households(&lost, "P1", "L", 1);
+    lost.sync();
+    let stored = count(&db, "SELECT count(*) FROM ops");
+
+    // Only an admin may revoke; an unknown name is a clear 404.
+    let url = format!("{}/v1/admin/projects/P1/tokens/lost", hub.url);
+    let (status, body) = delete(&url, &ta);
+    assert_eq!((status, body["code"].as_str()), (403, Some("hub.not_admin")));
+    let (status, body) = delete(&format!("{}/v1/admin/projects/P1/tokens/nobody", hub.url), &admin);
+    assert_eq!((status, body["code"].as_str()), (404, Some("hub.no_such_token")));
+    let (status, body) = delete(&url, &admin);
+    assert_eq!((status, body["revoked"].as_u64()), (200, Some(1)), "{body}");
+    let (status, _) = delete(&url, &admin);
+    assert_eq!(status, 404, "already revoked");
+    // The hub's own command, by a Chinese name.
+    let o = hub_cmd(&db).args(["revoke-token", "--project", "P1", "--name", "二组旧电脑"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = hub_cmd(&db).args(["revoke-token", "--project", "P1", "--name", "二组旧电脑"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有名为「二组旧电脑」的有效设备令牌"));
+
+    // The revoked laptops are refused in words; nothing of theirs is stored any more.
+    households(&lost, "P1", "L2", 1);
+    for l in [&lost, &gone] {
+        let o = l.run(&["sync", "hub", "--json"]);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("hub.bad_token") && err.contains("已被吊销"), "{err}");
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM ops"), stored);
+    assert_eq!(count(&db, "SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL"), 2);
+    // What the lost laptop pushed before stays; the others sync on.
+    a.sync();
+    assert!(a.dump().contains("L-000"));
+    assert!(!a.dump().contains("L2-000"));
+}

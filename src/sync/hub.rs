@@ -186,9 +186,7 @@ impl Client {
         &self,
         r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<T> {
-        let mut r = r.map_err(|e| {
-            hub_err("unreachable", format!("无法连接同步中心 {}(网络不通或同步中心未运行;原因: {e})", self.url))
-        })?;
+        let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接同步中心 {}:{}", self.url, why(&e))))?;
         let status = r.status();
         let body = r
             .body_mut()
@@ -234,6 +232,21 @@ impl Client {
             .header("Content-Type", content_type)
             .send(body);
         self.answer(r)
+    }
+}
+
+/// Why a connection failed, in words a person reads (no system error numbers).
+fn why(e: &ureq::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e {
+        ureq::Error::Io(io) if io.kind() == K::ConnectionRefused => "对方拒绝连接,同步中心可能未运行".into(),
+        ureq::Error::Io(io) if matches!(io.kind(), K::TimedOut | K::WouldBlock) => "连接超时,网络可能不通".into(),
+        ureq::Error::Io(io) if io.kind() == K::ConnectionReset => "连接被中断".into(),
+        ureq::Error::Timeout(_) => "连接超时,网络可能不通".into(),
+        ureq::Error::HostNotFound => "找不到该地址(请检查地址拼写和网络)".into(),
+        ureq::Error::ConnectionFailed => "连接失败,网络可能不通".into(),
+        ureq::Error::BadUri(_) => "地址格式不对".into(),
+        _ => "网络不通或同步中心未运行".into(),
     }
 }
 
