@@ -91,3 +91,53 @@ test('offline, the sync page refuses a hub it cannot reach under the address and
   await s.waitFor('[data-testid="sync-now"]')
   await s.waitFor('[data-testid="sync-export"]')
 })
+
+// A real hub, when PostgreSQL is at hand: scripts/test.sh starts one for the hub's tests and
+// exports its address (JINGDI_HUB_TEST_DATABASE_URL) before the app's end-to-end run.
+const PG = process.env.JINGDI_HUB_TEST_DATABASE_URL
+const HUB_BIN = path.join(path.dirname(APP), 'jingdi-hub')
+
+test('through a real hub the sync page shows it reachable, syncs now and says what came in', { skip: !PG && 'JINGDI_HUB_TEST_DATABASE_URL not set (scripts/test.sh sets it)' }, async (t) => {
+  const { execFileSync, spawn } = await import('node:child_process')
+  const name = `e2e_app_${process.pid}`
+  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`])
+  const db = PG.replace(/\/[^/]*$/, `/${name}`)
+  const hubCmd = (args) => execFileSync(HUB_BIN, ['--database-url', db, ...args], { encoding: 'utf8' }).trim()
+  hubCmd(['migrate'])
+  const hub = spawn(HUB_BIN, ['--database-url', db, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => hub.kill())
+  const url = await new Promise((resolve, reject) => {
+    hub.stdout.once('data', (b) => resolve(String(b).trim().replace('jingdi-hub listening on ', '')))
+    hub.once('exit', () => reject(new Error('the hub stopped')))
+  })
+  const appToken = hubCmd(['issue-token', '--project', 'DX4', '--name', '指挥部'])
+  const otherToken = hubCmd(['issue-token', '--project', 'DX4', '--name', '二组笔记本'])
+
+  const input = await s.waitFor('input[data-testid="hub-url"]')
+  await s.type(input, Keys.END + Keys.BACKSPACE.repeat(40) + url)
+  const token = await s.waitFor('input[data-testid="hub-token"]')
+  await s.type(token, Keys.END + Keys.BACKSPACE.repeat(40) + appToken)
+  await s.clickCss('[data-testid="hub-save"]')
+  await s.waitFor('[data-testid="hub-url-shown"]', { text: url })
+  await s.waitFor('[data-testid="hub-reach"][data-state="reachable"]', { timeout: 20000 })
+  // 立即同步 (or the background step, due at once after the hub was set): DX4 goes up.
+  await s.clickCss('[data-testid="hub-sync-now"]')
+  await s.waitFor('[data-testid="hub-project"][data-code="DX4"]', { text: '发出', timeout: 60000 })
+
+  // Another laptop joins DX4 from the hub, logs a visit and syncs; the app syncs again.
+  const other = path.join(work, 'other.db')
+  cli(other, ['sync', 'hub', url, '--token', otherToken])
+  cli(other, ['sync', 'name', '二组笔记本'])
+  cli(other, ['--author', '林晓燕', 'visit', 'add', '--household', 'DX4-031', '--outcome', '经同步中心送来的走访'])
+  cli(other, ['sync', 'hub'])
+  await s.clickCss('[data-testid="hub-sync-now"]')
+  // The round of this click: something came in (the first round brought nothing).
+  const round = await s.waitFor('[data-testid="hub-round"]:not([data-pulled="0"])', { timeout: 60000 })
+  assert.ok(Number(await s.attr(round, 'data-pulled')) >= 1, 'the visit came in')
+  assert.equal(await s.attr(round, 'data-failures'), '0')
+  await s.waitFor('[data-testid="hub-project"][data-code="DX4"]', { text: '收到' })
+  await sleep(700)
+  await s.screenshot(path.join(SHOTS, '33-sync-hub.png'))
+  // The other laptop's visit is in the app's database.
+  assert.match(jingdi(['visit', 'list', '--project', 'DX4', '--household', 'DX4-031']), /经同步中心送来的走访/)
+})

@@ -382,8 +382,7 @@ fn the_apps_hub_status_and_background_sync_through_a_real_hub() {
 
     // Work on both sides; 立即同步 on the app, then the other laptop: they converge.
     households(&a, "P1", "B", 2);
-    let h: String =
-        app.conn().query_row("SELECT id FROM households WHERE number = 'A-000'", [], |r| r.get(0)).unwrap();
+    let h: String = app.conn().query_row("SELECT id FROM households WHERE number = 'A-000'", [], |r| r.get(0)).unwrap();
     app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000000", None)).unwrap();
     let round = desk::hub_sync(&mut app).unwrap();
     assert_eq!((round.reports[0].pushed, round.failures.len()), (1, 0));

@@ -4,7 +4,9 @@
 
 use super::operator;
 use crate::error::{Error, Result};
-use crate::sync::{self, conflicts, hub_status, folder::FolderReport, merge::ImportReport, ExportSummary, Scope, SyncStatus};
+use crate::sync::{
+    self, conflicts, folder::FolderReport, hub_status, merge::ImportReport, ExportSummary, Scope, SyncStatus,
+};
 use crate::{project, Db};
 use std::path::Path;
 use uuid::Uuid;

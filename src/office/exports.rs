@@ -941,7 +941,11 @@ pub fn district_overview(o: &crate::report::district::DistrictOverview) -> Vec<S
         "问题按责任单位",
         "全区未解决问题(按责任单位)".to_string(),
         sub.clone(),
-        vec![col("责任单位", 20.0, Align::Left), col("未解决", 10.0, Align::Right), col("其中逾期", 10.0, Align::Right)],
+        vec![
+            col("责任单位", 20.0, Align::Left),
+            col("未解决", 10.0, Align::Right),
+            col("其中逾期", 10.0, Align::Right),
+        ],
     );
     for u in &o.obstacles_by_unit {
         units.rows.push(vec![Cell::text(&u.responsible_unit), Cell::Int(u.open), Cell::Int(u.overdue)]);

@@ -175,9 +175,8 @@ pub fn sync_all(db: &mut Db, now: DateTime<Utc>) -> Result<HubRound> {
         }
     }
     let mut sched = schedule(db)?;
-    let error = (!failures.is_empty()).then(|| {
-        failures.iter().map(|f| format!("{}: {}", f.project_code, f.message)).collect::<Vec<_>>().join(";")
-    });
+    let error = (!failures.is_empty())
+        .then(|| failures.iter().map(|f| format!("{}: {}", f.project_code, f.message)).collect::<Vec<_>>().join(";"));
     sched.record(now, error);
     save_schedule(db, &sched)?;
     let unreachable = failures.iter().any(|f| f.code == "hub.unreachable");

@@ -115,14 +115,20 @@ fn the_overview_is_each_plots_summary_and_pace() {
         assert_eq!(row.demolished, dem);
         assert_eq!(
             row.demolished,
-            count(&t, &format!("SELECT count(*) FROM households WHERE project_id = '{}' AND stage = 'demolished'", p.id))
+            count(
+                &t,
+                &format!("SELECT count(*) FROM households WHERE project_id = '{}' AND stage = 'demolished'", p.id)
+            )
         );
         assert_eq!((row.confirmed_fen, row.paid_fen), (s.compensation.confirmed_fen, s.compensation.paid_fen));
         assert_eq!(row.obstacles_by_unit.len(), s.obstacles_by_unit.len());
         assert_eq!(row.obstacles_open, s.obstacles_by_unit.iter().map(|u| u.open).sum::<i64>());
         assert_eq!(
             row.obstacles_open,
-            count(&t, &format!("SELECT count(*) FROM obstacles WHERE project_id = '{}' AND status <> 'resolved'", p.id))
+            count(
+                &t,
+                &format!("SELECT count(*) FROM obstacles WHERE project_id = '{}' AND status <> 'resolved'", p.id)
+            )
         );
         assert_eq!(row.signing.sentence, pc.signing.sentence());
         assert_eq!(row.clearance.sentence, pc.demolition.sentence());
@@ -145,7 +151,8 @@ fn the_overview_is_each_plots_summary_and_pace() {
     assert_eq!(o.obstacles_by_unit.iter().map(|u| u.open).sum::<i64>(), open);
     assert_eq!(
         tt.plots_behind,
-        o.plots.iter().filter(|r| r.signing.on_time == Some(false) || r.clearance.on_time == Some(false)).count() as i64
+        o.plots.iter().filter(|r| r.signing.on_time == Some(false) || r.clearance.on_time == Some(false)).count()
+            as i64
     );
 }
 

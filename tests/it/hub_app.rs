@@ -69,7 +69,11 @@ fn offline_the_background_fails_fast_backs_off_and_the_laptop_keeps_working() {
     assert_eq!(round.failures.len(), 1);
     assert_eq!(round.failures[0].project_code, "T1");
     assert_eq!(round.failures[0].code, "hub.unreachable");
-    assert!(round.failures[0].message.starts_with("无法连接同步中心 http://127.0.0.1:9"), "{}", round.failures[0].message);
+    assert!(
+        round.failures[0].message.starts_with("无法连接同步中心 http://127.0.0.1:9"),
+        "{}",
+        round.failures[0].message
+    );
     assert_eq!(round.status.reachable, Some(false));
     assert_eq!(round.status.schedule.failures, 1);
     assert_eq!(round.status.schedule.next_try, Some(at(1)));
