@@ -100,7 +100,9 @@ const HUB_BIN = path.join(path.dirname(APP), 'jingdi-hub')
 test('through a real hub the sync page shows it reachable, syncs now and says what came in', { skip: !PG && 'JINGDI_HUB_TEST_DATABASE_URL not set (scripts/test.sh sets it)' }, async (t) => {
   const { execFileSync, spawn } = await import('node:child_process')
   const name = `e2e_app_${process.pid}`
-  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`])
+  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`], {
+    env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+  })
   const db = PG.replace(/\/[^/]*$/, `/${name}`)
   const hubCmd = (args) => execFileSync(HUB_BIN, ['--database-url', db, ...args], { encoding: 'utf8' }).trim()
   hubCmd(['migrate'])

@@ -450,6 +450,19 @@ fn a_revoked_token_is_refused_and_stores_nothing() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("没有名为「二组旧电脑」的有效设备令牌"));
 
+    // The app of a revoked laptop: the hub answers but refuses, in words, on the 同步 page.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    jingdi::desk::hub_configure(&app, &hub.url, &token(&db, "P1", "app")).unwrap();
+    let o = hub_cmd(&db).args(["revoke-token", "--project", "P1", "--name", "app"]).output().unwrap();
+    assert!(o.status.success());
+    let s = jingdi::desk::hub_status(&app, true).unwrap();
+    assert_eq!(s.reachable, Some(true), "the hub answered");
+    assert!(s.problem.as_deref().unwrap().contains("已被吊销"), "{s:?}");
+    let round = jingdi::desk::hub_sync(&mut app).unwrap();
+    assert_eq!(round.failures[0].code, "hub.bad_token");
+    assert_eq!(round.status.schedule.failures, 1);
+
     // The revoked laptops are refused in words; nothing of theirs is stored any more.
     households(&lost, "P1", "L2", 1);
     for l in [&lost, &gone] {
@@ -459,7 +472,7 @@ fn a_revoked_token_is_refused_and_stores_nothing() {
         assert!(err.contains("hub.bad_token") && err.contains("已被吊销"), "{err}");
     }
     assert_eq!(count(&db, "SELECT count(*) FROM ops"), stored);
-    assert_eq!(count(&db, "SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL"), 3);
     // What the lost laptop pushed before stays; the others sync on.
     a.sync();
     assert!(a.dump().contains("L-000"));

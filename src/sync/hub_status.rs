@@ -96,7 +96,7 @@ pub struct HubStatus {
     pub projects: Vec<HubProjectStatus>,
     /// Whether the hub answered just now; None when it was not asked.
     pub reachable: Option<bool>,
-    /// Why it did not answer, in words.
+    /// Why it did not answer, or what it refused, in words.
     pub problem: Option<String>,
     pub schedule: Schedule,
 }
@@ -149,7 +149,8 @@ pub fn status(db: &Db, probe: bool) -> Result<HubStatus> {
         match hub::probe(url, &token) {
             Ok(_) => out.reachable = Some(true),
             Err(e) => {
-                out.reachable = Some(false);
+                // A hub that answers but refuses (a revoked token, say) is reachable.
+                out.reachable = Some(e.code() != "hub.unreachable");
                 out.problem = Some(words(&e));
             }
         }
@@ -182,7 +183,7 @@ pub fn sync_all(db: &mut Db, now: DateTime<Utc>) -> Result<HubRound> {
     let unreachable = failures.iter().any(|f| f.code == "hub.unreachable");
     let mut status = status(db, false)?;
     status.reachable = Some(!unreachable);
-    status.problem = failures.iter().find(|f| f.code == "hub.unreachable").map(|f| f.message.clone());
+    status.problem = failures.first().map(|f| f.message.clone());
     let pulled = reports.iter().map(|r| r.pulled).sum();
     Ok(HubRound { reports, failures, pulled, status })
 }
