@@ -136,11 +136,6 @@ pub struct HubSettings {
     pub last: BTreeMap<String, HubReport>,
 }
 
-/// The last sync of a project on this laptop, if any.
-pub fn last_report(db: &Db, code: &str) -> Result<Option<HubReport>> {
-    Ok(db.setting(&last_setting(code))?.and_then(|j| serde_json::from_str(&j).ok()))
-}
-
 pub fn settings(db: &Db) -> Result<HubSettings> {
     let mut out = HubSettings { url: db.setting(URL_SETTING)?, ..Default::default() };
     let mut stmt = db.conn().prepare("SELECT key FROM local_settings WHERE key LIKE 'hub_token:%' ORDER BY key")?;
@@ -193,7 +188,7 @@ impl Client {
             .with_config()
             .limit(256 << 20)
             .read_to_vec()
-            .map_err(|e| hub_err("unreachable", format!("与 {} 的连接中断: {e}", self.url)))?;
+            .map_err(|e| hub_err("unreachable", format!("与同步中心 {} 的连接中断:{}", self.url, why(&e))))?;
         if status.is_success() {
             return serde_json::from_slice(&body)
                 .map_err(|e| hub_err("bad_reply", format!("{} 的回答无法读取(是 Jingdi 同步中心吗?): {e}", self.url)));
