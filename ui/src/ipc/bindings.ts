@@ -808,7 +808,7 @@ url: string | null, projects: Array<HubProjectStatus>,
  */
 reachable: boolean | null, 
 /**
- * Why it did not answer, in words.
+ * Why it did not answer, or what it refused, in words.
  */
 problem: string | null, schedule: Schedule, };
 
