@@ -265,7 +265,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Checklist(cmd) => checklist_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Group(cmd) => group_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Import(cmd) => office::import(&mut db, json, &cli.author, cmd)?,
-        Command::Export(a) => office::export(&db, json, a)?,
+        Command::Export(a) => office::export(&mut db, json, &cli.author, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
         Command::District(DistrictCmd::Overview { out: None }) => {
             out(json, &jingdi::report::district::overview(db.conn())?, render::district_overview);
