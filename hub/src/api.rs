@@ -7,7 +7,7 @@ use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use jingdi::oplog::{signing, Op};
@@ -33,6 +33,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/whoami", get(whoami))
         .route("/v1/admin/tokens", post(issue))
+        .route("/v1/admin/projects/{code}/tokens/{name}", delete(revoke))
         .route("/v1/projects/{code}/marks", get(marks))
         .route("/v1/projects/{code}/push", post(push))
         .route("/v1/projects/{code}/pull", post(pull))
@@ -152,6 +153,24 @@ async fn issue(
     }
     let token = store::issue_device(&app.pool, code, req.name.trim()).await?;
     Ok(Json(serde_json::json!({ "project_code": code, "name": req.name.trim(), "token": token })))
+}
+
+/// `DELETE /v1/admin/projects/{code}/tokens/{name}` (admin): revokes that laptop's tokens.
+async fn revoke(
+    State(app): State<Arc<App>>,
+    Path((code, name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer<serde_json::Value> {
+    auth(&app, &headers).await?.admin()?;
+    let n = store::revoke_device(&app.pool, code.trim(), name.trim()).await?;
+    if n == 0 {
+        return Err(refuse(
+            StatusCode::NOT_FOUND,
+            "hub.no_such_token",
+            format!("项目 {code} 没有名为「{name}」的有效设备令牌(名称不对,或已被吊销)"),
+        ));
+    }
+    Ok(Json(serde_json::json!({ "project_code": code.trim(), "name": name.trim(), "revoked": n })))
 }
 
 // ---- projects and marks

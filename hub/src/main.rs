@@ -45,6 +45,13 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Revoke the device tokens of a project's laptop (lost or retired), by the name it was issued under
+    RevokeToken {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[tokio::main]
@@ -74,6 +81,10 @@ async fn run(cli: Cli) -> Result<(), store::DbError> {
         }
         Command::AdminToken { name } => println!("{}", store::issue_admin(&pool, &name).await?),
         Command::IssueToken { project, name } => println!("{}", store::issue_device(&pool, &project, &name).await?),
+        Command::RevokeToken { project, name } => match store::revoke_device(&pool, &project, &name).await? {
+            0 => return Err(format!("项目 {project} 没有名为「{name}」的有效设备令牌").into()),
+            n => println!("已吊销 {n} 个令牌(项目 {project},{name})"),
+        },
         Command::Serve { listen, max_body, .. } => {
             store::migrate(&pool).await?;
             let listener = tokio::net::TcpListener::bind(&listen).await?;

@@ -80,3 +80,18 @@ pub async fn issue_device(pool: &Pool, project_code: &str, name: &str) -> Result
     tx.commit().await?;
     Ok(token)
 }
+
+/// Revokes the live device tokens of a project under this name (a laptop lost or retired):
+/// from now on they are refused like an unknown token (`hub.bad_token`). How many there were.
+/// What the laptop pushed before stays: its operations belong to the project.
+pub async fn revoke_device(pool: &Pool, project_code: &str, name: &str) -> Result<u64, DbError> {
+    Ok(pool
+        .get()
+        .await?
+        .execute(
+            "UPDATE tokens SET revoked_at = now()
+             WHERE kind = 'device' AND project_code = $1 AND name = $2 AND revoked_at IS NULL",
+            &[&project_code, &name],
+        )
+        .await?)
+}

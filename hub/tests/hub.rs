@@ -337,3 +337,144 @@ fn kill_9_of_the_hub_mid_push_then_resume_converges() {
     b.ok(&["sync", "hub", &hub.url, "--token", &tdemo]);
     assert_eq!(a.dump(), b.dump());
 }
+
+/// The desktop app's side (the 同步 page and its background step, `jingdi::desk` and
+/// `sync::hub_status`) against the real hub: a wrong token is refused under the token field,
+/// the right one sets the hub, the background joins the project, both laptops converge,
+/// and with the hub gone the step fails fast and backs off while the laptop keeps working.
+#[test]
+fn the_apps_hub_status_and_background_sync_through_a_real_hub() {
+    use jingdi::desk;
+    use jingdi::sync::hub_status::{self, INTERVAL, RETRY_FIRST};
+    let db = fresh_db("app");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tapp) = (token(&db, "P1", "甲"), token(&db, "P1", "指挥部"));
+    let a = Laptop::new();
+    new_project(&a, "P1");
+    households(&a, "P1", "A", 4);
+    a.ok(&["sync", "hub", &hub.url, "--token", &ta]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    assert_eq!(desk::hub_status(&app, true).unwrap().url, None);
+    let e = desk::hub_configure(&app, &hub.url, "jdh_00").unwrap_err();
+    assert_eq!(e.code(), "invalid_field.token", "{e}");
+    assert_eq!(desk::hub_status(&app, false).unwrap().url, None, "nothing kept");
+
+    let s = desk::hub_configure(&app, &hub.url, &format!("  {tapp} ")).unwrap();
+    assert_eq!(s.url.as_deref(), Some(hub.url.as_str()));
+    assert_eq!((s.projects.len(), s.projects[0].code.as_str()), (1, "P1"));
+    assert_eq!(s.projects[0].name, None, "not joined yet");
+    let s = desk::hub_status(&app, true).unwrap();
+    assert_eq!((s.reachable, s.problem), (Some(true), None));
+
+    // The background step: due at once after the hub was set; the laptop joins the project.
+    let now = chrono::Utc::now();
+    let round = hub_status::tick(&mut app, now).unwrap().expect("due once the hub is set");
+    assert!(round.failures.is_empty(), "{:?}", round.failures);
+    assert!(round.reports[0].joined);
+    assert_eq!(round.pulled as i64, count(&db, "SELECT count(*) FROM ops"));
+    assert_eq!(round.status.projects[0].name.as_deref(), Some("东星测试地块"));
+    assert_eq!(round.status.projects[0].last.as_ref().unwrap().pulled, round.pulled);
+    assert_eq!(round.status.schedule.next_try, Some(now + INTERVAL));
+    assert_eq!(jingdi::oplog::replay::dump(app.conn()).unwrap(), a.dump());
+    assert!(hub_status::tick(&mut app, now + chrono::Duration::minutes(1)).unwrap().is_none(), "not due yet");
+
+    // Work on both sides; 立即同步 on the app, then the other laptop: they converge.
+    households(&a, "P1", "B", 2);
+    let h: String = app.conn().query_row("SELECT id FROM households WHERE number = 'A-000'", [], |r| r.get(0)).unwrap();
+    app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000000", None)).unwrap();
+    let round = desk::hub_sync(&mut app).unwrap();
+    assert_eq!((round.reports[0].pushed, round.failures.len()), (1, 0));
+    a.sync();
+    let round = desk::hub_sync(&mut app).unwrap();
+    assert_eq!((round.reports[0].pushed, round.pulled), (0, 2), "the other laptop's two households");
+    assert_eq!(jingdi::oplog::replay::dump(app.conn()).unwrap(), a.dump());
+
+    // The hub goes away: the step fails fast, says why in words, and waits longer.
+    drop(hub);
+    let later = now + chrono::Duration::minutes(10);
+    let round = hub_status::tick(&mut app, later).unwrap().expect("due again");
+    assert_eq!(round.failures[0].code, "hub.unreachable");
+    assert!(round.failures[0].message.starts_with("无法连接同步中心"), "{}", round.failures[0].message);
+    assert_eq!(round.status.schedule.next_try, Some(later + RETRY_FIRST));
+    let s = desk::hub_status(&app, true).unwrap();
+    assert_eq!(s.reachable, Some(false));
+    assert!(s.projects[0].last.is_some(), "the last good sync is still shown");
+    app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000001", None)).unwrap();
+}
+
+fn delete(url: &str, token: &str) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut r = agent.delete(url).header("Authorization", format!("Bearer {token}")).call().unwrap();
+    let status = r.status().as_u16();
+    let text = r.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+/// A lost laptop's token is revoked (by the admin API or the hub's command): it is refused from
+/// then on, nothing more of it is stored, what it pushed before stays, and the others go on.
+#[test]
+fn a_revoked_token_is_refused_and_stores_nothing() {
+    let db = fresh_db("revoke");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let admin = {
+        let o = hub_cmd(&db).args(["admin-token"]).output().unwrap();
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    let (ta, tlost, tgone) = (token(&db, "P1", "a"), token(&db, "P1", "lost"), token(&db, "P1", "二组旧电脑"));
+    let (a, lost, gone) = (Laptop::new(), Laptop::new(), Laptop::new());
+    new_project(&a, "P1");
+    households(&a, "P1", "A", 2);
+    a.ok(&["sync", "hub", &hub.url, "--token", &ta]);
+    lost.ok(&["sync", "hub", &hub.url, "--token", &tlost]);
+    gone.ok(&["sync", "hub", &hub.url, "--token", &tgone]);
+    households(&lost, "P1", "L", 1);
+    lost.sync();
+    let stored = count(&db, "SELECT count(*) FROM ops");
+
+    // Only an admin may revoke; an unknown name is a clear 404.
+    let url = format!("{}/v1/admin/projects/P1/tokens/lost", hub.url);
+    let (status, body) = delete(&url, &ta);
+    assert_eq!((status, body["code"].as_str()), (403, Some("hub.not_admin")));
+    let (status, body) = delete(&format!("{}/v1/admin/projects/P1/tokens/nobody", hub.url), &admin);
+    assert_eq!((status, body["code"].as_str()), (404, Some("hub.no_such_token")));
+    let (status, body) = delete(&url, &admin);
+    assert_eq!((status, body["revoked"].as_u64()), (200, Some(1)), "{body}");
+    let (status, _) = delete(&url, &admin);
+    assert_eq!(status, 404, "already revoked");
+    // The hub's own command, by a Chinese name.
+    let o = hub_cmd(&db).args(["revoke-token", "--project", "P1", "--name", "二组旧电脑"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = hub_cmd(&db).args(["revoke-token", "--project", "P1", "--name", "二组旧电脑"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有名为「二组旧电脑」的有效设备令牌"));
+
+    // The app of a revoked laptop: the hub answers but refuses, in words, on the 同步 page.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    jingdi::desk::hub_configure(&app, &hub.url, &token(&db, "P1", "app")).unwrap();
+    let o = hub_cmd(&db).args(["revoke-token", "--project", "P1", "--name", "app"]).output().unwrap();
+    assert!(o.status.success());
+    let s = jingdi::desk::hub_status(&app, true).unwrap();
+    assert_eq!(s.reachable, Some(true), "the hub answered");
+    assert!(s.problem.as_deref().unwrap().contains("已被吊销"), "{s:?}");
+    let round = jingdi::desk::hub_sync(&mut app).unwrap();
+    assert_eq!(round.failures[0].code, "hub.bad_token");
+    assert_eq!(round.status.schedule.failures, 1);
+
+    // The revoked laptops are refused in words; nothing of theirs is stored any more.
+    households(&lost, "P1", "L2", 1);
+    for l in [&lost, &gone] {
+        let o = l.run(&["sync", "hub", "--json"]);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("hub.bad_token") && err.contains("已被吊销"), "{err}");
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM ops"), stored);
+    assert_eq!(count(&db, "SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL"), 3);
+    // What the lost laptop pushed before stays; the others sync on.
+    a.sync();
+    assert!(a.dump().contains("L-000"));
+    assert!(!a.dump().contains("L2-000"));
+}

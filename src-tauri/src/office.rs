@@ -72,3 +72,15 @@ pub async fn office_file_name(
 pub async fn open_path(s: State<'_, Store>, path: String, folder: bool) -> Wire<()> {
     s.read(move |_db| desk::open_path(&path, folder)).await
 }
+
+/// 全区总览: every project in this database side by side.
+#[tauri::command]
+pub async fn district_overview(s: State<'_, Store>) -> Wire<jingdi::report::district::DistrictOverview> {
+    s.read(desk::district_overview).await
+}
+
+/// Writes the 全区总览 to the file chosen in the save dialog.
+#[tauri::command]
+pub async fn district_export(s: State<'_, Store>, path: String) -> Wire<jingdi::office::DistrictExport> {
+    s.read(move |db| desk::district_export(db, &path)).await
+}

@@ -1,8 +1,10 @@
-//! The 同步 page: bundles through the save/open dialogs, the sync folder, and the conflict
-//! review. Each command is one call into `jingdi::desk`.
+//! The 同步 page: bundles through the save/open dialogs, the sync folder, the conflict
+//! review, and the district hub (status, 立即同步, the background step). Each command is one
+//! call into `jingdi::desk`.
 
 use crate::{Store, Wire};
 use jingdi::desk;
+use jingdi::sync::hub_status::{HubRound, HubStatus};
 use jingdi::sync::{folder::FolderReport, merge::ImportReport, ExportSummary, SyncStatus};
 use tauri::State;
 use uuid::Uuid;
@@ -38,4 +40,28 @@ pub async fn resolve_conflict(
     value: Option<String>,
 ) -> Wire<SyncStatus> {
     s.write(move |db| desk::resolve_conflict(db, project, &key, keep.as_deref(), value.as_deref())).await
+}
+
+/// The district hub as the 同步 page shows it; `probe` asks the hub whether it answers.
+#[tauri::command]
+pub async fn hub_status(s: State<'_, Store>, probe: bool) -> Wire<HubStatus> {
+    s.read(move |db| desk::hub_status(db, probe)).await
+}
+
+/// Sets the hub's address and this laptop's device token (checked with the hub first).
+#[tauri::command]
+pub async fn hub_configure(s: State<'_, Store>, url: String, token: String) -> Wire<HubStatus> {
+    s.write(move |db| desk::hub_configure(db, &url, &token)).await
+}
+
+/// 立即同步 through the hub: every project with a token, push then pull.
+#[tauri::command]
+pub async fn hub_sync(s: State<'_, Store>) -> Wire<HubRound> {
+    s.write(desk::hub_sync).await
+}
+
+/// The background sync's step (the app asks now and then; the core decides if one is due).
+#[tauri::command]
+pub async fn hub_tick(s: State<'_, Store>) -> Wire<Option<HubRound>> {
+    s.write(desk::hub_tick).await
 }

@@ -56,6 +56,12 @@ fn generate() -> String {
         jingdi::office::roster::Problem, jingdi::office::roster::Action, jingdi::office::roster::RowPreview,
         jingdi::office::roster::Counts, jingdi::office::roster::Preview, jingdi::office::roster::ImportReport,
         // sync between laptops
+        jingdi::sync::hub::HubReport, jingdi::sync::hub_status::Schedule, jingdi::sync::hub_status::HubProjectStatus,
+        jingdi::sync::hub_status::HubStatus, jingdi::sync::hub_status::HubFailure, jingdi::sync::hub_status::HubRound,
+        // the district overview
+        jingdi::report::district::DeadlinePace, jingdi::report::district::PlotRow,
+        jingdi::report::district::DistrictTotals, jingdi::report::district::DistrictOverview,
+        jingdi::office::DistrictExport,
         jingdi::sync::ExportSummary, jingdi::sync::merge::ImportReport, jingdi::sync::merge::HeldBackDevice, jingdi::sync::folder::Peer,
         jingdi::sync::folder::Refused, jingdi::sync::folder::FolderReport, jingdi::sync::conflicts::Side,
         jingdi::sync::conflicts::Conflict, jingdi::sync::SyncStatus,

@@ -45,6 +45,12 @@ pub enum Command {
         /// households, about 500,000 visits and 1,000,000 operations; a few minutes)
         #[arg(long)]
         district: bool,
+        /// With --district: fewer plots (1–30), for trying things out
+        #[arg(long, requires = "district", value_name = "N")]
+        plots: Option<usize>,
+        /// With --district: households in all (at least 20 per plot; visits 25 per household)
+        #[arg(long, requires = "district", value_name = "N")]
+        households: Option<usize>,
     },
     /// List the projects in the database
     Projects,
@@ -127,6 +133,9 @@ pub enum Command {
     /// The plot's map: import parcels, poles and the boundary; show or print it at a date
     #[command(subcommand)]
     Map(MapCmd),
+    /// Every project in this database side by side (全区总览)
+    #[command(subcommand)]
+    District(DistrictCmd),
     /// Signing and demolition at the last 7 days' pace: the day each reaches 100%, against the deadlines
     Pace {
         #[command(flatten)]
@@ -727,6 +736,17 @@ pub enum SyncCmd {
     },
     /// Show or set this laptop's name, shown to the others
     Name { name: Option<String> },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DistrictCmd {
+    /// Per plot: signing rate, 净地 progress, money confirmed and paid, open obstacles by
+    /// responsible unit, pace against each deadline
+    Overview {
+        /// Also write it as a table (.xlsx; .csv by the file name)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -82,14 +82,27 @@ fn execute(cli: Cli) -> Result<()> {
     let who = || author(&cli.author, &db);
 
     match cli.command {
-        Command::Demo { district: true } => {
-            let ids = demo::district::create(&mut db, demo::district::Size::FULL)?;
+        Command::Demo { district: true, plots, households } => {
+            let full = demo::district::Size::FULL;
+            let plots = plots.unwrap_or(full.plots);
+            if !(1..=full.plots).contains(&plots) {
+                return Err(Error::invalid("plots", format!("地块数应在 1 到 {} 之间", full.plots)));
+            }
+            let households = households.unwrap_or(full.households * plots / full.plots);
+            if !(20 * plots..=full.households).contains(&households) {
+                return Err(Error::invalid(
+                    "households",
+                    format!("{plots} 个地块的户数应在 {} 到 {} 之间", 20 * plots, full.households),
+                ));
+            }
+            let size = demo::district::Size { plots, households, visits: households * full.visits / full.households };
+            let ids = demo::district::create(&mut db, size)?;
             let ps = ids.iter().map(|id| project::get(db.conn(), *id)).collect::<jingdi::Result<Vec<_>>>()?;
             out(json, ps.as_slice(), |ps| {
                 format!("已创建演示区:{} 个地块(数据库 {})\n\n{}", ps.len(), path.display(), render::projects(ps))
             });
         }
-        Command::Demo { district: false } => {
+        Command::Demo { district: false, .. } => {
             let id = demo::create(&mut db)?;
             let p = project::get(db.conn(), id)?;
             let s = summary::summary(db.conn(), &p, None)?;
@@ -255,6 +268,13 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Export(a) => office::export(&mut db, json, &cli.author, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
         Command::Project(cmd) => project_cmd(&mut db, json, &cli.author, cmd)?,
+        Command::District(DistrictCmd::Overview { out: None }) => {
+            out(json, &jingdi::report::district::overview(db.conn())?, render::district_overview);
+        }
+        Command::District(DistrictCmd::Overview { out: Some(path) }) => {
+            let r = jingdi::office::export_district(db.conn(), None, &path)?;
+            out(json, &r, |r| format!("已写出全区总览({} 个地块)到 {}\n", r.plots, r.path.display()));
+        }
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
         // Run by backup_cli before the database is opened.
         Command::Backup(_) | Command::Restore { .. } | Command::Check { .. } => {}

@@ -517,3 +517,58 @@ pub fn members(v: &jingdi::admission::MembersView) -> String {
     }
     out
 }
+
+pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> String {
+    let mut s = String::new();
+    let t = &o.totals;
+    let _ = writeln!(
+        s,
+        "全区总览:{} 个地块,{} 户,已签约 {}({}),已拆除 {}({})",
+        t.plots,
+        t.households_total,
+        t.households_signed,
+        pct(t.signing_rate),
+        t.demolished,
+        pct(t.demolished_rate)
+    );
+    let _ = writeln!(
+        s,
+        "补偿已确认 {},已支付 {};未解决问题 {} 项,逾期 {} 项;进度落后的地块 {} 个",
+        format_yuan(t.confirmed_fen),
+        format_yuan(t.paid_fen),
+        t.obstacles_open,
+        t.obstacles_overdue,
+        t.plots_behind
+    );
+    for p in &o.plots {
+        let _ = writeln!(s, "\n{} {}({},截至 {})", p.code, p.name, p.community, p.as_of);
+        let _ = writeln!(
+            s,
+            "  签约 {}/{} 户 {},拆除 {} 户 {};补偿已确认 {},已支付 {}",
+            p.households_signed,
+            p.households_total,
+            pct(p.signing_rate),
+            p.demolished,
+            pct(p.demolished_rate),
+            format_yuan(p.confirmed_fen),
+            format_yuan(p.paid_fen)
+        );
+        let _ = writeln!(s, "  {}", p.signing.sentence);
+        let _ = writeln!(s, "  {}", p.clearance.sentence);
+        if !p.obstacles_by_unit.is_empty() {
+            let units: Vec<String> = p
+                .obstacles_by_unit
+                .iter()
+                .map(|u| format!("{} {}(逾期 {})", u.responsible_unit, u.open, u.overdue))
+                .collect();
+            let _ = writeln!(s, "  未解决问题:{}", units.join("、"));
+        }
+    }
+    if !o.obstacles_by_unit.is_empty() {
+        let _ = writeln!(s, "\n全区未解决问题(按责任单位):");
+        for u in &o.obstacles_by_unit {
+            let _ = writeln!(s, "  {}: {} 项未解决,{} 项逾期", u.responsible_unit, u.open, u.overdue);
+        }
+    }
+    s
+}

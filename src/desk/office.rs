@@ -95,3 +95,13 @@ pub fn open_path_with(opener: &str, path: &str, folder: bool) -> Result<()> {
     std::thread::spawn(move || child.wait());
     Ok(())
 }
+
+/// 全区总览: every project in this database side by side.
+pub fn district_overview(db: &Db) -> Result<crate::report::district::DistrictOverview> {
+    crate::report::district::overview(db.conn())
+}
+
+/// Writes the 全区总览 to `path` (.xlsx; .csv by the file name).
+pub fn district_export(db: &Db, path: &str) -> Result<office::DistrictExport> {
+    office::export_district(db.conn(), None, Path::new(path))
+}

@@ -1,9 +1,12 @@
 //! The app's 同步 calls: bundles through the save/open dialogs, the sync folder (remembered
-//! once chosen), and the conflict review.
+//! once chosen), the district hub (status, 立即同步, the background sync's step), and the
+//! conflict review.
 
 use super::operator;
 use crate::error::{Error, Result};
-use crate::sync::{self, conflicts, folder::FolderReport, merge::ImportReport, ExportSummary, Scope, SyncStatus};
+use crate::sync::{
+    self, conflicts, folder::FolderReport, hub_status, merge::ImportReport, ExportSummary, Scope, SyncStatus,
+};
 use crate::{project, Db};
 use std::path::Path;
 use uuid::Uuid;
@@ -47,4 +50,24 @@ pub fn resolve_conflict(
     let who = operator(db)?;
     db.write(&who, |tx| conflicts::resolve(tx, project, key, &decision))?;
     sync::status(db, project)
+}
+
+/// The hub as the 同步 page shows it; `probe` asks the hub whether it answers (seconds at most).
+pub fn hub_status(db: &Db, probe: bool) -> Result<hub_status::HubStatus> {
+    hub_status::status(db, probe)
+}
+
+/// Sets the hub's address and this laptop's token (checked with the hub first).
+pub fn hub_configure(db: &Db, url: &str, token: &str) -> Result<hub_status::HubStatus> {
+    hub_status::configure(db, url, token)
+}
+
+/// 立即同步 through the hub: every project with a token, push then pull.
+pub fn hub_sync(db: &mut Db) -> Result<hub_status::HubRound> {
+    hub_status::sync_all(db, chrono::Utc::now())
+}
+
+/// The background sync's step, asked for by the app now and then: a round when one is due.
+pub fn hub_tick(db: &mut Db) -> Result<Option<hub_status::HubRound>> {
+    hub_status::tick(db, chrono::Utc::now())
 }

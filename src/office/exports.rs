@@ -839,3 +839,141 @@ fn competition_ranks(sorted: impl Iterator<Item = f64>) -> Vec<usize> {
     }
     ranks
 }
+
+// ------------------------------------------------------------------ 全区总览
+
+fn pace_cell(d: &crate::report::district::DeadlinePace) -> Cell {
+    use crate::report::pace::PaceStatus;
+    let verdict = match (d.status, d.on_time, d.days_margin) {
+        (PaceStatus::Done, _, _) => "已完成".to_string(),
+        (PaceStatus::Stalled, _, _) => "近 7 天无进展".to_string(),
+        (PaceStatus::Projected, Some(true), Some(m)) => format!("预计提前 {m} 天"),
+        (PaceStatus::Projected, Some(false), Some(m)) => format!("预计延误 {} 天", -m),
+        (PaceStatus::Projected, _, _) => {
+            d.reaches_on.map(|r| format!("预计 {r} 完成")).unwrap_or_else(|| "—".to_string())
+        }
+    };
+    Cell::text(verdict)
+}
+
+/// 全区总览: one row per plot with a 合计 row; the open obstacles by responsible unit over the
+/// district; and per plot and unit. Figures from `report::district::overview` as they are.
+pub fn district_overview(o: &crate::report::district::DistrictOverview) -> Vec<Sheet> {
+    let as_of = o.plots.iter().map(|p| p.as_of).max();
+    let sub = match as_of {
+        Some(d) => format!("共 {} 个地块,各地块截至其工作日期(最晚 {})", o.totals.plots, d.format("%Y年%m月%d日")),
+        None => "本机尚无地块".to_string(),
+    };
+    let mut plots = Sheet::new(
+        "全区总览",
+        "全区征收项目总览".to_string(),
+        sub.clone(),
+        vec![
+            col("序号", 6.0, Align::Center),
+            col("地块编号", 10.0, Align::Center),
+            col("地块", 18.0, Align::Left),
+            col("社区", 12.0, Align::Center),
+            col("截至", 12.0, Align::Center),
+            col("总户数", 9.0, Align::Right),
+            col("已签约", 9.0, Align::Right),
+            col("签约率", 9.0, Align::Right),
+            col("已拆除", 9.0, Align::Right),
+            col("净地进度", 9.0, Align::Right),
+            col("已确认补偿(元)", 16.0, Align::Right),
+            col("已支付(元)", 16.0, Align::Right),
+            col("未解决问题", 10.0, Align::Right),
+            col("其中逾期", 9.0, Align::Right),
+            col("签约期限", 12.0, Align::Center),
+            col("签约进度", 16.0, Align::Center),
+            col("净地目标", 12.0, Align::Center),
+            col("净地进度预计", 16.0, Align::Center),
+        ],
+    );
+    for (i, p) in o.plots.iter().enumerate() {
+        plots.rows.push(vec![
+            Cell::Int(i as i64 + 1),
+            Cell::text(&p.code),
+            Cell::text(&p.name),
+            Cell::text(&p.community),
+            Cell::Date(p.as_of),
+            Cell::Int(p.households_total),
+            Cell::Int(p.households_signed),
+            Cell::Percent(p.signing_rate),
+            Cell::Int(p.demolished),
+            Cell::Percent(p.demolished_rate),
+            Cell::Money(p.confirmed_fen),
+            Cell::Money(p.paid_fen),
+            Cell::Int(p.obstacles_open),
+            Cell::Int(p.obstacles_overdue),
+            Cell::opt_date(p.signing.deadline),
+            pace_cell(&p.signing),
+            Cell::opt_date(p.clearance.deadline),
+            pace_cell(&p.clearance),
+        ]);
+    }
+    let t = &o.totals;
+    plots.total = Some(vec![
+        Cell::Empty,
+        Cell::text("合计"),
+        Cell::text(format!("{} 个地块", t.plots)),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Int(t.households_total),
+        Cell::Int(t.households_signed),
+        Cell::Percent(t.signing_rate),
+        Cell::Int(t.demolished),
+        Cell::Percent(t.demolished_rate),
+        Cell::Money(t.confirmed_fen),
+        Cell::Money(t.paid_fen),
+        Cell::Int(t.obstacles_open),
+        Cell::Int(t.obstacles_overdue),
+        Cell::Empty,
+        Cell::text(format!("{} 个地块进度落后", t.plots_behind)),
+        Cell::Empty,
+        Cell::Empty,
+    ]);
+    plots.notes = vec![
+        "签约率 = 已签约户数 ÷ 总户数(已签约含已腾空交房、已拆除);净地进度 = 已拆除户数 ÷ 总户数。".into(),
+        "进度按各地块近 7 天的速度推算达到 100% 的日期,与签约期限、净地目标比较。".into(),
+    ];
+
+    let mut units = Sheet::new(
+        "问题按责任单位",
+        "全区未解决问题(按责任单位)".to_string(),
+        sub.clone(),
+        vec![
+            col("责任单位", 20.0, Align::Left),
+            col("未解决", 10.0, Align::Right),
+            col("其中逾期", 10.0, Align::Right),
+        ],
+    );
+    for u in &o.obstacles_by_unit {
+        units.rows.push(vec![Cell::text(&u.responsible_unit), Cell::Int(u.open), Cell::Int(u.overdue)]);
+    }
+    units.total = Some(vec![Cell::text("合计"), Cell::Int(t.obstacles_open), Cell::Int(t.obstacles_overdue)]);
+
+    let mut per_plot = Sheet::new(
+        "各地块问题",
+        "各地块未解决问题(按责任单位)".to_string(),
+        sub,
+        vec![
+            col("地块编号", 10.0, Align::Center),
+            col("地块", 18.0, Align::Left),
+            col("责任单位", 20.0, Align::Left),
+            col("未解决", 10.0, Align::Right),
+            col("其中逾期", 10.0, Align::Right),
+        ],
+    );
+    for p in &o.plots {
+        for u in &p.obstacles_by_unit {
+            per_plot.rows.push(vec![
+                Cell::text(&p.code),
+                Cell::text(&p.name),
+                Cell::text(&u.responsible_unit),
+                Cell::Int(u.open),
+                Cell::Int(u.overdue),
+            ]);
+        }
+    }
+    vec![plots, units, per_plot]
+}

@@ -372,3 +372,28 @@ pub fn export(
     }
     Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: sheets.iter().map(|s| s.rows.len()).sum() })
 }
+
+/// What a 全区总览 export wrote.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DistrictExport {
+    pub format: Format,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub path: PathBuf,
+    /// Plots written.
+    pub plots: usize,
+}
+
+/// Writes the 全区总览 (every project in the database) as .xlsx, or CSV when the file name
+/// or `format` asks for it. Reads only.
+pub fn export_district(conn: &Connection, format: Option<Format>, path: &Path) -> Result<DistrictExport> {
+    let format = format.or_else(|| Format::from_path(path)).unwrap_or(Format::Xlsx);
+    let o = crate::report::district::overview(conn)?;
+    let sheets = exports::district_overview(&o);
+    match format {
+        Format::Xlsx => table::write_xlsx(&sheets, path)?,
+        Format::Csv => table::write_csv(&sheets, path)?,
+        Format::Docx => return Err(Error::invalid("format", "全区总览不能导出为 docx,可选: xlsx、csv")),
+    }
+    Ok(DistrictExport { format, path: path.to_path_buf(), plots: o.plots.len() })
+}

@@ -108,6 +108,7 @@ fn last_setting(code: &str) -> String {
 
 /// What one sync did, kept as the project's last sync for the 同步 page.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HubReport {
     pub url: String,
     pub project_code: String,
@@ -166,10 +167,14 @@ struct Client {
 
 impl Client {
     fn new(url: &str, token: &str) -> Client {
+        Client::with_timeouts(url, token, Duration::from_secs(10), Duration::from_secs(300))
+    }
+
+    fn with_timeouts(url: &str, token: &str, connect: Duration, global: Duration) -> Client {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_global(Some(Duration::from_secs(300)))
+            .timeout_connect(Some(connect))
+            .timeout_global(Some(global))
             .build()
             .into();
         Client { agent, url: url.trim_end_matches('/').to_string(), token: token.to_string() }
@@ -179,14 +184,14 @@ impl Client {
         &self,
         r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<T> {
-        let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接 {}: {e}", self.url)))?;
+        let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接同步中心 {}:{}", self.url, why(&e))))?;
         let status = r.status();
         let body = r
             .body_mut()
             .with_config()
             .limit(256 << 20)
             .read_to_vec()
-            .map_err(|e| hub_err("unreachable", format!("与 {} 的连接中断: {e}", self.url)))?;
+            .map_err(|e| hub_err("unreachable", format!("与同步中心 {} 的连接中断:{}", self.url, why(&e))))?;
         if status.is_success() {
             return serde_json::from_slice(&body)
                 .map_err(|e| hub_err("bad_reply", format!("{} 的回答无法读取(是 Jingdi 同步中心吗?): {e}", self.url)));
@@ -228,6 +233,21 @@ impl Client {
     }
 }
 
+/// Why a connection failed, in words a person reads (no system error numbers).
+fn why(e: &ureq::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e {
+        ureq::Error::Io(io) if io.kind() == K::ConnectionRefused => "对方拒绝连接,同步中心可能未运行".into(),
+        ureq::Error::Io(io) if matches!(io.kind(), K::TimedOut | K::WouldBlock) => "连接超时,网络可能不通".into(),
+        ureq::Error::Io(io) if io.kind() == K::ConnectionReset => "连接被中断".into(),
+        ureq::Error::Timeout(_) => "连接超时,网络可能不通".into(),
+        ureq::Error::HostNotFound => "找不到该地址(请检查地址拼写和网络)".into(),
+        ureq::Error::ConnectionFailed => "连接失败,网络可能不通".into(),
+        ureq::Error::BadUri(_) => "地址格式不对".into(),
+        _ => "网络不通或同步中心未运行".into(),
+    }
+}
+
 fn project_path(code: &str, what: &str) -> String {
     let code: String = code
         .bytes()
@@ -256,6 +276,11 @@ pub fn configure(db: &Db, url: &str, token: &str) -> Result<String> {
     db.set_setting(URL_SETTING, url.trim_end_matches('/'))?;
     db.set_setting(&token_setting(&code), token.trim())?;
     Ok(code)
+}
+
+/// Asks the hub what `token` is, waiting at most a few seconds (the 同步 page's "reachable").
+pub fn probe(url: &str, token: &str) -> Result<WhoAmI> {
+    Client::with_timeouts(url, token, Duration::from_secs(3), Duration::from_secs(5)).get("/v1/whoami")
 }
 
 /// The codes of the projects this laptop syncs through the hub.

@@ -13,6 +13,7 @@ pub mod check;
 pub mod conflicts;
 pub mod folder;
 pub mod hub;
+pub mod hub_status;
 pub mod merge;
 pub mod review;
 

@@ -13,6 +13,7 @@ mod disk_full;
 mod district;
 mod evidence;
 mod fieldday;
+mod hub_app;
 mod identity;
 mod input;
 mod map;

@@ -15,6 +15,7 @@ export const router = createRouter({
     { path: '/standards', name: 'standards', component: () => import('./views/Standards.vue') },
     { path: '/history', name: 'history', component: () => import('./views/History.vue') },
     { path: '/office', name: 'office', component: () => import('./views/OfficeFiles.vue') },
+    { path: '/district', name: 'district', component: () => import('./views/District.vue') },
     { path: '/sync', name: 'sync', component: () => import('./views/Sync.vue') },
     { path: '/members', name: 'members', component: () => import('./views/Members.vue') },
     { path: '/backup', name: 'backup', component: () => import('./views/Backup.vue') },

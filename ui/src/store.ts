@@ -9,6 +9,8 @@ export const store = reactive({
   changes: 0,
   /** The background check at start (Health): damage is shown on every screen. */
   health: null as T.Health | null,
+  /** The district hub's last background round (App.vue asks; the core decides when one is due). */
+  hubRound: null as T.HubRound | null,
 })
 
 export async function loadApp() {

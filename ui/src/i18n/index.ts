@@ -3,21 +3,22 @@
 //
 // app.ts holds the shared words (navigation, common buttons, vocabularies) at the top level;
 // an area with many words of its own keeps them in a file of its own under one namespace
-// (`comp.`, `office.`, `sync.`, `map.`). A new screen adds `i18n/<area>.ts` exporting `zh` and
+// (`comp.`, `office.`, `sync.`, `map.`, `district.`). A new screen adds `i18n/<area>.ts` exporting `zh` and
 // `en: typeof zh` (so a missing English word fails the type check) and registers it below.
 import { createI18n } from 'vue-i18n'
 import * as app from './app'
 import * as backup from './backup'
 import * as comp from './compensation'
+import * as district from './district'
 import * as evidence from './evidence'
 import * as field from './field'
 import * as map from './map'
+import * as members from './members'
 import * as office from './office'
 import * as sync from './sync'
-import * as members from './members'
 
-export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh, map: map.zh, field: field.zh, members: members.zh }
-export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en, map: map.en, field: field.en, members: members.en }
+export const zh = { ...app.zh, comp: comp.zh, evidence: evidence.zh, office: office.zh, sync: sync.zh, backup: backup.zh, map: map.zh, field: field.zh, members: members.zh, district: district.zh }
+export const en: typeof zh = { ...app.en, comp: comp.en, evidence: evidence.en, office: office.en, sync: sync.en, backup: backup.en, map: map.en, field: field.en, members: members.en, district: district.en }
 
 export type Locale = 'zh-CN' | 'en'
 

@@ -762,6 +762,128 @@ export type RosterImportReport = { created: number, updated: number, unchanged: 
  */
 fields_changed: number, dry_run: boolean, };
 
+export type HubReport = { url: string, project_code: string, at: string, 
+/**
+ * Operations the hub stored from this laptop, and the pushes they took.
+ */
+pushed: number, pushes: number, 
+/**
+ * Operations new to this laptop, by device, and the pages they took.
+ */
+pulled: number, pages: number, from_devices: { [key in string]: number }, conflicts: number, 
+/**
+ * The project was new here: this laptop joined it from the hub.
+ */
+joined: boolean, 
+/**
+ * Devices whose operations the merge held back (see `ImportReport.held_back`).
+ */
+held_back: Array<string>, };
+
+export type Schedule = { 
+/**
+ * Failed tries in a row (0 after a success).
+ */
+failures: number, last_try: string | null, last_ok: string | null, 
+/**
+ * None: due now.
+ */
+next_try: string | null, 
+/**
+ * Why the last try failed, in words for the page.
+ */
+last_error: string | null, };
+
+export type HubProjectStatus = { code: string, 
+/**
+ * The project's name here; None while this laptop has not joined it yet.
+ */
+name: string | null, last: HubReport | null, };
+
+export type HubStatus = { 
+/**
+ * None: no hub set on this laptop (it syncs by folder and bundles only).
+ */
+url: string | null, projects: Array<HubProjectStatus>, 
+/**
+ * Whether the hub answered just now; None when it was not asked.
+ */
+reachable: boolean | null, 
+/**
+ * Why it did not answer, or what it refused, in words.
+ */
+problem: string | null, schedule: Schedule, };
+
+export type HubFailure = { project_code: string, code: string, message: string, };
+
+export type HubRound = { reports: Array<HubReport>, failures: Array<HubFailure>, 
+/**
+ * Operations new to this laptop over all projects (the screens reload when > 0).
+ */
+pulled: number, status: HubStatus, };
+
+export type DeadlinePace = { deadline: string | null, status: PaceStatus, 
+/**
+ * The day 100% was reached, or would be at the last 7 days' pace.
+ */
+reaches_on: string | null, on_time: boolean | null, 
+/**
+ * Deadline minus `reaches_on`: positive early, negative late.
+ */
+days_margin: number | null, 
+/**
+ * Households per day over the last 7 days.
+ */
+per_day: number, 
+/**
+ * The pace's own sentence (`PaceCurve::sentence`).
+ */
+sentence: string, };
+
+export type PlotRow = { project_id: string, code: string, name: string, community: string, status: ProjectStatus, 
+/**
+ * The date the plot's figures stand at (its own as-of date, else today).
+ */
+as_of: string, households_total: number, households_signed: number, signing_rate: number, 
+/**
+ * 净地 progress: households demolished, and their share of all.
+ */
+demolished: number, demolished_rate: number, confirmed_fen: number, paid_fen: number, 
+/**
+ * Open obstacles, and those past their due date.
+ */
+obstacles_open: number, obstacles_overdue: number, 
+/**
+ * Open obstacles by the unit that must act (the summary's own list).
+ */
+obstacles_by_unit: Array<UnitObstacles>, 
+/**
+ * Signing against the signing deadline.
+ */
+signing: DeadlinePace, 
+/**
+ * Demolition against the 净地 target.
+ */
+clearance: DeadlinePace, };
+
+export type DistrictTotals = { plots: number, households_total: number, households_signed: number, signing_rate: number, demolished: number, demolished_rate: number, confirmed_fen: number, paid_fen: number, obstacles_open: number, obstacles_overdue: number, 
+/**
+ * Plots whose signing or 净地 would miss its deadline at the present pace.
+ */
+plots_behind: number, };
+
+export type DistrictOverview = { plots: Array<PlotRow>, totals: DistrictTotals, 
+/**
+ * Open obstacles by responsible unit over the whole district, most overdue first.
+ */
+obstacles_by_unit: Array<UnitObstacles>, };
+
+export type DistrictExport = { format: ExportFormat, path: string, 
+/**
+ * Plots written.
+ */
+plots: number, };
+
 export type ExportSummary = { path: string, operations: number, full: boolean, bytes: number, };
 
 export type SyncImportReport = { file: string, project_code: string, sender_device: string, sender_name: string, 

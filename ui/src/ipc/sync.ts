@@ -1,5 +1,5 @@
 // Sync between laptops (src-tauri/src/sync.rs → jingdi::sync): bundles through the native
-// save/open dialogs, the sync folder, the conflict review.
+// save/open dialogs, the sync folder, the conflict review, and the district hub.
 import { open, save } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
@@ -13,6 +13,12 @@ export const sync = {
   folder: (project: string, folder: string | null) => call<T.FolderReport>('sync_folder', { project, folder }),
   resolve: (project: string, key: string, keep: 'a' | 'b' | null, value: string | null) =>
     call<T.SyncStatus>('resolve_conflict', { project, key, keep, value }),
+  /** The hub as the page shows it; `probe` asks the hub whether it answers. */
+  hubStatus: (probe: boolean) => call<T.HubStatus>('hub_status', { probe }),
+  hubConfigure: (url: string, token: string) => call<T.HubStatus>('hub_configure', { url, token }),
+  hubSync: () => call<T.HubRound>('hub_sync', {}),
+  /** The background step: a round when the core says one is due (interval, backoff), else null. */
+  hubTick: () => call<T.HubRound | null>('hub_tick', {}),
   chooseTarget: (defaultPath: string) => save({ defaultPath, filters: BUNDLE }),
   chooseBundle: async (): Promise<string | null> => {
     const r = await open({ multiple: false, directory: false, filters: BUNDLE })

@@ -1,0 +1,145 @@
+// End-to-end: the 全区总览 page on a database holding the demo plot and a small district
+// (`jingdi demo --district --plots 6`): every plot's row with the figures `jingdi district
+// overview` reports, and the .xlsx export written where the save dialog said. Then the 同步
+// page's hub card offline: a careless address and an unreachable hub are refused under the
+// address field in words, nothing is remembered, and the folder sync stays as it was.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import { Keys, Session, waitForDriver } from './webdriver.mjs'
+import { APP, jingdi as cli } from './cli.mjs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
+const DB = process.env.JINGDI_DB
+const SHOTS = path.join(here, 'screenshots')
+let s, work
+
+const jingdi = (args, opts) => cli(DB, args, opts)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+before(async () => {
+  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
+  await mkdir(SHOTS, { recursive: true })
+  work = await mkdtemp(path.join(tmpdir(), 'jingdi-district-'))
+  // The demo plot (already there when the other suites ran first) and six district plots.
+  jingdi(['demo'], { ok: false })
+  jingdi(['demo', '--district', '--plots', '6', '--households', '240'], { ok: false })
+  if (!jingdi(['operator'], { json: true }).operator) jingdi(['operator', '陈组长'])
+  await waitForDriver(DRIVER)
+  s = await Session.create(DRIVER, APP)
+})
+after(async () => {
+  await s?.delete()
+})
+
+test('the district overview shows every plot as the core computes it and exports it', async () => {
+  const o = jingdi(['district', 'overview'], { json: true })
+  assert.ok(o.plots.length >= 7, 'the demo plot and six district plots')
+  await s.waitFor('[data-testid="nav-district"]', { timeout: 30000 })
+  await s.clickCss('[data-testid="nav-district"]')
+  await s.waitFor('[data-testid="district-table"]')
+  await s.waitFor('[data-testid="district-plot-count"]', { text: String(o.plots.length) })
+  const paid = await s.waitFor('[data-testid="district-paid"]')
+  assert.equal(Number(await s.attr(paid, 'data-fen')), o.totals.paid_fen)
+  for (const p of o.plots) {
+    const bar = await s.waitFor(`[data-testid="district-rate-${p.code}"]`)
+    assert.equal(Number(await s.attr(bar, 'data-rate')), p.signing_rate, p.code)
+  }
+  const table = await s.text(await s.waitFor('[data-testid="district-table"]'))
+  for (const p of o.plots) assert.match(table, new RegExp(p.name), p.code)
+  // Open obstacles by responsible unit, over the district.
+  const units = await s.text(await s.waitFor('[data-testid="district-units"]'))
+  for (const u of o.obstacles_by_unit) assert.match(units, new RegExp(u.responsible_unit))
+  await sleep(700)
+  await s.screenshot(path.join(SHOTS, '30-district.png'))
+
+  // The export: the save dialog's answer, then the real file.
+  const target = path.join(work, '全区总览.xlsx')
+  await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [target])
+  await s.clickCss('[data-testid="district-export"]')
+  await s.waitFor('[data-testid="district-exported"]', { text: target, timeout: 30000 })
+  const bytes = await readFile(target)
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx (zip) file')
+  await sleep(1500)
+  await s.screenshot(path.join(SHOTS, '31-district-exported.png'))
+})
+
+test('offline, the sync page refuses a hub it cannot reach under the address and keeps the folder sync', async () => {
+  await s.clickCss('[data-testid="nav-sync"]')
+  await s.waitFor('[data-testid="hub"]')
+  const url = await s.waitFor('input[data-testid="hub-url"]')
+  const token = await s.waitFor('input[data-testid="hub-token"]')
+  // A careless address: no scheme.
+  await s.type(url, 'zhongxin.example.cn')
+  await s.type(token, 'jdh_0123')
+  await s.clickCss('[data-testid="hub-save"]')
+  const err = await s.waitFor('[data-testid="hub"] .el-form-item__error', { text: 'http://' })
+  assert.doesNotMatch(await s.text(err), /invalid_field|hub\.[a-z_]+/, 'no internal code on screen')
+  // A hub that does not answer (nothing listens on port 9): refused in words, nothing kept.
+  await s.type(url, Keys.END + Keys.BACKSPACE.repeat('zhongxin.example.cn'.length) + 'http://127.0.0.1:9')
+  await s.clickCss('[data-testid="hub-save"]')
+  await s.waitFor('[data-testid="hub"] .el-form-item__error', { text: '无法连接同步中心' })
+  await sleep(500)
+  await s.screenshot(path.join(SHOTS, '32-sync-hub-offline.png'))
+  const status = jingdi(['sync', 'hub'], { ok: false })
+  assert.equal(status, null, 'no hub remembered: `jingdi sync hub` still says none is set')
+  // The folder sync and bundles are there as before.
+  await s.waitFor('[data-testid="sync-now"]')
+  await s.waitFor('[data-testid="sync-export"]')
+})
+
+// A real hub, when PostgreSQL is at hand: scripts/test.sh starts one for the hub's tests and
+// exports its address (JINGDI_HUB_TEST_DATABASE_URL) before the app's end-to-end run.
+const PG = process.env.JINGDI_HUB_TEST_DATABASE_URL
+const HUB_BIN = path.join(path.dirname(APP), 'jingdi-hub')
+
+test('through a real hub the sync page shows it reachable, syncs now and says what came in', { skip: !PG && 'JINGDI_HUB_TEST_DATABASE_URL not set (scripts/test.sh sets it)' }, async (t) => {
+  const { execFileSync, spawn } = await import('node:child_process')
+  const name = `e2e_app_${process.pid}`
+  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`], {
+    env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+  })
+  const db = PG.replace(/\/[^/]*$/, `/${name}`)
+  const hubCmd = (args) => execFileSync(HUB_BIN, ['--database-url', db, ...args], { encoding: 'utf8' }).trim()
+  hubCmd(['migrate'])
+  const hub = spawn(HUB_BIN, ['--database-url', db, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => hub.kill())
+  const url = await new Promise((resolve, reject) => {
+    hub.stdout.once('data', (b) => resolve(String(b).trim().replace('jingdi-hub listening on ', '')))
+    hub.once('exit', () => reject(new Error('the hub stopped')))
+  })
+  const appToken = hubCmd(['issue-token', '--project', 'DX4', '--name', '指挥部'])
+  const otherToken = hubCmd(['issue-token', '--project', 'DX4', '--name', '二组笔记本'])
+
+  const input = await s.waitFor('input[data-testid="hub-url"]')
+  await s.type(input, Keys.END + Keys.BACKSPACE.repeat(40) + url)
+  const token = await s.waitFor('input[data-testid="hub-token"]')
+  await s.type(token, Keys.END + Keys.BACKSPACE.repeat(40) + appToken)
+  await s.clickCss('[data-testid="hub-save"]')
+  await s.waitFor('[data-testid="hub-url-shown"]', { text: url })
+  await s.waitFor('[data-testid="hub-reach"][data-state="reachable"]', { timeout: 20000 })
+  // 立即同步 (or the background step, due at once after the hub was set): DX4 goes up.
+  await s.clickCss('[data-testid="hub-sync-now"]')
+  await s.waitFor('[data-testid="hub-project"][data-code="DX4"]', { text: '发出', timeout: 60000 })
+
+  // Another laptop joins DX4 from the hub, logs a visit and syncs; the app syncs again.
+  const other = path.join(work, 'other.db')
+  cli(other, ['sync', 'hub', url, '--token', otherToken])
+  cli(other, ['sync', 'name', '二组笔记本'])
+  cli(other, ['--author', '林晓燕', 'visit', 'add', '--household', 'DX4-031', '--outcome', '经同步中心送来的走访'])
+  cli(other, ['sync', 'hub'])
+  await s.clickCss('[data-testid="hub-sync-now"]')
+  // The round of this click: something came in (the first round brought nothing).
+  const round = await s.waitFor('[data-testid="hub-round"]:not([data-pulled="0"])', { timeout: 60000 })
+  assert.ok(Number(await s.attr(round, 'data-pulled')) >= 1, 'the visit came in')
+  assert.equal(await s.attr(round, 'data-failures'), '0')
+  await s.waitFor('[data-testid="hub-project"][data-code="DX4"]', { text: '收到' })
+  await sleep(700)
+  await s.screenshot(path.join(SHOTS, '33-sync-hub.png'))
+  // The other laptop's visit is in the app's database.
+  assert.match(jingdi(['visit', 'list', '--project', 'DX4', '--household', 'DX4-031']), /经同步中心送来的走访/)
+})
