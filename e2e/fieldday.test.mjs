@@ -13,7 +13,7 @@ const jingdi = (args, opts) => cli(DB, args, opts)
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 let s
 const seen = {}
-const { shot, go, textOf, waitForText, overlaysGone, typeIn, chooseOption, fieldError } = pageHelpers(() => s, { prefix: 'fieldday-' })
+const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, fieldError } = pageHelpers(() => s, { prefix: 'fieldday-' })
 const fullWidth = (t) => t.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)))
 function idNumber(first17) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -26,6 +26,17 @@ async function resize(width, height) {
 }
 /** Nothing sticks out of the page sideways (cut-off content). */
 const overflowsX = () => s.exec(`return document.querySelector('.content')?.scrollWidth > document.querySelector('.content')?.clientWidth + 2`)
+/** Tables whose columns do not fit their card: the last ones hide behind the table's own
+ * horizontal scrollbar (at the bottom of a long table, out of sight). */
+const cutTables = () =>
+  s.exec(`return [...document.querySelectorAll('.el-table')].filter((t) => {
+    const w = t.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') ?? t.querySelector('.el-table__body-wrapper');
+    return w && w.scrollWidth > w.clientWidth + 2
+  }).map((t) => t.dataset.testid ?? t.querySelector('th')?.textContent.trim() ?? t.className)`)
+/** Whether a toast (已保存 …) lies over the top bar's search box. */
+const toastOverSearch = () =>
+  s.exec(`const a = document.querySelector('.el-message')?.getBoundingClientRect(), b = document.querySelector('[data-testid="top-search"]')?.getBoundingClientRect();
+    return !!a && !!b && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom`)
 
 before(async () => {
   await demoWithOperator()
@@ -73,13 +84,18 @@ describe('a team leader’s field day', () => {
     assert.ok(earlier, 'the demo has an earlier day with demolished households')
     const DATE = 'input[data-testid="day-date"], [data-testid="day-date"] input'
     const valueOf = (css) => s.exec(`return document.querySelector(arguments[0])?.value ?? ''`, [css])
+    /** Types a date and Enter; waits for the calendar to fade out (it lies over the count fields). */
+    const pickDate = async (d) => {
+      await typeIn(DATE, d + Keys.ENTER)
+      await until(() => s.exec(`return [...document.querySelectorAll('.el-picker__popper')].some((p) => getComputedStyle(p).display !== 'none')`), (open) => !open, 'the calendar to close')
+    }
     await s.clickCss('[data-testid="day-add"]')
     // Opens on the working date, logged in the step before: its figures, not blanks.
     await waitForText('[data-testid="day-existing"]', '更新')
     assert.equal(await valueOf('input[data-testid="day-machines"]'), '3')
     assert.equal(await valueOf('input[data-testid="day-workers"]'), '12')
     // An earlier logged date: that day's own figures, households and notes.
-    await typeIn(DATE, earlier.log_date + Keys.ENTER)
+    await pickDate(earlier.log_date)
     await until(() => valueOf('input[data-testid="day-workers"]'), (v) => v === String(earlier.workers), `the workers of ${earlier.log_date}`)
     assert.equal(await valueOf('input[data-testid="day-machines"]'), String(earlier.machines))
     assert.equal(await valueOf('input[data-testid="day-demolished"]'), earlier.demolished.join('、'))
@@ -89,11 +105,11 @@ describe('a team leader’s field day', () => {
     // A date not logged yet: blanks again, a plain save.
     const free = '2022-06-01'
     assert.ok(!before.some((d) => d.log_date === free))
-    await typeIn(DATE, free + Keys.ENTER)
+    await pickDate(free)
     await until(() => valueOf('input[data-testid="day-workers"]'), (v) => v === '', 'the form emptied for a new date')
     assert.equal((await s.findAll('[data-testid="day-existing"]')).length, 0)
     // Back to the earlier day, one figure corrected: the rest of that day is kept.
-    await typeIn(DATE, earlier.log_date + Keys.ENTER)
+    await pickDate(earlier.log_date)
     await until(() => valueOf('input[data-testid="day-workers"]'), (v) => v === String(earlier.workers), 'the earlier day again')
     await typeIn('input[data-testid="day-workers"]', String(earlier.workers - 2))
     await s.clickCss('[data-testid="day-save"]')
@@ -111,6 +127,10 @@ describe('a team leader’s field day', () => {
     await chooseOption('[data-testid="pole-status"]', '已申请')
     await s.clickCss('[data-testid="pole-save"]')
     await overlaysGone()
+    await s.waitFor('.el-message')
+    // Where it rests once its slide-in is over (it stays 3 s).
+    await until(() => s.exec(`return document.querySelector('.el-message')?.getAnimations().length ?? -1`), (n) => n === 0, 'the toast to settle')
+    assert.equal(await toastOverSearch(), false, 'the 已保存 toast leaves the top-bar search free')
     const [y, m, d] = seen.workDate.split('-').map(Number)
     await waitForText('[data-testid="poles"]', 'P-E2E')
     const row = await s.exec(
@@ -242,15 +262,17 @@ describe('a team leader’s field day', () => {
     for (const [screen, ready] of [['dashboard', '[data-testid="kpi-households-total"]'], ['plot', '[data-testid="poles"]']]) {
       await go(screen, ready)
       await sleep(500)
-      assert.equal(await overflowsX(), false, `${screen} fits 1024 px`)
       await shot(`14-${screen}-1024`)
+      assert.equal(await overflowsX(), false, `${screen} fits 1024 px`)
+      assert.deepEqual(await cutTables(), [], `${screen}: every table's columns fit at 1024 px`)
     }
     await typeIn('input[data-testid="top-search"]', seen.household.number)
     await s.clickCss(`[data-testid="top-hit-${seen.household.number}"]`)
-    await s.waitFor('[data-testid="hh-number"]', { text: seen.household.number })
-    await sleep(500)
-    assert.equal(await overflowsX(), false, 'household page fits 1024 px')
+    await waitForText('[data-testid="hh-number"]', seen.household.number)
     await shot('15-household-1024')
+    await shownAt('[data-testid="hh-number"]', seen.household.number)
+    assert.equal(await overflowsX(), false, 'household page fits 1024 px')
+    assert.deepEqual(await cutTables(), [], "the household page's tables fit at 1024 px")
     await s.clickCss('[data-testid="sidebar-toggle"]')
     await shot('16-household-1024-sidebar-toggled')
   })
@@ -262,8 +284,9 @@ describe('a team leader’s field day', () => {
     for (const [screen, ready] of [['dashboard', '[data-testid="kpi-households-total"]'], ['plot', '[data-testid="poles"]']]) {
       await go(screen, ready)
       await sleep(500)
-      assert.equal(await overflowsX(), false, `${screen} fits 1366 px`)
       await shot(`18-${screen}-1366`)
+      assert.equal(await overflowsX(), false, `${screen} fits 1366 px`)
+      assert.deepEqual(await cutTables(), [], `${screen}: every table's columns fit at 1366 px`)
     }
   })
 
