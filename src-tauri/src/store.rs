@@ -1,6 +1,6 @@
 //! The open database as the commands use it — the one pattern every command follows:
 //!
-//! ```ignore
+//! ```text
 //! #[tauri::command]
 //! async fn summary(s: State<'_, Store>, project: Uuid) -> Wire<Summary> {
 //!     s.read(move |db| desk::summary(db, project)).await      // a query

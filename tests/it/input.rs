@@ -460,7 +460,8 @@ proptest! {
     }
 }
 
-fn mutate(bytes: &mut Vec<u8>, edits: &[(usize, u8, u8)]) {
+/// Byte edits a fuzz case describes: overwrite, flip a bit, truncate or insert at a position.
+pub(crate) fn mutate(bytes: &mut Vec<u8>, edits: &[(usize, u8, u8)]) {
     for (at, kind, b) in edits {
         if bytes.is_empty() {
             bytes.push(*b);

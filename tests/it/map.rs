@@ -632,19 +632,7 @@ mod fuzz {
                     _ => gj.clone(),
                 };
                 let mut bytes = std::fs::read(&target).unwrap();
-                for (at, kind, b) in &edits {
-                    if bytes.is_empty() {
-                        bytes.push(*b);
-                        continue;
-                    }
-                    let i = at % bytes.len();
-                    match kind % 4 {
-                        0 => bytes[i] = *b,
-                        1 => bytes[i] ^= 1 << (b % 8),
-                        2 => bytes.truncate(i),
-                        _ => bytes.insert(i, *b),
-                    }
-                }
+                crate::input::mutate(&mut bytes, &edits);
                 std::fs::write(&target, &bytes).unwrap();
                 let file = if which == 3 { gj } else { dir.join("宗地.shp") };
                 let p = t.project();
