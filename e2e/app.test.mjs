@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
 import { Keys, Session, waitForDriver } from './webdriver.mjs'
 import { APP } from './cli.mjs'
-import { DRIVER, SHOTS, pageHelpers } from './ui.mjs'
+import { DRIVER, SHOTS, forgetWebviewState, pageHelpers } from './ui.mjs'
 let s
 const seen = {}
 
@@ -22,6 +22,7 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true })
   await waitForDriver(DRIVER)
   s = await Session.create(DRIVER, APP)
+  await forgetWebviewState(s) // a first start: nothing remembered from an earlier run
 })
 after(async () => {
   await s?.delete()

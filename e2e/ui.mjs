@@ -23,6 +23,18 @@ export async function demoWithOperator() {
   if (!jingdi(DB, ['operator'], { json: true }).operator) jingdi(DB, ['operator', '陈组长'])
 }
 
+/** Forgets what the web view remembers between starts (language, folded sidebar, project,
+ * board layout) and reloads: its storage lives in the user's data folder, not in $JINGDI_DB,
+ * so a run that stopped half-way (English on, sidebar folded) would otherwise leak into the next. */
+export async function forgetWebviewState(s) {
+  await s.exec(`window.__jingdiForgotten = false; localStorage.clear(); setTimeout(() => location.reload(), 0)`)
+  await until(
+    () => s.exec(`return window.__jingdiForgotten === undefined && document.readyState === 'complete'`).catch(() => false),
+    (v) => v === true,
+    'the web view to reload',
+  )
+}
+
 /**
  * Page helpers on the session `session()` returns (made in a file's before()); screenshots are
  * named `${prefix}${name}.png`.
