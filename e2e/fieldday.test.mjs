@@ -1,7 +1,8 @@
 // A team leader's field day in the real app (issue 18): a demolition day, a new pole, a
 // checklist tick, a phone and an ID typed in full-width digits, a backdated visit with
 // co-visitors, 新增问题 with its responsible unit, the top-bar search opening a same-name
-// household by address, errors at their field, the history without ids, the working date,
+// household by address, errors at their field, the working date (the history without ids:
+// e2e/history.wip.mjs),
 // and the main screens at 1024×700 and 1366×768 (screenshots in e2e/screenshots/fieldday-*).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -10,10 +11,9 @@ import { APP, jingdi as cli } from './cli.mjs'
 import { DB, DRIVER, demoWithOperator, pageHelpers, sleep } from './ui.mjs'
 
 const jingdi = (args, opts) => cli(DB, args, opts)
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 let s
 const seen = {}
-const { shot, go, textOf, renderedText, waitForText, shownAt, overlaysGone, typeIn, chooseOption, fieldError } = pageHelpers(() => s, { prefix: 'fieldday-' })
+const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, fieldError } = pageHelpers(() => s, { prefix: 'fieldday-' })
 const fullWidth = (t) => t.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)))
 function idNumber(first17) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -253,18 +253,6 @@ describe('a team leader’s field day', () => {
     await s.clickCss('[data-testid="obstacle-add-save"]')
     await overlaysGone()
     await until(async () => Number(await s.attr(await s.waitFor('[data-testid="obstacles-count"]'), 'data-open')), (n) => n === before + 1, 'one more open obstacle')
-  })
-
-  test('the history reads without ids: Chinese field names, household numbers, pole labels', async () => {
-    await go('history', '[data-testid="history-count"]')
-    // The newest entries (the table renders the rows in view): this day's pole and phone.
-    const text = await until(
-      () => renderedText('[data-testid="history"]'),
-      (t) => t.includes('P-E2E') && t.includes('联系电话'),
-      'the pole by its label and field names in Chinese in the history',
-    )
-    assert.doesNotMatch(text, UUID)
-    await shot('13-history')
   })
 
   test('at 1024×700 the dashboard, household page and 地块工作 reflow with nothing cut off sideways', async () => {
