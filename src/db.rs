@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_map.sql"),
     include_str!("../migrations/0013_signing.sql"),
     include_str!("../migrations/0016_view_indexes.sql"),
+    include_str!("../migrations/0020_data_exports.sql"),
 ];
 
 /// The schema version this binary writes; a database above it is refused.

@@ -43,6 +43,7 @@ pub enum Entity {
     InventoryItem,
     Attachment,
     MapFeature,
+    DataExport,
 }
 
 /// The longest one-line text (names, numbers, labels), in characters.
@@ -466,6 +467,25 @@ pub const ENTITIES: &[EntitySpec] = &[
             opt("imported_on", "导入日期", Kind::Date),
         ],
         append_only: false,
+    },
+    // A file of personal data written by an export (src/office/mod.rs): who took what out.
+    EntitySpec {
+        entity: Entity::DataExport,
+        id: "data_export",
+        zh: "个人信息导出",
+        table: "data_exports",
+        fields: &[
+            req("project_id", "项目", Kind::Ref(Entity::Project)),
+            req("kind", "导出类型", Kind::Vocab(crate::office::ExportKind::IDS)),
+            req("format", "文件格式", Kind::Vocab(crate::office::Format::IDS)),
+            req("file_name", "文件名", LINE),
+            dflt("scope", "范围", LINE),
+            req("rows", "行数", Kind::Count { min: 0, max: 10_000_000 }),
+            req("as_of", "截至日期", Kind::Date),
+            req("exported_by", "导出人", LINE),
+            req("exported_at", "导出时间", Kind::Instant),
+        ],
+        append_only: true,
     },
 ];
 

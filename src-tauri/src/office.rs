@@ -51,7 +51,7 @@ pub async fn office_export(
     path: String,
     options: ExportOptions,
 ) -> Wire<ExportReport> {
-    s.read(move |db| desk::office_export(db, project, kind, format, &path, &options)).await
+    s.write(move |db| desk::office_export(db, project, kind, format, &path, &options)).await
 }
 
 /// The dated file name the save dialog offers for an export.

@@ -252,7 +252,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Checklist(cmd) => checklist_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Group(cmd) => group_cmd(&mut db, json, &cli.author, cmd)?,
         Command::Import(cmd) => office::import(&mut db, json, &cli.author, cmd)?,
-        Command::Export(a) => office::export(&db, json, a)?,
+        Command::Export(a) => office::export(&mut db, json, &cli.author, a)?,
         Command::Sync(cmd) => sync_cmd(&mut db, json, cmd)?,
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
         // Run by backup_cli before the database is opened.

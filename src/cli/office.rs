@@ -131,7 +131,7 @@ pub fn import(db: &mut Db, json: bool, who: &Option<String>, cmd: ImportCmd) -> 
     Ok(())
 }
 
-pub fn export(db: &Db, json: bool, a: ExportArgs) -> Result<()> {
+pub fn export(db: &mut Db, json: bool, who: &Option<String>, a: ExportArgs) -> Result<()> {
     let p = project::resolve(db.conn(), a.project.project.as_deref())?;
     let kind = ExportKind::parse(&a.kind)?;
     let format = a.format.as_deref().map(Format::parse).transpose()?;
@@ -142,7 +142,8 @@ pub fn export(db: &Db, json: bool, a: ExportArgs) -> Result<()> {
         household: a.household,
         group: a.group,
     };
-    let r = office::export(db.conn(), &p, kind, format, &a.out, &opts)?;
+    let author = if kind.personal() { super::author(who, db)? } else { String::new() };
+    let r = office::export_recorded(db, &author, &p, kind, format, &a.out, &opts)?;
     out(json, &r, |r| {
         format!("已导出{}({},截至 {},{} 行)到 {}\n", kind.zh(), r.format.id(), r.as_of, r.rows, r.path.display())
     });

@@ -30,17 +30,18 @@ pub fn office_import(
     roster::import_previewed(db, &who, &pv, progress)
 }
 
-/// Writes one export to `path`.
+/// Writes one export to `path`; an export of personal data is recorded under the operator.
 pub fn office_export(
-    db: &Db,
+    db: &mut Db,
     project: Uuid,
     kind: ExportKind,
     format: Option<Format>,
     path: &str,
     options: &ExportOptions,
 ) -> Result<ExportReport> {
+    let who = if kind.personal() { operator(db)? } else { String::new() };
     let p = project::get(db.conn(), project)?;
-    office::export(db.conn(), &p, kind, format, Path::new(path), options)
+    office::export_recorded(db, &who, &p, kind, format, Path::new(path), options)
 }
 
 /// The name the save dialog offers for an export (see [`office::file_name`]): dated with the

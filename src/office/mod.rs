@@ -96,16 +96,33 @@ impl ExportKind {
         ExportKind::VisitRecord,
     ];
 
+    /// The ids, in the order of [`ExportKind::ALL`] (the vocabulary of a `data_export` record).
+    pub const IDS: &'static [&'static str] = &[
+        "signing-summary",
+        "ledger",
+        "disclosure",
+        "meeting-brief",
+        "bulletin",
+        "settlement",
+        "notice",
+        "visit-record",
+    ];
+
     pub fn id(self) -> &'static str {
+        Self::IDS[self as usize]
+    }
+
+    /// Whether the file carries personal data (names with ID numbers, phones, addresses or
+    /// per-household amounts), so that writing it is recorded in the log. The summaries,
+    /// the brief and the bulletin count groups, not people.
+    pub fn personal(self) -> bool {
         match self {
-            ExportKind::SigningSummary => "signing-summary",
-            ExportKind::Ledger => "ledger",
-            ExportKind::Disclosure => "disclosure",
-            ExportKind::MeetingBrief => "meeting-brief",
-            ExportKind::Bulletin => "bulletin",
-            ExportKind::Settlement => "settlement",
-            ExportKind::Notice => "notice",
-            ExportKind::VisitRecord => "visit-record",
+            ExportKind::Ledger
+            | ExportKind::Disclosure
+            | ExportKind::Settlement
+            | ExportKind::Notice
+            | ExportKind::VisitRecord => true,
+            ExportKind::SigningSummary | ExportKind::MeetingBrief | ExportKind::Bulletin => false,
         }
     }
 
@@ -152,12 +169,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// The ids, in declaration order.
+    pub const IDS: &'static [&'static str] = &["xlsx", "docx", "csv"];
+
     pub fn id(self) -> &'static str {
-        match self {
-            Format::Xlsx => "xlsx",
-            Format::Docx => "docx",
-            Format::Csv => "csv",
-        }
+        Self::IDS[self as usize]
     }
 
     pub fn parse(s: &str) -> Result<Format> {
@@ -236,7 +252,48 @@ pub fn file_name(
         .collect()
 }
 
-/// Writes one export to `path`. Reads only: the database is never changed.
+/// Writes one export to `path` and, when it carries personal data ([`ExportKind::personal`]),
+/// records it in the log: kind, format, file name, scope, rows, who and when. The file and its
+/// record stand or fall together: if the record cannot be written the file is removed.
+pub fn export_recorded(
+    db: &mut crate::Db,
+    author: &str,
+    p: &Project,
+    kind: ExportKind,
+    format: Option<Format>,
+    path: &Path,
+    opts: &ExportOptions,
+) -> Result<ExportReport> {
+    let report = export(db.conn(), p, kind, format, path, opts)?;
+    if !kind.personal() {
+        return Ok(report);
+    }
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let scope = opts.household.as_deref().or(opts.group.as_deref()).map(str::trim).unwrap_or("").to_string();
+    let recorded = db.write(author, |tx| {
+        let id = tx.new_id();
+        let at = tx.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let fields = crate::oplog::Fields::new()
+            .set("project_id", p.id.to_string())
+            .set("kind", kind.id())
+            .set("format", report.format.id())
+            .set("file_name", file_name)
+            .set("scope", scope)
+            .set("rows", report.rows as i64)
+            .set("as_of", report.as_of.to_string())
+            .set("exported_by", tx.author().to_string())
+            .set("exported_at", at);
+        tx.append(crate::schema::Entity::DataExport, id, Some(p.id), fields)
+    });
+    if let Err(e) = recorded {
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(report)
+}
+
+/// Writes one export to `path`. Reads only: the database is never changed (an export of
+/// personal data is recorded by [`export_recorded`], which every command goes through).
 pub fn export(
     conn: &Connection,
     p: &Project,

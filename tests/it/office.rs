@@ -719,3 +719,76 @@ fn the_cli_imports_and_exports() {
     let o = run(&["export", "nonsense", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+// ------------------------------------------------------------------ exports of personal data
+
+fn exports_recorded(t: &TestDb) -> Vec<(String, String, String, String, i64, String)> {
+    let mut st = t
+        .db
+        .conn()
+        .prepare(
+            "SELECT kind, format, file_name, scope, rows, exported_by FROM data_exports ORDER BY exported_at, rowid",
+        )
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn an_export_of_personal_data_is_recorded_in_the_log() {
+    let mut t = TestDb::demo();
+    let p = t.project();
+    let none = ExportOptions::default();
+    let ops = |t: &TestDb| -> i64 { t.db.conn().query_row("SELECT count(*) FROM oplog", [], |r| r.get(0)).unwrap() };
+    let before = ops(&t);
+
+    // A summary counts groups, not people: nothing to record.
+    let summary = path_in(&t, "签约率.xlsx");
+    office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::SigningSummary, None, &summary, &none).unwrap();
+    assert!(summary.exists());
+    assert_eq!(ops(&t), before);
+
+    // The ledger carries ID numbers and phones: who, when, which file, recorded as an operation.
+    let ledger = path_in(&t, "被征收户台账.csv");
+    let r = office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Ledger, None, &ledger, &none).unwrap();
+    assert_eq!(ops(&t), before + 1);
+    assert_eq!(
+        exports_recorded(&t),
+        vec![("ledger".into(), "csv".into(), "被征收户台账.csv".into(), String::new(), r.rows as i64, AUTHOR.into())]
+    );
+    let (entity, author): (String, String) = t
+        .db
+        .conn()
+        .query_row("SELECT entity, author FROM oplog ORDER BY rowid DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((entity.as_str(), author.as_str()), ("data_export", AUTHOR));
+
+    // A refused export writes neither a file nor a record.
+    let nothing = path_in(&t, "无此户.docx");
+    let opts = ExportOptions { household: Some("DX4-999".into()), ..Default::default() };
+    office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Settlement, None, &nothing, &opts).unwrap_err();
+    assert!(!nothing.exists());
+    assert_eq!(ops(&t), before + 1);
+}
+
+#[test]
+fn the_cli_records_who_exported_a_households_paper_and_the_log_shows_it() {
+    let c = crate::cli::Cli::new();
+    c.ok(&["demo"]);
+    let out = c.dir.path().join("结算单.docx");
+    c.ok(&["--author", "财务王五", "export", "settlement", "--household", "DX4-024", "--out", out.to_str().unwrap()]);
+    let log = c.json(&["log", "--limit", "1"]);
+    let entry = &log.as_array().unwrap()[0];
+    assert_eq!(entry["entity"], "data_export", "{entry}");
+    assert_eq!(entry["author"], "财务王五");
+    let text = c.ok(&["log", "--limit", "1"]);
+    assert!(text.contains("结算单.docx") && text.contains("DX4-024"), "{text}");
+    // The record travels like every operation: a second laptop that merges sees who exported.
+    let bundle = c.dir.path().join("all.jdb");
+    c.ok(&["sync", "export", "--full", "--out", bundle.to_str().unwrap()]);
+    let other = crate::cli::Cli::new();
+    other.ok(&["sync", "import", bundle.to_str().unwrap()]);
+    assert_eq!(other.dump(), c.dump());
+}

@@ -108,7 +108,7 @@ owner: string, due_on: string | null, };
 
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
-export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature";
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "data_export";
 
 export type Action = "create" | "update" | "append";
 
@@ -1248,3 +1248,5 @@ export type InventoryItemRecord = { id: string, household_id: string, code: stri
 export type AttachmentRecord = { id: string, project_id: string, household_id: string | null, target: "household" | "visit" | "inventory_item" | "compensation_item" | "pole" | "obstacle" | "demolition_log", target_id: string, kind: "house_photo" | "crops_photo" | "agreement_scan" | "appraisal_report" | "payment_voucher" | "other", sha256: string, size: number, media_type: "image/jpeg" | "image/png" | "image/heic" | "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "application/x-ole-storage" | "application/ofd", file_name: string, taken_at: string | null, latitude_e7: number | null, longitude_e7: number | null, width: number | null, height: number | null, note: string, attached_by: string, attached_at: string, withdrawn: number, withdrawn_reason: string | null, withdrawn_by: string | null, withdrawn_on: string | null };
 
 export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
+
+export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record", format: "xlsx" | "docx" | "csv", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };
