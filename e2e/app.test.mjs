@@ -5,37 +5,13 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import path from 'node:path'
 import { Keys, Session, waitForDriver } from './webdriver.mjs'
-
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const APP = process.env.JINGDI_APP ?? path.resolve(here, '../target/debug/jingdi-app')
-const SHOTS = path.join(here, 'screenshots')
+import { APP } from './cli.mjs'
+import { DRIVER, SHOTS, forgetWebviewState, pageHelpers } from './ui.mjs'
 let s
 const seen = {}
 
-async function shot(name) {
-  await new Promise((r) => setTimeout(r, 700)) // let charts finish their entry animation
-  await s.screenshot(path.join(SHOTS, `${name}.png`))
-}
-async function go(screen, ready) {
-  await s.clickCss(`[data-testid="nav-${screen}"]`)
-  return s.waitFor(ready)
-}
-/** Clicks the visible option with this text in an open Element Plus select. */
-async function chooseOption(selectCss, label) {
-  await s.clickCss(`${selectCss} .el-select__wrapper`)
-  await new Promise((r) => setTimeout(r, 300))
-  const ok = await s.exec(
-    `const items = [...document.querySelectorAll('.el-select-dropdown__item')]
-       .filter((li) => li.offsetParent !== null && li.textContent.trim() === arguments[0]);
-     if (items.length) { items[0].click(); return true } return false`,
-    [label],
-  )
-  assert.ok(ok, `option ${label} not found`)
-}
+const { shot, go, chooseOption } = pageHelpers(() => s)
 async function openHousehold(number) {
   await go('board', '[data-testid^="tile-"]')
   await s.clickCss(`[data-testid="tile-${number}"]`)
@@ -46,6 +22,7 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true })
   await waitForDriver(DRIVER)
   s = await Session.create(DRIVER, APP)
+  await forgetWebviewState(s) // a first start: nothing remembered from an earlier run
 })
 after(async () => {
   await s?.delete()

@@ -8,32 +8,22 @@
 // start of this file, so the suites after it see what they expect.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { Session, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi } from './cli.mjs'
+import { DB, DRIVER, SHOTS, demoWithOperator, sleep } from './ui.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const DB = process.env.JINGDI_DB
-const SHOTS = path.join(here, 'screenshots')
 let s
 
 before(async () => {
-  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
-  await mkdir(SHOTS, { recursive: true })
   // Run on its own (KEEP_DB or a fresh database): the demo and an operator first.
-  jingdi(DB, ['demo'], { ok: false })
-  if (!jingdi(DB, ['operator'], { json: true }).operator) jingdi(DB, ['operator', '陈组长'])
+  await demoWithOperator()
   await waitForDriver(DRIVER)
   s = await Session.create(DRIVER, APP)
 })
 after(async () => {
   await s?.delete()
 })
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 test('back up now, then restore from the app with a summary and a confirmation', async () => {
   await s.waitFor('[data-testid="kpi-households-total"]', { timeout: 30000 })

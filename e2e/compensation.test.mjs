@@ -7,34 +7,19 @@
 // the same database file.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import path from 'node:path'
 import { Keys, Session, until, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi as cli } from './cli.mjs'
+import { DB, DRIVER, demoWithOperator, pageHelpers, sleep } from './ui.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const DB = process.env.JINGDI_DB
-const SHOTS = path.join(here, 'screenshots')
 const HH = 'DX4-024' // handed over, vegetables and fruit trees confirmed but unpaid
 let s
 const seen = {}
+const { shot, go, typeIn, waitForText, overlaysGone } = pageHelpers(() => s)
 
 const jingdi = (args, opts) => cli(DB, args, opts)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 /** "1,234.56 元" → 123456 fen. */
 const fen = (text) => Math.round(Number(text.replace(/[^\d.-]/g, '')) * 100)
 
-async function shot(name, css) {
-  if (css) await s.exec(`document.querySelector(arguments[0])?.scrollIntoView({ block: 'start' })`, [css])
-  await sleep(700)
-  await s.screenshot(path.join(SHOTS, `${name}.png`))
-}
-async function go(screen, ready) {
-  await s.clickCss(`[data-testid="nav-${screen}"]`)
-  return s.waitFor(ready)
-}
 /** Clicks the button with this text in the table row whose text includes `rowText`. */
 async function clickInRow(tableCss, rowText, button) {
   const ok = await s.exec(
@@ -52,32 +37,14 @@ async function rowText(tableCss, text) {
     [tableCss, text],
   )
 }
-/** Replaces what a field holds, as a person does (End, Backspace over it, type): WebDriver's
- * clear does not fire the input event Vue listens to. */
-async function typeInto(css, text) {
-  const el = await s.waitFor(css)
-  const old = String(await s.exec('return arguments[0].value', [{ 'element-6066-11e4-a52e-4f735466cecf': el }]))
-  await s.click(el)
-  await s.type(el, Keys.END + Keys.BACKSPACE.repeat(old.length) + text)
-}
-/** Waits until the element's text content includes `text` (tables: WebDriver's visible
- * text leaves out some cells under WebKitWebDriver). */
-const waitForText = (css, text) =>
-  until(() => s.exec(`return document.querySelector(arguments[0])?.textContent ?? ''`, [css]), (t) => t.includes(text), `${text} in ${css}`)
 /** Waits until the table row that includes `key` also includes `text`. */
 const waitForRow = (tableCss, key, text) => until(() => rowText(tableCss, key), (t) => t.includes(text), `${text} in the row with ${key}`)
-/** Waits until no drawer or dialog overlay covers the page. */
-const overlaysGone = () =>
-  until(() => s.exec(`return [...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`), (open) => !open, 'the overlays to close')
 async function errorCode(css) {
   return s.attr(await s.waitFor(css), 'data-code')
 }
 
 before(async () => {
-  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
-  await mkdir(SHOTS, { recursive: true })
-  jingdi(['demo'], { ok: false })
-  if (!jingdi(['operator'], { json: true }).operator) jingdi(['operator', '陈组长'])
+  await demoWithOperator()
   await waitForDriver(DRIVER)
   s = await Session.create(DRIVER, APP)
 })
@@ -98,10 +65,10 @@ describe('compensation from the standards to the payment', () => {
     seen.unpaid = await s.value('[data-testid="readiness-unpaid_compensation"]')
     await shot('15-dashboard-fairness', '[data-testid="fairness"]')
     // A wider threshold leaves out the 38.68% per-m² deviation.
-    await typeInto('input[data-testid="fairness-threshold"]', '50')
+    await typeIn('input[data-testid="fairness-threshold"]', '50')
     await s.type(await s.waitFor('input[data-testid="fairness-threshold"]'), Keys.ENTER)
     await s.waitFor('[data-testid="fairness-count"]', { text: '需复核 3 户' })
-    await typeInto('input[data-testid="fairness-threshold"]', '5')
+    await typeIn('input[data-testid="fairness-threshold"]', '5')
     await s.type(await s.waitFor('input[data-testid="fairness-threshold"]'), Keys.ENTER)
     await s.waitFor('[data-testid="fairness-count"]', { text: '需复核 4 户' })
   })
@@ -114,16 +81,16 @@ describe('compensation from the standards to the payment', () => {
     await s.clickCss('[data-testid="standards-new"]')
     await s.waitFor('[data-testid="draft-price-vegetables"] input')
     await sleep(600) // the drawer slides in
-    await typeInto('[data-testid="draft-price-vegetables"] input', '0')
+    await typeIn('[data-testid="draft-price-vegetables"] input', '0')
     await s.type(await s.waitFor('[data-testid="draft-price-vegetables"] input'), Keys.TAB)
     await s.clickCss('[data-testid="standards-publish"]')
     assert.equal(await errorCode('[data-testid="standards-publish-error"]'), 'rule.standards.price_required')
     assert.match(await s.text(await s.waitFor('[data-testid="standards-publish-error"]')), /蔬菜.*单价不能为零/)
     await shot('17-standards-refused')
     assert.equal(jingdi(['compensation', 'standards', 'list'], { json: true }).length, 2, 'nothing was published')
-    await typeInto('[data-testid="draft-price-vegetables"] input', '18')
+    await typeIn('[data-testid="draft-price-vegetables"] input', '18')
     await s.type(await s.waitFor('[data-testid="draft-price-vegetables"] input'), Keys.TAB)
-    await typeInto('input[data-testid="draft-note"]', '复核:蔬菜青苗单价调整为 18 元/m²')
+    await typeIn('input[data-testid="draft-note"]', '复核:蔬菜青苗单价调整为 18 元/m²')
     await s.clickCss('[data-testid="standards-publish"]')
     await s.waitFor('[data-testid="standards-version-3"]')
     assert.equal(await s.text(await s.waitFor('[data-testid="catalogue-price-vegetables"]')), '18.00')
@@ -154,12 +121,12 @@ describe('compensation from the standards to the payment', () => {
       `const li = [...document.querySelectorAll('.el-select-dropdown__item')].find((x) => x.offsetParent !== null && x.textContent.startsWith('水井'));
        if (li) { li.click(); return true } return false`,
     ))
-    await typeInto('input[data-testid="inv-quantity"]', '-1')
+    await typeIn('input[data-testid="inv-quantity"]', '-1')
     await s.clickCss('[data-testid="inv-add"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'invalid_field.quantity')
     assert.equal(await rows(), before)
-    await typeInto('input[data-testid="inv-quantity"]', '1')
-    await typeInto('input[data-testid="inv-owner"]', '邻居 王五')
+    await typeIn('input[data-testid="inv-quantity"]', '1')
+    await typeIn('input[data-testid="inv-owner"]', '邻居 王五')
     await s.clickCss('[data-testid="inv-add"]')
     await waitForText('[data-testid="comp-inventory"]', '邻居 王五')
     const well = await rowText('[data-testid="comp-items"]', '水井 1 口')
@@ -167,10 +134,10 @@ describe('compensation from the standards to the payment', () => {
 
     // An adjustment without a reason is refused; with one it is kept and flagged.
     await clickInRow('[data-testid="comp-items"]', '水井 1 口', '调整')
-    await typeInto('input[data-testid="comp-adjust-value"]', '-200')
+    await typeIn('input[data-testid="comp-adjust-value"]', '-200')
     await s.clickCss('[data-testid="comp-adjust-save"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.adjustment_needs_reason')
-    await typeInto('input[data-testid="comp-adjust-reason"]', '井已部分填埋,经评估小组核减')
+    await typeIn('input[data-testid="comp-adjust-reason"]', '井已部分填埋,经评估小组核减')
     await s.clickCss('[data-testid="comp-adjust-save"]')
     await waitForText('[data-testid="comp-items"]', '井已部分填埋')
     assert.match(await rowText('[data-testid="comp-items"]', '水井 1 口'), /1,300\.00 元/)
@@ -181,18 +148,18 @@ describe('compensation from the standards to the payment', () => {
     // Other items were confirmed before: wait for the well's own row to show its confirmation.
     await until(() => rowText('[data-testid="comp-items"]', '水井 1 口'), (t) => t.includes('确认于'), 'the well to be confirmed')
     await clickInRow('[data-testid="comp-items"]', '水井 1 口', '支付')
-    await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-W')
-    await typeInto('input[data-testid="comp-pay-amount"]', '9999')
+    await typeIn('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-W')
+    await typeIn('input[data-testid="comp-pay-amount"]', '9999')
     await s.clickCss('[data-testid="comp-pay-save"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.payment_exceeds_confirmed')
-    await typeInto('input[data-testid="comp-pay-amount"]', '')
+    await typeIn('input[data-testid="comp-pay-amount"]', '')
     await s.clickCss('[data-testid="comp-pay-save"]')
     await waitForText('[data-testid="comp-items"]', 'QM-2022-024-W')
     assert.match(await rowText('[data-testid="comp-items"]', '水井 1 口'), /邻居 王五/)
 
     // The household's unpaid vegetables are paid too.
     await clickInRow('[data-testid="comp-items"]', '蔬菜 104.00 m²', '支付')
-    await typeInto('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-V')
+    await typeIn('input[data-testid="comp-pay-voucher"]', 'QM-2022-024-V')
     await s.clickCss('[data-testid="comp-pay-save"]')
     await waitForText('[data-testid="comp-items"]', 'QM-2022-024-V')
     // The fruit trees were confirmed before the owner had checked the count: the confirmation
@@ -200,14 +167,14 @@ describe('compensation from the standards to the payment', () => {
     await clickInRow('[data-testid="comp-items"]', '果树 2 棵', '撤销确认')
     await s.clickCss('[data-testid="comp-unconfirm-save"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.compensation.unconfirm_needs_reason')
-    await typeInto('input[data-testid="comp-unconfirm-reason"]', '户主要求复核棵数')
+    await typeIn('input[data-testid="comp-unconfirm-reason"]', '户主要求复核棵数')
     await s.clickCss('[data-testid="comp-unconfirm-save"]')
     await waitForRow('[data-testid="comp-items"]', '果树 2 棵', '测算')
     // The recount finds three trees: the surveyed line is corrected with a reason and the
     // item follows; then it is confirmed again.
     await clickInRow('[data-testid="comp-inventory"]', '果树', '更正')
-    await typeInto('input[data-testid="inv-correct-value"]', '3')
-    await typeInto('input[data-testid="inv-correct-reason"]', '复核为 3 棵')
+    await typeIn('input[data-testid="inv-correct-value"]', '3')
+    await typeIn('input[data-testid="inv-correct-reason"]', '复核为 3 棵')
     await s.clickCss('[data-testid="inv-correct-save"]')
     await waitForRow('[data-testid="comp-items"]', '果树 3 棵', '900.00 元')
     await clickInRow('[data-testid="comp-items"]', '果树 3 棵', '确认')
@@ -217,10 +184,10 @@ describe('compensation from the standards to the payment', () => {
     assert.equal(await s.attr(await s.waitFor('[data-testid="comp-agreement"]'), 'data-agrees'), 'false')
     const sheet = jingdi(['compensation', 'show', HH], { json: true })
     await s.clickCss('[data-testid="comp-set-agreement"]')
-    await typeInto('input[data-testid="comp-amount-value"]', sheet.totals.total_figures.replace(/[^\d.]/g, ''))
+    await typeIn('input[data-testid="comp-amount-value"]', sheet.totals.total_figures.replace(/[^\d.]/g, ''))
     await s.clickCss('[data-testid="comp-amount-save"]')
     assert.equal(await errorCode('[data-testid="comp-error"]'), 'rule.agreement.locked')
-    await typeInto('input[data-testid="comp-amount-reason"]', '补充协议:增列水井补偿')
+    await typeIn('input[data-testid="comp-amount-reason"]', '补充协议:增列水井补偿')
     await s.clickCss('[data-testid="comp-amount-save"]')
     await s.waitFor('[data-testid="comp-agreement"][data-agrees="true"]')
     const capitals = await s.text(await s.waitFor('[data-testid="comp-capitals"]'))

@@ -6,41 +6,17 @@
 // invalid parcel skipped) into the log. Screenshots of each step land in e2e/screenshots/.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Keys, Session, until, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi as cli } from './cli.mjs'
+import { DB, DRIVER, demoWithOperator, pageHelpers } from './ui.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const DB = process.env.JINGDI_DB
-const SHOTS = path.join(here, 'screenshots')
 let s
+const { shot, go, chooseOption } = pageHelpers(() => s)
 
 const jingdi = (args, opts) => cli(DB, args, opts)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-async function shot(name) {
-  await sleep(700)
-  await s.screenshot(path.join(SHOTS, `${name}.png`))
-}
-async function go(screen, ready) {
-  await s.clickCss(`[data-testid="nav-${screen}"]`)
-  return s.waitFor(ready)
-}
-async function chooseOption(selectCss, label) {
-  await s.clickCss(`${selectCss} .el-select__wrapper`)
-  await sleep(300)
-  const ok = await s.exec(
-    `const items = [...document.querySelectorAll('.el-select-dropdown__item')]
-       .filter((li) => li.offsetParent !== null && li.textContent.trim() === arguments[0]);
-     if (items.length) { items[0].click(); return true } return false`,
-    [label],
-  )
-  assert.ok(ok, `option ${label} not found`)
-}
 /** Every parcel as drawn: number → {stage, fill, matches, group}. */
 async function parcels() {
   const rows = await s.exec(
@@ -72,10 +48,7 @@ async function assertStagesAsReported(date) {
 }
 
 before(async () => {
-  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
-  await mkdir(SHOTS, { recursive: true })
-  jingdi(['demo'], { ok: false })
-  if (!jingdi(['operator'], { json: true }).operator) jingdi(['operator', '陈组长'])
+  await demoWithOperator()
   await waitForDriver(DRIVER)
   s = await Session.create(DRIVER, APP)
 })

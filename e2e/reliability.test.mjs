@@ -8,23 +8,15 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readlinkSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { Keys, Session, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi } from './cli.mjs'
+import { DB, DRIVER, SHOTS, demoWithOperator } from './ui.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const DB = process.env.JINGDI_DB
-const SHOTS = path.join(here, 'screenshots')
 let s
 
 before(async () => {
-  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
-  await mkdir(SHOTS, { recursive: true })
-  jingdi(DB, ['demo'], { ok: false })
-  if (!jingdi(DB, ['operator'], { json: true }).operator) jingdi(DB, ['operator', '陈组长'])
+  await demoWithOperator()
   await waitForDriver(DRIVER)
   s = await Session.create(DRIVER, APP)
 })

@@ -5,27 +5,20 @@
 // conflict, and a click settles it.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { Session, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi } from './cli.mjs'
+import { DB, DRIVER, SHOTS, demoWithOperator } from './ui.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const DB = process.env.JINGDI_DB
-const SHOTS = path.join(here, 'screenshots')
 let s, work
 
 before(async () => {
-  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
-  await mkdir(SHOTS, { recursive: true })
   work = await mkdtemp(path.join(tmpdir(), 'jingdi-sync-'))
   // The app's laptop: the demo (already there when the main suite ran first) and a change
   // made while the other laptop was away.
-  jingdi(DB, ['demo'], { ok: false })
-  if (!jingdi(DB, ['operator'], { json: true }).operator) jingdi(DB, ['operator', '陈组长'])
+  await demoWithOperator()
   jingdi(DB, ['sync', 'name', '街道办公室'])
   jingdi(DB, ['--author', '办公室', 'household', 'set', '--household', 'DX4-044', 'phone', '13900000001'])
   // The other laptop, a week on its own.

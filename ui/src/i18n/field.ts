@@ -21,6 +21,8 @@ export const zh = {
   workers: '人员数',
   demolishedNumbers: '拆除的户号',
   demolishedPh: '如 DX4-001、DX4-002',
+  dayExisting: '{d}已有拆除日志（机械 {m} 台、人员 {w} 人、拆除 {n} 户），已填入下方；保存将更新这一天的记录。',
+  updateDay: '更新这一天',
   notes: '备注',
   // pole
   addPole: '新增杆线',
@@ -44,6 +46,7 @@ export const zh = {
   visitedAtPh: '默认为现在；补记时选择日期时间',
   visitors: '同行人员',
   visitorsPh: '输入姓名后回车，操作人默认在内',
+  badDate: '「{field}」不是有效的日期：{v}（格式如 2022-08-13 15:30）',
   // obstacle
   addObstacle: '新增问题',
   obsTitle: '问题',
@@ -76,6 +79,8 @@ export const en: typeof zh = {
   workers: 'Workers',
   demolishedNumbers: 'Households demolished',
   demolishedPh: 'e.g. DX4-001, DX4-002',
+  dayExisting: '{d} is already logged ({m} machines, {w} workers, {n} demolished), filled in below; saving updates that day.',
+  updateDay: 'Update this day',
   notes: 'Notes',
   addPole: 'Add pole',
   label: 'Pole label',
@@ -95,6 +100,7 @@ export const en: typeof zh = {
   visitedAtPh: 'Now by default; pick a date and time to backdate',
   visitors: 'Together with',
   visitorsPh: 'Type a name, Enter; you are included',
+  badDate: '"{field}" is not a valid date: {v} (e.g. 2022-08-13 15:30)',
   addObstacle: 'Add obstacle',
   obsTitle: 'Obstacle',
   obsCategory: 'Category',

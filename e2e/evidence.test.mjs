@@ -1,7 +1,3 @@
-// NOT YET IN THE SUITE (.wip.mjs: scripts/e2e.sh does not run it). The OS file dialog is now
-// answered through ui/src/ipc/dialog.ts, but the first step still fails: the 净地 drawer's table
-// shows no rows to WebDriver (its text is only the title), and the steps after it depend on it.
-// Run by hand: ./scripts/e2e.sh e2e/evidence.wip.mjs
 // End-to-end: evidence and paper in the real app, on the demo plot. A team leader opens a
 // demolished household the 净地 list flags for having no house photo, attaches photos and a
 // scanned agreement on its 资料 tab (the native open dialog answered with real files), sees
@@ -12,41 +8,25 @@
 // call, everything after it (IPC, core, store) is the real thing.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { Session, until, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi as cli } from './cli.mjs'
+import { DB, DRIVER, demoWithOperator, pageHelpers, sleep } from './ui.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444'
-const DB = process.env.JINGDI_DB
-const SHOTS = path.join(here, 'screenshots')
 const HH = 'DX4-008' // demolished; its house was not photographed at the survey
 let s
 let files
 
 const jingdi = (args, opts) => cli(DB, args, opts)
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const { shot, go, renderedText, waitForText, shownAt, count, overlaysGone } = pageHelpers(() => s)
 
-async function shot(name, css) {
-  if (css) await s.exec(`document.querySelector(arguments[0])?.scrollIntoView({ block: 'start' })`, [css])
-  await sleep(700)
-  await s.screenshot(path.join(SHOTS, `${name}.png`))
-}
-async function go(screen, ready) {
-  await s.clickCss(`[data-testid="nav-${screen}"]`)
-  return s.waitFor(ready)
-}
 /** The next native open dialog answers with these paths (the OS dialog cannot be driven;
  * ui/src/ipc/dialog.ts takes queued answers before asking the OS). */
 async function dialogAnswers(paths) {
   await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [paths])
 }
-const count = (css) => s.exec(`return document.querySelectorAll(arguments[0]).length`, [css])
-const overlaysGone = () =>
-  until(() => s.exec(`return [...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`), (open) => !open, 'the overlays to close')
 
 /** A JPEG with an EXIF block (DateTimeOriginal, GPS 24°54'36"N 118°36'0"E) put after SOI. */
 function withExif(jpeg, taken) {
@@ -72,10 +52,7 @@ function heic() {
 }
 
 before(async () => {
-  assert.ok(DB, 'JINGDI_DB names the app database (scripts/e2e.sh sets it)')
-  await mkdir(SHOTS, { recursive: true })
-  jingdi(['demo'], { ok: false })
-  if (!jingdi(['operator'], { json: true }).operator) jingdi(['operator', '陈组长'])
+  await demoWithOperator()
   // Real files as a phone and a scanner give them: a house photo of the demo's store
   // (taken before demolition, by its EXIF), a HEIC photo, a scanned PDF, and a "PDF" that is a photo.
   const dir = await mkdtemp(path.join(tmpdir(), 'jingdi-evidence-'))
@@ -108,7 +85,10 @@ describe('evidence on the household page, the viewer and the print preview', () 
     assert.ok(flagged.some((i) => i.household_no === HH), `${HH} is flagged`)
     assert.equal(String(await s.value('[data-testid="readiness-house_photo_missing"]')), String(flagged.length))
     await s.clickCss('[data-testid="readiness-house_photo_missing"]')
-    await s.waitFor('.el-drawer', { text: HH })
+    // Every flagged household is a row of the drawer, on screen (read from the DOM: see ui.mjs).
+    for (const i of flagged) await shownAt('.el-drawer .el-table__row', i.household_no)
+    assert.equal(await count('.el-drawer .el-table__row'), flagged.length)
+    assert.match(await renderedText('.el-drawer'), new RegExp(`${HH}[\\s\\S]*已拆除`))
     await shot('30-clearance-house-photo-missing')
     await s.exec(`document.querySelector('.el-drawer__close-btn')?.click()`)
     await overlaysGone()
@@ -117,17 +97,17 @@ describe('evidence on the household page, the viewer and the print preview', () 
   test('photos and a scan are attached on the 资料 tab; a file that is not what it says is refused', async () => {
     await go('board', '[data-testid^="tile-"]')
     await s.clickCss(`[data-testid="tile-${HH}"]`)
-    await s.waitFor('[data-testid="hh-number"]', { text: HH })
+    await shownAt('[data-testid="hh-number"]', HH)
     await s.clickCss('[data-testid="hh-tab-evidence"]')
     await s.waitFor('[data-testid="evidence-drop"]')
     // A "PDF" that is a photo: refused, nothing attached.
     await dialogAnswers([files.fake])
     await s.clickCss('[data-testid="evidence-add"]')
     await s.clickCss('[data-testid="attach-choose"]')
-    await s.waitFor('[data-testid="attach-file"]', { text: '假扫描件.pdf' })
+    await shownAt('[data-testid="attach-file"]', '假扫描件.pdf')
     await s.clickCss('[data-testid="attach-save"]')
     assert.equal(await s.attr(await s.waitFor('[data-testid="attach-error"]'), 'data-code'), 'invalid_field.file')
-    assert.match(await s.text(await s.waitFor('[data-testid="attach-error"]')), /假扫描件\.pdf.*JPEG/)
+    assert.match(await renderedText('[data-testid="attach-error"]'), /假扫描件\.pdf.*JPEG/)
     assert.equal(jingdi(['attachment', 'list', '--household', HH], { json: true }).length, 0)
     await s.exec(`document.querySelector('[data-testid="attach-dialog"]').closest('.el-overlay-dialog')?.querySelector('.el-dialog__headerbtn')?.click()`)
     await overlaysGone()
@@ -142,7 +122,7 @@ describe('evidence on the household page, the viewer and the print preview', () 
     await dialogAnswers([files.scan])
     await s.clickCss('[data-testid="evidence-add"]')
     await s.clickCss('[data-testid="attach-choose"]')
-    await s.waitFor('[data-testid="attach-file"]', { text: '补偿协议扫描件.pdf' })
+    await shownAt('[data-testid="attach-file"]', '补偿协议扫描件.pdf')
     await s.exec(`document.querySelector('[data-testid="attach-kind"]').click()`)
     await sleep(300)
     await s.exec(`[...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent.trim() === '协议扫描件' && o.offsetParent)?.click()`)
@@ -166,17 +146,17 @@ describe('evidence on the household page, the viewer and the print preview', () 
   test('the viewer shows the photo with its time and place, zooms, and withdraws only with a reason', async () => {
     await s.clickCss('[data-testid="evidence-kind-house_photo"] [data-preview="image"]')
     await s.waitFor('[data-testid="viewer-image"]')
-    await s.waitFor('[data-testid="viewer"]', { text: '拍摄于 2022-05-20 09:30:00' })
-    await s.waitFor('[data-testid="viewer"]', { text: '24.910000, 118.600000' })
+    await shownAt('[data-testid="viewer"]', '拍摄于 2022-05-20 09:30:00')
+    await shownAt('[data-testid="viewer"]', '24.910000, 118.600000')
     await s.clickCss('[data-testid="viewer-zoom-in"]')
-    await s.waitFor('[data-testid="viewer-zoom"]', { text: '125%' })
+    await shownAt('[data-testid="viewer-zoom"]', '125%')
     await shot('32-attachment-viewer')
     await s.clickCss('[data-testid="viewer-withdraw"]')
     await s.clickCss('[data-testid="withdraw-save"]')
     assert.equal(await s.attr(await s.waitFor('[data-testid="viewer-error"]'), 'data-code'), 'rule.attachment.withdraw_needs_reason')
     await s.type(await s.waitFor('input[data-testid="withdraw-reason"]'), '照片拍的是隔壁房屋')
     await s.clickCss('[data-testid="withdraw-save"]')
-    await s.waitFor('[data-testid="viewer"]', { text: '照片拍的是隔壁房屋' })
+    await shownAt('[data-testid="viewer"]', '照片拍的是隔壁房屋')
     const w = jingdi(['attachment', 'list', '--household', HH, '--all'], { json: true }).find((a) => a.withdrawn)
     assert.equal(w.withdrawn_reason, '照片拍的是隔壁房屋')
     assert.equal(w.file_name, 'IMG_20220520_门前.jpg')
@@ -190,9 +170,10 @@ describe('evidence on the household page, the viewer and the print preview', () 
     const visit = jingdi(['visit', 'list', '--household', HH], { json: true })[0]
     await dialogAnswers([files.visit])
     await s.exec(`document.querySelector(arguments[0]).scrollIntoView({ block: 'center' })`, [`[data-testid="visit-attach-${visit.id}"]`])
+    await shownAt(`[data-testid="visit-attach-${visit.id}"]`, '')
     await s.clickCss(`[data-testid="visit-attach-${visit.id}"]`)
     await s.clickCss('[data-testid="attach-choose"]')
-    await s.waitFor('[data-testid="attach-file"]', { text: '走访现场.jpg' })
+    await shownAt('[data-testid="attach-file"]', '走访现场.jpg')
     await s.clickCss('[data-testid="attach-save"]')
     await overlaysGone()
     await s.waitFor('[data-testid="visit-thumb"] img')
@@ -208,8 +189,9 @@ describe('evidence on the household page, the viewer and the print preview', () 
     const sheet = jingdi(['compensation', 'show', HH], { json: true })
     assert.equal(await count('[data-testid="print-row"]'), sheet.items.length)
     const total = (sheet.totals.total_fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-    assert.equal(await s.text(await s.waitFor('[data-testid="print-total"]')), total)
-    await s.waitFor('[data-testid="print-capitals"]', { text: sheet.totals.total_capitals })
+    await s.waitFor('[data-testid="print-total"]')
+    assert.equal((await renderedText('[data-testid="print-total"]')).trim(), total)
+    await waitForText('[data-testid="print-capitals"]', sheet.totals.total_capitals) // lower on the sheet: may be below the fold
     await shot('34-settlement-print-preview')
   })
 })
