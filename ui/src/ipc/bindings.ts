@@ -110,7 +110,7 @@ owner: string, due_on: string | null, };
 
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
-export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "member";
+export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "member" | "data_export";
 
 export type Action = "create" | "update" | "append";
 
@@ -772,6 +772,10 @@ pushed: number, pushes: number,
  */
 pulled: number, pages: number, from_devices: { [key in string]: number }, conflicts: number, 
 /**
+ * Rules broken by two laptops' changes together (see `ImportReport.violations`).
+ */
+violations: number, 
+/**
  * The project was new here: this laptop joined it from the hub.
  */
 joined: boolean, 
@@ -1429,3 +1433,5 @@ export type AttachmentRecord = { id: string, project_id: string, household_id: s
 export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels" | "poles" | "boundary", household_id: string | null, pole_id: string | null, key_value: string, geometry: Geometry, area: number, source: string, imported_on: string | null };
 
 export type MemberRecord = { id: string, project_id: string, device_id: string, public_key: string, name: string, role: "command" | "field" | "finance" | "supervisor", valid_from: string, valid_until: string | null, revoked_after_seq: number | null, revoke_reason: string | null, signature: string };
+
+export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record", format: "xlsx" | "docx" | "csv", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };
