@@ -125,10 +125,14 @@ test('through a real hub the sync page shows it reachable, syncs now and says wh
   // 立即同步 (or the background step, due at once after the hub was set): DX4 goes up.
   await s.clickCss('[data-testid="hub-sync-now"]')
   await s.waitFor('[data-testid="hub-project"][data-code="DX4"]', { text: '发出', timeout: 60000 })
+  // The demo's photos went up after its operations.
+  await s.waitFor('[data-testid="hub-files"]', { text: '照片和文件:发出' })
 
-  // Another laptop joins DX4 from the hub, logs a visit and syncs; the app syncs again.
+  // Another laptop joins DX4 from the hub (operations, then every photo), logs a visit and
+  // syncs; the app syncs again.
   const other = path.join(work, 'other.db')
   cli(other, ['sync', 'hub', url, '--token', otherToken])
+  assert.deepEqual(cli(other, ['attachment', 'missing', '--project', 'DX4'], { json: true }), [], 'every file arrived')
   cli(other, ['sync', 'name', '二组笔记本'])
   cli(other, ['--author', '林晓燕', 'visit', 'add', '--household', 'DX4-031', '--outcome', '经同步中心送来的走访'])
   cli(other, ['sync', 'hub'])

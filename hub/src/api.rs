@@ -10,9 +10,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
+use jingdi::evidence::ContentHash;
 use jingdi::oplog::{signing, Op};
 use jingdi::sync::bundle;
-use jingdi::sync::hub::{ErrorReply, HubDevice, HubProject, PullReply, PullRequest, PushReply, WhoAmI};
+use jingdi::sync::hub::{
+    ErrorReply, FilesHeld, HubDevice, HubProject, PullReply, PullRequest, PushReply, WhoAmI, MAX_FILES_ASKED,
+};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -23,6 +26,9 @@ pub struct App {
     pub pool: Pool,
     pub max_body: usize,
 }
+
+/// The largest attachment file, the laptops' own limit.
+const MAX_FILE_BYTES: u64 = jingdi::evidence::sniff::MAX_FILE_BYTES;
 
 /// Largest pull page, whatever a laptop asks for.
 pub const MAX_PAGE: usize = 5000;
@@ -38,6 +44,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/projects/{code}/push", post(push))
         .route("/v1/projects/{code}/pull", post(pull))
         .route("/v1/projects/{code}/devices", get(devices))
+        .route("/v1/projects/{code}/files/held", post(files_held))
+        // A photo may be larger than a push: the attachment limit, on this route only.
+        .route(
+            "/v1/projects/{code}/files/{sha256}",
+            get(file_get).put(file_put).layer(DefaultBodyLimit::max(MAX_FILE_BYTES as usize)),
+        )
         .layer(DefaultBodyLimit::max(limit))
         .with_state(app)
 }
@@ -617,4 +629,108 @@ async fn pull(
     }
     out.push_str("]}");
     Ok(([("content-type", "application/json")], out).into_response())
+}
+
+// ---- attachment files: by SHA-256, verified on arrival, apart from the operations
+
+/// The project's id on the hub: files belong to a project whose operations arrived first.
+async fn project_id(c: &deadpool_postgres::Object, code: &str) -> Result<Uuid, ApiError> {
+    project(c, code).await?.project_id.ok_or_else(|| {
+        refuse(
+            StatusCode::NOT_FOUND,
+            "hub.no_project",
+            format!("同步中心还没有项目 {code} 的操作;先同步操作,再同步文件"),
+        )
+    })
+}
+
+fn hash_of(given: &str) -> Result<ContentHash, ApiError> {
+    ContentHash::parse(given).map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", e.to_string()))
+}
+
+/// `POST /v1/projects/{code}/files/held`: which of these files the hub holds.
+async fn files_held(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<FilesHeld>, JsonRejection>,
+) -> Answer<FilesHeld> {
+    let t = auth(&app, &headers).await?;
+    t.may(&code, false)?;
+    let Json(req) =
+        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
+    if req.sha256.len() > MAX_FILES_ASKED {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "hub.bad_request",
+            format!("一次最多询问 {MAX_FILES_ASKED} 个文件"),
+        ));
+    }
+    let asked: Vec<String> =
+        req.sha256.iter().map(|h| hash_of(h.as_str()).map(|h| h.to_string())).collect::<Result<_, _>>()?;
+    let c = app.pool.get().await?;
+    let id = project_id(&c, &code).await?;
+    let rows = c.query("SELECT sha256 FROM files WHERE project_id = $1 AND sha256 = ANY($2)", &[&id, &asked]).await?;
+    let sha256 = rows.iter().map(|r| hash_of(r.get::<_, &str>(0))).collect::<Result<_, _>>()?;
+    Ok(Json(FilesHeld { sha256 }))
+}
+
+/// `PUT /v1/projects/{code}/files/{sha256}`: stored once, only if the bytes hash to the name.
+async fn file_put(
+    State(app): State<Arc<App>>,
+    Path((code, sha256)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer<serde_json::Value> {
+    let t = auth(&app, &headers).await?;
+    t.may(&code, true)?;
+    let name = hash_of(&sha256)?;
+    let bytes = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "hub.too_large",
+            format!("文件超过附件上限 {} MB;同步中心未保存", MAX_FILE_BYTES >> 20),
+        ),
+        _ => upload_refused(e),
+    })?;
+    let got = ContentHash::of(&bytes);
+    if got != name {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "hub.hash_mismatch",
+            format!("文件内容与其名称 {} 不符(传输中损坏?);同步中心未保存", name.short()),
+        ));
+    }
+    let c = app.pool.get().await?;
+    let id = project_id(&c, &code).await?;
+    let stored = c
+        .execute(
+            "INSERT INTO files (project_id, sha256, bytes, size, token_id) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING",
+            &[&id, &name.as_str(), &bytes.as_ref(), &(bytes.len() as i64), &t.id],
+        )
+        .await?;
+    touch(&c, &t, None).await?;
+    Ok(Json(serde_json::json!({ "sha256": name, "stored": stored == 1 })))
+}
+
+/// `GET /v1/projects/{code}/files/{sha256}`: the bytes, as stored.
+async fn file_get(
+    State(app): State<Arc<App>>,
+    Path((code, sha256)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let t = auth(&app, &headers).await?;
+    t.may(&code, false)?;
+    let name = hash_of(&sha256)?;
+    let c = app.pool.get().await?;
+    let id = project_id(&c, &code).await?;
+    let row = c
+        .query_opt("SELECT bytes FROM files WHERE project_id = $1 AND sha256 = $2", &[&id, &name.as_str()])
+        .await?
+        .ok_or_else(|| {
+            refuse(StatusCode::NOT_FOUND, "hub.no_such_file", format!("同步中心没有文件 {}", name.short()))
+        })?;
+    let bytes: Vec<u8> = row.get(0);
+    Ok(([("content-type", "application/octet-stream")], bytes).into_response())
 }

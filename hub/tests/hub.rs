@@ -9,6 +9,8 @@ use std::time::Duration;
 
 #[path = "hub/faults.rs"]
 mod faults;
+#[path = "hub/files.rs"]
+mod files;
 
 fn base_url() -> String {
     std::env::var("JINGDI_HUB_TEST_DATABASE_URL").expect(

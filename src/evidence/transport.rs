@@ -12,7 +12,7 @@ use super::sniff::MAX_FILE_BYTES;
 use super::store::{ContentHash, Store};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -29,7 +29,7 @@ pub trait ContentTransport {
     fn discard(&self, hash: &ContentHash) -> Result<()>;
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefusedFile {
     pub sha256: ContentHash,
@@ -37,7 +37,7 @@ pub struct RefusedFile {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileSyncReport {
     pub carrier: String,

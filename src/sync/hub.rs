@@ -12,6 +12,8 @@
 use super::bundle::{self, Bundle, Header};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
+use crate::evidence::transport::{ContentTransport, FileSyncReport};
+use crate::evidence::ContentHash;
 use crate::oplog::apply::{op_from_row, OP_COLUMNS};
 use crate::oplog::{watermarks, Op};
 use crate::project::Project;
@@ -73,6 +75,17 @@ pub struct PullReply {
     pub more: bool,
 }
 
+/// `POST /v1/projects/{code}/files/held` body: attachment files a laptop asks about (the
+/// project's records name them by SHA-256); the answer lists those the hub holds. The files
+/// themselves go by `PUT` / `GET /v1/projects/{code}/files/{sha256}` (raw bytes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FilesHeld {
+    pub sha256: Vec<ContentHash>,
+}
+
+/// The most hashes one `files/held` request may ask about.
+pub const MAX_FILES_ASKED: usize = 100_000;
+
 /// `GET /v1/projects/{code}/devices`: the laptops of a project.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HubDevice {
@@ -128,6 +141,9 @@ pub struct HubReport {
     pub joined: bool,
     /// Devices whose operations the merge held back (see `ImportReport.held_back`).
     pub held_back: Vec<String>,
+    /// The project's attachment files sent to and fetched from the hub, after the operations.
+    #[serde(default)]
+    pub files: Option<FileSyncReport>,
 }
 
 /// The hub this laptop syncs through and the projects it holds a token for.
@@ -184,17 +200,27 @@ impl Client {
         &self,
         r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<T> {
+        let body = self.bytes(r, 256 << 20)?;
+        serde_json::from_slice(&body)
+            .map_err(|e| hub_err("bad_reply", format!("{} 的回答无法读取(是 Jingdi 同步中心吗?): {e}", self.url)))
+    }
+
+    /// The body of a successful answer (at most `limit` bytes); a refusal as its error.
+    fn bytes(
+        &self,
+        r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+        limit: u64,
+    ) -> Result<Vec<u8>> {
         let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接同步中心 {}:{}", self.url, why(&e))))?;
         let status = r.status();
         let body = r
             .body_mut()
             .with_config()
-            .limit(256 << 20)
+            .limit(limit)
             .read_to_vec()
             .map_err(|e| hub_err("unreachable", format!("与同步中心 {} 的连接中断:{}", self.url, why(&e))))?;
         if status.is_success() {
-            return serde_json::from_slice(&body)
-                .map_err(|e| hub_err("bad_reply", format!("{} 的回答无法读取(是 Jingdi 同步中心吗?): {e}", self.url)));
+            return Ok(body);
         }
         match serde_json::from_slice::<ErrorReply>(&body) {
             Ok(e) => {
@@ -222,6 +248,25 @@ impl Client {
         self.answer(r)
     }
 
+    fn get_bytes(&self, path: &str, limit: u64) -> Result<Vec<u8>> {
+        let r = self
+            .agent
+            .get(format!("{}{path}", self.url))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .call();
+        self.bytes(r, limit)
+    }
+
+    fn put<T: serde::de::DeserializeOwned>(&self, path: &str, body: &[u8]) -> Result<T> {
+        let r = self
+            .agent
+            .put(format!("{}{path}", self.url))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("Content-Type", "application/octet-stream")
+            .send(body);
+        self.answer(r)
+    }
+
     fn post<T: serde::de::DeserializeOwned>(&self, path: &str, content_type: &str, body: &[u8]) -> Result<T> {
         let r = self
             .agent
@@ -230,6 +275,45 @@ impl Client {
             .header("Content-Type", content_type)
             .send(body);
         self.answer(r)
+    }
+}
+
+/// The hub as a carrier of attachment files ([`crate::evidence::transport::sync_files`]
+/// verifies what it fetches; the hub verified what it stored).
+struct HubFiles<'a> {
+    client: &'a Client,
+    code: &'a str,
+}
+
+impl ContentTransport for HubFiles<'_> {
+    fn describe(&self) -> String {
+        format!("{}(项目 {})", self.client.url, self.code)
+    }
+
+    fn holds(&self, wanted: &[ContentHash]) -> Result<std::collections::BTreeSet<ContentHash>> {
+        let mut held = std::collections::BTreeSet::new();
+        for part in wanted.chunks(MAX_FILES_ASKED) {
+            let body = serde_json::to_vec(&FilesHeld { sha256: part.to_vec() }).expect("hashes serialise");
+            let r: FilesHeld = self.client.post(&project_path(self.code, "files/held"), "application/json", &body)?;
+            held.extend(r.sha256);
+        }
+        Ok(held)
+    }
+
+    fn fetch(&self, hash: &ContentHash) -> Result<Vec<u8>> {
+        let limit = crate::evidence::sniff::MAX_FILE_BYTES + 1;
+        self.client.get_bytes(&project_path(self.code, &format!("files/{hash}")), limit)
+    }
+
+    fn send(&self, hash: &ContentHash, bytes: &[u8]) -> Result<()> {
+        let _: serde_json::Value = self.client.put(&project_path(self.code, &format!("files/{hash}")), bytes)?;
+        Ok(())
+    }
+
+    /// Nothing to drop: the hub keeps only files that hashed to their name on arrival, so a
+    /// copy that arrived damaged was damaged on the way and the next sync fetches it again.
+    fn discard(&self, _hash: &ContentHash) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -335,6 +419,11 @@ pub fn sync(db: &mut Db, code: &str) -> Result<HubReport> {
         push(db, &client, p, &hub, &mut report)?;
     }
     pull(db, &client, code, &mut report)?;
+    // Files after operations: the records that name them are here now.
+    if let Some(p) = crate::project::list(db.conn())?.into_iter().find(|p| p.code == code) {
+        let hub = HubFiles { client: &client, code };
+        report.files = Some(crate::evidence::transport::sync_files(db, p.id, &hub)?);
+    }
     db.set_setting(&last_setting(code), &serde_json::to_string(&report).expect("report serialises"))?;
     Ok(report)
 }

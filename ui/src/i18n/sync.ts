@@ -18,6 +18,7 @@ export const zh = {
     pushed: '发出 {n} 条操作', pulled: '收到 {n} 条新操作', conflicts: '新冲突 {n} 个', joined: '已从同步中心加入项目',
     background: '后台同步', nextTry: '下次尝试', failures: '连续失败 {n} 次', lastError: '上次失败原因', saved: '同步中心已设置',
     done: '同步完成:发出 {p} 条,收到 {n} 条', failed: '{p} 同步失败:{m}',
+    files: '照片和文件:发出 {s} 个,收到 {r} 个', filesMissing: '{n} 个尚无电脑上传', filesRefused: '{n} 个未通过校验,下次重新获取',
   },
   fields: { number: '户号', phone: '联系电话', head_name: '户主', address: '地址', strategy: '研判策略', difficulty: '难度', stage: '阶段', concerns: '关注事项', status: '状态', amount: '金额' },
 }
@@ -40,6 +41,7 @@ export const en: typeof zh = {
     pushed: '{n} operations sent', pulled: '{n} new operations received', conflicts: '{n} new conflicts', joined: 'joined the project from the hub',
     background: 'Background sync', nextTry: 'Next try', failures: '{n} failures in a row', lastError: 'Last failure', saved: 'Hub set',
     done: 'Synced: {p} sent, {n} received', failed: '{p} failed: {m}',
+    files: 'Photos and files: {s} sent, {r} received', filesMissing: '{n} not uploaded by any laptop yet', filesRefused: '{n} failed verification, fetched again next time',
   },
   fields: { number: 'Number', phone: 'Phone', head_name: 'Head', address: 'Address', strategy: 'Strategy', difficulty: 'Difficulty', stage: 'Stage', concerns: 'Concerns', status: 'Status', amount: 'Amount' },
 }

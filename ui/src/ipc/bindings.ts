@@ -782,7 +782,11 @@ joined: boolean,
 /**
  * Devices whose operations the merge held back (see `ImportReport.held_back`).
  */
-held_back: Array<string>, };
+held_back: Array<string>, 
+/**
+ * The project's attachment files sent to and fetched from the hub, after the operations.
+ */
+files: FileSyncReport | null, };
 
 export type Schedule = { 
 /**
