@@ -85,9 +85,8 @@ pub const SETTABLE: &[(&str, &str)] = &[
 fn validate_phone(phone: &str) -> Result<String> {
     let p = crate::normal::typed(phone);
     let p = p.as_str();
-    let digits = p.chars().filter(|c| !matches!(c, '-' | ' ')).collect::<String>();
-    if !p.is_empty() && (!digits.chars().all(|c| c.is_ascii_digit()) || !(7..=12).contains(&digits.len())) {
-        return Err(Error::invalid("phone", format!("联系电话「{phone}」应为 7 至 12 位数字")));
+    if !p.is_empty() {
+        crate::schema::check_phone_typed(p).map_err(|m| Error::invalid("phone", m))?;
     }
     Ok(p.to_string())
 }

@@ -978,6 +978,19 @@ pub fn check_phone(s: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// What a person may type as a phone (a roster cell, the household form): a stored phone
+/// (`check_phone`) that is not a mobile number missing or gaining a digit. A number starting
+/// with 1 has no area code, so it is a mobile number: 11 digits. Merges check only
+/// `check_phone`, so a phone stored before this rule still syncs.
+pub fn check_phone_typed(s: &str) -> std::result::Result<(), String> {
+    check_phone(s)?;
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.starts_with('1') && digits.len() != 11 {
+        return Err(format!("联系电话「{s}」是 {} 位数字;手机号应为 11 位(座机请带区号,如 0595-22123456)", digits.len()));
+    }
+    Ok(())
+}
+
 /// The field of an entity, by its column name.
 pub fn field(entity: Entity, name: &str) -> Option<&'static FieldSpec> {
     entity.spec().field(name)

@@ -80,6 +80,8 @@ pub enum Reason {
     EmptyRequired,
     BadIdNumber,
     DuplicateInFile,
+    /// The ID number is on another row of the file, or another household of the project.
+    DuplicateId,
     /// The number already belongs to another household of the project.
     NumberTaken,
     BadArea,
@@ -99,6 +101,7 @@ impl Reason {
             Reason::EmptyRequired => "必填项为空",
             Reason::BadIdNumber => "身份证号有误",
             Reason::DuplicateInFile => "户号在文件中重复",
+            Reason::DuplicateId => "身份证号重复",
             Reason::NumberTaken => "户号已被本项目其他户使用",
             Reason::BadArea => "面积有误",
             Reason::BadMembers => "人口有误",
@@ -263,12 +266,6 @@ fn area_value(v: &Value, label: &str) -> std::result::Result<i64, String> {
     }
 }
 
-fn phone_ok(p: &str) -> bool {
-    let p = crate::normal::typed(p);
-    let digits: String = p.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-    p.is_empty() || (digits.chars().all(|c| c.is_ascii_digit()) && (7..=12).contains(&digits.len()))
-}
-
 fn is_total_row(row: &[Value]) -> Option<usize> {
     row.iter().position(|v| {
         let t: String = v.text().chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect();
@@ -365,6 +362,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
     let mut rows: Vec<RowPreview> = Vec::new();
     let mut plan: Vec<Planned> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    // ID number → (Excel row, household number) of its first row in the file.
+    let mut ids_seen: HashMap<String, (usize, String)> = HashMap::new();
+    let ids_in_project: HashMap<String, String> = existing
+        .values()
+        .filter_map(|h| h.id_number.clone().map(|id| (id, h.number.clone())))
+        .collect();
     let mut counts = Counts::default();
     let mut members_missing_for_new = false;
 
@@ -474,14 +477,29 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 }
             }
         };
+        if let Some(id) = &id_number {
+            if let Some((first, other)) = ids_seen.get(id) {
+                problem(
+                    Some(Field::IdNumber),
+                    col(Field::IdNumber),
+                    Reason::DuplicateId,
+                    format!("身份证号与第 {first} 行(户号「{other}」)相同;同一人名下的两处房屋请核对是否应为一户"),
+                );
+            } else {
+                ids_seen.insert(id.clone(), (excel_row, number.clone()));
+                if let Some(other) = ids_in_project.get(id).filter(|n| **n != number) {
+                    problem(
+                        Some(Field::IdNumber),
+                        col(Field::IdNumber),
+                        Reason::DuplicateId,
+                        format!("身份证号与本项目已有的户「{other}」相同;请核对"),
+                    );
+                }
+            }
+        }
         let phone = crate::normal::typed(&text(Field::Phone));
-        if !phone_ok(&phone) {
-            problem(
-                Some(Field::Phone),
-                col(Field::Phone),
-                Reason::BadPhone,
-                format!("联系电话「{phone}」应为 7 至 12 位数字(一格只填一个号码)"),
-            );
+        if let Err(m) = if phone.is_empty() { Ok(()) } else { crate::schema::check_phone_typed(&phone) } {
+            problem(Some(Field::Phone), col(Field::Phone), Reason::BadPhone, format!("{m}(一格只填一个号码)"));
         }
         let members: Option<i64> = {
             let t = crate::normal::typed(&text(Field::MembersCount));

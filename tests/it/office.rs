@@ -308,6 +308,31 @@ fn bad_phone_is_refused() {
     rejects(vec![good("A1", "张三", 1), bad], None, Reason::BadPhone, 3, Some("D"));
 }
 
+/// A number starting with 1 is a mobile number: 11 digits, in a roster cell and on the form;
+/// landlines with or without their area code stay accepted.
+#[test]
+fn a_mobile_number_short_of_a_digit_is_refused_and_a_landline_is_not() {
+    let mut bad = good("A2", "李四", 2);
+    bad[3] = C::T("1390595123");
+    rejects(vec![good("A1", "张三", 1), bad], None, Reason::BadPhone, 3, Some("D"));
+    let mut t = TestDb::with_households(1);
+    let h = t.household("H1").id;
+    let before = t.snapshot();
+    let e = t.write(|tx| jingdi::household::set(tx, h, "phone", "1390595123", None)).unwrap_err();
+    assert!(e.to_string().contains("10 位") && e.to_string().contains("11 位"), "{e}");
+    assert_eq!(t.snapshot(), before);
+    for ok in ["0595-22123456", "010-1234567", "13905951234", "2812345"] {
+        t.write(|tx| jingdi::household::set(tx, h, "phone", ok, None)).unwrap();
+    }
+}
+
+#[test]
+fn the_same_id_number_on_two_rows_is_refused_naming_the_first() {
+    let mut second = good("A2", "李四", 2);
+    second[2] = C::S(id_number("19650302", 1));
+    rejects(vec![good("A1", "张三", 1), second], None, Reason::DuplicateId, 3, Some("C"));
+}
+
 #[test]
 fn merged_cells_are_refused() {
     let mut second = good("A2", "李四", 2);
