@@ -663,6 +663,126 @@ pub fn view(db: &crate::Db, project: &crate::project::Project) -> Result<Members
     })
 }
 
+/// This laptop's standing in a project, as [`capabilities`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Admitted {
+    /// No admissions: every laptop writes everything.
+    Open,
+    /// Admitted with a role, within its validity.
+    Admitted,
+    /// Closed, and this laptop has no admission (or is outside its validity).
+    NotAdmitted,
+    Revoked,
+}
+
+/// Whether this laptop may do one thing, and which roles may (指挥部 always among them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Grant {
+    pub may: bool,
+    pub roles: Vec<Role>,
+}
+
+/// Whether this laptop may write records of one entity at all (a plain field of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EntityGrant {
+    pub entity: Entity,
+    pub may: bool,
+    pub roles: Vec<Role>,
+}
+
+/// What this laptop may do in a project, so that the app hides or disables the rest. Derived
+/// from [`GRANTS`] and the device's [`standing`]: the screens hold no copy of the table, and
+/// the core still judges every write ([`judge`]).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Capabilities {
+    pub project_id: Uuid,
+    pub standing: Admitted,
+    /// The role it writes with; none while the project is open or the laptop not admitted.
+    pub role: Option<Role>,
+    /// Every entity a write may touch (admissions aside), in the schema's order.
+    pub entities: Vec<EntityGrant>,
+    /// Confirming a compensation item (and taking a confirmation back).
+    pub confirm: Grant,
+    /// Paying a compensation item.
+    pub pay: Grant,
+    /// Admitting and revoking laptops: the laptop holding the project key, or any laptop
+    /// while the project is open (its first admission closes the project).
+    pub admit: Grant,
+}
+
+impl Capabilities {
+    pub fn entity(&self, entity: Entity) -> Option<&EntityGrant> {
+        self.entities.iter().find(|g| g.entity == entity)
+    }
+}
+
+/// The roles `GRANTS` gives `entity`'s `key` (`*`, a field or `field=value`), 指挥部 first.
+fn granted(entity: &str, key: &str) -> Vec<Role> {
+    let mut roles = vec![Role::Command];
+    if let Some((_, _, rs)) = GRANTS.iter().find(|(e, f, _)| *e == entity && *f == key) {
+        roles.extend(rs.iter().copied().filter(|r| *r != Role::Command));
+    }
+    roles
+}
+
+/// What `device` may do in `project` on `today` (the office's date), see [`Capabilities`].
+pub fn capabilities(
+    conn: &Connection,
+    installation: Option<&crate::identity::Installation>,
+    project: Uuid,
+    device: Uuid,
+    today: NaiveDate,
+) -> Result<Capabilities> {
+    let holds_key = match owner_key(conn, project)? {
+        None => true,
+        Some(k) => project_secret(installation, &k)?.is_some(),
+    };
+    let (standing, role) = match standing(conn, project, device)? {
+        Standing::Open => (Admitted::Open, None),
+        // The key's holder admits itself as 指挥部 on its first write (`Tx`).
+        Standing::Closed { member: None, .. } if holds_key => (Admitted::Admitted, Some(Role::Command)),
+        Standing::Closed { member: None, .. } => (Admitted::NotAdmitted, None),
+        Standing::Closed { member: Some(m), .. } if m.revoked_after_seq.is_some() => (Admitted::Revoked, None),
+        Standing::Closed { member: Some(m), .. }
+            if today < m.valid_from || m.valid_until.is_some_and(|u| today > u) =>
+        {
+            (Admitted::NotAdmitted, None)
+        }
+        Standing::Closed { member: Some(m), .. } => (Admitted::Admitted, Some(m.role)),
+    };
+    let may = |roles: &[Role]| match standing {
+        Admitted::Open => true,
+        Admitted::Admitted => role.is_some_and(|r| roles.contains(&r)),
+        Admitted::NotAdmitted | Admitted::Revoked => false,
+    };
+    let grant = |roles: Vec<Role>| Grant { may: may(&roles), roles };
+    let entities = crate::schema::ENTITIES
+        .iter()
+        .filter(|s| s.entity != Entity::Member)
+        .map(|s| {
+            let roles = granted(s.id, "*");
+            EntityGrant { entity: s.entity, may: may(&roles), roles }
+        })
+        .collect();
+    Ok(Capabilities {
+        project_id: project,
+        standing,
+        role,
+        entities,
+        confirm: grant(granted("compensation_item", "status=confirmed")),
+        pay: grant(granted("compensation_item", "status=paid")),
+        admit: Grant {
+            may: holds_key && matches!(standing, Admitted::Open | Admitted::Admitted),
+            roles: vec![Role::Command],
+        },
+    })
+}
+
 /// The secret half of a project key, if this installation holds it (the demo's, anyone).
 pub fn project_secret(
     installation: Option<&crate::identity::Installation>,

@@ -197,6 +197,7 @@ pub fn run() {
             members::join_request,
             members::admit_member,
             members::revoke_member,
+            members::capabilities,
             sync::hub_status,
             sync::hub_configure,
             sync::hub_sync,

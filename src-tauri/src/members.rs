@@ -2,7 +2,7 @@
 //! whose installation holds the device key and the project keys.
 
 use crate::{Store, Wire};
-use jingdi::admission::{JoinRequest, Member, MembersView};
+use jingdi::admission::{Capabilities, JoinRequest, Member, MembersView};
 use jingdi::desk::{self, AdmitInput};
 use tauri::State;
 use uuid::Uuid;
@@ -25,4 +25,10 @@ pub async fn admit_member(s: State<'_, Store>, project: Uuid, input: AdmitInput)
 #[tauri::command]
 pub async fn revoke_member(s: State<'_, Store>, project: Uuid, device: Uuid, reason: String) -> Wire<Member> {
     s.write(move |db| desk::revoke_member(db, project, device, reason)).await
+}
+
+/// On the writer: whether the laptop may admit depends on the project key its installation holds.
+#[tauri::command]
+pub async fn capabilities(s: State<'_, Store>, project: Uuid) -> Wire<Capabilities> {
+    s.write(move |db| desk::capabilities(db, project)).await
 }

@@ -84,6 +84,7 @@ fn generate() -> String {
         jingdi::report::pace::Pace, MapQuery,
         // laptops admitted to the project
         jingdi::admission::Member, jingdi::admission::MembersView, jingdi::admission::JoinRequest, AdmitInput,
+        jingdi::admission::Admitted, jingdi::admission::Grant, jingdi::admission::EntityGrant, jingdi::admission::Capabilities,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/tests/ipc_types.rs (ts-rs). Do not edit.\n\

@@ -53,3 +53,12 @@ pub fn revoke_member(db: &mut Db, project: Uuid, device: Uuid, reason: String) -
     let who = operator(db)?;
     db.write(&who, |tx| admission::revoke(tx, project, device, &reason))
 }
+
+/// What this laptop may do in the project (the screens hide or disable the rest).
+pub fn capabilities(db: &Db, project: Uuid) -> Result<admission::Capabilities> {
+    let conn = db.conn();
+    let p = project::get(conn, project)?;
+    // Validity dates are the office's dates (China Standard Time), as `judge` reads them.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    admission::capabilities(conn, db.installation(), p.id, db.device_id(), today)
+}

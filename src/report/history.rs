@@ -37,7 +37,8 @@ pub struct HistoryEntry {
     /// The household the change concerns, where there is one.
     pub household_no: Option<String>,
     /// What the record is to a person, where it is not a household: a pole's label, an
-    /// obstacle's or checklist item's title, a group's name, a day's date.
+    /// obstacle's or checklist item's title, a group's name, a day's date, an attachment's
+    /// kind, file name and what it is attached to.
     pub subject: Option<String>,
     /// The fields set, readable: the schema's Chinese names, references as household
     /// numbers, pole labels and names, money in 元 and areas in m² (ids of the record's
@@ -73,11 +74,66 @@ fn label_of(conn: &Connection, entity: Entity, id: &str) -> Option<String> {
     conn.query_row(sql, [id], |r| r.get::<_, String>(0)).optional().ok().flatten()
 }
 
+/// What an attachment is attached to: the kind of record and which one ("住户「H1」",
+/// "走访记录「H1 2024-01-05」", "杆线「P-3」").
+fn target_label(conn: &Connection, target: &str, id: &str) -> String {
+    use crate::vocab::AttachTarget as T;
+    use rusqlite::OptionalExtension;
+    let Ok(t) = T::parse(target) else { return "(未知记录)".into() };
+    let sql = match t {
+        T::Household => "SELECT number FROM households WHERE id = ?1",
+        T::Visit => {
+            "SELECT h.number || ' ' || substr(v.visited_at, 1, 10) FROM visits v
+             JOIN households h ON h.id = v.household_id WHERE v.id = ?1"
+        }
+        T::InventoryItem => {
+            "SELECT h.number || ' ' || i.name FROM inventory_items i
+             JOIN households h ON h.id = i.household_id WHERE i.id = ?1"
+        }
+        T::CompensationItem => {
+            "SELECT h.number || ' ' || c.label FROM compensation_items c
+             JOIN households h ON h.id = c.household_id WHERE c.id = ?1"
+        }
+        T::Pole => "SELECT label FROM poles WHERE id = ?1",
+        T::Obstacle => "SELECT title FROM obstacles WHERE id = ?1",
+        T::DemolitionLog => "SELECT log_date FROM demolition_logs WHERE id = ?1",
+    };
+    let label = conn.query_row(sql, [id], |r| r.get::<_, String>(0)).optional().ok().flatten();
+    format!("{}「{}」", t.zh(), label.as_deref().unwrap_or("(已删除)"))
+}
+
+/// An attachment as a person knows it: the kind of file, its name, what it is attached to.
+fn attachment_label(conn: &Connection, id: &str) -> Option<String> {
+    use rusqlite::OptionalExtension;
+    let (kind, file, target, target_id): (String, String, String, String) = conn
+        .query_row("SELECT kind, file_name, target, target_id FROM attachments WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()
+        .ok()
+        .flatten()?;
+    let kind = crate::vocab::AttachmentKind::parse(&kind).map(|k| k.zh()).unwrap_or("附件");
+    Some(format!("{kind}「{file}」→ {}", target_label(conn, &target, &target_id)))
+}
+
+/// A file's size as people read it (1 KB = 1,024 bytes).
+fn file_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} 字节"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
 fn readable(conn: &Connection, entity: Entity, fields: &Fields) -> Vec<FieldChange> {
     use crate::schema::Kind;
     let mut out = Vec::new();
     for (k, v) in fields.0.iter() {
         if k == "project_id" || k == "household_id" {
+            continue;
+        }
+        // An attachment's target kind is said with the target itself (`target_id`).
+        if entity == Entity::Attachment && k == "target" {
             continue;
         }
         let Some(spec) = crate::schema::field(entity, k) else { continue };
@@ -100,6 +156,22 @@ fn readable(conn: &Connection, entity: Entity, fields: &Fields) -> Vec<FieldChan
             (Kind::Flag, serde_json::Value::Number(n)) => (if n.as_i64() == Some(1) { "是" } else { "否" }).into(),
             (Kind::Json { .. }, _) => "(已更新)".into(),
             (Kind::IdNumber, serde_json::Value::String(s)) => crate::idcard::mask(s),
+            (Kind::Target, serde_json::Value::String(id)) => {
+                target_label(conn, fields.0.get("target").and_then(|t| t.as_str()).unwrap_or(""), id)
+            }
+            (Kind::Sha256, serde_json::Value::String(h)) => format!("{}…", h.chars().take(12).collect::<String>()),
+            (_, serde_json::Value::Number(n)) if entity == Entity::Attachment && k == "size" => {
+                file_size(n.as_i64().unwrap_or(0))
+            }
+            (_, serde_json::Value::Number(n)) if k.ends_with("_e7") => {
+                let e7 = n.as_i64().unwrap_or(0);
+                format!(
+                    "{}{}.{:07}",
+                    if e7 < 0 { "-" } else { "" },
+                    e7.unsigned_abs() / 10_000_000,
+                    e7.unsigned_abs() % 10_000_000
+                )
+            }
             _ => text(v),
         };
         let value = if value.chars().count() > 60 { value.chars().take(60).collect::<String>() + "…" } else { value };
@@ -167,6 +239,7 @@ pub fn history(conn: &Connection, f: &HistoryFilter) -> Result<Vec<HistoryEntry>
             action: op.action,
             subject: match op.entity {
                 Entity::Household => None,
+                Entity::Attachment => attachment_label(conn, &op.entity_id.to_string()),
                 e => label_of(conn, e, &op.entity_id.to_string()),
             },
             changes: readable(conn, op.entity, &op.fields),

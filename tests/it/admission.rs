@@ -338,3 +338,162 @@ fn cli_join_request_admit_members_revoke() {
     assert_eq!(fin["revoke_reason"], "人员调离");
     assert!(office.ok(&["project", "members"]).contains("已撤销"));
 }
+
+/// An operation `t`'s device would write next on its project, judged without writing it.
+fn accepted(t: &TestDb, entity: Entity, fields: Fields) -> bool {
+    let (conn, device, project) = (t.db.conn(), t.db.device_id(), t.project);
+    let seq: i64 = conn
+        .query_row("SELECT coalesce(max(seq), 0) + 1 FROM oplog WHERE device_id = ?1", [device.to_string()], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let op = jingdi::oplog::Op {
+        id: uuid::Uuid::now_v7(),
+        device_id: device,
+        seq,
+        hlc: 0,
+        author: "测试".into(),
+        project_id: Some(project),
+        entity,
+        entity_id: uuid::Uuid::now_v7(),
+        action: Action::Update,
+        fields,
+        reason: None,
+        recorded_at: chrono::Utc::now().to_rfc3339(),
+        context: Default::default(),
+        prev: None,
+        sig: None,
+    };
+    let standing = admission::standing(conn, project, device).unwrap();
+    admission::judge(conn, &op, &standing).unwrap().is_none()
+}
+
+fn caps(t: &TestDb) -> admission::Capabilities {
+    jingdi::desk::capabilities(&t.db, t.project).unwrap()
+}
+
+/// A field of `entity` no row of `GRANTS` names: a write of it is a write of the record.
+fn plain_field(entity: Entity) -> &'static str {
+    let spec = entity.spec();
+    spec.fields
+        .iter()
+        .map(|f| f.name)
+        .find(|f| !admission::GRANTS.iter().any(|(e, g, _)| *e == spec.id && g.split('=').next() == Some(*f)))
+        .unwrap()
+}
+
+#[test]
+fn capabilities_say_what_the_core_accepts_for_every_role_and_entity() {
+    let (mut office, mut finance, mut leader, _) = team();
+    let mut supervisor = own_home(join(&office));
+    let mut deputy = own_home(join(&office));
+    admit(&mut office, &supervisor, "督导组", Role::Supervisor);
+    admit(&mut office, &deputy, "副指挥", Role::Command);
+    // One item of 1,000.00 元 per laptop, for each to try confirming.
+    let mut items = Vec::new();
+    for no in ["H1", "H2", "H3", "H1", "H2"] {
+        let h = office.household(no).id;
+        items.push(office.write(|tx| compensation::add(tx, h, CompensationKind::Other, "补助", 1_000_00, "")).unwrap());
+    }
+    for laptop in [&mut finance, &mut leader, &mut supervisor, &mut deputy] {
+        send(&office, laptop);
+    }
+    let laptops = [
+        (office, Role::Command),
+        (finance, Role::Finance),
+        (leader, Role::Field),
+        (supervisor, Role::Supervisor),
+        (deputy, Role::Command),
+    ];
+    for (i, (mut t, role)) in laptops.into_iter().enumerate() {
+        let c = caps(&t);
+        assert_eq!((c.standing, c.role), (admission::Admitted::Admitted, Some(role)), "laptop {i}");
+        // Every entity: "may write" iff a write of a plain field of it passes the core's check.
+        assert_eq!(c.entities.len(), jingdi::schema::ENTITIES.len() - 1, "every entity but admissions");
+        for g in &c.entities {
+            let ok = accepted(&t, g.entity, Fields::new().set(plain_field(g.entity), "x"));
+            assert_eq!(g.may, ok, "{role:?} writing {:?}", g.entity);
+            assert_eq!(g.roles.contains(&role), ok, "{role:?}: the roles named for {:?}", g.entity);
+            assert_eq!(g.roles[0], Role::Command);
+        }
+        // Confirming and paying, the finance-only steps of a compensation item.
+        let confirm = Fields::new().set("status", "confirmed").set("confirmed_on", "2024-01-06");
+        assert_eq!(c.confirm.may, accepted(&t, Entity::CompensationItem, confirm), "{role:?} confirming");
+        let pay = Fields::new().set("status", "paid").set("paid_on", "2024-01-06").set("voucher_no", "PZ");
+        assert_eq!(c.pay.may, accepted(&t, Entity::CompensationItem, pay), "{role:?} paying");
+        // And real writes through the door agree: a visit, a confirmation.
+        let before = t.snapshot();
+        let h = t.household("H3").id;
+        let visit = t.write(|tx| {
+            jingdi::visit::add(tx, h, &jingdi::visit::NewVisit { outcome: "试写".into(), ..Default::default() })
+        });
+        assert_eq!(visit.is_ok(), c.entity(Entity::Visit).unwrap().may, "{role:?} visit: {visit:?}");
+        let item = items[i];
+        let confirmed = t.write(|tx| compensation::confirm(tx, item, d("2024-01-06")));
+        assert_eq!(confirmed.is_ok(), c.confirm.may, "{role:?} confirm: {confirmed:?}");
+        if let Err(e) = visit.and(confirmed) {
+            assert_eq!(e.code(), "rule.role.forbidden");
+        }
+        if !c.entity(Entity::Visit).unwrap().may && !c.confirm.may {
+            assert_eq!(t.snapshot(), before);
+        }
+        // Admitting: only the laptop holding the project key (the office), whatever the role.
+        assert_eq!(c.admit.may, i == 0, "{role:?} admitting (laptop {i})");
+    }
+    // The roles the screens name for what a laptop may not do: from the table.
+    let c = caps(&TestDb::with_households(1));
+    assert_eq!(c.confirm.roles, [Role::Command, Role::Finance]);
+    assert_eq!(c.entity(Entity::Meeting).unwrap().roles, [Role::Command, Role::Supervisor]);
+    assert_eq!(c.entity(Entity::CompensationStandard).unwrap().roles, [Role::Command]);
+}
+
+#[test]
+fn capabilities_of_open_unadmitted_revoked_expired_and_demo_laptops() {
+    // Open: everything, as before admissions.
+    let open = TestDb::with_households(1);
+    let c = caps(&open);
+    assert_eq!((c.standing, c.role), (admission::Admitted::Open, None));
+    assert!(c.entities.iter().all(|g| g.may) && c.confirm.may && c.pay.may && c.admit.may);
+    // The demo: every laptop is its 指挥部 and may admit (its key is public).
+    let demo = TestDb::demo();
+    let c = caps(&demo);
+    assert_eq!((c.standing, c.role), (admission::Admitted::Admitted, Some(Role::Command)));
+    assert!(c.entities.iter().all(|g| g.may) && c.pay.may && c.admit.may);
+
+    let (mut office, _finance, mut leader, _) = team();
+    // Not admitted: nothing, and the core agrees.
+    let stranger = own_home(join(&office));
+    let c = caps(&stranger);
+    assert_eq!((c.standing, c.role), (admission::Admitted::NotAdmitted, None));
+    assert!(c.entities.iter().all(|g| !g.may) && !c.confirm.may && !c.admit.may);
+    assert!(!accepted(&stranger, Entity::Visit, Fields::new().set("outcome", "x")));
+    // Admitted until a date: outside it, nothing.
+    let r = request(&leader, "临时");
+    let p = office.project;
+    let until = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    office
+        .write(|tx| {
+            admission::admit(tx, p, &Admit { request: &r, role: Role::Field, name: None, valid_until: Some(until) })
+        })
+        .unwrap();
+    send(&office, &mut leader);
+    let (conn, dev) = (leader.db.conn(), leader.db.device_id());
+    let inside = admission::capabilities(conn, leader.db.installation(), p, dev, until).unwrap();
+    assert_eq!(inside.role, Some(Role::Field));
+    let after = admission::capabilities(conn, leader.db.installation(), p, dev, until.succ_opt().unwrap()).unwrap();
+    assert_eq!((after.standing, after.role), (admission::Admitted::NotAdmitted, None));
+    assert!(after.entities.iter().all(|g| !g.may));
+    // Revoked: nothing, and the core agrees.
+    office.write(|tx| admission::revoke(tx, p, dev, "电脑遗失")).unwrap();
+    send(&office, &mut leader);
+    let c = caps(&leader);
+    assert_eq!((c.standing, c.role), (admission::Admitted::Revoked, None));
+    assert!(c.entities.iter().all(|g| !g.may) && !c.confirm.may);
+    assert!(!accepted(&leader, Entity::Visit, Fields::new().set("outcome", "x")));
+    // A file copied on the office's laptop writes as a new device: the key's holder is 指挥部.
+    let copy = own_home(join(&office));
+    let mut copy = copy;
+    copy.db = Db::open_in(copy.path(), &office.dir.path().join("home")).unwrap();
+    let c = caps(&copy);
+    assert_eq!((c.standing, c.role, c.admit.may), (admission::Admitted::Admitted, Some(Role::Command), true));
+}

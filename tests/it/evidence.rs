@@ -192,6 +192,52 @@ fn a_photo_is_stored_once_with_its_time_and_place_and_withdrawn_only_with_a_reas
 }
 
 #[test]
+fn the_history_says_what_kind_of_file_was_attached_to_what() {
+    use jingdi::oplog::Entity;
+    use jingdi::report::history::{history, HistoryFilter};
+    let mut t = TestDb::with_households(1);
+    let h1 = t.household("H1").id;
+    let jpg = photo(800, 600, 1, Some(exif_block("2022:06:20 10:15:30", Some(([24, 54, 36], [118, 36, 0])))));
+    let a = attach(&mut t, AttachTarget::Household, h1, AttachmentKind::HousePhoto, &[file("门头.jpg", jpg.clone())])
+        .unwrap()
+        .remove(0);
+    let visit = t
+        .write(|tx| {
+            jingdi::visit::add(tx, h1, &jingdi::visit::NewVisit { outcome: "上门".into(), ..Default::default() })
+        })
+        .unwrap();
+    attach(&mut t, AttachTarget::Visit, visit, AttachmentKind::Other, &[file("visit.png", png(40, 30))]).unwrap();
+    t.write(|tx| evidence::withdraw(tx, a.id, "附错了户", crate::d("2024-01-10"))).unwrap();
+
+    let all = history(t.db.conn(), &HistoryFilter { project: Some(t.project), ..Default::default() }).unwrap();
+    let entries: Vec<_> = all.iter().filter(|e| e.entity == Entity::Attachment).collect();
+    assert_eq!(entries.len(), 3);
+    let (photo_e, visit_e, withdrawn) = (entries[0], entries[1], entries[2]);
+    assert_eq!(photo_e.subject.as_deref(), Some("房屋照片「门头.jpg」→ 住户「H1」"));
+    assert_eq!(withdrawn.subject, photo_e.subject, "a withdrawal names the file it withdraws");
+    let visited_on: String =
+        t.db.conn()
+            .query_row("SELECT substr(visited_at, 1, 10) FROM visits WHERE id = ?1", [visit.to_string()], |r| r.get(0))
+            .unwrap();
+    assert_eq!(visit_e.subject.as_deref(), Some(format!("其他「visit.png」→ 走访记录「H1 {visited_on}」").as_str()));
+    let value = |e: &jingdi::report::history::HistoryEntry, f: &str| {
+        e.changes.iter().find(|c| c.field == f).map(|c| c.value.clone())
+    };
+    assert_eq!(value(photo_e, "target_id").as_deref(), Some("住户「H1」"));
+    assert_eq!(value(photo_e, "target"), None, "said with the target");
+    assert_eq!(value(photo_e, "size"), Some(format!("{:.1} KB", jpg.len() as f64 / 1024.0)));
+    assert_eq!(value(photo_e, "latitude_e7").as_deref(), Some("24.9100000"));
+    assert_eq!(value(photo_e, "sha256").map(|s| s.chars().count()), Some(13));
+    assert_eq!(value(withdrawn, "withdrawn_reason").as_deref(), Some("附错了户"));
+    // No raw id or hash anywhere in what the screen shows.
+    for e in &entries {
+        for c in &e.changes {
+            assert!(Uuid::parse_str(&c.value).is_err() && c.value.len() < 64, "{}: {}", c.field, c.value);
+        }
+    }
+}
+
+#[test]
 fn every_kind_of_record_takes_files_and_a_household_lists_its_records_files() {
     let mut t = TestDb::demo();
     let one = |t: &TestDb, sql: &str| -> Uuid {

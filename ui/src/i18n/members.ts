@@ -17,6 +17,9 @@ export const zh = {
   revokeNote: '撤销后，该笔记本在本机已收到的操作之后写入的一切都不再被接受。',
   revokedDone: '已撤销「{name}」的准入',
   roles: { command: '指挥部', field: '组长/工作人员', finance: '财务', supervisor: '督导' },
+  needs: '需要{roles}角色', or: '或', deniedNotAdmitted: '本机尚未被准入本项目，不能写入', deniedRevoked: '本机的准入已被撤销，不能写入',
+  deniedKey: '只有持有项目密钥的指挥部电脑能准入或撤销笔记本',
+  topRole: '本机角色：{role}', topNotAdmitted: '本机未准入', topRevoked: '本机已撤销',
 }
 
 export const en: typeof zh = {
@@ -36,4 +39,7 @@ export const en: typeof zh = {
   revokeNote: 'After the revocation, nothing this laptop writes after what this laptop already holds of it is accepted.',
   revokedDone: 'Revoked "{name}"',
   roles: { command: 'Command', field: 'Group leader / staff', finance: 'Finance', supervisor: 'Supervisor' },
+  needs: 'Needs the {roles} role', or: ' or ', deniedNotAdmitted: 'This laptop is not admitted to the project: it cannot write', deniedRevoked: 'This laptop\'s admission was revoked: it cannot write',
+  deniedKey: 'Only the command laptop holding the project key admits and revokes laptops',
+  topRole: 'Role: {role}', topNotAdmitted: 'Not admitted', topRevoked: 'Revoked',
 }

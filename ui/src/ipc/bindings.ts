@@ -193,7 +193,8 @@ export type HistoryEntry = { id: string, recorded_at: string, hlc: number, devic
 household_no: string | null, 
 /**
  * What the record is to a person, where it is not a household: a pole's label, an
- * obstacle's or checklist item's title, a group's name, a day's date.
+ * obstacle's or checklist item's title, a group's name, a day's date, an attachment's
+ * kind, file name and what it is attached to.
  */
 subject: string | null, 
 /**
@@ -1402,6 +1403,35 @@ role: string, name: string | null,
  * `YYYY-MM-DD`; empty: no end.
  */
 until: string | null, };
+
+export type Admitted = "open" | "admitted" | "not_admitted" | "revoked";
+
+export type Grant = { may: boolean, roles: Array<Role>, };
+
+export type EntityGrant = { entity: Entity, may: boolean, roles: Array<Role>, };
+
+export type Capabilities = { project_id: string, standing: Admitted, 
+/**
+ * The role it writes with; none while the project is open or the laptop not admitted.
+ */
+role: Role | null, 
+/**
+ * Every entity a write may touch (admissions aside), in the schema's order.
+ */
+entities: Array<EntityGrant>, 
+/**
+ * Confirming a compensation item (and taking a confirmation back).
+ */
+confirm: Grant, 
+/**
+ * Paying a compensation item.
+ */
+pay: Grant, 
+/**
+ * Admitting and revoking laptops: the laptop holding the project key, or any laptop
+ * while the project is open (its first admission closes the project).
+ */
+admit: Grant, };
 
 // Records as the log stores them, from the core's one declaration per entity (src/schema.rs).
 export type ProjectRecord = { id: string, code: string, name: string, city: string, district: string, street: string, community: string, window_opens_on: string, window_closes_on: string, clearance_target: string | null, status: "preparing" | "signing" | "demolishing" | "cleared", as_of: string | null, owner_key: string | null, legacy_marks: Record<string, number> | null };

@@ -8,4 +8,6 @@ export const members = {
   joinRequest: () => call<T.JoinRequest>('join_request', {}),
   admit: (project: string, input: T.AdmitInput) => call<T.Member>('admit_member', { project, input }),
   revoke: (project: string, device: string, reason: string) => call<T.Member>('revoke_member', { project, device, reason }),
+  /** What this laptop may do in the project (the core derives it from its roles table). */
+  capabilities: (project: string) => call<T.Capabilities>('capabilities', { project }),
 }
