@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
-use jingdi::oplog::{signing, Op};
+use jingdi::admission::{Admissions, Refusal};
+use jingdi::oplog::{signing, Entity, Op};
 use jingdi::sync::bundle;
 use jingdi::sync::hub::{ErrorReply, HubDevice, HubProject, PullReply, PullRequest, PushReply, WhoAmI};
 use serde::Deserialize;
@@ -493,9 +494,18 @@ async fn push(
         ));
     }
 
+    // Who wrote them: the laptops' own check, so the hub stores nothing a laptop would refuse
+    // at import (admissions in this push count, as in a laptop's merge).
+    if let Some(r) = admission_refusal(&tx, project_id, &ops, &fresh).await? {
+        let e = jingdi::Error::rule(r.rule(), r.message.clone());
+        eprintln!("jingdi-hub: refused in {code}: {} (token {})", e.code(), t.name);
+        return Err(refuse(StatusCode::FORBIDDEN, &e.code(), format!("{};同步中心未保存任何内容", r.message)));
+    }
+
     let n = fresh.len();
     if n > 0 {
         let mut cols = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut entities = Vec::with_capacity(n);
         let (mut shas, mut bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for &i in &fresh {
             let (op, text, sha) = &ops[i];
@@ -503,15 +513,17 @@ async fn push(
             cols.1.push(op.seq);
             cols.2.push(op.id);
             cols.3.push(op.hlc);
+            entities.push(op.entity.id());
             shas.push(sha.as_slice());
             bodies.push(text.as_str());
         }
         tx.execute(
-            "INSERT INTO ops (project_id, device_id, seq, op_id, hlc, sha256, body, token_id)
-             SELECT $1, d, s, i, h, x, b, $8
-             FROM unnest($2::uuid[], $3::int8[], $4::uuid[], $5::int8[], $6::bytea[], $7::text[]) AS t(d, s, i, h, x, b)
+            "INSERT INTO ops (project_id, device_id, seq, op_id, hlc, sha256, body, token_id, entity)
+             SELECT $1, d, s, i, h, x, b, $8, e
+             FROM unnest($2::uuid[], $3::int8[], $4::uuid[], $5::int8[], $6::bytea[], $7::text[], $9::text[])
+                 AS t(d, s, i, h, x, b, e)
              ON CONFLICT DO NOTHING",
-            &[&project_id, &cols.0, &cols.1, &cols.2, &cols.3, &shas, &bodies, &t.id],
+            &[&project_id, &cols.0, &cols.1, &cols.2, &cols.3, &shas, &bodies, &t.id, &entities],
         )
         .await?;
         let mut top: BTreeMap<Uuid, i64> = BTreeMap::new();
@@ -537,6 +549,49 @@ async fn push(
     .await?;
     tx.commit().await?;
     Ok(Json(PushReply { stored: n, known: ops.len() - n, marks }))
+}
+
+/// The core's check of who may write the push's new operations ([`Admissions::judge_new`],
+/// the one a laptop's merge runs), over the project's admissions as the hub holds them plus
+/// those in this push, and the keys bound for the devices (bound above, in this transaction).
+/// Operations already held are not judged again: a laptop that holds them does not either.
+async fn admission_refusal(
+    tx: &deadpool_postgres::Transaction<'_>,
+    project_id: Uuid,
+    ops: &[(Op, String, Vec<u8>)],
+    fresh: &[usize],
+) -> Result<Option<Refusal>, ApiError> {
+    if fresh.is_empty() {
+        return Ok(None);
+    }
+    let stored: Vec<Op> = tx
+        .query("SELECT body FROM ops WHERE project_id = $1 AND entity IN ('project', 'member')", &[&project_id])
+        .await?
+        .iter()
+        .map(|r| serde_json::from_str(r.get::<_, &str>(0)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            eprintln!("jingdi-hub: a stored operation does not read: {e}");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "hub.internal", "同步中心保存的操作无法读取;未保存任何内容")
+        })?;
+    let new_ops = || fresh.iter().map(|&i| &ops[i].0);
+    let admitting = |op: &&Op| op.entity == Entity::Project || op.entity == Entity::Member;
+    let admissions = Admissions::fold(project_id, stored.iter().chain(new_ops().filter(admitting)));
+    if admissions.owner_key().is_none() {
+        return Ok(None);
+    }
+    let devices: Vec<Uuid> =
+        new_ops().map(|op| op.device_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let bound: BTreeMap<Uuid, String> = tx
+        .query(
+            "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
+            &[&project_id, &devices],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    Ok(admissions.judge_new(new_ops(), &bound))
 }
 
 // ---- pull
