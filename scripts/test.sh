@@ -49,6 +49,8 @@ pg_port=$(pg_free_port 55432)
 pg_up "$pg_tmp/data" "$pg_port" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 trap 'pg_down "$pg_tmp/data"; rm -rf "$pg_tmp"' EXIT
 export JINGDI_HUB_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+# The restart test starts a cluster of its own with the same binaries.
+export JINGDI_HUB_TEST_PG_BIN="$PG_BIN"
 cargo build --locked -p jingdi --bin jingdi 2>&1
 cargo test --locked -p jingdi-hub 2>&1
 # --- the desktop app: UI unit tests and type check, IPC types up to date, the built app end to end

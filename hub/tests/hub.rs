@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+#[path = "hub/faults.rs"]
+mod faults;
+
 fn base_url() -> String {
     std::env::var("JINGDI_HUB_TEST_DATABASE_URL").expect(
         "JINGDI_HUB_TEST_DATABASE_URL is not set: run the hub tests through scripts/test.sh (it starts a throwaway PostgreSQL)",
