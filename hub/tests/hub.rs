@@ -603,3 +603,97 @@ fn a_closed_project_on_the_hub_refuses_what_its_laptops_would_refuse() {
 fn admission_short(device: uuid::Uuid) -> String {
     jingdi::admission::short(device)
 }
+
+/// Pulls the project from the hub in pages of `limit` operations and merges each page as a
+/// laptop's pull does (`sync::hub`: the page as a bundle from the hub); the number of pages.
+fn pull_in_pages(hub: &Hub, token: &str, code: &str, db: &mut jingdi::Db, limit: usize) -> usize {
+    use jingdi::sync::hub::{PullReply, PullRequest};
+    let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+    for pages in 0.. {
+        let local = jingdi::project::list(db.conn()).unwrap().into_iter().find(|p| p.code == code);
+        let have = match &local {
+            Some(p) => jingdi::oplog::watermarks::of_project(db.conn(), p.id).unwrap(),
+            None => Default::default(),
+        };
+        let page: PullReply = serde_json::from_str(
+            &agent
+                .post(format!("{}/v1/projects/{code}/pull", hub.url))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json")
+                .send(&serde_json::to_vec(&PullRequest { have, limit }).unwrap()[..])
+                .unwrap()
+                .body_mut()
+                .read_to_string()
+                .unwrap(),
+        )
+        .unwrap();
+        if page.ops.is_empty() {
+            return pages;
+        }
+        let header = jingdi::sync::bundle::Header {
+            format: 1,
+            schema_version: jingdi::db::SCHEMA_VERSION,
+            project_id: page.project.project_id.unwrap(),
+            project_code: code.into(),
+            project_name: page.project.project_name.clone(),
+            sender_device: page.project.hub_device,
+            sender_name: "同步中心".into(),
+            created_at: chrono::Utc::now().to_rfc3339(),
+            full: local.is_none(),
+            seen: page.project.marks.clone(),
+            since: Default::default(),
+            op_count: page.ops.len(),
+            ops_sha256: String::new(),
+            keys: page.keys.clone(),
+        };
+        let label = format!("page {pages}");
+        let bundle = jingdi::sync::bundle::Bundle { header, ops: page.ops };
+        if let Err(e) = jingdi::sync::merge::import_bundle(db, bundle, std::path::Path::new(&label)) {
+            panic!("{label} of the hub's pull is refused: {} {e}", e.code());
+        }
+        if !page.more {
+            return pages + 1;
+        }
+    }
+    unreachable!()
+}
+
+/// A laptop that took the project while it was open writes after the project was closed and
+/// before its own admission; admitted, its work is accepted by the hub (as by a laptop's
+/// merge). In replay order that work lies between the closing and the admission: a pull page
+/// never ends between them, so a laptop pulling in small pages merges every page.
+#[test]
+fn a_pull_page_does_not_end_between_work_and_its_later_admission() {
+    let db = fresh_db("pages");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (toffice, tleader, tlate, tnew) =
+        (token(&db, "P1", "指挥部"), token(&db, "P1", "二组"), token(&db, "P1", "三组"), token(&db, "P1", "新电脑"));
+    let (office, leader, late) = (Laptop::new(), Laptop::new(), Laptop::new());
+    new_project(&office, "P1");
+    households(&office, "P1", "A", 1);
+    office.ok(&["sync", "hub", &hub.url, "--token", &toffice]);
+    leader.ok(&["sync", "hub", &hub.url, "--token", &tleader]);
+    late.ok(&["sync", "hub", &hub.url, "--token", &tlate]);
+    // The office closes the project by admitting the 二组 laptop ...
+    let (code, _) = join_request(&leader, "二组笔记本");
+    office.ok(&["project", "admit", "--project", "P1", &code, "--role", "组长", "--name", "二组笔记本"]);
+    office.sync();
+    // ... the 三组 laptop, not knowing, works; then it is admitted too, and syncs.
+    households(&late, "P1", "T", 2);
+    let (code, _) = join_request(&late, "三组笔记本");
+    office.ok(&["project", "admit", "--project", "P1", &code, "--role", "组长", "--name", "三组笔记本"]);
+    households(&office, "P1", "B", 1);
+    office.sync();
+    assert_eq!(late.sync()[0]["pushed"].as_u64(), Some(2));
+    office.sync();
+
+    // A new laptop pulls one operation per page (but where a page would end inside the span).
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    let pages = pull_in_pages(&hub, &tnew, "P1", &mut fresh, 1);
+    let total = count(&db, "SELECT count(*) FROM ops");
+    assert!(pages > 3 && (pages as i64) < total, "{pages} pages for {total} operations");
+    let d = jingdi::oplog::replay::dump(fresh.conn()).unwrap();
+    assert_eq!(d, office.dump());
+    assert!(d.contains("T-001") && d.contains("B-000"));
+}
