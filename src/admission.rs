@@ -63,13 +63,18 @@ pub const GRANTS: &[(&str, &str, &[Role])] = &[
     // project, staff, work_group, compensation_standard, map_feature: 指挥部 only.
 ];
 
+/// The roles (besides 指挥部) of `entity`'s row `key` in [`GRANTS`], if it has one.
+fn grant(entity: &str, key: &str) -> Option<&'static [Role]> {
+    GRANTS.iter().find(|(e, f, _)| *e == entity && *f == key).map(|g| g.2)
+}
+
 /// Whether `role` may write `op`; else the field (or `*`) that it may not.
 pub fn allows(role: Role, op: &Op) -> std::result::Result<(), String> {
     if role == Role::Command {
         return Ok(());
     }
     let entity = op.entity.id();
-    let grant = |key: &str| GRANTS.iter().find(|(e, f, _)| *e == entity && *f == key).map(|g| g.2);
+    let grant = |key: &str| grant(entity, key);
     let whole = grant("*");
     for (field, value) in &op.fields.0 {
         if op.action != Action::Update && value.is_null() {
@@ -132,7 +137,7 @@ pub fn demo_key() -> SigningKey {
 }
 
 /// A laptop admitted to a project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Member {
     pub id: Uuid,
@@ -193,7 +198,7 @@ pub fn owner_key(conn: &Connection, project: Uuid) -> Result<Option<String>> {
 }
 
 /// What a project says about one device.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Standing {
     /// No admissions (yet, or from before this version): everything is allowed.
     Open,
@@ -216,7 +221,20 @@ pub fn standing(conn: &Connection, project: Uuid, device: Uuid) -> Result<Standi
     let legacy =
         marks.and_then(|m| serde_json::from_str::<BTreeMap<Uuid, i64>>(&m).ok()).and_then(|m| m.get(&device).copied());
     let bound = signing::device_key(conn, device)?;
-    let mut member = member(conn, project, device)?.filter(|m| bound.as_deref() == Some(m.public_key.as_str()));
+    Ok(closed_standing(owner_key, legacy, device, member(conn, project, device)?, bound))
+}
+
+/// The standing of `device` in a closed project, from its admission (if any) and the key
+/// bound for the device where it is judged: one rule for the laptops' tables and the hub's
+/// [`Admissions`].
+fn closed_standing(
+    owner_key: String,
+    legacy: Option<i64>,
+    device: Uuid,
+    member: Option<Member>,
+    bound: Option<String>,
+) -> Standing {
+    let mut member = member.filter(|m| bound.as_deref() == Some(m.public_key.as_str()));
     // Under the demo's public key an admission proves nothing (anyone can sign one): every
     // device without one is its 指挥部, and the demo's log stays as it was.
     if member.is_none() && owner_key == signing::public_hex(&demo_key()) {
@@ -233,15 +251,29 @@ pub fn standing(conn: &Connection, project: Uuid, device: Uuid) -> Result<Standi
             revoke_reason: None,
         });
     }
-    Ok(Standing::Closed { owner_key, legacy, member })
+    Standing::Closed { owner_key, legacy, member }
 }
 
 /// Why [`judge`] refuses an operation: `not_admitted`, `revoked`, `forbidden`,
 /// `bad_admission`, `project_key`, and the message naming the device.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
     pub problem: &'static str,
     pub message: String,
+}
+
+impl Refusal {
+    /// The rule refused, as `Error::rule` takes it (`role.not_admitted`, ...): the code a
+    /// local write and the hub's push refuse with.
+    pub fn rule(&self) -> &'static str {
+        match self.problem {
+            "not_admitted" => "role.not_admitted",
+            "revoked" => "role.revoked",
+            "bad_admission" => "role.bad_admission",
+            "project_key" => "role.project_key",
+            _ => "role.forbidden",
+        }
+    }
 }
 
 /// A device id as shown: its last 8 characters (ids made the same day share their start).
@@ -258,17 +290,23 @@ pub fn parse_role(s: &str) -> Result<Role> {
     }
 }
 
-/// The one check of who may write an operation of a project, given the device's standing.
-pub fn judge(conn: &Connection, op: &Op, standing: &Standing) -> Result<Option<Refusal>> {
-    let Some(project) = op.project_id else { return Ok(None) };
-    let refuse = |problem, message: String| Ok(Some(Refusal { problem, message }));
+/// The one check of who may write an operation of a project, given the device's standing
+/// (which carries the project key, if the project is closed). Pure: the laptops judge with
+/// their tables' standing, the hub with its [`Admissions`].
+pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
+    op.project_id?;
+    let refuse = |problem, message: String| Some(Refusal { problem, message });
+    let owner_key = match standing {
+        Standing::Closed { owner_key, .. } => Some(owner_key.as_str()),
+        Standing::Open => None,
+    };
     let who = |m: Option<&Member>| match m {
         Some(m) if !m.name.is_empty() => format!("设备「{}」({})", m.name, short(op.device_id)),
         _ => format!("设备 {}", short(op.device_id)),
     };
     if op.entity == Entity::Member {
-        return match owner_key(conn, project)? {
-            Some(k) if signed_by(&k, op) => Ok(None),
+        return match owner_key {
+            Some(k) if signed_by(k, op) => None,
             Some(_) => refuse(
                 "bad_admission",
                 format!("{} 写入的准入记录没有有效的项目密钥签名:只有指挥部电脑能准入或撤销设备", who(None)),
@@ -281,16 +319,16 @@ pub fn judge(conn: &Connection, op: &Op, standing: &Standing) -> Result<Option<R
     {
         let both = op.fields.0.get("owner_key").is_some_and(Value::is_string)
             && op.fields.0.get("legacy_marks").is_some_and(Value::is_object);
-        if !both || (op.action == Action::Update && owner_key(conn, project)?.is_some()) {
+        if !both || (op.action == Action::Update && owner_key.is_some()) {
             return refuse("project_key", format!("{} 试图更改项目密钥:项目密钥只在启用设备准入时设定一次", who(None)));
         }
     }
     let (legacy, member) = match standing {
-        Standing::Open => return Ok(None),
+        Standing::Open => return None,
         Standing::Closed { legacy, member, .. } => (legacy, member),
     };
     if legacy.is_some_and(|s| op.seq <= s) {
-        return Ok(None);
+        return None;
     }
     let Some(m) = member else {
         return refuse(
@@ -332,16 +370,13 @@ pub fn judge(conn: &Connection, op: &Op, standing: &Standing) -> Result<Option<R
             ),
         );
     }
-    Ok(None)
+    None
 }
 
+/// Who may write it, by the row that decides (as in [`allows`]: the field's own row, else `*`).
 fn allowed_roles(entity: &str, field: &str) -> String {
     let mut roles = vec![Role::Command.zh()];
-    for (e, f, rs) in GRANTS {
-        if *e == entity && (*f == field || *f == "*") {
-            roles.extend(rs.iter().map(|r| r.zh()));
-        }
-    }
+    roles.extend(grant(entity, field).or_else(|| grant(entity, "*")).unwrap_or(&[]).iter().map(|r| r.zh()));
     roles.sort();
     roles.dedup();
     roles.join("、")
@@ -357,57 +392,65 @@ fn op_date(op: &Op) -> Option<NaiveDate> {
 pub(crate) fn check_local(conn: &Connection, op: &Op) -> Result<()> {
     let Some(project) = op.project_id else { return Ok(()) };
     let standing = standing(conn, project, op.device_id)?;
-    match judge(conn, op, &standing)? {
+    match judge(op, &standing) {
         None => Ok(()),
-        Some(r) => Err(Error::rule(
-            match r.problem {
-                "not_admitted" => "role.not_admitted",
-                "revoked" => "role.revoked",
-                "bad_admission" => "role.bad_admission",
-                "project_key" => "role.project_key",
-                _ => "role.forbidden",
-            },
-            r.message,
-        )),
+        Some(r) => Err(Error::rule(r.rule(), r.message)),
     }
 }
 
-/// The merge's check, after the bundle's operations were applied in its transaction (so
-/// admissions in the bundle count): every new operation of the project must pass [`judge`],
-/// and the project key must have been set once. The error rolls the merge back.
-pub(crate) fn check_merged(conn: &Connection, project: Uuid, new_ops: &[Op], path: &std::path::Path) -> Result<()> {
-    let bad = |problem: &'static str, message: String| match problem {
-        "forbidden" => Error::rule("role.forbidden", format!("数据包 {}: {message}", path.display())),
-        "project_key" => Error::rule("role.project_key", format!("数据包 {}: {message}", path.display())),
-        _ => Error::Bundle { problem, path: path.display().to_string(), message },
-    };
-    let keys: i64 = conn.query_row(
-        "SELECT count(DISTINCT json_extract(fields, '$.owner_key')) FROM oplog
-         WHERE entity_id = ?1 AND entity = 'project' AND json_extract(fields, '$.owner_key') IS NOT NULL",
-        [project.to_string()],
-        |r| r.get(0),
-    )?;
-    if keys > 1 {
-        return Err(bad("project_key", "两台电脑分别为该项目设定了项目密钥:项目密钥只能设定一次".into()));
+/// The check of a bundle's new operations, once they are applied (so admissions and keys
+/// travelling with them count): the project key set at most once (`owner_keys`, the distinct
+/// keys its operations set), then [`judge`] on every new operation of a closed project.
+/// `standing_of(device)` is the device's standing after applying. The laptops' merge
+/// ([`check_merged`]) and the hub's push ([`Admissions::judge_new`]) both run this.
+pub fn judge_new<'a, E>(
+    new_ops: impl IntoIterator<Item = &'a Op>,
+    owner_keys: usize,
+    mut standing_of: impl FnMut(Uuid) -> std::result::Result<Standing, E>,
+) -> std::result::Result<Option<Refusal>, E> {
+    if owner_keys > 1 {
+        return Ok(Some(Refusal {
+            problem: "project_key",
+            message: "两台电脑分别为该项目设定了项目密钥:项目密钥只能设定一次".into(),
+        }));
     }
-    if owner_key(conn, project)?.is_none() {
-        return Ok(());
+    if owner_keys == 0 {
+        return Ok(None);
     }
     let mut standings: BTreeMap<Uuid, Standing> = BTreeMap::new();
     for op in new_ops {
         let s = match standings.get(&op.device_id) {
             Some(s) => s,
             None => {
-                let s = standing(conn, project, op.device_id)?;
+                let s = standing_of(op.device_id)?;
                 standings.entry(op.device_id).or_insert(s)
             }
         };
         let op_checked = if op.entity == Entity::Project { strip_key(op) } else { None };
-        if let Some(r) = judge(conn, op_checked.as_ref().unwrap_or(op), s)? {
-            return Err(bad(r.problem, r.message));
+        if let Some(r) = judge(op_checked.as_ref().unwrap_or(op), s) {
+            return Ok(Some(r));
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// The merge's check, after the bundle's operations were applied in its transaction (so
+/// admissions in the bundle count): [`judge_new`] over this laptop's tables. The error rolls
+/// the merge back.
+pub(crate) fn check_merged(conn: &Connection, project: Uuid, new_ops: &[Op], path: &std::path::Path) -> Result<()> {
+    let keys: i64 = conn.query_row(
+        "SELECT count(DISTINCT json_extract(fields, '$.owner_key')) FROM oplog
+         WHERE entity_id = ?1 AND entity = 'project' AND json_extract(fields, '$.owner_key') IS NOT NULL",
+        [project.to_string()],
+        |r| r.get(0),
+    )?;
+    let refusal = judge_new(new_ops, keys as usize, |device| standing(conn, project, device))?;
+    let Some(Refusal { problem, message }) = refusal else { return Ok(()) };
+    Err(match problem {
+        "forbidden" => Error::rule("role.forbidden", format!("数据包 {}: {message}", path.display())),
+        "project_key" => Error::rule("role.project_key", format!("数据包 {}: {message}", path.display())),
+        _ => Error::Bundle { problem, path: path.display().to_string(), message },
+    })
 }
 
 /// The merge has checked the key is set once; the rest of the operation is judged.
@@ -419,6 +462,101 @@ fn strip_key(op: &Op) -> Option<Op> {
     o.fields.0.remove("owner_key");
     o.fields.0.remove("legacy_marks");
     Some(o)
+}
+
+/// A project's admissions as its operations state them, without a database: the project key
+/// (every distinct one set, more than one being refused), the history from before closing,
+/// and the admissions signed by the key, the last of each device's in replay order. It is
+/// what a laptop's `projects` and `members` tables hold after applying the same operations
+/// (a laptop never applies an admission the key did not sign: its merge refuses it). The
+/// hub keeps no tables of a project, only its operations: it folds these, then judges a
+/// push with the same [`judge_new`] as a laptop's merge.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Admissions {
+    owner_keys: Vec<String>,
+    owner_key: Option<String>,
+    legacy: BTreeMap<Uuid, i64>,
+    members: BTreeMap<Uuid, Member>,
+}
+
+impl Admissions {
+    /// Folds the operations of `project` (any order, others ignored; only `project` and
+    /// `member` operations matter).
+    pub fn fold<'a>(project: Uuid, ops: impl IntoIterator<Item = &'a Op>) -> Admissions {
+        let mut ops: Vec<&Op> = ops
+            .into_iter()
+            .filter(|o| {
+                o.project_id == Some(project)
+                    && (o.entity == Entity::Member || (o.entity == Entity::Project && o.entity_id == project))
+            })
+            .collect();
+        ops.sort_by_key(|o| (o.hlc, o.device_id, o.id));
+        let mut a = Admissions::default();
+        for op in ops.iter().filter(|o| o.entity == Entity::Project) {
+            if let Some(k) = op.fields.0.get("owner_key").and_then(Value::as_str) {
+                if !a.owner_keys.iter().any(|x| x == k) {
+                    a.owner_keys.push(k.to_string());
+                }
+                a.owner_key = Some(k.to_string());
+            }
+            if let Some(m) = op.fields.0.get("legacy_marks") {
+                a.legacy = serde_json::from_value(m.clone()).unwrap_or_default();
+            }
+        }
+        let Some(key) = a.owner_key.clone() else { return a };
+        for op in ops.iter().filter(|o| o.entity == Entity::Member && signed_by(&key, o)) {
+            if let Some(m) = member_from_fields(op.entity_id, &op.fields) {
+                a.members.insert(m.device_id, m);
+            }
+        }
+        a
+    }
+
+    /// The project key, if the project is closed.
+    pub fn owner_key(&self) -> Option<&str> {
+        self.owner_key.as_deref()
+    }
+
+    /// What the project says about `device`, whose operations are judged under `bound` (the
+    /// public key bound for it where it is judged).
+    pub fn standing(&self, device: Uuid, bound: Option<&str>) -> Standing {
+        let Some(owner_key) = self.owner_key.clone() else { return Standing::Open };
+        let member = self.members.get(&device).cloned();
+        closed_standing(owner_key, self.legacy.get(&device).copied(), device, member, bound.map(str::to_string))
+    }
+
+    /// [`judge_new`] with these admissions (folded with the new operations) and the keys
+    /// bound for the devices.
+    pub fn judge_new<'a>(
+        &self,
+        new_ops: impl IntoIterator<Item = &'a Op>,
+        bound: &BTreeMap<Uuid, String>,
+    ) -> Option<Refusal> {
+        let standing = |d: Uuid| Ok::<_, std::convert::Infallible>(self.standing(d, bound.get(&d).map(String::as_str)));
+        match judge_new(new_ops, self.owner_keys.len(), standing) {
+            Ok(r) => r,
+            Err(never) => match never {},
+        }
+    }
+}
+
+/// An admission as its (signed) operation carries it; `None` if a field does not read.
+fn member_from_fields(id: Uuid, f: &Fields) -> Option<Member> {
+    let text = |k: &str| f.0.get(k).and_then(Value::as_str);
+    let date = |k: &str| text(k).and_then(|d| d.parse::<NaiveDate>().ok());
+    let role = Role::parse(text("role")?).unwrap_or(Role::Supervisor);
+    Some(Member {
+        id,
+        device_id: text("device_id")?.parse().ok()?,
+        public_key: text("public_key")?.to_string(),
+        name: text("name")?.to_string(),
+        role,
+        role_zh: role.zh().to_string(),
+        valid_from: date("valid_from")?,
+        valid_until: date("valid_until"),
+        revoked_after_seq: f.0.get("revoked_after_seq").and_then(Value::as_i64),
+        revoke_reason: text("revoke_reason").map(str::to_string),
+    })
 }
 
 /// A laptop asking to be admitted: what `jingdi project join-request` writes or prints.

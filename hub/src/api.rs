@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
+use jingdi::admission::{Admissions, Refusal};
 use jingdi::evidence::ContentHash;
-use jingdi::oplog::{signing, Op};
+use jingdi::oplog::{signing, Entity, Op};
 use jingdi::sync::bundle;
 use jingdi::sync::hub::{
     ErrorReply, FilesHeld, HubDevice, HubProject, PullReply, PullRequest, PushReply, WhoAmI, MAX_FILES_ASKED,
@@ -505,9 +506,18 @@ async fn push(
         ));
     }
 
+    // Who wrote them: the laptops' own check, so the hub stores nothing a laptop would refuse
+    // at import (admissions in this push count, as in a laptop's merge).
+    if let Some(r) = admission_refusal(&tx, project_id, &ops, &fresh).await? {
+        let e = jingdi::Error::rule(r.rule(), r.message.clone());
+        eprintln!("jingdi-hub: refused in {code}: {} (token {})", e.code(), t.name);
+        return Err(refuse(StatusCode::FORBIDDEN, &e.code(), format!("{};同步中心未保存任何内容", r.message)));
+    }
+
     let n = fresh.len();
     if n > 0 {
         let mut cols = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut entities = Vec::with_capacity(n);
         let (mut shas, mut bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for &i in &fresh {
             let (op, text, sha) = &ops[i];
@@ -515,15 +525,17 @@ async fn push(
             cols.1.push(op.seq);
             cols.2.push(op.id);
             cols.3.push(op.hlc);
+            entities.push(op.entity.id());
             shas.push(sha.as_slice());
             bodies.push(text.as_str());
         }
         tx.execute(
-            "INSERT INTO ops (project_id, device_id, seq, op_id, hlc, sha256, body, token_id)
-             SELECT $1, d, s, i, h, x, b, $8
-             FROM unnest($2::uuid[], $3::int8[], $4::uuid[], $5::int8[], $6::bytea[], $7::text[]) AS t(d, s, i, h, x, b)
+            "INSERT INTO ops (project_id, device_id, seq, op_id, hlc, sha256, body, token_id, entity)
+             SELECT $1, d, s, i, h, x, b, $8, e
+             FROM unnest($2::uuid[], $3::int8[], $4::uuid[], $5::int8[], $6::bytea[], $7::text[], $9::text[])
+                 AS t(d, s, i, h, x, b, e)
              ON CONFLICT DO NOTHING",
-            &[&project_id, &cols.0, &cols.1, &cols.2, &cols.3, &shas, &bodies, &t.id],
+            &[&project_id, &cols.0, &cols.1, &cols.2, &cols.3, &shas, &bodies, &t.id, &entities],
         )
         .await?;
         let mut top: BTreeMap<Uuid, i64> = BTreeMap::new();
@@ -551,7 +563,119 @@ async fn push(
     Ok(Json(PushReply { stored: n, known: ops.len() - n, marks }))
 }
 
+/// The project's stored `project` and `member` operations: what its admissions are folded from.
+async fn admission_ops(c: &impl tokio_postgres::GenericClient, project_id: Uuid) -> Result<Vec<Op>, ApiError> {
+    c.query("SELECT body FROM ops WHERE project_id = $1 AND entity IN ('project', 'member')", &[&project_id])
+        .await?
+        .iter()
+        .map(|r| serde_json::from_str(r.get::<_, &str>(0)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            eprintln!("jingdi-hub: a stored operation does not read: {e}");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "hub.internal", "同步中心保存的操作无法读取;未保存任何内容")
+        })
+}
+
+/// The core's check of who may write the push's new operations ([`Admissions::judge_new`],
+/// the one a laptop's merge runs), over the project's admissions as the hub holds them plus
+/// those in this push, and the keys bound for the devices (bound above, in this transaction).
+/// Operations already held are not judged again: a laptop that holds them does not either.
+async fn admission_refusal(
+    tx: &deadpool_postgres::Transaction<'_>,
+    project_id: Uuid,
+    ops: &[(Op, String, Vec<u8>)],
+    fresh: &[usize],
+) -> Result<Option<Refusal>, ApiError> {
+    if fresh.is_empty() {
+        return Ok(None);
+    }
+    let stored = admission_ops(&**tx, project_id).await?;
+    let new_ops = || fresh.iter().map(|&i| &ops[i].0);
+    let admitting = |op: &&Op| op.entity == Entity::Project || op.entity == Entity::Member;
+    let admissions = Admissions::fold(project_id, stored.iter().chain(new_ops().filter(admitting)));
+    if admissions.owner_key().is_none() {
+        return Ok(None);
+    }
+    let devices: Vec<Uuid> =
+        new_ops().map(|op| op.device_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let bound: BTreeMap<Uuid, String> = tx
+        .query(
+            "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
+            &[&project_id, &devices],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    Ok(admissions.judge_new(new_ops(), &bound))
+}
+
 // ---- pull
+
+/// Where a pull page must end so that the laptop's merge accepts it: not before the admission
+/// of a device whose operations in the page need one (the project closed by what the laptop
+/// holds plus the page, the operations beyond the device's legacy mark, no admission of it
+/// there) while the hub holds one further on. A page is a prefix in replay order, and such an
+/// operation was written before its admission (by a laptop that took the project while it
+/// was open): the hub accepted it once the admission was there, as a laptop's merge does, so
+/// the admission goes in the same page. The core's fold decides (`Admissions`); `None`: the
+/// page stays as it is.
+async fn admission_end(
+    c: &deadpool_postgres::Object,
+    project_id: Uuid,
+    have: &BTreeMap<Uuid, i64>,
+    page: &[(Uuid, i64)],
+    mut end: (i64, Uuid, Uuid),
+) -> Result<Option<(i64, Uuid, Uuid)>, ApiError> {
+    let stored = admission_ops(&***c, project_id).await?;
+    if stored.is_empty() {
+        return Ok(None);
+    }
+    let mut top: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for (d, s) in page {
+        let t = top.entry(*d).or_default();
+        *t = (*t).max(*s);
+    }
+    let devices: Vec<Uuid> = top.keys().copied().collect();
+    let bound: BTreeMap<Uuid, String> = c
+        .query(
+            "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
+            &[&project_id, &devices],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let key = |o: &Op| (o.hlc, o.device_id, o.id);
+    let mut extended = None;
+    loop {
+        let held = |o: &&Op| o.seq <= have.get(&o.device_id).copied().unwrap_or(0) || key(o) <= end;
+        let there = Admissions::fold(project_id, stored.iter().filter(held));
+        let mut next: Option<(i64, Uuid, Uuid)> = None;
+        for (d, s) in &top {
+            let needs = match there.standing(*d, bound.get(d).map(String::as_str)) {
+                jingdi::admission::Standing::Closed { legacy, member: None, .. } => legacy.is_none_or(|l| *s > l),
+                _ => false,
+            };
+            let admission = stored
+                .iter()
+                .filter(|o| o.entity == Entity::Member && key(o) > end)
+                .filter(|o| o.fields.0.get("device_id").and_then(|v| v.as_str()) == Some(d.to_string().as_str()))
+                .map(key)
+                .min();
+            if let (true, Some(k)) = (needs, admission) {
+                next = next.max(Some(k));
+            }
+        }
+        match next {
+            Some(k) => {
+                end = k;
+                extended = Some(k);
+            }
+            None => return Ok(extended),
+        }
+    }
+}
 
 /// The page starts at the first missing operation in replay order: among the devices the
 /// laptop lacks operations of, the earliest of each one's next operation (primary-key
@@ -590,23 +714,39 @@ async fn pull(
         return Ok(Json(PullReply { project: p, ops: Vec::new(), keys: BTreeMap::new(), more: false }).into_response());
     };
     let (h, d, i): (i64, Uuid, Uuid) = (start.get(0), start.get(1), start.get(2));
-    let rows = c
-        .query(
-            "SELECT o.body, o.device_id FROM ops o
+    const PAGE: &str = "SELECT o.body, o.device_id, o.seq, o.hlc, o.op_id FROM ops o
              LEFT JOIN unnest($2::uuid[], $3::int8[]) AS h(d, s) ON h.d = o.device_id
-             WHERE o.project_id = $1 AND (o.hlc, o.device_id, o.op_id) >= ($4, $5, $6) AND o.seq > coalesce(h.s, 0)
-             ORDER BY o.hlc, o.device_id, o.op_id LIMIT $7",
+             WHERE o.project_id = $1 AND (o.hlc, o.device_id, o.op_id) >= ($4, $5, $6) AND o.seq > coalesce(h.s, 0)";
+    let mut rows = c
+        .query(
+            &format!("{PAGE} ORDER BY o.hlc, o.device_id, o.op_id LIMIT $7"),
             &[&project_id, &hd, &hs, &h, &d, &i, &(limit + 1)],
         )
         .await?;
     let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if more {
+        let last = &rows[rows.len() - 1];
+        let end = (last.get::<_, i64>(3), last.get::<_, Uuid>(1), last.get::<_, Uuid>(4));
+        let page: Vec<(Uuid, i64)> = rows.iter().map(|r| (r.get(1), r.get(2))).collect();
+        if let Some((eh, ed, ei)) = admission_end(&c, project_id, &req.have, &page, end).await? {
+            // The laptop asks again after this page (`more` stays true); an empty page ends it.
+            rows = c
+                .query(
+                    &format!(
+                        "{PAGE} AND (o.hlc, o.device_id, o.op_id) <= ($7, $8, $9) ORDER BY o.hlc, o.device_id, o.op_id"
+                    ),
+                    &[&project_id, &hd, &hs, &h, &d, &i, &eh, &ed, &ei],
+                )
+                .await?;
+        }
+    }
     // The stored text goes out as it is: no parse and serialise per operation.
     let mut out = String::with_capacity(rows.len() * 512 + 512);
     out.push_str("{\"project\":");
     out.push_str(&serde_json::to_string(&p).expect("project serialises"));
     let devices: Vec<Uuid> = {
-        let set: std::collections::BTreeSet<Uuid> =
-            rows.iter().take(limit as usize).map(|r| r.get::<_, Uuid>(1)).collect();
+        let set: std::collections::BTreeSet<Uuid> = rows.iter().map(|r| r.get::<_, Uuid>(1)).collect();
         set.into_iter().collect()
     };
     let keys: BTreeMap<Uuid, String> = c
@@ -621,7 +761,7 @@ async fn pull(
     out.push_str(",\"keys\":");
     out.push_str(&serde_json::to_string(&keys).expect("keys serialise"));
     out.push_str(&format!(",\"more\":{more},\"ops\":["));
-    for (k, r) in rows.iter().take(limit as usize).enumerate() {
+    for (k, r) in rows.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }

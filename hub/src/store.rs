@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "0001_init", include_str!("../migrations/0001_init.sql")),
     (2, "0002_keys", include_str!("../migrations/0002_keys.sql")),
     (3, "0003_files", include_str!("../migrations/0003_files.sql")),
+    (4, "0004_entity", include_str!("../migrations/0004_entity.sql")),
 ];
 
 pub type DbError = Box<dyn std::error::Error + Send + Sync>;

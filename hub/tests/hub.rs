@@ -483,3 +483,219 @@ fn a_revoked_token_is_refused_and_stores_nothing() {
     assert!(a.dump().contains("L-000"));
     assert!(!a.dump().contains("L2-000"));
 }
+
+/// A laptop's join request code and device id (`jingdi project join-request`).
+fn join_request(l: &Laptop, name: &str) -> (String, uuid::Uuid) {
+    let r: serde_json::Value =
+        serde_json::from_str(&l.ok(&["project", "join-request", "--name", name, "--json"])).unwrap();
+    (r["code"].as_str().unwrap().to_string(), r["device_id"].as_str().unwrap().parse().unwrap())
+}
+
+/// A full bundle of everything the laptop holds of the project.
+fn full_bundle(l: &Laptop, code: &str) -> jingdi::sync::bundle::Bundle {
+    let file = l.dir.path().join("full.jdb");
+    l.ok(&["sync", "export", "--project", code, "--out", file.to_str().unwrap(), "--full"]);
+    jingdi::sync::bundle::read(&file).unwrap()
+}
+
+/// A sync the hub refuses: the laptop's error output.
+fn sync_refused(l: &Laptop) -> String {
+    let o = l.run(&["sync", "hub", "--json"]);
+    assert!(!o.status.success(), "the sync should have been refused");
+    String::from_utf8(o.stderr).unwrap()
+}
+
+/// A closed project (one with a project key, after the 指挥部 admitted a laptop): the hub
+/// refuses at push, with the laptops' codes and naming the device, whatever a laptop would
+/// refuse at import (never admitted, revoked, beyond its role), storing nothing of it; what it
+/// stores, a laptop pulls and imports cleanly.
+#[test]
+fn a_closed_project_on_the_hub_refuses_what_its_laptops_would_refuse() {
+    let db = fresh_db("admit");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (toffice, tleader, tstranger, tnew) =
+        (token(&db, "P1", "指挥部"), token(&db, "P1", "二组"), token(&db, "P1", "陌生"), token(&db, "P1", "新电脑"));
+    let (office, leader, stranger) = (Laptop::new(), Laptop::new(), Laptop::new());
+    new_project(&office, "P1");
+    households(&office, "P1", "A", 2);
+    office.ok(&["compensation", "add", "--household", "A-000", "--kind", "relocation", "--amount", "1000.00"]);
+    office.ok(&["sync", "hub", &hub.url, "--token", &toffice]);
+    // Two laptops take the project from the hub while it is still open.
+    leader.ok(&["sync", "hub", &hub.url, "--token", &tleader]);
+    stranger.ok(&["sync", "hub", &hub.url, "--token", &tstranger]);
+    let ops = || count(&db, "SELECT count(*) FROM ops");
+
+    // The office admits the 组长 laptop: that closes the project (its key, the office's own
+    // admission and the 组长's travel in one push, the admissions before what they admit).
+    let (code, leader_dev) = join_request(&leader, "二组笔记本");
+    office.ok(&["project", "admit", "--project", "P1", &code, "--role", "组长", "--name", "二组笔记本"]);
+    let r = office.sync();
+    assert!(r[0]["pushed"].as_u64().unwrap() >= 3, "{r}");
+    assert_eq!(count(&db, "SELECT count(*) FROM ops WHERE entity = 'member'"), 2);
+    // The admitted 组长 laptop learns of it and pushes its field work.
+    leader.sync();
+    households(&leader, "P1", "L", 1);
+    assert_eq!(leader.sync()[0]["pushed"].as_u64(), Some(1));
+
+    // The laptop never admitted still believes the project open and writes: refused by name,
+    // nothing of it stored (the CLI's sync, then the same bundle as a raw push).
+    households(&stranger, "P1", "S", 1);
+    let (_, stranger_dev) = join_request(&stranger, "陌生电脑");
+    let before = ops();
+    let err = sync_refused(&stranger);
+    assert!(err.contains("rule.role.not_admitted") && err.contains(&admission_short(stranger_dev)), "{err}");
+    let push = format!("{}/v1/projects/P1/push", hub.url);
+    let b = full_bundle(&stranger, "P1");
+    let (s, e) = post(&push, &tstranger, &jingdi::sync::bundle::encode(b.header.clone(), &b.ops));
+    assert_eq!((s, e["code"].as_str()), (403, Some("rule.role.not_admitted")), "{e}");
+    assert!(e["message"].as_str().unwrap().contains(&admission_short(stranger_dev)), "{e}");
+    assert_eq!(ops(), before);
+    assert_eq!(count(&db, "SELECT count(*) FROM ops WHERE body LIKE '%S-000%'"), 0);
+
+    // A payment forged by the 组长 laptop (a modified program: signed with its own key and
+    // chained after its last operation): beyond its role, refused by name.
+    let mut b = full_bundle(&leader, "P1");
+    let item = b.ops.iter().find(|o| o.entity == jingdi::oplog::Entity::CompensationItem).unwrap().entity_id;
+    let last = b.ops.iter().filter(|o| o.device_id == leader_dev).max_by_key(|o| o.seq).unwrap().clone();
+    let mut pay = last.clone();
+    pay.id = uuid::Uuid::now_v7();
+    pay.seq = last.seq + 1;
+    pay.hlc = last.hlc + 1;
+    pay.entity = jingdi::oplog::Entity::CompensationItem;
+    pay.entity_id = item;
+    pay.action = jingdi::oplog::Action::Update;
+    pay.fields =
+        jingdi::oplog::Fields::new().set("status", "paid").set("paid_on", "2026-03-08").set("voucher_no", "PZ-9");
+    pay.prev = Some(jingdi::oplog::signing::hash(&last));
+    let key = jingdi::identity::Installation::open(&leader.dir.path().join("home")).unwrap().signing_key().clone();
+    jingdi::oplog::signing::sign(&key, &mut pay);
+    b.ops.push(pay);
+    let (s, e) = post(&push, &tleader, &jingdi::sync::bundle::encode(b.header.clone(), &b.ops));
+    assert_eq!((s, e["code"].as_str()), (403, Some("rule.role.forbidden")), "{e}");
+    let m = e["message"].as_str().unwrap();
+    assert!(m.contains("二组笔记本") && m.contains("compensation_item") && m.contains("未保存"), "{m}");
+    assert_eq!(ops(), before);
+
+    // Revoked: the office takes the 组长's work, then revokes it; what the 组长 writes after
+    // (not knowing yet) is refused by name, with the reason.
+    office.sync();
+    office.ok(&["project", "revoke", "--project", "P1", "二组笔记本", "--reason", "电脑遗失"]);
+    office.sync();
+    let before = ops();
+    households(&leader, "P1", "R", 1);
+    let err = sync_refused(&leader);
+    assert!(err.contains("rule.role.revoked") && err.contains("二组笔记本") && err.contains("电脑遗失"), "{err}");
+    assert_eq!(ops(), before);
+    assert_eq!(count(&db, "SELECT count(*) FROM ops WHERE body LIKE '%R-000%'"), 0);
+
+    // What the hub holds is what every laptop accepts: the office pulls and imports cleanly,
+    // and a new laptop takes the whole project from the hub and holds what the office does.
+    let r = office.sync();
+    assert_eq!(r[0]["pushed"].as_u64(), Some(0), "{r}");
+    let fresh = Laptop::new();
+    let r: serde_json::Value =
+        serde_json::from_str(&fresh.ok(&["sync", "hub", &hub.url, "--token", &tnew, "--json"])).unwrap();
+    assert!(r[0]["joined"].as_bool().unwrap());
+    assert_eq!(r[0]["pulled"].as_i64(), Some(ops()));
+    let d = office.dump();
+    assert_eq!(fresh.dump(), d);
+    assert!(d.contains("L-000") && !d.contains("S-000") && !d.contains("R-000") && !d.contains("PZ-9"));
+}
+
+fn admission_short(device: uuid::Uuid) -> String {
+    jingdi::admission::short(device)
+}
+
+/// Pulls the project from the hub in pages of `limit` operations and merges each page as a
+/// laptop's pull does (`sync::hub`: the page as a bundle from the hub); the number of pages.
+fn pull_in_pages(hub: &Hub, token: &str, code: &str, db: &mut jingdi::Db, limit: usize) -> usize {
+    use jingdi::sync::hub::{PullReply, PullRequest};
+    let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+    for pages in 0.. {
+        let local = jingdi::project::list(db.conn()).unwrap().into_iter().find(|p| p.code == code);
+        let have = match &local {
+            Some(p) => jingdi::oplog::watermarks::of_project(db.conn(), p.id).unwrap(),
+            None => Default::default(),
+        };
+        let page: PullReply = serde_json::from_str(
+            &agent
+                .post(format!("{}/v1/projects/{code}/pull", hub.url))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json")
+                .send(&serde_json::to_vec(&PullRequest { have, limit }).unwrap()[..])
+                .unwrap()
+                .body_mut()
+                .read_to_string()
+                .unwrap(),
+        )
+        .unwrap();
+        if page.ops.is_empty() {
+            return pages;
+        }
+        let header = jingdi::sync::bundle::Header {
+            format: 1,
+            schema_version: jingdi::db::SCHEMA_VERSION,
+            project_id: page.project.project_id.unwrap(),
+            project_code: code.into(),
+            project_name: page.project.project_name.clone(),
+            sender_device: page.project.hub_device,
+            sender_name: "同步中心".into(),
+            created_at: chrono::Utc::now().to_rfc3339(),
+            full: local.is_none(),
+            seen: page.project.marks.clone(),
+            since: Default::default(),
+            op_count: page.ops.len(),
+            ops_sha256: String::new(),
+            keys: page.keys.clone(),
+        };
+        let label = format!("page {pages}");
+        let bundle = jingdi::sync::bundle::Bundle { header, ops: page.ops };
+        if let Err(e) = jingdi::sync::merge::import_bundle(db, bundle, std::path::Path::new(&label)) {
+            panic!("{label} of the hub's pull is refused: {} {e}", e.code());
+        }
+        if !page.more {
+            return pages + 1;
+        }
+    }
+    unreachable!()
+}
+
+/// A laptop that took the project while it was open writes after the project was closed and
+/// before its own admission; admitted, its work is accepted by the hub (as by a laptop's
+/// merge). In replay order that work lies between the closing and the admission: a pull page
+/// never ends between them, so a laptop pulling in small pages merges every page.
+#[test]
+fn a_pull_page_does_not_end_between_work_and_its_later_admission() {
+    let db = fresh_db("pages");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (toffice, tleader, tlate, tnew) =
+        (token(&db, "P1", "指挥部"), token(&db, "P1", "二组"), token(&db, "P1", "三组"), token(&db, "P1", "新电脑"));
+    let (office, leader, late) = (Laptop::new(), Laptop::new(), Laptop::new());
+    new_project(&office, "P1");
+    households(&office, "P1", "A", 1);
+    office.ok(&["sync", "hub", &hub.url, "--token", &toffice]);
+    leader.ok(&["sync", "hub", &hub.url, "--token", &tleader]);
+    late.ok(&["sync", "hub", &hub.url, "--token", &tlate]);
+    // The office closes the project by admitting the 二组 laptop ...
+    let (code, _) = join_request(&leader, "二组笔记本");
+    office.ok(&["project", "admit", "--project", "P1", &code, "--role", "组长", "--name", "二组笔记本"]);
+    office.sync();
+    // ... the 三组 laptop, not knowing, works; then it is admitted too, and syncs.
+    households(&late, "P1", "T", 2);
+    let (code, _) = join_request(&late, "三组笔记本");
+    office.ok(&["project", "admit", "--project", "P1", &code, "--role", "组长", "--name", "三组笔记本"]);
+    households(&office, "P1", "B", 1);
+    office.sync();
+    assert_eq!(late.sync()[0]["pushed"].as_u64(), Some(2));
+    office.sync();
+
+    // A new laptop pulls one operation per page (but where a page would end inside the span).
+    let dir = tempfile::tempdir().unwrap();
+    let mut fresh = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    let pages = pull_in_pages(&hub, &tnew, "P1", &mut fresh, 1);
+    let total = count(&db, "SELECT count(*) FROM ops");
+    assert!(pages > 3 && (pages as i64) < total, "{pages} pages for {total} operations");
+    let d = jingdi::oplog::replay::dump(fresh.conn()).unwrap();
+    assert_eq!(d, office.dump());
+    assert!(d.contains("T-001") && d.contains("B-000"));
+}

@@ -365,7 +365,7 @@ fn accepted(t: &TestDb, entity: Entity, fields: Fields) -> bool {
         sig: None,
     };
     let standing = admission::standing(conn, project, device).unwrap();
-    admission::judge(conn, &op, &standing).unwrap().is_none()
+    admission::judge(&op, &standing).is_none()
 }
 
 fn caps(t: &TestDb) -> admission::Capabilities {
@@ -496,4 +496,101 @@ fn capabilities_of_open_unadmitted_revoked_expired_and_demo_laptops() {
     copy.db = Db::open_in(copy.path(), &office.dir.path().join("home")).unwrap();
     let c = caps(&copy);
     assert_eq!((c.standing, c.role, c.admit.may), (admission::Admitted::Admitted, Some(Role::Command), true));
+}
+
+/// The hub keeps no tables of a project, only its operations: [`admission::Admissions`]
+/// folds them, and the hub judges a push with the merge's own `judge_new`. The fold agrees
+/// with a laptop's tables device by device (admitted, revoked, never admitted, key not
+/// bound), ignores an admission the project key did not sign, and refuses what the merge
+/// refuses, with the same problem.
+#[test]
+fn admissions_folded_from_operations_agree_with_a_laptops_tables() {
+    let (mut office, finance, mut leader, item) = team();
+    visit(&mut leader, "H2", "组长上门");
+    send(&leader, &mut office);
+    let stranger = own_home(join(&office));
+    let (p, lead) = (office.project, leader.db.device_id());
+    office.write(|tx| admission::revoke(tx, p, lead, "电脑遗失")).unwrap();
+    let file = office.dir.path().join("all.jdb");
+    export(&office.db, &office.project(), &file, Scope::Full).unwrap();
+    let mut b = jingdi::sync::bundle::read(&file).unwrap();
+    let conn = office.db.conn();
+    let folded = admission::Admissions::fold(p, &b.ops);
+    assert!(folded.owner_key().is_some());
+    assert_eq!(folded.owner_key(), admission::owner_key(conn, p).unwrap().as_deref());
+    for t in [&office, &finance, &leader, &stranger] {
+        let d = t.db.device_id();
+        let bound = signing::device_key(conn, d).unwrap();
+        let laptop = admission::standing(conn, p, d).unwrap();
+        assert!(matches!(&laptop, Standing::Closed { .. }));
+        assert_eq!(folded.standing(d, bound.as_deref()), laptop, "device {d}");
+    }
+    match folded.standing(lead, signing::device_key(conn, lead).unwrap().as_deref()) {
+        Standing::Closed { member: Some(m), .. } => {
+            assert_eq!((m.role, m.revoke_reason.as_deref()), (Role::Field, Some("电脑遗失")));
+        }
+        other => panic!("the 组长 is admitted, then revoked: {other:?}"),
+    }
+    // Under another key than the one bound for the device, its admission does not count.
+    let other_key = signing::public_hex(&signing::generate());
+    assert!(matches!(folded.standing(lead, Some(&other_key)), Standing::Closed { member: None, .. }));
+
+    // An admission the 组长 signed itself (role 指挥部) is not one; judged, it is refused as
+    // the merge refuses it.
+    let fin = finance.db.device_id();
+    let member = b.ops.iter().find(|o| o.entity == Entity::Member && o.fields.0["device_id"] == fin.to_string());
+    let mut forged = member.unwrap().clone();
+    let fkey = finance.db.installation().unwrap().signing_key().clone();
+    forged.id = uuid::Uuid::now_v7();
+    forged.device_id = fin;
+    forged.seq = b.ops.iter().filter(|o| o.device_id == fin).map(|o| o.seq).max().unwrap_or(0) + 1;
+    forged.hlc += 1 << 20;
+    forged.action = Action::Update;
+    forged.fields = forged.fields.clone().set("role", "command").set("signature", signing::sign_bytes(&fkey, b"x"));
+    b.ops.push(forged.clone());
+    let with_forged = admission::Admissions::fold(p, &b.ops);
+    assert_eq!(with_forged, folded);
+    // The 财务 laptop has sent nothing to the office yet: its key is bound where it is judged.
+    let mut keys = signing::device_keys(conn).unwrap();
+    assert!(!keys.contains_key(&fin));
+    keys.insert(fin, signing::public_hex(&fkey));
+    let r = with_forged.judge_new([&forged], &keys).expect("refused");
+    assert_eq!((r.problem, r.rule()), ("bad_admission", "role.bad_admission"));
+
+    // A payment by the 组长 laptop, before its revocation took effect: beyond its role.
+    let last = b.ops.iter().filter(|o| o.device_id == lead).max_by_key(|o| o.seq).unwrap().clone();
+    let mut pay = last.clone();
+    pay.id = uuid::Uuid::now_v7();
+    pay.seq = last.seq + 1;
+    pay.entity = Entity::CompensationItem;
+    pay.entity_id = item;
+    pay.action = Action::Update;
+    pay.fields = Fields::new().set("status", "paid");
+    let r = folded.judge_new([&pay], &keys).expect("refused");
+    assert_eq!((r.problem, r.rule()), ("revoked", "role.revoked"), "{}", r.message);
+    let unrevoked = admission::Admissions::fold(
+        p,
+        b.ops.iter().filter(|o| !o.fields.0.contains_key("revoke_reason") || o.fields.0["revoke_reason"].is_null()),
+    );
+    let r = unrevoked.judge_new([&pay], &keys).expect("refused");
+    assert_eq!(r.rule(), "role.forbidden");
+    assert!(r.message.contains("二组笔记本") && r.message.contains("财务"), "{}", r.message);
+    // A field visit of the 财务 laptop's: beyond its role too; the 组长's own field work
+    // (before the revocation) is fine.
+    let mut visit_op = last.clone();
+    visit_op.device_id = fin;
+    visit_op.entity = Entity::Visit;
+    visit_op.action = Action::Append;
+    visit_op.fields = Fields::new().set("outcome", "x");
+    assert_eq!(unrevoked.judge_new([&visit_op], &keys).unwrap().rule(), "role.forbidden");
+    assert_eq!(unrevoked.judge_new([&last], &keys), None);
+
+    // A project never closed folds to open: nothing is judged.
+    let open = TestDb::with_households(1);
+    let file = open.dir.path().join("open.jdb");
+    export(&open.db, &open.project(), &file, Scope::Full).unwrap();
+    let ops = jingdi::sync::bundle::read(&file).unwrap().ops;
+    let a = admission::Admissions::fold(open.project, &ops);
+    assert_eq!((a.owner_key(), a.standing(fin, None)), (None, Standing::Open));
+    assert_eq!(a.judge_new(&ops, &keys), None);
 }
