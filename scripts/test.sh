@@ -10,7 +10,8 @@ export JINGDI_HOME="${JINGDI_HOME:-$(mktemp -d /tmp/jingdi-test-home.XXXXXX)}"
 
 # --- system packages (only what is missing)
 need_apt=()
-for p in build-essential pkg-config; do
+# fonts-noto-cjk: the map's PNG/PDF export draws Chinese labels (tests/it/map.rs)
+for p in build-essential pkg-config fonts-noto-cjk; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 # python3: a foreign SQLite client in the reliability tests (tests/it/identity.rs, e2e)

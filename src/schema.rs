@@ -986,7 +986,10 @@ pub fn check_phone_typed(s: &str) -> std::result::Result<(), String> {
     check_phone(s)?;
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     if digits.starts_with('1') && digits.len() != 11 {
-        return Err(format!("联系电话「{s}」是 {} 位数字;手机号应为 11 位(座机请带区号,如 0595-22123456)", digits.len()));
+        return Err(format!(
+            "联系电话「{s}」是 {} 位数字;手机号应为 11 位(座机请带区号,如 0595-22123456)",
+            digits.len()
+        ));
     }
     Ok(())
 }

@@ -364,10 +364,8 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
     let mut seen: HashMap<String, usize> = HashMap::new();
     // ID number → (Excel row, household number) of its first row in the file.
     let mut ids_seen: HashMap<String, (usize, String)> = HashMap::new();
-    let ids_in_project: HashMap<String, String> = existing
-        .values()
-        .filter_map(|h| h.id_number.clone().map(|id| (id, h.number.clone())))
-        .collect();
+    let ids_in_project: HashMap<String, String> =
+        existing.values().filter_map(|h| h.id_number.clone().map(|id| (id, h.number.clone()))).collect();
     let mut counts = Counts::default();
     let mut members_missing_for_new = false;
 

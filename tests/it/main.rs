@@ -49,9 +49,12 @@ pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
 }
 
-/// A valid ID number built from a birth date and a sequence (the check char computed).
+/// A valid ID number built from a birth date and a sequence (the check char computed); distinct
+/// for distinct sequences: every thousand moves the birth date on by a day.
 pub fn id_number(birth: &str, seq: u32) -> String {
-    let first17 = format!("350503{}{:03}", birth, seq % 1000);
+    let born = NaiveDate::parse_from_str(birth, "%Y%m%d").expect("test birth date")
+        + chrono::Duration::days((seq / 1000) as i64);
+    let first17 = format!("350503{}{:03}", born.format("%Y%m%d"), seq % 1000);
     format!("{first17}{}", jingdi::idcard::check_char(&first17).unwrap())
 }
 
