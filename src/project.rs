@@ -134,6 +134,18 @@ pub fn as_of(project: &Project, asked: Option<NaiveDate>) -> NaiveDate {
     asked.or(project.as_of).unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
+/// The date a report is asked for (its 截至), refused when it lies after today: figures "as of"
+/// a day that has not come would present today's state under tomorrow's date.
+pub fn asked_as_of(project: &Project, asked: Option<NaiveDate>) -> Result<NaiveDate> {
+    let today = chrono::Local::now().date_naive();
+    match asked {
+        Some(d) if d > today => {
+            Err(Error::invalid("as_of", format!("截至日期 {d} 晚于今天({today}):报表只能截至今天或之前的日期")))
+        }
+        _ => Ok(as_of(project, asked)),
+    }
+}
+
 // ------------------------------------------------------------------ team
 
 #[derive(Debug, Clone, Serialize)]

@@ -99,7 +99,7 @@ fn per_m2(fen: i64, centi_m2: i64) -> i64 {
 }
 
 pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option<NaiveDate>) -> Result<FairnessReport> {
-    let as_of = crate::project::as_of(p, as_of);
+    let as_of = crate::project::asked_as_of(p, as_of)?;
     let mut entries = Vec::new();
     let mut checked = 0;
     for h in household::list(conn, p.id)? {

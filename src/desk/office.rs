@@ -56,7 +56,7 @@ pub fn office_file_name(
 ) -> Result<String> {
     let p = project::get(db.conn(), project)?;
     let asked = crate::units::parse_opt_date("as_of", as_of.as_deref())?;
-    Ok(office::file_name(&p, kind, format, project::as_of(&p, asked), group.as_deref()))
+    Ok(office::file_name(&p, kind, format, project::asked_as_of(&p, asked)?, group.as_deref()))
 }
 
 /// Opens a file the app wrote (an export) with the system's program for it, or the folder

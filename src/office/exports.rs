@@ -132,6 +132,7 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
         "户数签约率 = 已签约户数 ÷ 总户数;面积签约率 = 已签约户建筑面积 ÷ 总建筑面积;已签约含已腾空交房、已拆除。"
             .into(),
     ];
+    groups.sign_off = true;
 
     let mut daily = Sheet::new(
         "每日签约进度",

@@ -315,7 +315,7 @@ pub fn export(
     opts: &ExportOptions,
 ) -> Result<ExportReport> {
     let format = choose_format(kind, format, path)?;
-    let as_of = crate::project::as_of(p, opts.as_of);
+    let as_of = crate::project::asked_as_of(p, opts.as_of)?;
     let since = match opts.since {
         Some(d) => d,
         None => exports::default_since(conn, p, kind, as_of)?,

@@ -92,11 +92,25 @@ pub struct Sheet {
     pub total: Option<Vec<Cell>>,
     /// Notes printed under the table.
     pub notes: Vec<String>,
+    /// Print 填报人 / 审核人 / 日期 lines under the notes, for a table the office signs and files.
+    pub sign_off: bool,
 }
+
+/// The sign-off line under a table the office files: who filled it in, who checked it, when.
+pub const SIGN_OFF: &str = "填报人:______________        审核人:______________        日期:______年____月____日";
 
 impl Sheet {
     pub fn new(name: &str, title: String, subtitle: String, columns: Vec<Column>) -> Sheet {
-        Sheet { name: name.to_string(), title, subtitle, columns, rows: Vec::new(), total: None, notes: Vec::new() }
+        Sheet {
+            name: name.to_string(),
+            title,
+            subtitle,
+            columns,
+            rows: Vec::new(),
+            total: None,
+            notes: Vec::new(),
+            sign_off: false,
+        }
     }
 
     /// Where the header row is in the written worksheet (0-based): after title and subtitle.
@@ -224,6 +238,11 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
         for n in &s.notes {
             r += 1;
             ws.write_string_with_format(r, 0, n, &f.note).map_err(xlsx_err)?;
+        }
+        if s.sign_off {
+            r += 2;
+            ws.set_row_height(r, 24).map_err(xlsx_err)?;
+            ws.write_string_with_format(r, 0, SIGN_OFF, &f.note).map_err(xlsx_err)?;
         }
         ws.set_freeze_panes(h + 1, 0).map_err(xlsx_err)?;
         ws.set_paper_size(9); // A4

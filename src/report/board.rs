@@ -40,7 +40,7 @@ pub struct Board {
 }
 
 pub fn board(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Board> {
-    let as_of = crate::project::as_of(p, as_of);
+    let as_of = crate::project::asked_as_of(p, as_of)?;
     let count_by = |sql: &str| -> Result<HashMap<String, i64>> {
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map([p.id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;

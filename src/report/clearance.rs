@@ -53,7 +53,7 @@ pub struct ClearanceItem {
 /// Households first (by number), then unpaid compensation (crops and attachments first),
 /// poles, open obstacles (overdue first), and the unfinished checklist.
 pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Vec<ClearanceItem>> {
-    let as_of = crate::project::as_of(p, as_of);
+    let as_of = crate::project::asked_as_of(p, as_of)?;
     let mut out = Vec::new();
 
     for h in crate::household::list(conn, p.id)? {

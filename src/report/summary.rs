@@ -114,7 +114,7 @@ fn rate(part: i64, whole: i64) -> f64 {
 }
 
 pub fn summary(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Summary> {
-    let as_of = project::as_of(p, as_of);
+    let as_of = project::asked_as_of(p, as_of)?;
     let pid = p.id.to_string();
     let signed_stages = signed_stage_list();
 

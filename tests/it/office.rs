@@ -517,8 +517,13 @@ fn signing_summary_round_trips_to_the_core_summary() {
     assert!((n(&total[6]) - s.total_area_m2).abs() < 0.005);
     assert!((n(&total[8]) - s.area_signing_rate).abs() < 1e-12);
     assert!((n(&total[9]) - s.signed_area_m2).abs() < 0.005);
+    // The office files it signed: 填报人 / 审核人 / 日期 under the notes, on that sheet only.
+    let last = rows.iter().rev().find(|r| r.iter().any(|c| !txt(c).is_empty())).unwrap();
+    let sign = txt(&last[0]);
+    assert!(sign.contains("填报人") && sign.contains("审核人") && sign.contains("日期"), "{sign}");
 
     let daily = read_sheet(&f, "每日签约进度");
+    assert!(!daily.iter().flatten().any(|c| txt(c).contains("填报人")));
     let data: Vec<_> = daily[3..].iter().filter(|r| !r.is_empty() && !txt(&r[0]).is_empty()).collect();
     assert_eq!(data.len(), s.daily.len());
     let last = s.daily.last().unwrap();
@@ -816,4 +821,44 @@ fn the_cli_records_who_exported_a_households_paper_and_the_log_shows_it() {
     let other = crate::cli::Cli::new();
     other.ok(&["sync", "import", bundle.to_str().unwrap()]);
     assert_eq!(other.dump(), c.dump());
+}
+
+/// A 截至 date after today is refused for every export and report, naming the date; today
+/// is accepted. Nothing is written: no file, no record.
+#[test]
+fn a_report_as_of_a_day_that_has_not_come_is_refused() {
+    let mut t = TestDb::demo();
+    let p = t.project();
+    let today = chrono::Local::now().date_naive();
+    let tomorrow = today.succ_opt().unwrap();
+    let before = t.snapshot();
+    for kind in [ExportKind::SigningSummary, ExportKind::MeetingBrief, ExportKind::Bulletin, ExportKind::Ledger] {
+        let out = path_in(&t, "明天.xlsx");
+        let opts = ExportOptions { as_of: Some(tomorrow), ..Default::default() };
+        let e = office::export_recorded(&mut t.db, AUTHOR, &p, kind, None, &out, &opts).unwrap_err();
+        assert_eq!(e.code(), "invalid_field.as_of", "{kind:?}: {e}");
+        assert!(e.to_string().contains(&tomorrow.to_string()) && e.to_string().contains("晚于今天"), "{e}");
+        assert!(!out.exists(), "{kind:?}");
+    }
+    assert_eq!(t.snapshot(), before);
+    let e = summary(t.db.conn(), &p, Some(tomorrow)).unwrap_err();
+    assert_eq!(e.code(), "invalid_field.as_of");
+    assert_eq!(summary(t.db.conn(), &p, Some(today)).unwrap().as_of, today);
+    export(
+        &t,
+        ExportKind::SigningSummary,
+        None,
+        "今天.xlsx",
+        &ExportOptions { as_of: Some(today), ..Default::default() },
+    );
+    // Through the CLI, as a user types it.
+    let c = crate::cli::Cli::new();
+    c.ok(&["demo"]);
+    let out = c.dir.path().join("汇总.xlsx");
+    let (code, err) =
+        c.refused(&["export", "signing-summary", "--as-of", &tomorrow.to_string(), "--out", out.to_str().unwrap()]);
+    assert!(code != 0 && err.contains("晚于今天"), "{code}: {err}");
+    let (code, err) = c.refused(&["summary", "--as-of", &tomorrow.to_string()]);
+    assert!(code != 0 && err.contains("晚于今天"), "{code}: {err}");
+    assert!(!out.exists());
 }
