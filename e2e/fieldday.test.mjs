@@ -176,6 +176,13 @@ describe('a team leader’s field day', () => {
     await shot('06-top-search')
     await s.clickCss(`[data-testid="top-hit-${target.number}"]`)
     await s.waitFor('[data-testid="hh-number"]', { text: target.number })
+    // The page opens with the household at a glance: the settlement's total, open issues, next visit.
+    const total = await s.text(await s.waitFor('[data-testid="glance-total"]'))
+    assert.equal(total, await s.text(await s.waitFor('[data-testid="comp-total"]')), 'the strip shows the settlement total')
+    const shown = jingdi(['household', 'show', '--household', target.number], { json: true })
+    const open = (shown.obstacles ?? []).filter((o) => o.status !== 'resolved').length
+    assert.equal(await s.text(await s.waitFor('[data-testid="glance-obstacles"]')), String(open))
+    await shot('06b-household-glance')
   })
 
   test('a phone and an ID number typed in full-width digits are saved as digits; a wrong phone is refused at its field', async () => {

@@ -235,22 +235,49 @@ pub struct HouseholdView {
     pub compensation: Sheet,
     /// What the inventory can record (the latest standard's catalogue; empty: none published).
     pub catalogue: Vec<CatalogueItem>,
+    /// The household at a glance, for the top of its page.
+    pub glance: Glance,
+}
+
+/// What a team leader looks for first on a household's page: the money (from the settlement
+/// sheet's totals), the open issues and when the next visit is due.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Glance {
+    pub open_obstacles: usize,
+    /// The follow-up date of the latest visit (corrections aside): the one 逾期回访 reads.
+    pub follow_up_on: Option<NaiveDate>,
+    pub next_step: String,
+    /// The follow-up date has passed (before the as-of date).
+    pub follow_up_overdue: bool,
 }
 
 pub fn household(db: &Db, id: Uuid) -> Result<HouseholdView> {
     let conn = db.conn();
     let h = household::get(conn, id)?;
     let p = project::get(conn, h.project_id)?;
-    let obstacles =
+    let obstacles: Vec<Obstacle> =
         obstacle::list(conn, h.project_id, false)?.into_iter().filter(|o| o.household_id == Some(id)).collect();
+    let visits = visit::for_household(conn, id)?;
+    let as_of = project::as_of(&p, None);
+    // Newest first; a visit some later record corrects does not count, as in 逾期回访.
+    let latest = visits.iter().find(|v| !visits.iter().any(|c| c.corrects == Some(v.id)));
+    let follow_up_on = latest.and_then(|v| v.follow_up_on);
+    let glance = Glance {
+        open_obstacles: obstacles.iter().filter(|o| o.status != ObstacleStatus::Resolved).count(),
+        follow_up_on,
+        next_step: latest.map(|v| v.next_step.clone()).unwrap_or_default(),
+        follow_up_overdue: follow_up_on.is_some_and(|d| d < as_of),
+    };
     Ok(HouseholdView {
         timeline: stage::timeline(conn, id)?,
         items: crate::compensation::for_household(conn, id)?,
         compensation: sheet::sheet(conn, id)?,
         catalogue: compensation::catalogue(db, h.project_id)?,
-        visits: visit::for_household(conn, id)?,
+        visits,
         obstacles,
-        as_of: project::as_of(&p, None),
+        as_of,
+        glance,
         household: h,
     })
 }

@@ -33,7 +33,7 @@ fn generate() -> String {
         clearance::ClearanceKind, clearance::ClearanceItem, changes::Changes, changes::StageChange,
         history::HistoryEntry, history::FieldChange, board::Tile, board::Board, board::HouseholdHit,
         // the desktop calls
-        AppState, Identity, ProjectInput, HistoryQuery, HouseholdView, VisitInput, StageInput,
+        AppState, Identity, ProjectInput, HistoryQuery, HouseholdView, Glance, VisitInput, StageInput,
         AssessInput, PaymentInput, ObstacleRow, ObstacleList, ObstacleInput, ResolveInput,
         OwnerOverdue, MeetingPrep, MeetingInput, PlotWork, PoleStatusInput,
         DemolitionInput, PoleInput, ChecklistInput, HouseholdFieldInput, WorkDay,

@@ -231,3 +231,83 @@ fn history_comes_newest_first_and_filters_by_household_and_author() {
             .unwrap();
     assert_eq!(of_h.len(), 2, "registration and the visit");
 }
+
+/// The top of a household's page: money from its settlement sheet, open issues, and the next
+/// visit due from its latest visit (a corrected visit does not count), overdue when passed.
+#[test]
+fn a_households_page_opens_with_its_money_issues_and_next_visit() {
+    let mut t = with_operator(TestDb::with_households(1));
+    let h = t.household("H1").id;
+    let g = desk::household(&t.db, h).unwrap().glance;
+    assert_eq!((g.open_obstacles, g.follow_up_on, g.follow_up_overdue), (0, None, false));
+
+    let today = chrono::Local::now().date_naive();
+    let at = |days: i64| Some((chrono::Utc::now() - chrono::Duration::days(days)).into());
+    let old = t
+        .write(|tx| {
+            jingdi::visit::add(
+                tx,
+                h,
+                &jingdi::visit::NewVisit {
+                    visited_at: at(9),
+                    outcome: "第一次".into(),
+                    follow_up_on: Some(today - chrono::Duration::days(2)),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let g = desk::household(&t.db, h).unwrap().glance;
+    assert_eq!((g.follow_up_on, g.follow_up_overdue), (Some(today - chrono::Duration::days(2)), true));
+    t.write(|tx| {
+        jingdi::visit::add(
+            tx,
+            h,
+            &jingdi::visit::NewVisit {
+                visited_at: at(1),
+                outcome: "第二次".into(),
+                next_step: "带安置方案再谈".into(),
+                follow_up_on: Some(today + chrono::Duration::days(5)),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    let g = desk::household(&t.db, h).unwrap().glance;
+    assert_eq!((g.follow_up_on, g.follow_up_overdue), (Some(today + chrono::Duration::days(5)), false));
+    assert_eq!(g.next_step, "带安置方案再谈");
+    // A correction of the first visit, entered later but dated as that visit: the second is still latest.
+    t.write(|tx| {
+        jingdi::visit::add(
+            tx,
+            h,
+            &jingdi::visit::NewVisit {
+                visited_at: at(9),
+                outcome: "第一次(更正)".into(),
+                corrects: Some(old),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    assert_eq!(desk::household(&t.db, h).unwrap().glance.follow_up_on, Some(today + chrono::Duration::days(5)));
+
+    let o = desk::add_obstacle(
+        &mut t.db,
+        ObstacleInput {
+            project_id: t.project,
+            household_id: Some(h),
+            title: "青苗补偿未到位".into(),
+            category: ObstacleCategory::Crops,
+            responsible_unit: "街道征迁办".into(),
+            responsible_person: "王".into(),
+            due_on: None,
+            blocks_stage: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(desk::household(&t.db, h).unwrap().glance.open_obstacles, 1);
+    desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "已发放".into(), on: None })
+        .unwrap();
+    assert_eq!(desk::household(&t.db, h).unwrap().glance.open_obstacles, 0);
+}

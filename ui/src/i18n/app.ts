@@ -33,6 +33,7 @@ export const zh = {
     agreement: '签约协议', agreementNo: '协议编号', agreementDate: '签约日期', mode: '补偿方式', signedArea: '签约面积',
     amount: '金额',
     visits: '走访记录', logVisit: '记一次走访', obstacles: '问题', addObstacle: '新增问题', resolve: '解决', by: '记录人', noVisits: '还没有走访记录',
+    glance: { total: '应补合计', paid: '已支付', unpaid: '确认未付', estimated: '测算中', obstacles: '未解决问题', followUp: '下次回访', overdue: '已逾期', none: '未约定' },
   },
   visit: {
     title: '走访登记', find: '户号或户主姓名', findPh: '输入户号或姓名，回车选中第一项', kind: '方式', outcome: '走访情况', outcomePh: '家庭态度、谈了什么', concerns: '关注事项', concernsPh: '选择或输入后回车', promises: '承诺事项', nextStep: '下一步', followUp: '回访日期', save: '保存走访(Ctrl+Enter)', saved: '已保存 {n} 户的走访记录', recent: '本次登记', when: '时间', visitors: '走访人', pick: '请先选择一户', keyboard: '全程可用键盘：Tab 切换，回车选择，Ctrl+Enter 保存',
@@ -87,6 +88,7 @@ export const en: typeof zh = {
     agreement: 'Agreement', agreementNo: 'Number', agreementDate: 'Signed on', mode: 'Mode', signedArea: 'Signed area',
     amount: 'Amount',
     visits: 'Visits', logVisit: 'Log a visit', obstacles: 'Obstacles', addObstacle: 'Add obstacle', resolve: 'Resolve', by: 'By', noVisits: 'No visits yet',
+    glance: { total: 'Compensation due', paid: 'Paid', unpaid: 'Confirmed, unpaid', estimated: 'Estimated', obstacles: 'Open obstacles', followUp: 'Next visit', overdue: 'overdue', none: 'not set' },
   },
   visit: {
     title: 'Quick visit log', find: 'Number or name', findPh: 'Type a number or name, Enter picks the first', kind: 'Kind', outcome: 'Outcome', outcomePh: 'Attitude, what was discussed', concerns: 'Concerns', concernsPh: 'Pick or type and press Enter', promises: 'Promises', nextStep: 'Next step', followUp: 'Follow up on', save: 'Save visit (Ctrl+Enter)', saved: 'Visit to {n} saved', recent: 'Logged now', when: 'When', visitors: 'Visitors', pick: 'Pick a household first', keyboard: 'Keyboard only: Tab moves, Enter picks, Ctrl+Enter saves',

@@ -260,7 +260,21 @@ compensation: Sheet,
 /**
  * What the inventory can record (the latest standard's catalogue; empty: none published).
  */
-catalogue: Array<CatalogueItem>, };
+catalogue: Array<CatalogueItem>, 
+/**
+ * The household at a glance, for the top of its page.
+ */
+glance: Glance, };
+
+export type Glance = { open_obstacles: number, 
+/**
+ * The follow-up date of the latest visit (corrections aside): the one 逾期回访 reads.
+ */
+follow_up_on: string | null, next_step: string, 
+/**
+ * The follow-up date has passed (before the as-of date).
+ */
+follow_up_overdue: boolean, };
 
 export type VisitInput = { household_id: string, kind: VisitKind | null, visitors: Array<string>, outcome: string, concerns: Array<string>, promises: string, next_step: string, follow_up_on: string | null, 
 /**
@@ -725,7 +739,7 @@ header: string | null, };
 
 export type RosterColumn = { column: number, letter: string, header: string, field: RosterField | null, };
 
-export type ProblemReason = "missing_column" | "empty_required" | "bad_id_number" | "duplicate_in_file" | "number_taken" | "bad_area" | "bad_members" | "bad_phone" | "unknown_group" | "merged_cells" | "total_row" | "cell_error";
+export type ProblemReason = "missing_column" | "empty_required" | "bad_id_number" | "duplicate_in_file" | "duplicate_id" | "number_taken" | "bad_area" | "bad_members" | "bad_phone" | "unknown_group" | "merged_cells" | "total_row" | "cell_error";
 
 export type RosterProblem = { 
 /**
