@@ -242,7 +242,7 @@ fn a_households_page_opens_with_its_money_issues_and_next_visit() {
     assert_eq!((g.open_obstacles, g.follow_up_on, g.follow_up_overdue), (0, None, false));
 
     let today = chrono::Local::now().date_naive();
-    let at = |days: i64| Some((chrono::Utc::now() - chrono::Duration::days(days)).into());
+    let at = |days: i64| Some(chrono::Utc::now() - chrono::Duration::days(days));
     let old = t
         .write(|tx| {
             jingdi::visit::add(
