@@ -262,6 +262,35 @@ describe('a team leader’s field day', () => {
     await until(async () => Number(await s.attr(await s.waitFor('[data-testid="obstacles-count"]'), 'data-open')), (n) => n === before + 1, 'one more open obstacle')
   })
 
+  test('会商: tomorrow’s meeting recorded ahead keeps today’s preparation; attendees are typed in; the 纪要 shows in 历次会商', async () => {
+    await go('meeting', '[data-testid="meeting-demolished"]')
+    const figures = () =>
+      s.exec(`return [...document.querySelectorAll('[data-testid^="meeting-"][data-value]')].map((e) => e.dataset.testid + '=' + e.dataset.value).join(',')`)
+    const before = await figures()
+    const last = await textOf('[data-testid="meeting-last"]')
+    const [y, m, d] = seen.workDate.split('-').map(Number)
+    const tomorrow = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
+    await typeIn('input[data-testid="meeting-held-on"], [data-testid="meeting-held-on"] input', tomorrow + Keys.ENTER)
+    await until(() => s.exec(`return [...document.querySelectorAll('.el-picker__popper')].some((p) => getComputedStyle(p).display !== 'none')`), (open) => !open, 'the calendar to close')
+    // Clicked where a person clicks (the box, its placeholder over the input), then typed.
+    await s.clickCss('[data-testid="meeting-attendees"] .el-select__wrapper')
+    const attendees = await s.waitFor('[data-testid="meeting-attendees"] input')
+    assert.ok(await s.exec(`return document.activeElement === document.querySelector('[data-testid="meeting-attendees"] input')`), 'the click puts the cursor in the box')
+    await s.type(attendees, '王建国' + Keys.ENTER)
+    await s.type(attendees, '供电公司' + Keys.ENTER)
+    await s.type(await s.waitFor('textarea[data-testid="meeting-notes-input"]'), '明日会商提前登记:杆线迁移')
+    await shot('13b-meeting-form')
+    await s.clickCss('[data-testid="meeting-save"]')
+    await waitForText('[data-testid="meeting-notes"]', '杆线迁移')
+    assert.equal(await figures(), before, 'today’s figures unchanged')
+    assert.equal(await textOf('[data-testid="meeting-last"]'), last, 'still counted from the last meeting held')
+    const [op] = jingdi(['log', '--limit', '1'], { json: true })
+    assert.equal(op.entity, 'meeting')
+    assert.equal(op.fields.held_on, tomorrow, 'recorded for tomorrow')
+    assert.deepEqual(op.fields.attendees, ['王建国', '供电公司'])
+    await shot('13c-meeting-after-tomorrows')
+  })
+
   test('at 1024×700 the dashboard, household page and 地块工作 reflow with nothing cut off sideways', async () => {
     await resize(1024, 700)
     await setSidebar(false) // the narrowest case: the sidebar open

@@ -496,6 +496,8 @@ pub struct MeetingPrep {
     /// before the as-of date.
     pub since: NaiveDate,
     pub as_of: NaiveDate,
+    /// The last meeting held on or before the as-of date; None: there has been none.
+    pub last_meeting: Option<NaiveDate>,
     pub changes: Changes,
     pub overdue_by_owner: Vec<OwnerOverdue>,
     /// Open obstacles that are overdue or block a stage and that no meeting has decided on.
@@ -509,10 +511,8 @@ pub fn meeting_prep(db: &Db, project: Uuid, since: Option<String>) -> Result<Mee
     let p = project::get(conn, project)?;
     let as_of = project::as_of(&p, None);
     let meetings = meeting::list(conn, project)?;
-    let since = match opt_date("since", &since)? {
-        Some(d) => d,
-        None => meetings.first().map(|m| m.held_on).unwrap_or(as_of - chrono::Duration::days(7)),
-    };
+    let last_meeting = meeting::last_held(conn, project, as_of)?;
+    let since = meeting::brief_since(opt_date("since", &since)?, last_meeting, as_of);
     let decided: std::collections::HashSet<Uuid> =
         meetings.iter().flat_map(|m| m.decisions.iter().filter_map(|d| d.obstacle_id)).collect();
     let open = obstacle::list(conn, project, true)?;
@@ -528,6 +528,7 @@ pub fn meeting_prep(db: &Db, project: Uuid, since: Option<String>) -> Result<Mee
     Ok(MeetingPrep {
         since,
         as_of,
+        last_meeting,
         changes: changes::changes_since(conn, &p, Some(since), Some(as_of))?,
         overdue_by_owner: by_owner
             .into_iter()

@@ -110,6 +110,26 @@ pub fn list(conn: &Connection, project: Uuid) -> Result<Vec<Meeting>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The date of the last meeting held on or before `as_of`: where the next meeting's brief
+/// starts by default. A meeting recorded ahead (tomorrow's) does not count before its day, so
+/// recording it does not empty today's preparation.
+pub fn last_held(conn: &Connection, project: Uuid, as_of: NaiveDate) -> Result<Option<NaiveDate>> {
+    Ok(conn
+        .query_row(
+            "SELECT max(held_on) FROM meetings WHERE project_id = ?1 AND held_on <= ?2",
+            rusqlite::params![project.to_string(), as_of.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Where a brief starts: the date asked for, else the last meeting held (`last_held`), else a
+/// week before `as_of` when there has been none.
+pub fn brief_since(asked: Option<NaiveDate>, last_held: Option<NaiveDate>, as_of: NaiveDate) -> NaiveDate {
+    asked.or(last_held).unwrap_or(as_of - chrono::Duration::days(7))
+}
+
 pub fn last(conn: &Connection, project: Uuid) -> Result<Option<Meeting>> {
     Ok(conn
         .query_row(

@@ -456,7 +456,15 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
     if !unit_line(p).is_empty() {
         doc.subtitle(unit_line(p).trim());
     }
-    doc.subtitle(&format!("截至 {}(上次会商 {})", as_of.format("%Y年%m月%d日"), since.format("%Y年%m月%d日")));
+    // Name the last meeting only when there was one, and say where the figures start.
+    let last = crate::meeting::last_held(conn, p.id, as_of)?;
+    let ymd = |d: NaiveDate| d.format("%Y年%m月%d日").to_string();
+    let start = match last {
+        Some(m) if m == since => format!("上次会商 {}", ymd(m)),
+        Some(m) => format!("变化自 {} 起;上次会商 {}", ymd(since), ymd(m)),
+        None => format!("此前无会商记录,变化自 {} 起", ymd(since)),
+    };
+    doc.subtitle(&format!("截至 {}({start})", ymd(as_of)));
 
     doc.heading("一、总体进度");
     doc.para_lead(
@@ -524,7 +532,11 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
     }
     doc.table(&groups);
 
-    doc.heading(&format!("二、上次会商({})以来的变化", since));
+    doc.heading(&if last == Some(since) {
+        format!("二、上次会商({since})以来的变化")
+    } else {
+        format!("二、{since} 以来的变化")
+    });
     if c.newly_signed.is_empty()
         && c.vacated.is_empty()
         && c.demolished.is_empty()
@@ -814,12 +826,11 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
 /// (what changed since we last met), otherwise — and for the bulletin — a week before `as_of`
 /// (the usual rhythm of bulletins).
 pub fn default_since(conn: &Connection, p: &Project, kind: super::ExportKind, as_of: NaiveDate) -> Result<NaiveDate> {
-    let week = as_of - chrono::Duration::days(7);
-    if kind != super::ExportKind::MeetingBrief {
-        return Ok(week);
-    }
-    let last = crate::meeting::list(conn, p.id)?.into_iter().map(|m| m.held_on).find(|d| *d <= as_of);
-    Ok(last.unwrap_or(week))
+    let last = match kind {
+        super::ExportKind::MeetingBrief => crate::meeting::last_held(conn, p.id, as_of)?,
+        _ => None,
+    };
+    Ok(crate::meeting::brief_since(None, last, as_of))
 }
 
 pub(crate) fn summary_for(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Summary> {

@@ -176,6 +176,7 @@ fn a_recorded_meeting_sets_the_next_since_and_settles_its_obstacles() {
     .unwrap();
     let prep = desk::meeting_prep(&t.db, t.project, None).unwrap();
     assert!(prep.meetings.is_empty());
+    assert_eq!((prep.last_meeting, prep.since), (None, prep.as_of - chrono::Duration::days(7)));
     assert_eq!(prep.needing_decision.len(), 1, "a blocking obstacle needs a decision");
     assert_eq!(prep.changes.obstacles_opened, ["杆线未迁"]);
 
@@ -202,6 +203,7 @@ fn a_recorded_meeting_sets_the_next_since_and_settles_its_obstacles() {
 
     let prep = desk::meeting_prep(&t.db, t.project, None).unwrap();
     assert_eq!(prep.since, d("2024-02-01"));
+    assert_eq!(prep.last_meeting, Some(d("2024-02-01")));
     assert_eq!(prep.meetings.len(), 1);
     assert!(prep.needing_decision.is_empty(), "decided obstacles no longer need a decision");
     assert_eq!(desk::meeting_prep(&t.db, t.project, Some("2024-01-15".into())).unwrap().since, d("2024-01-15"));
@@ -310,4 +312,25 @@ fn a_households_page_opens_with_its_money_issues_and_next_visit() {
     desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "已发放".into(), on: None })
         .unwrap();
     assert_eq!(desk::household(&t.db, h).unwrap().glance.open_obstacles, 0);
+}
+
+/// Recording tomorrow's meeting ahead of time leaves today's preparation as it was: the
+/// brief starts from the last meeting held by the as-of date (the demo stands on 2022-08-15).
+#[test]
+fn tomorrows_meeting_recorded_ahead_does_not_empty_todays_preparation() {
+    let mut t = with_operator(TestDb::demo());
+    let before = desk::meeting_prep(&t.db, t.project, None).unwrap();
+    let input = |held_on: &str| MeetingInput {
+        project_id: t.project,
+        held_on: Some(held_on.into()),
+        title: String::new(),
+        attendees: vec!["王建国".into()],
+        decisions: vec![],
+        notes: "明日会商,提前登记".into(),
+    };
+    desk::record_meeting(&mut t.db, input("2022-08-16")).unwrap();
+    let after = desk::meeting_prep(&t.db, t.project, None).unwrap();
+    assert_eq!((after.since, after.last_meeting), (before.since, before.last_meeting));
+    assert_eq!(after.changes.newly_signed.len(), before.changes.newly_signed.len());
+    assert_eq!(after.meetings.len(), before.meetings.len() + 1, "listed among the meetings all the same");
 }

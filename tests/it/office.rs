@@ -645,26 +645,36 @@ fn the_meeting_brief_covers_what_changed_since_the_last_meeting() {
     let mut t = TestDb::demo();
     let week =
         |t: &TestDb| docx_text(&export(t, ExportKind::MeetingBrief, None, "会商材料.docx", &ExportOptions::default()));
-    assert!(week(&t).contains("上次会商(2022-08-08)以来的变化"), "no meeting recorded: a week before the as-of date");
+    // No meeting recorded: a week before the as-of date, and the brief says there was none.
+    let first = week(&t);
+    assert!(first.contains("二、2022-08-08 以来的变化") && first.contains("此前无会商记录"), "{first}");
+    assert!(!first.contains("上次会商"), "{first}");
     let p = t.project;
-    t.write(|tx| {
-        jingdi::meeting::record(
-            tx,
-            p,
-            &jingdi::meeting::NewMeeting {
-                held_on: d("2022-08-11"),
-                title: "征迁工作会商".into(),
-                attendees: vec!["王建国".into()],
-                decisions: vec![],
-                notes: String::new(),
-            },
-        )
-    })
-    .unwrap();
+    let meet = |t: &mut TestDb, on: &str| {
+        let on = d(on);
+        t.write(|tx| {
+            jingdi::meeting::record(
+                tx,
+                p,
+                &jingdi::meeting::NewMeeting {
+                    held_on: on,
+                    title: "征迁工作会商".into(),
+                    attendees: vec!["王建国".into()],
+                    decisions: vec![],
+                    notes: String::new(),
+                },
+            )
+        })
+        .unwrap();
+    };
+    meet(&mut t, "2022-08-11");
+    assert!(week(&t).contains("上次会商(2022-08-11)以来的变化"));
+    // Tomorrow's meeting recorded ahead (the demo stands on 2022-08-15): today's brief is unchanged.
+    meet(&mut t, "2022-08-16");
     assert!(week(&t).contains("上次会商(2022-08-11)以来的变化"));
     let asked = ExportOptions { since: Some(d("2022-08-01")), ..ExportOptions::default() };
-    assert!(docx_text(&export(&t, ExportKind::MeetingBrief, None, "b.docx", &asked))
-        .contains("上次会商(2022-08-01)以来的变化"));
+    let text = docx_text(&export(&t, ExportKind::MeetingBrief, None, "b.docx", &asked));
+    assert!(text.contains("二、2022-08-01 以来的变化") && text.contains("上次会商 2022年08月11日"), "{text}");
 }
 
 #[test]

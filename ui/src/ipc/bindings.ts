@@ -321,7 +321,11 @@ export type MeetingPrep = {
  * The start of the brief: the date asked for, else the last meeting's, else a week
  * before the as-of date.
  */
-since: string, as_of: string, changes: Changes, overdue_by_owner: Array<OwnerOverdue>, 
+since: string, as_of: string, 
+/**
+ * The last meeting held on or before the as-of date; None: there has been none.
+ */
+last_meeting: string | null, changes: Changes, overdue_by_owner: Array<OwnerOverdue>, 
 /**
  * Open obstacles that are overdue or block a stage and that no meeting has decided on.
  */
