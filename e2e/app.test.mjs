@@ -11,7 +11,7 @@ import { DRIVER, SHOTS, forgetWebviewState, pageHelpers } from './ui.mjs'
 let s
 const seen = {}
 
-const { shot, go, chooseOption } = pageHelpers(() => s)
+const { shot, go, chooseOption, renderedText } = pageHelpers(() => s)
 async function openHousehold(number) {
   await go('board', '[data-testid^="tile-"]')
   await s.clickCss(`[data-testid="tile-${number}"]`)
@@ -149,6 +149,10 @@ describe('first start, daily work, restart', () => {
     await s.waitFor('[data-testid="nav-dashboard"]', { text: 'Dashboard' })
     await go('dashboard', '[data-testid="kpi-households-total"]')
     await shot('12-dashboard-english')
+    // Money in English units too, not 万元 / 元 beside English labels.
+    const text = await renderedText('.content')
+    assert.match(text, /\d yuan|M yuan/, 'money in yuan')
+    assert.doesNotMatch(text, /万元|\d 元/, 'no Chinese money units in English mode')
     await s.clickCss('[data-testid="toggle-locale"]')
     await s.waitFor('[data-testid="nav-dashboard"]', { text: '总览' })
   })

@@ -30,6 +30,6 @@ export const en: typeof zh = {
   onVisit: 'Add photo',
   print: 'Print settlement', printTitle: 'Compensation settlement sheet', doPrint: 'Print', exportWord: 'Export Word', exportSettlement: 'Settlement sheet', exportNotice: 'Notice of compensation', exportVisits: 'Visit record', exported: 'Saved to {p}',
   sign: { household: 'Household (signature)', team: 'Team officer (signature)', finance: 'Finance (signature)', date: 'Date' },
-  col: { no: 'No.', item: 'Item', formula: 'Formula', amount: 'Amount (元)', status: 'Status' },
+  col: { no: 'No.', item: 'Item', formula: 'Formula', amount: 'Amount (yuan)', status: 'Status' },
   totalFigures: 'Total (figures)', totalCapitals: 'Total (in words)', standard: 'Standards version {v} (effective {d})', noStandard: 'No standards', pendingWarn: 'Note: {n} items await recalculation; these figures are not final',
 }

@@ -31,6 +31,8 @@ export const i18n = createI18n({
   messages: { 'zh-CN': zh, en },
 })
 
+if (typeof document !== 'undefined') document.documentElement.lang = i18n.global.locale.value
+
 export function setLocale(l: Locale) {
   i18n.global.locale.value = l
   localStorage.setItem('jingdi.locale', l)

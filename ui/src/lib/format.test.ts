@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { area, areaM2, date, dateTime, fenOf, fileSize, hundredths, percent, quantity, shortDate, todayIso, yuan } from './format'
+import { area, areaM2, date, dateTime, fenOf, fileSize, hundredths, percent, quantity, shortDate, todayIso, wanYuan, yuan } from './format'
+import { i18n } from '../i18n'
 
 describe('money and areas', () => {
   it('groups thousands and keeps two decimals', () => {
@@ -8,8 +9,16 @@ describe('money and areas', () => {
     expect(hundredths(0)).toBe('0.00')
     expect(hundredths(-123456)).toBe('-1,234.56')
   })
-  it('formats yuan and m²', () => {
+  it('formats yuan and m², in the UI language', () => {
     expect(yuan(123456789)).toBe('1,234,567.89 元')
+    expect(wanYuan(107844000)).toBe('107.84 万元')
+    i18n.global.locale.value = 'en'
+    try {
+      expect(yuan(123456789)).toBe('1,234,567.89 yuan')
+      expect(wanYuan(107844000)).toBe('1.08 M yuan')
+    } finally {
+      i18n.global.locale.value = 'zh-CN'
+    }
     expect(area(12540)).toBe('125.40 m²')
     expect(areaM2(54216.37)).toBe('54,216.37 m²')
   })

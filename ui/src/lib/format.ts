@@ -1,5 +1,9 @@
 // Chinese-style formatting of money (fen → 元), areas (0.01 m² → m²), rates and dates.
-// Integers only on the way in: amounts never pass through floating point.
+// Integers only on the way in: amounts never pass through floating point. Money follows the
+// UI's language (元 / 万元 in Chinese, yuan / M yuan in English).
+import { i18n } from '../i18n'
+
+const english = () => String(i18n.global.locale.value).startsWith('en')
 
 /** 107844000 → "1,078,440.00" (hundredths, thousands separators, two decimals). */
 export function hundredths(v: number): string {
@@ -11,15 +15,16 @@ export function hundredths(v: number): string {
   return `${neg ? '-' : ''}${grouped}.${frac}`
 }
 
-/** Money in fen as "1,078,440.00 元". */
+/** Money in fen as "1,078,440.00 元" ("1,078,440.00 yuan" in English). */
 export function yuan(fen: number): string {
-  return `${hundredths(fen)} 元`
+  return `${hundredths(fen)} ${english() ? 'yuan' : '元'}`
 }
 
-/** Money in fen as "107.84 万元" for headline figures. */
+/** Money in fen as "107.84 万元" for headline figures ("1.08 M yuan" in English). */
 export function wanYuan(fen: number): string {
-  const wan = fen / 1_000_000
-  return `${wan.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 万元`
+  const two = { minimumFractionDigits: 2, maximumFractionDigits: 2 }
+  if (english()) return `${(fen / 100_000_000).toLocaleString('en', two)} M yuan`
+  return `${(fen / 1_000_000).toLocaleString('zh-CN', two)} 万元`
 }
 
 /** Area in 0.01 m² as "125.40 m²". */
