@@ -3,12 +3,14 @@
 //! and merge everything) and then pull everyone else's, concurrently. Prints throughput,
 //! p50/p99 latency of push and pull requests, and PostgreSQL bytes per stored operation.
 //!
-//! jingdi demo --db /tmp/t.db && jingdi --db /tmp/t.db sync export --full --out /tmp/t.jdb
+//! The template must be a project without admissions (the hub refuses devices a closed project
+//! has not admitted, as laptops do): e.g. a project made with `project-add`, `group add`,
+//! `household add`, `visit add`, exported with `sync export --full` (BENCHMARKS.md).
 //! jingdi-hub-load --url http://127.0.0.1:8787 --admin-token jdh_… --template /tmp/t.jdb \
 //!     --database-url postgresql://… --laptops 100 --ops 5000
 
 use clap::Parser;
-use jingdi::oplog::{Entity, Op};
+use jingdi::oplog::{signing, Entity, Op};
 use jingdi::sync::bundle;
 use jingdi::sync::hub::{HubProject, PullReply, PullRequest, PushReply};
 use std::collections::BTreeMap;
@@ -102,24 +104,28 @@ fn main() {
                 s.spawn(move || {
                     let a = agent();
                     let device = Uuid::now_v7();
+                    // Signed and chained as a real laptop's: the hub verifies every operation.
+                    let key = signing::generate();
                     let now = chrono::Utc::now().timestamp_millis() << 16;
-                    let ops: Vec<Op> = (1..=args.ops as i64)
-                        .map(|seq| {
-                            let mut o = visit.clone();
-                            o.id = Uuid::now_v7();
-                            o.entity_id = Uuid::now_v7();
-                            o.device_id = device;
-                            o.seq = seq;
-                            o.hlc = now + seq;
-                            o.context = BTreeMap::new();
-                            o
-                        })
-                        .collect();
+                    let mut ops: Vec<Op> = Vec::with_capacity(args.ops);
+                    for seq in 1..=args.ops as i64 {
+                        let mut o = visit.clone();
+                        o.id = Uuid::now_v7();
+                        o.entity_id = Uuid::now_v7();
+                        o.device_id = device;
+                        o.seq = seq;
+                        o.hlc = now + seq;
+                        o.context = BTreeMap::new();
+                        o.prev = ops.last().map(signing::hash);
+                        signing::sign(&key, &mut o);
+                        ops.push(o);
+                    }
                     let mut push_ms = Vec::new();
                     for chunk in ops.chunks(jingdi::sync::hub::PUSH_OPS) {
                         let mut h = header.clone();
                         h.sender_device = device;
                         h.full = false;
+                        h.keys = BTreeMap::from([(device, signing::public_hex(&key))]);
                         let body = bundle::encode(h, chunk);
                         let t = Instant::now();
                         let _: PushReply = post(
