@@ -22,9 +22,14 @@ export function yuan(fen: number): string {
 
 /** Money in fen as "107.84 万元" for headline figures ("1.08 M yuan" in English). */
 export function wanYuan(fen: number): string {
+  return wanYuanParts(fen).join(' ')
+}
+
+/** The figure and its unit of `wanYuan`, for a big number beside a small unit. */
+export function wanYuanParts(fen: number): [string, string] {
   const two = { minimumFractionDigits: 2, maximumFractionDigits: 2 }
-  if (english()) return `${(fen / 100_000_000).toLocaleString('en', two)} M yuan`
-  return `${(fen / 1_000_000).toLocaleString('zh-CN', two)} 万元`
+  if (english()) return [(fen / 100_000_000).toLocaleString('en', two), 'M yuan']
+  return [(fen / 1_000_000).toLocaleString('zh-CN', two), '万元']
 }
 
 /** Area in 0.01 m² as "125.40 m²". */
