@@ -14,7 +14,7 @@
 pub mod restore;
 
 use crate::error::{Error, Result};
-use chrono::{Datelike, Local, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Local, NaiveDate, NaiveDateTime, Timelike};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -159,8 +159,15 @@ pub fn create(conn: &Connection, db_path: &Path, to: Option<&Path>, kind: Kind) 
     sweep_partials(&dir);
     let now = Local::now().naive_local();
     let stem = format!("{}_{}", label(conn), now.format("%Y-%m-%d_%H%M%S"));
-    let mut name = format!("{stem}_{}.{EXTENSION}", kind.id());
-    let mut n = 2;
+    // A later copy of the same second gets a higher "-N" than every copy of that second still
+    // there (rotation may have removed the first ones), so the order of names is the order taken.
+    let second = now.with_nanosecond(0).unwrap_or(now);
+    let taken = list(&dir)?.iter().filter(|b| b.created_at == second).map(|b| same_second_seq(&b.name)).max();
+    let mut n = taken.map_or(2, |m| m + 1);
+    let mut name = match taken {
+        None => format!("{stem}_{}.{EXTENSION}", kind.id()),
+        Some(_) => format!("{stem}-{n}_{}.{EXTENSION}", kind.id()),
+    };
     while dir.join(&name).exists() {
         name = format!("{stem}-{n}_{}.{EXTENSION}", kind.id());
         n += 1;
@@ -184,7 +191,8 @@ pub fn create(conn: &Connection, db_path: &Path, to: Option<&Path>, kind: Kind) 
     }
     if kind.rotated() {
         // The copy is made; a copy that cannot be removed now is removed at the next rotation.
-        let _ = rotate(&dir);
+        // The one just made is kept whatever the order of others taken in the same second.
+        let _ = rotate_keeping(&dir, Some(&name));
     }
     describe(&target)?.ok_or_else(|| failed(&target, "备份文件名无法识别".into()))
 }
@@ -202,14 +210,32 @@ pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
             out.push(b);
         }
     }
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.name.cmp(&a.name)));
+    // Within one second, a later copy carries a higher "-N" (`create`): "-10" after "-9".
+    out.sort_by(|a, b| {
+        (b.created_at, same_second_seq(&b.name))
+            .cmp(&(a.created_at, same_second_seq(&a.name)))
+            .then_with(|| b.name.cmp(&a.name))
+    });
     Ok(out)
+}
+
+/// The N of a name `create` gave a "-N" because a copy of that second already existed; 1 for
+/// the first copy of a second.
+fn same_second_seq(name: &str) -> u32 {
+    let mut parts = name.rsplitn(3, '_');
+    let (_, Some(time)) = (parts.next(), parts.next()) else { return 1 };
+    time.split_once('-').and_then(|(_, n)| n.parse().ok()).unwrap_or(1)
 }
 
 /// Applies the retention rule to the automatic backups in `dir`; returns what it removed.
 pub fn rotate(dir: &Path) -> Result<Vec<String>> {
+    rotate_keeping(dir, None)
+}
+
+fn rotate_keeping(dir: &Path, also_keep: Option<&str>) -> Result<Vec<String>> {
     let auto: Vec<BackupFile> = list(dir)?.into_iter().filter(|b| b.kind.rotated()).collect();
-    let keep = kept(&auto);
+    let mut keep = kept(&auto);
+    keep.extend(also_keep.map(str::to_string));
     let mut removed = Vec::new();
     for b in auto.iter().filter(|b| !keep.contains(&b.name)) {
         std::fs::remove_file(&b.path)?;

@@ -484,6 +484,7 @@ fn continuous(have: &BTreeMap<Uuid, i64>, ops: &[Op]) -> Result<()> {
 }
 
 fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport) -> Result<()> {
+    let mut backup = super::merge::Backup::IfBig;
     loop {
         let local = crate::project::list(db.conn())?.into_iter().find(|p| p.code == code);
         let have = match &local {
@@ -520,7 +521,11 @@ fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport) -> Res
         };
         let n = page.ops.len();
         let label = format!("{}/{}", client.url, project_path(code, "pull").trim_start_matches('/'));
-        let r = super::merge::import_bundle(db, Bundle { header, ops: page.ops }, Path::new(&label))?;
+        let r = super::merge::import_bundle_with(db, Bundle { header, ops: page.ops }, Path::new(&label), backup)?;
+        // One automatic backup per pull, before its first big page: the file as it was.
+        if r.new_operations >= crate::backup::BIG_CHANGE {
+            backup = super::merge::Backup::Taken;
+        }
         report.joined |= r.joined;
         report.pulled += r.new_operations;
         report.pages += 1;

@@ -400,6 +400,20 @@ pub fn import(db: &mut Db, path: &Path) -> Result<ImportReport> {
 
 /// As [`import`], for a bundle already read (the hub's pages); `path` names it in messages.
 pub fn import_bundle(db: &mut Db, bundle: Bundle, path: &Path) -> Result<ImportReport> {
+    import_bundle_with(db, bundle, path, Backup::IfBig)
+}
+
+/// Whether a merge first takes the automatic backup a big change gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backup {
+    /// Before merging `backup::BIG_CHANGE` new operations or more.
+    IfBig,
+    /// Not again: the caller's run (a hub pull's later pages) already took one, and a copy of
+    /// the whole file per page would make a big join quadratic.
+    Taken,
+}
+
+pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Backup) -> Result<ImportReport> {
     let Bundle { header, ops } = bundle;
     if header.schema_version > SCHEMA_VERSION {
         return Err(bad(
@@ -473,7 +487,9 @@ pub fn import_bundle(db: &mut Db, bundle: Bundle, path: &Path) -> Result<ImportR
         bad(r.problem, path, message)
     })?;
     let (new_ops, held_back) = hold_back(new_ops, &clashes);
-    crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?;
+    if backup == Backup::IfBig {
+        crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?;
+    }
 
     // The records the new operations change (append-only records are only ever created).
     let mut changed: BTreeMap<Uuid, Vec<&Op>> = BTreeMap::new();

@@ -317,6 +317,41 @@ fn rotation_keeps_the_rule_and_never_touches_manual_backups() {
     assert!(dir.path().join(".T1_2025-03-30_140000_daily.jdbak.1.partial").exists(), "a fresh partial is not swept");
 }
 
+/// Copies taken within one second are ordered by their "-N" ("-10" after "-9", the first
+/// copy of the second before "-2"), not by name; and a backup just made is never the one
+/// its own rotation removes (a hub join once failed so, `backup.failed`, on its third page).
+#[test]
+fn copies_of_one_second_rotate_newest_first_and_a_new_copy_survives_its_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mk = |name: &str| std::fs::write(dir.path().join(name), b"x").unwrap();
+    mk("jingdi_2025-03-30_120000_before-merge.jdbak");
+    mk("T1_2025-03-30_120000_before-merge.jdbak");
+    for n in 2..=10 {
+        mk(&format!("T1_2025-03-30_120000-{n}_before-merge.jdbak"));
+    }
+    let names: Vec<String> = backup::list(dir.path()).unwrap().into_iter().map(|b| b.name).collect();
+    assert_eq!(
+        names[..3],
+        [
+            "T1_2025-03-30_120000-10_before-merge.jdbak",
+            "T1_2025-03-30_120000-9_before-merge.jdbak",
+            "T1_2025-03-30_120000-8_before-merge.jdbak"
+        ]
+    );
+    backup::rotate(dir.path()).unwrap();
+    let left: Vec<String> = backup::list(dir.path()).unwrap().into_iter().map(|b| b.name).collect();
+    assert_eq!(left[0], "T1_2025-03-30_120000-10_before-merge.jdbak", "{left:?}");
+
+    // Real copies, back to back into one folder: each one made is there afterwards.
+    let t = TestDb::with_households(2);
+    let to = tempfile::tempdir().unwrap();
+    for _ in 0..6 {
+        let b = backup::create(t.db.conn(), &t.path(), Some(to.path()), Kind::BeforeMerge).unwrap();
+        assert!(std::path::Path::new(&b.path).exists(), "{} kept", b.name);
+        assert_eq!(backup::list(to.path()).unwrap()[0].name, b.name, "the newest is listed first");
+    }
+}
+
 #[test]
 fn big_imports_and_merges_are_preceded_by_a_backup_unless_turned_off() {
     // Merge: a laptop joining with a full bundle of the demo (thousands of operations).
