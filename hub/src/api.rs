@@ -576,6 +576,22 @@ async fn admission_ops(c: &impl tokio_postgres::GenericClient, project_id: Uuid)
         })
 }
 
+/// The keys the hub bound for these devices of the project (on their first push).
+async fn bound_keys(
+    c: &impl tokio_postgres::GenericClient,
+    project_id: Uuid,
+    devices: &[Uuid],
+) -> Result<BTreeMap<Uuid, String>, ApiError> {
+    Ok(c.query(
+        "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
+        &[&project_id, &devices],
+    )
+    .await?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect())
+}
+
 /// The core's check of who may write the push's new operations ([`Admissions::judge_new`],
 /// the one a laptop's merge runs), over the project's admissions as the hub holds them plus
 /// those in this push, and the keys bound for the devices (bound above, in this transaction).
@@ -598,15 +614,7 @@ async fn admission_refusal(
     }
     let devices: Vec<Uuid> =
         new_ops().map(|op| op.device_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let bound: BTreeMap<Uuid, String> = tx
-        .query(
-            "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
-            &[&project_id, &devices],
-        )
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let bound = bound_keys(&**tx, project_id, &devices).await?;
     Ok(admissions.judge_new(new_ops(), &bound))
 }
 
@@ -637,15 +645,7 @@ async fn admission_end(
         *t = (*t).max(*s);
     }
     let devices: Vec<Uuid> = top.keys().copied().collect();
-    let bound: BTreeMap<Uuid, String> = c
-        .query(
-            "SELECT device_id, public_key FROM device_keys WHERE project_id = $1 AND device_id = ANY($2)",
-            &[&project_id, &devices],
-        )
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let bound = bound_keys(&***c, project_id, &devices).await?;
     let key = |o: &Op| (o.hlc, o.device_id, o.id);
     let mut extended = None;
     loop {

@@ -121,17 +121,8 @@ fn dates_left_empty_are_the_projects_as_of_date() {
     assert_eq!(v.timeline[0].reached_on, chrono::Local::now().date_naive(), "a live project's is today");
 }
 
-#[test]
-fn visits_show_newest_first_and_obstacles_resolve() {
-    let mut t = with_operator(TestDb::with_households(1));
-    let h = t.household("H1").id;
-    desk::log_visit(&mut t.db, visit(h, "第一次")).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    desk::log_visit(&mut t.db, visit(h, "第二次")).unwrap();
-    let v = desk::household(&t.db, h).unwrap();
-    assert_eq!(v.visits.iter().map(|x| x.outcome.as_str()).collect::<Vec<_>>(), ["第二次", "第一次"]);
-
-    let o = desk::add_obstacle(
+fn crops_obstacle(t: &mut TestDb, h: uuid::Uuid) -> jingdi::obstacle::Obstacle {
+    desk::add_obstacle(
         &mut t.db,
         ObstacleInput {
             project_id: t.project,
@@ -144,7 +135,20 @@ fn visits_show_newest_first_and_obstacles_resolve() {
             blocks_stage: None,
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn visits_show_newest_first_and_obstacles_resolve() {
+    let mut t = with_operator(TestDb::with_households(1));
+    let h = t.household("H1").id;
+    desk::log_visit(&mut t.db, visit(h, "第一次")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    desk::log_visit(&mut t.db, visit(h, "第二次")).unwrap();
+    let v = desk::household(&t.db, h).unwrap();
+    assert_eq!(v.visits.iter().map(|x| x.outcome.as_str()).collect::<Vec<_>>(), ["第二次", "第一次"]);
+
+    let o = crops_obstacle(&mut t, h);
     assert_eq!(desk::board(&t.db, t.project).unwrap().tiles[0].open_obstacles, 1);
     let e = desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "".into(), on: None })
         .unwrap_err();
@@ -294,20 +298,7 @@ fn a_households_page_opens_with_its_money_issues_and_next_visit() {
     .unwrap();
     assert_eq!(desk::household(&t.db, h).unwrap().glance.follow_up_on, Some(today + chrono::Duration::days(5)));
 
-    let o = desk::add_obstacle(
-        &mut t.db,
-        ObstacleInput {
-            project_id: t.project,
-            household_id: Some(h),
-            title: "青苗补偿未到位".into(),
-            category: ObstacleCategory::Crops,
-            responsible_unit: "街道征迁办".into(),
-            responsible_person: "王".into(),
-            due_on: None,
-            blocks_stage: None,
-        },
-    )
-    .unwrap();
+    let o = crops_obstacle(&mut t, h);
     assert_eq!(desk::household(&t.db, h).unwrap().glance.open_obstacles, 1);
     desk::resolve_obstacle(&mut t.db, ResolveInput { obstacle_id: o.id, resolution: "已发放".into(), on: None })
         .unwrap();
