@@ -12,35 +12,53 @@ use serde::Serialize;
 use std::collections::HashSet;
 use uuid::Uuid;
 
+/// Written on two laptops, neither of which had seen the other.
+pub(crate) fn concurrent(a: &Op, b: &Op) -> bool {
+    a.device_id != b.device_id && !a.has_seen(b) && !b.has_seen(a)
+}
+
+/// Stores one item to review — a field two laptops set (`field`), or a rule they broke
+/// together (`rule.…`, [`review`]) — unless it is listed already; 1 if it is new.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn store(
+    conn: &Connection,
+    project: Uuid,
+    a: &Op,
+    b: &Op,
+    field: &str,
+    entity: Entity,
+    entity_id: Uuid,
+    now: &str,
+) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO sync_conflicts (op_a, op_b, field, entity, entity_id, project_id, detected_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            a.id.to_string(),
+            b.id.to_string(),
+            field,
+            entity.id(),
+            entity_id.to_string(),
+            project.to_string(),
+            now
+        ])?)
+}
+
 /// Records every concurrent same-field pair with different values among `ops` (one record's
 /// operations) that involves an operation new in this import. Returns how many pairs were new.
 pub(crate) fn detect(conn: &Connection, project: Uuid, ops: &[&Op], new: &HashSet<Uuid>, now: &str) -> Result<usize> {
     let mut found = 0;
     for (i, a) in ops.iter().enumerate() {
         for b in &ops[i + 1..] {
-            if a.device_id == b.device_id || !(new.contains(&a.id) || new.contains(&b.id)) {
-                continue;
-            }
-            if a.has_seen(b) || b.has_seen(a) {
+            if !(new.contains(&a.id) || new.contains(&b.id)) || !concurrent(a, b) {
                 continue;
             }
             // Two laptops that wrote the same value leave nothing to review.
             for field in a.fields.0.keys().filter(|k| b.fields.0.get(*k).is_some_and(|v| *v != a.fields.0[*k])) {
                 let (x, y) = if a.id < b.id { (a, b) } else { (b, a) };
-                found += conn
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO sync_conflicts (op_a, op_b, field, entity, entity_id, project_id, detected_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )?
-                    .execute(params![
-                        x.id.to_string(),
-                        y.id.to_string(),
-                        field,
-                        a.entity.id(),
-                        a.entity_id.to_string(),
-                        project.to_string(),
-                        now
-                    ])?;
+                found += store(conn, project, x, y, field, a.entity, a.entity_id, now)?;
             }
         }
     }

@@ -13,7 +13,7 @@
 //! later operation on its records that has seen both sides (resolving the obstacle, moving
 //! the household back, or the decision written by [`resolve`]); nothing is dropped.
 
-use super::conflicts::Side;
+use super::conflicts::{concurrent, Side};
 use crate::compensation;
 use crate::error::{Error, Result};
 use crate::oplog::apply::{op_from_row, OP_COLUMNS};
@@ -31,11 +31,6 @@ pub const RULE_PREFIX: &str = "rule.";
 
 const BLOCKED: &str = "stage.blocked_by_obstacle";
 
-/// Written on two laptops, neither of which had seen the other.
-fn concurrent(a: &Op, b: &Op) -> bool {
-    a.device_id != b.device_id && !a.has_seen(b) && !b.has_seen(a)
-}
-
 /// Stores one item: `lock` is the side whose state the other's step breaks the rule in.
 #[allow(clippy::too_many_arguments)]
 fn record(
@@ -48,20 +43,7 @@ fn record(
     entity_id: Uuid,
     now: &str,
 ) -> Result<usize> {
-    Ok(conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO sync_conflicts (op_a, op_b, field, entity, entity_id, project_id, detected_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            lock.id.to_string(),
-            other.id.to_string(),
-            format!("{RULE_PREFIX}{rule}"),
-            entity.id(),
-            entity_id.to_string(),
-            project.to_string(),
-            now
-        ])?)
+    super::conflicts::store(conn, project, lock, other, &format!("{RULE_PREFIX}{rule}"), entity, entity_id, now)
 }
 
 /// The items one compensation item's operations (in replay order) make, among pairs with an
