@@ -260,8 +260,8 @@ pub fn household(db: &Db, id: Uuid) -> Result<HouseholdView> {
         obstacle::list(conn, h.project_id, false)?.into_iter().filter(|o| o.household_id == Some(id)).collect();
     let visits = visit::for_household(conn, id)?;
     let as_of = project::as_of(&p, None);
-    // Newest first; a visit some later record corrects does not count, as in 逾期回访.
-    let latest = visits.iter().find(|v| !visits.iter().any(|c| c.corrects == Some(v.id)));
+    // Newest first, corrected visits left out (`visit::for_household`), as 逾期回访 reads them.
+    let latest = visits.first();
     let follow_up_on = latest.and_then(|v| v.follow_up_on);
     let glance = Glance {
         open_obstacles: obstacles.iter().filter(|o| o.status != ObstacleStatus::Resolved).count(),

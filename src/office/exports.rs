@@ -445,7 +445,14 @@ fn changes_sheet(title: &str, c: &Changes, group_of: &HashMap<String, String>) -
 
 /// 会商材料: headline figures, what changed since the last meeting, open obstacles by
 /// responsible unit with age and due date, overdue follow-ups, and the decisions needed.
-pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDate) -> Result<Doc> {
+/// `last`: the last meeting held by the brief's 截至 date (`meeting::last_held`), None if none.
+pub fn meeting_brief(
+    conn: &Connection,
+    p: &Project,
+    s: &Summary,
+    since: NaiveDate,
+    last: Option<NaiveDate>,
+) -> Result<Doc> {
     let as_of = s.as_of;
     let c = changes_since(conn, p, Some(since), Some(s.as_of))?;
     let households = crate::household::list(conn, p.id)?;
@@ -457,7 +464,6 @@ pub fn meeting_brief(conn: &Connection, p: &Project, s: &Summary, since: NaiveDa
         doc.subtitle(unit_line(p).trim());
     }
     // Name the last meeting only when there was one, and say where the figures start.
-    let last = crate::meeting::last_held(conn, p.id, as_of)?;
     let ymd = |d: NaiveDate| d.format("%Y年%m月%d日").to_string();
     let start = match last {
         Some(m) if m == since => format!("上次会商 {}", ymd(m)),
@@ -820,17 +826,6 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
         doc.table(sheet);
     }
     doc
-}
-
-/// The default "since": for the meeting brief the last meeting recorded on or before `as_of`
-/// (what changed since we last met), otherwise — and for the bulletin — a week before `as_of`
-/// (the usual rhythm of bulletins).
-pub fn default_since(conn: &Connection, p: &Project, kind: super::ExportKind, as_of: NaiveDate) -> Result<NaiveDate> {
-    let last = match kind {
-        super::ExportKind::MeetingBrief => crate::meeting::last_held(conn, p.id, as_of)?,
-        _ => None,
-    };
-    Ok(crate::meeting::brief_since(None, last, as_of))
 }
 
 pub(crate) fn summary_for(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Result<Summary> {

@@ -316,10 +316,13 @@ pub fn export(
 ) -> Result<ExportReport> {
     let format = choose_format(kind, format, path)?;
     let as_of = crate::project::asked_as_of(p, opts.as_of)?;
-    let since = match opts.since {
-        Some(d) => d,
-        None => exports::default_since(conn, p, kind, as_of)?,
+    // The meeting brief starts at the last meeting held by its 截至 date; the others (and a
+    // brief with none) a week before.
+    let last_meeting = match kind {
+        ExportKind::MeetingBrief => crate::meeting::last_held(conn, p.id, as_of)?,
+        _ => None,
     };
+    let since = crate::meeting::brief_since(opts.since, last_meeting, as_of);
     let paper = match kind {
         ExportKind::Settlement => Some(paper::Paper::Settlement),
         ExportKind::Notice => Some(paper::Paper::Notice),
@@ -354,7 +357,7 @@ pub fn export(
         ExportKind::MeetingBrief => {
             let s = exports::summary_for(conn, p, Some(as_of))?;
             if format == Format::Docx {
-                exports::meeting_brief(conn, p, &s, since)?.save(path)?;
+                exports::meeting_brief(conn, p, &s, since, last_meeting)?.save(path)?;
                 return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: s.groups.len() });
             }
             // As CSV: the brief's tables (groups, changes) without the prose.
