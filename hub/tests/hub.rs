@@ -699,3 +699,28 @@ fn a_pull_page_does_not_end_between_work_and_its_later_admission() {
     assert_eq!(d, office.dump());
     assert!(d.contains("T-001") && d.contains("B-000"));
 }
+
+/// A laptop joining a project of several pages keeps one automatic backup of its file as it
+/// was before the pull, not a whole-file copy per page (a page's backup once rotated itself
+/// away and stopped the join with `backup.failed`).
+#[test]
+fn a_join_of_several_pages_makes_one_backup() {
+    let db = fresh_db("joinbackup");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tb) = (token(&db, "DX4", "甲"), token(&db, "DX4", "乙"));
+    let (a, b) = (Laptop::new(), Laptop::new());
+    a.ok(&["demo"]);
+    a.ok(&["sync", "hub", &hub.url, "--token", &ta]);
+    let total = count(&db, "SELECT count(*) FROM ops");
+    assert!(total > 2 * jingdi::sync::hub::PULL_OPS as i64, "several pages ({total} operations)");
+    let r: serde_json::Value =
+        serde_json::from_str(&b.ok(&["sync", "hub", &hub.url, "--token", &tb, "--json"])).unwrap();
+    assert!(r[0]["pages"].as_i64().unwrap() >= 3, "{r}");
+    let backups: Vec<String> = std::fs::read_dir(b.dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert!(backups[0].contains("before-merge"), "{backups:?}");
+    assert_eq!(a.dump(), b.dump());
+}

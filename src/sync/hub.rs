@@ -523,7 +523,7 @@ fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport) -> Res
         let label = format!("{}/{}", client.url, project_path(code, "pull").trim_start_matches('/'));
         let r = super::merge::import_bundle_with(db, Bundle { header, ops: page.ops }, Path::new(&label), backup)?;
         // One automatic backup per pull, before its first big page: the file as it was.
-        if r.new_operations >= crate::backup::BIG_CHANGE {
+        if r.backed_up {
             backup = super::merge::Backup::Taken;
         }
         report.joined |= r.joined;

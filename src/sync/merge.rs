@@ -40,6 +40,10 @@ pub struct ImportReport {
     /// operation this laptop holds under the same device and number (a fault or a
     /// forgery), and devices that built on those. Everything else was merged.
     pub held_back: Vec<HeldBackDevice>,
+    /// The merge made its automatic backup first (`Backup::IfBig` and a big change).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub backed_up: bool,
 }
 
 /// The page cache during a merge, in KiB as `PRAGMA cache_size` takes it (negative): up to
@@ -487,9 +491,8 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
         bad(r.problem, path, message)
     })?;
     let (new_ops, held_back) = hold_back(new_ops, &clashes);
-    if backup == Backup::IfBig {
-        crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?;
-    }
+    let backed_up = backup == Backup::IfBig
+        && crate::backup::before_big_change(db, crate::backup::Kind::BeforeMerge, new_ops.len())?.is_some();
 
     // The records the new operations change (append-only records are only ever created).
     let mut changed: BTreeMap<Uuid, Vec<&Op>> = BTreeMap::new();
@@ -507,6 +510,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
         new_operations: new_ops.len(),
         known_operations: known,
         held_back: held_back_report(conn, project, &header, &clashes, &held_back)?,
+        backed_up,
         ..Default::default()
     };
     let me = db.device_id();
