@@ -13,7 +13,7 @@ import { DB, DRIVER, demoWithOperator, pageHelpers, sleep } from './ui.mjs'
 const jingdi = (args, opts) => cli(DB, args, opts)
 let s
 const seen = {}
-const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, fieldError } = pageHelpers(() => s, { prefix: 'fieldday-' })
+const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, errorAtField } = pageHelpers(() => s, { prefix: 'fieldday-' })
 const fullWidth = (t) => t.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)))
 function idNumber(first17) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -189,7 +189,7 @@ describe('a team leader’s field day', () => {
     await s.clickCss('[data-testid="hh-edit-facts"]')
     await typeIn('input[data-testid="facts-phone"]', fullWidth('123'))
     await s.clickCss('[data-testid="facts-save"]')
-    const err = await until(() => fieldError('input[data-testid="facts-phone"]'), (t) => t.length > 0, 'the error under the phone field')
+    const err = await errorAtField('input[data-testid="facts-phone"]', 'the error under the phone field')
     assert.match(err, /联系电话/)
     assert.doesNotMatch(err, /invalid_field|字段 phone/)
     await shot('07-error-at-field')
@@ -253,7 +253,7 @@ describe('a team leader’s field day', () => {
     await s.clickCss('[data-testid="obstacle-add"]')
     await typeIn('input[data-testid="obstacle-add-title"]', '东侧围挡缺口')
     await s.clickCss('[data-testid="obstacle-add-save"]')
-    const err = await until(() => fieldError('input[data-testid="obstacle-add-unit"]'), (t) => t.length > 0, 'the error under 责任单位')
+    const err = await errorAtField('input[data-testid="obstacle-add-unit"]', 'the error under 责任单位')
     assert.match(err, /责任单位/)
     await shot('12-obstacle-unit-required')
     await typeIn('input[data-testid="obstacle-add-unit"]', '拆除施工单位')

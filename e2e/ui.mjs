@@ -94,11 +94,24 @@ export function pageHelpers(session, { prefix = '' } = {}) {
      * clear does not fire the input event Vue listens to. */
     async typeIn(css, text) {
       const s = session()
-      const el = await s.waitFor(css)
-      const old = await s.exec(`return document.querySelector(arguments[0])?.value ?? ''`, [css])
-      await s.click(el)
-      await s.type(el, Keys.END + Keys.BACKSPACE.repeat(old.length) + text)
-      return el
+      const value = () => s.exec(`return document.querySelector(arguments[0])?.value ?? ''`, [css])
+      // Keystrokes sent while a dialog is still opening can land before the field has the
+      // focus (seen on a loaded machine: the title of 新增问题 stayed empty). Plain text is
+      // checked in the field and typed once more if it did not all arrive; text with keys
+      // (Enter, Ctrl) acts beyond the value and is sent once.
+      const plain = !/[\uE000-\uF8FF]/.test(text)
+      for (let attempt = 1; ; attempt++) {
+        const el = await s.waitFor(css)
+        const old = await value()
+        await s.click(el)
+        await s.type(el, Keys.END + Keys.BACKSPACE.repeat(old.length) + text)
+        if (!plain) return el
+        const now = await value()
+        if (now === text) return el
+        if (attempt === 2) throw new Error(`typed «${text}» into ${css}, the field holds «${now}»`)
+        console.error(`typeIn: ${css} held «${now}» after typing «${text}»; typing again`)
+        await sleep(300)
+      }
     },
     /** Clicks the visible option with this text in an Element Plus select. */
     async chooseOption(selectCss, label) {
@@ -115,6 +128,25 @@ export function pageHelpers(session, { prefix = '' } = {}) {
     /** The error an el-form-item shows under the field holding `inputCss`. */
     fieldError: (inputCss) =>
       session().exec(`return document.querySelector(arguments[0])?.closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim() ?? ''`, [inputCss]),
+    /** Waits for an error under the field; on a timeout the message carries the whole form's
+     *  values and errors, so that a failure says what the form held instead. */
+    async errorAtField(inputCss, what) {
+      try {
+        return await until(() => h.fieldError(inputCss), (t) => t.length > 0, what)
+      } catch (e) {
+        const form = await session().exec(
+          `const f = document.querySelector(arguments[0])?.closest('form')
+           if (!f) return 'no form'
+           return JSON.stringify({
+             values: [...f.querySelectorAll('input, textarea')].map((i) => (i.dataset.testid ?? i.name ?? '?') + '=' + i.value),
+             errors: [...f.querySelectorAll('.el-form-item__error, [role=alert]')].map((x) => x.textContent.trim()),
+             focus: document.activeElement?.dataset?.testid ?? document.activeElement?.tagName,
+           })`,
+          [inputCss],
+        )
+        throw new Error(`${e.message}; the form: ${form}`)
+      }
+    },
   }
   return h
 }
