@@ -9,6 +9,9 @@ import assert from 'node:assert/strict'
 import { Keys, Session, until, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi as cli } from './cli.mjs'
 import { DB, DRIVER, demoWithOperator, pageHelpers, sleep } from './ui.mjs'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 
 const jingdi = (args, opts) => cli(DB, args, opts)
 let s
@@ -260,6 +263,43 @@ describe('a team leader’s field day', () => {
     await s.clickCss('[data-testid="obstacle-add-save"]')
     await overlaysGone()
     await until(async () => Number(await s.attr(await s.waitFor('[data-testid="obstacles-count"]'), 'data-open')), (n) => n === before + 1, 'one more open obstacle')
+  })
+
+  test('the 问题清单 filtered to the overdue and the board filtered to a group export to Excel what they show', async () => {
+    const work = await mkdtemp(path.join(tmpdir(), 'jingdi-lists-'))
+    const exportTo = async (testid, file) => {
+      const target = path.join(work, file)
+      await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [target])
+      await s.clickCss(`[data-testid="${testid}"]`)
+      const done = await s.waitFor(`[data-testid="${testid}-done"]`, { timeout: 30000 })
+      assert.equal(await s.attr(done, 'data-path'), target)
+      assert.equal((await readFile(target)).subarray(0, 2).toString(), 'PK', 'an .xlsx (zip) file')
+      return Number(await s.attr(done, 'data-rows'))
+    }
+    // 问题清单, only the overdue ones: the file has the rows on screen.
+    await s.clickCss('[data-testid="obstacles-only-overdue"]')
+    const overdue = await until(async () => (await s.findAll('[data-testid="obstacle-item"]')).length, (n) => n > 0, 'overdue obstacles listed')
+    const all = jingdi(['obstacle', 'list'], { json: true })
+    assert.ok(overdue < all.length, `${overdue} overdue of ${all.length}: the filter leaves some out`)
+    assert.equal(await exportTo('obstacles-export', '问题清单.xlsx'), overdue)
+    await shot('12b-obstacles-exported')
+    await s.clickCss('[data-testid="obstacles-only-open"]')
+
+    // 挂图作战 filtered to a group: that group's households, recorded in the log (names).
+    await go('board', '[data-testid="board-shown"]')
+    const group = jingdi(['household', 'list'], { json: true })[0].group_name
+    await chooseOption('[data-testid="board-filter-group"]', group)
+    const counts = async () => (await textOf('[data-testid="board-shown"]')).match(/\d+/g).map(Number)
+    const [shown, total] = await until(counts, ([n, all]) => n > 0 && n < all, 'the board filtered to a group')
+    assert.equal(shown, jingdi(['household', 'list'], { json: true }).filter((h) => h.group_name === group).length)
+    assert.equal(await exportTo('board-export', '征收户清单.xlsx'), shown)
+    const [op] = jingdi(['log', '--limit', '1'], { json: true })
+    assert.equal(op.entity, 'data_export')
+    assert.equal(op.fields.kind, 'board')
+    assert.equal(op.fields.rows, shown)
+    await shot('12c-board-exported')
+    await s.clickCss('[data-testid="board-clear"]')
+    await until(counts, ([n, all]) => n === all && all === total, 'the board unfiltered again')
   })
 
   test('会商: tomorrow’s meeting recorded ahead keeps today’s preparation; attendees are typed in; the 纪要 shows in 历次会商', async () => {

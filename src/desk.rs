@@ -404,12 +404,7 @@ pub fn confirm_item(db: &mut Db, p: PaymentInput) -> Result<Item> {
 
 // ------------------------------------------------------------------ obstacles
 
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ObstacleRow {
-    pub obstacle: Obstacle,
-    pub overdue: bool,
-}
+pub use crate::obstacle::ObstacleRow;
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -422,14 +417,7 @@ pub struct ObstacleList {
 pub fn obstacles(db: &Db, project: Uuid) -> Result<ObstacleList> {
     let p = project::get(db.conn(), project)?;
     let as_of = project::as_of(&p, None);
-    let mut rows: Vec<ObstacleRow> = obstacle::list(db.conn(), project, false)?
-        .into_iter()
-        .map(|o| ObstacleRow { overdue: o.is_overdue(as_of), obstacle: o })
-        .collect();
-    rows.sort_by_key(|r| {
-        (r.obstacle.status == ObstacleStatus::Resolved, !r.overdue, r.obstacle.due_on, r.obstacle.raised_on)
-    });
-    Ok(ObstacleList { as_of, rows })
+    Ok(ObstacleList { as_of, rows: obstacle::rows(db.conn(), project, as_of)? })
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -179,6 +179,27 @@ pub fn list(conn: &Connection, project: Uuid, open_only: bool) -> Result<Vec<Obs
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// An obstacle as 问题清单 lists it: with whether it is overdue at the list's date.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ObstacleRow {
+    pub obstacle: Obstacle,
+    pub overdue: bool,
+}
+
+/// 问题清单 as of a date: open ones first (overdue first, then by due date), then resolved.
+/// The screen and its export both read it.
+pub fn rows(conn: &Connection, project: Uuid, as_of: NaiveDate) -> Result<Vec<ObstacleRow>> {
+    let mut rows: Vec<ObstacleRow> = list(conn, project, false)?
+        .into_iter()
+        .map(|o| ObstacleRow { overdue: o.is_overdue(as_of), obstacle: o })
+        .collect();
+    rows.sort_by_key(|r| {
+        (r.obstacle.status == ObstacleStatus::Resolved, !r.overdue, r.obstacle.due_on, r.obstacle.raised_on)
+    });
+    Ok(rows)
+}
+
 /// Finds an obstacle by id or by a unique part of its title (for the CLI).
 pub fn find(conn: &Connection, project: Uuid, key: &str) -> Result<Obstacle> {
     if let Ok(id) = Uuid::parse_str(key.trim()) {

@@ -121,8 +121,8 @@ pub enum Command {
     /// Import a household roster (.xlsx, .xls, or .csv in UTF-8 or GBK)
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Export a table or brief (signing-summary, ledger, disclosure, meeting-brief, bulletin) or a
-    /// household's paper (settlement, notice, visit-record)
+    /// Export a table or brief (signing-summary, ledger, disclosure, meeting-brief, bulletin), a
+    /// list (obstacles, follow-ups, board) or a household's paper (settlement, notice, visit-record)
     Export(ExportArgs),
     /// Merge with other laptops: bundle files or a shared sync folder
     #[command(subcommand)]
@@ -787,8 +787,9 @@ pub enum ImportCmd {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// signing-summary | ledger | disclosure | meeting-brief | bulletin |
-    /// settlement | notice | visit-record (per household: --household NO or --group NAME)
+    /// signing-summary | ledger | disclosure | meeting-brief | bulletin | obstacles |
+    /// follow-ups | board | settlement | notice | visit-record (per household: --household NO
+    /// or --group NAME)
     pub kind: String,
     /// The file to write
     #[arg(long, value_name = "FILE")]
@@ -809,7 +810,8 @@ pub struct ExportArgs {
     /// Settlement, notice, visit-record: the household (户号)
     #[arg(long, value_name = "NO")]
     pub household: Option<String>,
-    /// Settlement, notice, visit-record: every household of a work group, in one file
+    /// Settlement, notice, visit-record: every household of a work group, in one file;
+    /// board: that group's households
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
 }

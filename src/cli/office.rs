@@ -141,6 +141,7 @@ pub fn export(db: &mut Db, json: bool, who: &Option<String>, a: ExportArgs) -> R
         mask_names: a.mask_names,
         household: a.household,
         group: a.group,
+        only: None,
     };
     let author = if kind.personal() { super::author(who, db)? } else { String::new() };
     let r = office::export_recorded(db, &author, &p, kind, format, &a.out, &opts)?;

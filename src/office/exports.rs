@@ -24,7 +24,7 @@ fn unit_line(p: &Project) -> String {
     }
 }
 
-fn subtitle(p: &Project, as_of: NaiveDate) -> String {
+pub(super) fn subtitle(p: &Project, as_of: NaiveDate) -> String {
     format!("{}截至 {}", unit_line(p), as_of.format("%Y年%m月%d日"))
 }
 

@@ -9,6 +9,7 @@
 pub mod docx;
 pub mod exports;
 pub mod headers;
+pub mod lists;
 pub mod paper;
 pub mod roster;
 pub mod source;
@@ -82,6 +83,12 @@ pub enum ExportKind {
     Notice,
     /// 入户走访记录表, per household
     VisitRecord,
+    /// 问题清单, as the page lists it (or the rows it shows: `only`)
+    Obstacles,
+    /// 逾期回访清单
+    FollowUps,
+    /// 征收户清单: the households of 挂图作战 (or the rows the filtered board shows: `only`)
+    Board,
 }
 
 impl ExportKind {
@@ -94,6 +101,9 @@ impl ExportKind {
         ExportKind::Settlement,
         ExportKind::Notice,
         ExportKind::VisitRecord,
+        ExportKind::Obstacles,
+        ExportKind::FollowUps,
+        ExportKind::Board,
     ];
 
     /// The ids of [`ExportKind::ALL`], in its order (the vocabulary of a `data_export` record).
@@ -117,20 +127,27 @@ impl ExportKind {
             ExportKind::Settlement => "settlement",
             ExportKind::Notice => "notice",
             ExportKind::VisitRecord => "visit-record",
+            ExportKind::Obstacles => "obstacles",
+            ExportKind::FollowUps => "follow-ups",
+            ExportKind::Board => "board",
         }
     }
 
     /// Whether the file carries personal data (names with ID numbers, phones, addresses or
     /// per-household amounts), so that writing it is recorded in the log. The summaries,
-    /// the brief and the bulletin count groups, not people.
+    /// the brief and the bulletin count groups, not people; 问题清单 names households by number.
     pub fn personal(self) -> bool {
         match self {
             ExportKind::Ledger
             | ExportKind::Disclosure
             | ExportKind::Settlement
             | ExportKind::Notice
-            | ExportKind::VisitRecord => true,
-            ExportKind::SigningSummary | ExportKind::MeetingBrief | ExportKind::Bulletin => false,
+            | ExportKind::VisitRecord
+            | ExportKind::FollowUps
+            | ExportKind::Board => true,
+            ExportKind::SigningSummary | ExportKind::MeetingBrief | ExportKind::Bulletin | ExportKind::Obstacles => {
+                false
+            }
         }
     }
 
@@ -144,6 +161,9 @@ impl ExportKind {
             ExportKind::Settlement => "补偿结算单",
             ExportKind::Notice => "征收补偿告知书",
             ExportKind::VisitRecord => "入户走访记录表",
+            ExportKind::Obstacles => "问题清单",
+            ExportKind::FollowUps => "逾期回访清单",
+            ExportKind::Board => "征收户清单",
         }
     }
 
@@ -158,7 +178,12 @@ impl ExportKind {
     /// The formats this kind can be written in; the first is the default.
     pub fn formats(self) -> &'static [Format] {
         match self {
-            ExportKind::SigningSummary | ExportKind::Ledger | ExportKind::Disclosure => &[Format::Xlsx, Format::Csv],
+            ExportKind::SigningSummary
+            | ExportKind::Ledger
+            | ExportKind::Disclosure
+            | ExportKind::Obstacles
+            | ExportKind::FollowUps
+            | ExportKind::Board => &[Format::Xlsx, Format::Csv],
             ExportKind::MeetingBrief => &[Format::Docx, Format::Csv],
             ExportKind::Bulletin => &[Format::Docx, Format::Xlsx, Format::Csv],
             ExportKind::Settlement | ExportKind::Notice | ExportKind::VisitRecord => &[Format::Docx],
@@ -220,6 +245,11 @@ pub struct ExportOptions {
     /// Per-household paper for a whole work group, one file, a page per household.
     #[serde(default)]
     pub group: Option<String>,
+    /// 问题清单 and 征收户清单: only these rows (obstacle or household ids), in this order —
+    /// what a filtered screen shows. None: the whole list.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Array<string> | null"))]
+    pub only: Option<Vec<uuid::Uuid>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -339,6 +369,9 @@ pub fn export(
         ExportKind::SigningSummary => exports::signing_summary(conn, p, &exports::summary_for(conn, p, Some(as_of))?)?,
         ExportKind::Ledger => exports::ledger(conn, p, as_of)?,
         ExportKind::Disclosure => exports::disclosure(conn, p, as_of, opts.mask_names)?,
+        ExportKind::Obstacles => lists::obstacles(conn, p, as_of, opts.only.as_deref())?,
+        ExportKind::FollowUps => lists::follow_ups(conn, p, as_of)?,
+        ExportKind::Board => lists::board(conn, p, as_of, opts.group.as_deref(), opts.only.as_deref())?,
         ExportKind::Bulletin => {
             let s = exports::summary_for(conn, p, Some(as_of))?;
             let sheets = exports::bulletin_sheets(conn, p, &s, since)?;

@@ -470,6 +470,7 @@ fn txt(d: &Data) -> String {
         Data::String(s) => s.clone(),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
         other => format!("{other:?}"),
     }
 }
@@ -758,6 +759,92 @@ fn the_cli_imports_and_exports() {
     assert!(out.exists());
     let o = run(&["export", "nonsense", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+// ------------------------------------------------------------------ the lists on screen
+
+/// The data rows of a list export: those under the header (row 3) whose 序号 is a number.
+fn list_rows(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
+    read_sheet(path, sheet)
+        .into_iter()
+        .skip(3)
+        .filter(|r| matches!(r.first(), Some(Data::Float(_) | Data::Int(_))))
+        .collect()
+}
+
+#[test]
+fn the_lists_on_screen_export_as_the_screens_read_them() {
+    let mut t = TestDb::demo();
+    let p = t.project();
+    let as_of = jingdi::project::as_of(&p, None);
+
+    // 问题清单, whole: the page's rows in the page's order, overdue marked as the core says.
+    let obstacles = jingdi::obstacle::rows(t.db.conn(), p.id, as_of).unwrap();
+    assert!(obstacles.len() >= 3 && obstacles.iter().any(|r| r.overdue), "the demo has overdue obstacles");
+    let f = export(&t, ExportKind::Obstacles, None, "问题清单.xlsx", &ExportOptions::default());
+    let rows = list_rows(&f, "问题清单");
+    assert_eq!(rows.len(), obstacles.len());
+    for (r, row) in obstacles.iter().zip(&rows) {
+        assert_eq!(txt(&row[1]), r.obstacle.title);
+        assert_eq!(txt(&row[3]), r.obstacle.responsible_unit);
+        assert_eq!(txt(&row[9]), if r.overdue { "是" } else { "" });
+    }
+
+    // The rows a filtered page shows, in its order: exactly those.
+    let picked = vec![obstacles[2].obstacle.id, obstacles[0].obstacle.id, obstacles[2].obstacle.id];
+    let o = ExportOptions { only: Some(picked), ..Default::default() };
+    let rows = list_rows(&export(&t, ExportKind::Obstacles, None, "问题清单-筛选.xlsx", &o), "问题清单");
+    let titles: Vec<String> = rows.iter().map(|r| txt(&r[1])).collect();
+    assert_eq!(titles, vec![obstacles[2].obstacle.title.clone(), obstacles[0].obstacle.title.clone()]);
+
+    // 逾期回访: the dashboard's list.
+    let due = jingdi::report::summary::overdue_follow_ups(t.db.conn(), &p, as_of).unwrap();
+    assert!(!due.is_empty(), "the demo has overdue follow-ups");
+    let rows =
+        list_rows(&export(&t, ExportKind::FollowUps, None, "逾期回访.xlsx", &ExportOptions::default()), "逾期回访");
+    let got: Vec<(String, i64)> = rows.iter().map(|r| (txt(&r[1]), n(&r[4]) as i64)).collect();
+    let want: Vec<(String, i64)> = due.iter().map(|f| (f.household_no.clone(), f.days_overdue)).collect();
+    assert_eq!(got, want);
+
+    // The board filtered to a group, from the app (its tiles) and from the CLI (--group): the same.
+    let board = jingdi::report::board::board(t.db.conn(), &p, None).unwrap();
+    let group = board.groups[1].clone();
+    let tiles: Vec<_> = board.tiles.iter().filter(|x| x.group_name == group).collect();
+    let o = ExportOptions { only: Some(tiles.iter().map(|x| x.id).collect()), ..Default::default() };
+    let by_app = list_rows(&export(&t, ExportKind::Board, None, "看板-app.xlsx", &o), "征收户清单");
+    let o = ExportOptions { group: Some(group.clone()), ..Default::default() };
+    let by_cli = list_rows(&export(&t, ExportKind::Board, None, "看板-cli.xlsx", &o), "征收户清单");
+    assert_eq!(by_app, by_cli);
+    assert_eq!(by_app.len(), tiles.len());
+    for (x, row) in tiles.iter().zip(&by_app) {
+        assert_eq!(
+            (txt(&row[1]), txt(&row[3]), txt(&row[4])),
+            (x.number.clone(), group.clone(), x.stage.zh().to_string())
+        );
+        assert_eq!(n(&row[7]) as i64, x.open_obstacles);
+    }
+
+    // Refused, nothing written and nothing recorded: a row no longer there, a group that is not.
+    let ops = |t: &TestDb| -> i64 { t.db.conn().query_row("SELECT count(*) FROM oplog", [], |r| r.get(0)).unwrap() };
+    let before = ops(&t);
+    let stale = path_in(&t, "过期.xlsx");
+    let o = ExportOptions { only: Some(vec![tiles[0].id, uuid::Uuid::from_u128(7)]), ..Default::default() };
+    let e = office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Board, None, &stale, &o).unwrap_err();
+    assert_eq!(e.code(), "invalid_field.only");
+    assert!(e.to_string().contains("1 条已不在"), "{e}");
+    let o = ExportOptions { group: Some("第九十九组".into()), ..Default::default() };
+    let e = office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Board, None, &stale, &o).unwrap_err();
+    assert_eq!(e.code(), "invalid_field.group");
+    assert!(!stale.exists());
+    assert_eq!(ops(&t), before);
+
+    // Households by name are personal data: recorded. Obstacles by 户号 are not.
+    let f = path_in(&t, "征收户清单.csv");
+    office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Board, None, &f, &ExportOptions::default()).unwrap();
+    let q = path_in(&t, "问题清单-记录.xlsx");
+    office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Obstacles, None, &q, &ExportOptions::default()).unwrap();
+    assert_eq!(ops(&t), before + 1);
+    assert_eq!(exports_recorded(&t).last().unwrap().0, "board");
 }
 
 // ------------------------------------------------------------------ exports of personal data

@@ -674,7 +674,7 @@ export type AmountInput = { household_id: string, what: HouseholdAmount,
  */
 amount: string, reason: string, };
 
-export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record";
+export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record" | "obstacles" | "follow-ups" | "board";
 
 export type ExportFormat = "xlsx" | "docx" | "csv";
 
@@ -699,7 +699,12 @@ household: string | null,
 /**
  * Per-household paper for a whole work group, one file, a page per household.
  */
-group: string | null, };
+group: string | null, 
+/**
+ * 问题清单 and 征收户清单: only these rows (obstacle or household ids), in this order —
+ * what a filtered screen shows. None: the whole list.
+ */
+only: Array<string> | null, };
 
 export type ExportReport = { kind: ExportKind, format: ExportFormat, path: string, as_of: string, 
 /**
@@ -1486,4 +1491,4 @@ export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels
 
 export type MemberRecord = { id: string, project_id: string, device_id: string, public_key: string, name: string, role: "command" | "field" | "finance" | "supervisor", valid_from: string, valid_until: string | null, revoked_after_seq: number | null, revoke_reason: string | null, signature: string };
 
-export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record", format: "xlsx" | "docx" | "csv", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };
+export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record" | "obstacles" | "follow-ups" | "board", format: "xlsx" | "docx" | "csv", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };

@@ -40,4 +40,7 @@ export const EXPORT_FORMATS: Record<T.ExportKind, T.ExportFormat[]> = {
   settlement: ['docx'],
   notice: ['docx'],
   'visit-record': ['docx'],
+  obstacles: ['xlsx', 'csv'],
+  'follow-ups': ['xlsx', 'csv'],
+  board: ['xlsx', 'csv'],
 }
