@@ -90,15 +90,29 @@ export function pageHelpers(session, { prefix = '' } = {}) {
         (open) => !open,
         'the overlays to close',
       ),
+    /** Waits until a dialog is shown and has finished opening (no enter transition running),
+     *  so that clicks land on a dialog that no longer moves. */
+    dialogOpen: (css) =>
+      until(
+        () =>
+          session().exec(
+            `const d = document.querySelector(arguments[0])
+             const overlay = d?.closest('.el-overlay')
+             return !!d && !!overlay && getComputedStyle(overlay).display !== 'none' &&
+               !overlay.matches('[class*="-enter-"]') && !overlay.querySelector('[class*="-enter-"]')`,
+            [css],
+          ),
+        (open) => open,
+        `${css} to open`,
+      ),
     /** Replaces what a field holds as a person does (End, Backspace over it, type): WebDriver's
      * clear does not fire the input event Vue listens to. */
     async typeIn(css, text) {
       const s = session()
       const value = () => s.exec(`return document.querySelector(arguments[0])?.value ?? ''`, [css])
-      // Keystrokes sent while a dialog is still opening can land before the field has the
-      // focus (seen on a loaded machine: the title of 新增问题 stayed empty). Plain text is
-      // checked in the field and typed once more if it did not all arrive; text with keys
-      // (Enter, Ctrl) acts beyond the value and is sent once.
+      // Plain text is read back from the field and typed once more if it did not all arrive
+      // (a keystroke lost on a loaded machine then shows here, not as a refusal later); text
+      // with keys (Enter, Ctrl) acts beyond the value and is sent once.
       const plain = !/[\uE000-\uF8FF]/.test(text)
       for (let attempt = 1; ; attempt++) {
         const el = await s.waitFor(css)
@@ -141,6 +155,7 @@ export function pageHelpers(session, { prefix = '' } = {}) {
              values: [...f.querySelectorAll('input, textarea')].map((i) => (i.dataset.testid ?? i.name ?? '?') + '=' + i.value),
              errors: [...f.querySelectorAll('.el-form-item__error, [role=alert]')].map((x) => x.textContent.trim()),
              focus: document.activeElement?.dataset?.testid ?? document.activeElement?.tagName,
+             busy: [...document.querySelectorAll('.el-button.is-loading')].map((b) => b.dataset.testid ?? b.textContent.trim()),
            })`,
           [inputCss],
         )
