@@ -10,7 +10,7 @@ use crate::compensation::sheet::{self, Sheet};
 use crate::compensation::standards::CatalogueItem;
 use crate::compensation::Item;
 use crate::error::{Error, Result};
-use crate::meeting::{self, Decision, Meeting, NewMeeting};
+use crate::meeting::{self, DecisionInput, Meeting, NewMeeting};
 use crate::obstacle::{self, NewObstacle, Obstacle};
 use crate::plot_work::{self, ChecklistItem, DemolitionDay, Pole};
 use crate::project::{self, NewProject, Project};
@@ -535,7 +535,7 @@ pub struct MeetingInput {
     pub held_on: Option<String>,
     pub title: String,
     pub attendees: Vec<String>,
-    pub decisions: Vec<Decision>,
+    pub decisions: Vec<DecisionInput>,
     pub notes: String,
 }
 

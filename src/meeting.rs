@@ -22,12 +22,30 @@ pub struct Decision {
     pub due_on: Option<NaiveDate>,
 }
 
+/// A decision as a meeting takes it. `track` (列入问题清单) also opens it as an obstacle — the
+/// decision's owner its responsible unit, its deadline the due date, raised on the meeting's
+/// day — and links the decision to it, so 问题清单 and the next 会商 chase it like any other.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DecisionInput {
+    #[serde(flatten)]
+    pub decision: Decision,
+    #[serde(default)]
+    pub track: bool,
+}
+
+impl From<Decision> for DecisionInput {
+    fn from(decision: Decision) -> Self {
+        DecisionInput { decision, track: false }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct NewMeeting {
     pub held_on: NaiveDate,
     pub title: String,
     pub attendees: Vec<String>,
-    pub decisions: Vec<Decision>,
+    pub decisions: Vec<DecisionInput>,
     pub notes: String,
 }
 
@@ -55,8 +73,9 @@ pub fn record(tx: &mut Tx, project: Uuid, m: &NewMeeting) -> Result<Uuid> {
         return Err(Error::invalid("attendees", "请填写参会人员"));
     }
     let mut decisions = Vec::with_capacity(m.decisions.len());
-    for d in &m.decisions {
-        if d.text.trim().is_empty() {
+    for DecisionInput { decision: d, track } in &m.decisions {
+        let text = d.text.trim();
+        if text.is_empty() {
             return Err(Error::invalid("decisions", "会商决定的内容不能为空"));
         }
         if let Some(o) = d.obstacle_id {
@@ -67,10 +86,19 @@ pub fn record(tx: &mut Tx, project: Uuid, m: &NewMeeting) -> Result<Uuid> {
         }
         if let Some(due) = d.due_on {
             if due < m.held_on {
-                return Err(Error::invalid("decisions", format!("决定「{}」的期限 {due} 早于会商日期", d.text.trim())));
+                return Err(Error::invalid("decisions", format!("决定「{text}」的期限 {due} 早于会商日期")));
             }
         }
-        decisions.push(Decision { text: d.text.trim().to_string(), owner: d.owner.trim().to_string(), ..d.clone() });
+        let mut obstacle_id = d.obstacle_id;
+        if *track {
+            obstacle_id = Some(track_as_obstacle(tx, project, m.held_on, d)?);
+        }
+        decisions.push(Decision {
+            text: text.to_string(),
+            owner: d.owner.trim().to_string(),
+            obstacle_id,
+            ..d.clone()
+        });
     }
     let id = tx.new_id();
     let author = tx.author().to_string();
@@ -85,6 +113,35 @@ pub fn record(tx: &mut Tx, project: Uuid, m: &NewMeeting) -> Result<Uuid> {
         .set("recorded_by", author);
     tx.append(Entity::Meeting, id, Some(project), fields)?;
     Ok(id)
+}
+
+/// Opens a decision as an obstacle (see [`DecisionInput::track`]); it needs what an obstacle
+/// is chased by: a unit and a deadline.
+fn track_as_obstacle(tx: &mut Tx, project: Uuid, held_on: NaiveDate, d: &Decision) -> Result<Uuid> {
+    let text = d.text.trim();
+    if d.obstacle_id.is_some() {
+        return Err(Error::invalid("decisions", format!("决定「{text}」已关联问题,不必再列入问题清单")));
+    }
+    if d.owner.trim().is_empty() {
+        return Err(Error::invalid("decisions", format!("决定「{text}」列入问题清单须写明负责单位")));
+    }
+    if d.due_on.is_none() {
+        return Err(Error::invalid("decisions", format!("决定「{text}」列入问题清单须写明期限")));
+    }
+    crate::obstacle::add(
+        tx,
+        project,
+        &crate::obstacle::NewObstacle {
+            title: text.to_string(),
+            category: crate::vocab::ObstacleCategory::Other,
+            household: None,
+            responsible_unit: d.owner.trim().to_string(),
+            responsible_person: String::new(),
+            raised_on: held_on,
+            due_on: d.due_on,
+            blocks_stage: None,
+        },
+    )
 }
 
 const COLS: &str = "id, project_id, held_on, title, attendees, decisions, notes, recorded_by";

@@ -25,7 +25,7 @@ fn generate() -> String {
         jingdi::project::WorkGroup, jingdi::household::Household, jingdi::stage::StageEvent,
         jingdi::compensation::Item, jingdi::visit::Visit, jingdi::obstacle::Obstacle,
         jingdi::plot_work::Pole, jingdi::plot_work::DemolitionDay, jingdi::plot_work::ChecklistItem,
-        jingdi::meeting::Decision, jingdi::meeting::Meeting,
+        jingdi::meeting::Decision, jingdi::meeting::DecisionInput, jingdi::meeting::Meeting,
         jingdi::oplog::Entity, jingdi::oplog::Action, jingdi::oplog::Fields,
         // reports
         summary::Summary, summary::StageCount, summary::GroupRow, summary::DayRow,

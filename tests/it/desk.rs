@@ -2,7 +2,7 @@
 
 use crate::{d, TestDb};
 use jingdi::desk::{self, *};
-use jingdi::meeting::Decision;
+use jingdi::meeting::{Decision, DecisionInput};
 use jingdi::vocab::{ObstacleCategory, Stage, VisitKind};
 
 fn with_operator(mut t: TestDb) -> TestDb {
@@ -194,7 +194,8 @@ fn a_recorded_meeting_sets_the_next_since_and_settles_its_obstacles() {
             obstacle_id: Some(o.id),
             owner: "供电公司".into(),
             due_on: None,
-        }],
+        }
+        .into()],
         notes: String::new(),
     };
     let e = desk::record_meeting(&mut t.db, input(vec![], "2024-02-01")).unwrap_err();
@@ -213,6 +214,68 @@ fn a_recorded_meeting_sets_the_next_since_and_settles_its_obstacles() {
     assert_eq!(desk::meeting_prep(&t.db, t.project, Some("2024-01-15".into())).unwrap().since, d("2024-01-15"));
 
     // Meetings are in the log like everything else: a replay rebuilds them.
+    assert_eq!(
+        jingdi::oplog::replay::rebuilt_dump(t.db.conn()).unwrap(),
+        jingdi::oplog::replay::dump(t.db.conn()).unwrap()
+    );
+}
+
+#[test]
+fn a_decision_with_an_owner_and_a_deadline_becomes_an_obstacle_linked_to_it() {
+    let mut t = with_operator(TestDb::with_households(1));
+    let decision = |text: &str, owner: &str, due: Option<&str>| DecisionInput {
+        decision: Decision { text: text.into(), obstacle_id: None, owner: owner.into(), due_on: due.map(d) },
+        track: true,
+    };
+    let input = |decisions: Vec<DecisionInput>| MeetingInput {
+        project_id: t.project,
+        held_on: Some("2024-02-01".into()),
+        title: String::new(),
+        attendees: vec!["王建国".into()],
+        decisions,
+        notes: String::new(),
+    };
+    let ops = |t: &TestDb| -> i64 { t.db.conn().query_row("SELECT count(*) FROM oplog", [], |r| r.get(0)).unwrap() };
+    let before = ops(&t);
+
+    // What an obstacle is chased by is required; a refusal leaves neither meeting nor obstacle.
+    for (bad, says) in
+        [(decision("围挡补缺", "", Some("2024-02-10")), "负责单位"), (decision("围挡补缺", "施工单位", None), "期限")]
+    {
+        let fine = decision("先做的决定", "街道", Some("2024-02-05"));
+        let e = desk::record_meeting(&mut t.db, input(vec![fine, bad])).unwrap_err();
+        assert_eq!(e.code(), "invalid_field.decisions");
+        assert!(e.to_string().contains(says), "{e}");
+        assert_eq!(ops(&t), before, "nothing written");
+    }
+    let linked = DecisionInput {
+        decision: Decision {
+            obstacle_id: Some(uuid::Uuid::from_u128(1)),
+            ..decision("x", "y", Some("2024-02-10")).decision
+        },
+        track: true,
+    };
+    assert!(desk::record_meeting(&mut t.db, input(vec![linked])).is_err());
+    assert_eq!(ops(&t), before);
+
+    // Tracked: an open obstacle with the owner as its unit and the deadline as its due date,
+    // raised on the meeting's day, and the decision points at it. An untracked one stays a line.
+    let untracked = DecisionInput { track: false, ..decision("下周再议补偿", "街道", Some("2024-02-08")) };
+    let m = desk::record_meeting(
+        &mut t.db,
+        input(vec![decision("东侧围挡补缺", "施工单位", Some("2024-02-10")), untracked]),
+    )
+    .unwrap();
+    let list = desk::obstacles(&t.db, t.project).unwrap();
+    assert_eq!(list.rows.len(), 1, "only the tracked decision became an obstacle");
+    let o = &list.rows[0].obstacle;
+    assert_eq!(
+        (o.title.as_str(), o.responsible_unit.as_str(), o.raised_on, o.due_on),
+        ("东侧围挡补缺", "施工单位", d("2024-02-01"), Some(d("2024-02-10")))
+    );
+    assert_eq!(m.decisions[0].obstacle_id, Some(o.id));
+    assert_eq!(m.decisions[1].obstacle_id, None);
+    assert_eq!(ops(&t), before + 2, "the obstacle and the meeting, in one write");
     assert_eq!(
         jingdi::oplog::replay::rebuilt_dump(t.db.conn()).unwrap(),
         jingdi::oplog::replay::dump(t.db.conn()).unwrap()

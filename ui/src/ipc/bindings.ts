@@ -108,6 +108,16 @@ obstacle_id: string | null,
  */
 owner: string, due_on: string | null, };
 
+export type DecisionInput = { track: boolean, text: string, 
+/**
+ * The obstacle this decision is about, if any.
+ */
+obstacle_id: string | null, 
+/**
+ * Who carries it out (unit or person).
+ */
+owner: string, due_on: string | null, };
+
 export type Meeting = { id: string, project_id: string, held_on: string, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, recorded_by: string, };
 
 export type Entity = "project" | "staff" | "work_group" | "household" | "stage_event" | "compensation_item" | "visit" | "obstacle" | "pole" | "demolition_log" | "checklist_item" | "meeting" | "compensation_standard" | "inventory_item" | "attachment" | "map_feature" | "member" | "data_export";
@@ -339,7 +349,7 @@ export type MeetingInput = { project_id: string,
 /**
  * The project's as-of date when empty (today for a live project).
  */
-held_on: string | null, title: string, attendees: Array<string>, decisions: Array<Decision>, notes: string, };
+held_on: string | null, title: string, attendees: Array<string>, decisions: Array<DecisionInput>, notes: string, };
 
 export type PlotWork = { 
 /**
