@@ -158,8 +158,19 @@ describe('a team leader’s field day', () => {
     await s.clickCss(`[data-testid="check-toggle-${cat}"]`)
     await s.clickCss('[data-testid="tick-save"]')
     await overlaysGone()
-    await until(() => s.exec(`return document.querySelector('[data-testid="check-${cat}"]')?.dataset.done`), (d) => d === 'true', 'the item ticked')
+    const done = () => s.exec(`return document.querySelector('[data-testid="check-${cat}"]')?.dataset.done`)
+    await until(done, (d) => d === 'true', 'the item ticked')
     await shot('05-checklist-ticked')
+    // 已保存 offers 撤销: the tick is taken back as one more operation, then ticked again.
+    await s.clickCss('[data-testid="saved-undo"] [data-testid="undo"]')
+    await until(done, (d) => d === 'false', 'the tick taken back')
+    const [op] = jingdi(['log', '--limit', '1'], { json: true })
+    assert.deepEqual([op.entity, op.reason, op.fields.done], ['checklist_item', '撤销刚才的修改', 0])
+    await shot('05b-checklist-undone')
+    await s.clickCss(`[data-testid="check-toggle-${cat}"]`)
+    await s.clickCss('[data-testid="tick-save"]')
+    await overlaysGone()
+    await until(done, (d) => d === 'true', 'the item ticked again')
   })
 
   test('the top-bar search finds a same-name household by its address and opens its page', async () => {

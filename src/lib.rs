@@ -31,6 +31,7 @@ pub mod schema;
 pub mod search;
 pub mod stage;
 pub mod sync;
+pub mod undo;
 pub mod units;
 pub mod visit;
 pub mod vocab;

@@ -119,6 +119,10 @@ async fn set_checklist_done(s: State<'_, Store>, input: ChecklistInput) -> Wire<
     s.write(move |db| desk::set_checklist_done(db, input)).await
 }
 #[tauri::command]
+async fn undo_last(s: State<'_, Store>, record: Uuid) -> Wire<()> {
+    s.write(move |db| desk::undo_last(db, record)).await
+}
+#[tauri::command]
 async fn set_household_field(s: State<'_, Store>, input: HouseholdFieldInput) -> Wire<HouseholdView> {
     s.write(move |db| desk::set_household_field(db, input)).await
 }
@@ -170,6 +174,7 @@ pub fn run() {
             log_demolition_day,
             add_pole,
             set_checklist_done,
+            undo_last,
             set_household_field,
             work_day,
             office::office_preview,

@@ -146,3 +146,10 @@ pub fn work_day(db: &Db, project: Uuid) -> Result<WorkDay> {
     let p = project::get(db.conn(), project)?;
     Ok(WorkDay { date: project::as_of(&p, None), historical: p.as_of.is_some() })
 }
+
+/// 撤销: takes back this laptop's latest edit of a household's facts, a checklist item or a
+/// pole, when nothing has been written about it since (`undo::undo_last`).
+pub fn undo_last(db: &mut Db, record: Uuid) -> Result<()> {
+    let who = operator(db)?;
+    db.write(&who, |tx| crate::undo::undo_last(tx, record))
+}

@@ -27,6 +27,7 @@ mod rules;
 mod schema;
 mod signing;
 mod sync;
+mod undo;
 mod values;
 
 use chrono::NaiveDate;

@@ -3,6 +3,8 @@
 export const zh = {
   required: '必填',
   saved: '已保存',
+  undo: '撤销',
+  undone: '已撤销',
   workDate: '工作日期',
   workDateHistorical: '历史项目，按数据截至日期记录',
   workDateLive: '今天',
@@ -62,6 +64,8 @@ export const zh = {
 export const en: typeof zh = {
   required: 'required',
   saved: 'Saved',
+  undo: 'Undo',
+  undone: 'Undone',
   workDate: 'Working date',
   workDateHistorical: 'historical project: records are dated as of its data date',
   workDateLive: 'today',

@@ -32,6 +32,8 @@ export const api = {
   logDemolitionDay: (input: T.DemolitionInput) => call<T.PlotWork>('log_demolition_day', { input }),
   addPole: (input: T.PoleInput) => call<T.PlotWork>('add_pole', { input }),
   setChecklistDone: (input: T.ChecklistInput) => call<T.PlotWork>('set_checklist_done', { input }),
+  /** 撤销: takes back this laptop's latest edit of the record, if nothing was written about it since. */
+  undoLast: (record: string) => call<null>('undo_last', { record }),
   setHouseholdField: (input: T.HouseholdFieldInput) => call<T.HouseholdView>('set_household_field', { input }),
   workDay: (project: string) => call<T.WorkDay>('work_day', { project }),
 }
