@@ -14,6 +14,19 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const jingdi = (args, opts) => cli(DB, args, opts)
+let work
+const workDir = async () => (work ??= await mkdtemp(path.join(tmpdir(), 'jingdi-fieldday-')))
+/** Clicks an export button with the save dialog answered; checks the file's first bytes;
+ *  returns the rows the core says it wrote. */
+async function exportTo(testid, file, magic) {
+  const target = path.join(await workDir(), file)
+  await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [target])
+  await s.clickCss(`[data-testid="${testid}"]`)
+  const done = await s.waitFor(`[data-testid="${testid}-done"]`, { timeout: 30000 })
+  assert.equal(await s.attr(done, 'data-path'), target)
+  assert.equal((await readFile(target)).subarray(0, magic.length).toString('latin1'), magic, `${file} is what it says`)
+  return Number(await s.attr(done, 'data-rows'))
+}
 let s
 const seen = {}
 const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, errorAtField, dialogOpen } = pageHelpers(() => s, { prefix: 'fieldday-' })
@@ -278,22 +291,12 @@ describe('a team leader’s field day', () => {
   })
 
   test('the 问题清单 filtered to the overdue and the board filtered to a group export to Excel what they show', async () => {
-    const work = await mkdtemp(path.join(tmpdir(), 'jingdi-lists-'))
-    const exportTo = async (testid, file) => {
-      const target = path.join(work, file)
-      await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [target])
-      await s.clickCss(`[data-testid="${testid}"]`)
-      const done = await s.waitFor(`[data-testid="${testid}-done"]`, { timeout: 30000 })
-      assert.equal(await s.attr(done, 'data-path'), target)
-      assert.equal((await readFile(target)).subarray(0, 2).toString(), 'PK', 'an .xlsx (zip) file')
-      return Number(await s.attr(done, 'data-rows'))
-    }
     // 问题清单, only the overdue ones: the file has the rows on screen.
     await s.clickCss('[data-testid="obstacles-only-overdue"]')
     const overdue = await until(async () => (await s.findAll('[data-testid="obstacle-item"]')).length, (n) => n > 0, 'overdue obstacles listed')
     const all = jingdi(['obstacle', 'list'], { json: true })
     assert.ok(overdue < all.length, `${overdue} overdue of ${all.length}: the filter leaves some out`)
-    assert.equal(await exportTo('obstacles-export', '问题清单.xlsx'), overdue)
+    assert.equal(await exportTo('obstacles-export', '问题清单.xlsx', 'PK'), overdue)
     await shot('12b-obstacles-exported')
     await s.clickCss('[data-testid="obstacles-only-open"]')
 
@@ -304,7 +307,7 @@ describe('a team leader’s field day', () => {
     const counts = async () => (await textOf('[data-testid="board-shown"]')).match(/\d+/g).map(Number)
     const [shown, total] = await until(counts, ([n, all]) => n > 0 && n < all, 'the board filtered to a group')
     assert.equal(shown, jingdi(['household', 'list'], { json: true }).filter((h) => h.group_name === group).length)
-    assert.equal(await exportTo('board-export', '征收户清单.xlsx'), shown)
+    assert.equal(await exportTo('board-export', '征收户清单.xlsx', 'PK'), shown)
     const [op] = jingdi(['log', '--limit', '1'], { json: true })
     assert.equal(op.entity, 'data_export')
     assert.equal(op.fields.kind, 'board')
@@ -312,6 +315,17 @@ describe('a team leader’s field day', () => {
     await shot('12c-board-exported')
     await s.clickCss('[data-testid="board-clear"]')
     await until(counts, ([n, all]) => n === all && all === total, 'the board unfiltered again')
+  })
+
+  test('the dashboard exports as a one-page picture for the work group', async () => {
+    await go('dashboard', '[data-testid="kpi-households-total"]')
+    const png = await exportTo('dashboard-png', '进度简报图.png', '\x89PNG')
+    assert.equal(png, jingdi(['summary'], { json: true }).groups.length, 'one row per group')
+    const bytes = await readFile(path.join(await workDir(), '进度简报图.png'))
+    const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)]
+    assert.ok(width > 1500 && Math.abs(height / width - 297 / 210) < 0.01, `${width}×${height}: A4 portrait`)
+    await exportTo('dashboard-pdf', '进度简报图.pdf', '%PDF')
+    await shot('12d-dashboard-picture')
   })
 
   test('会商: tomorrow’s meeting recorded ahead keeps today’s preparation; attendees are typed in; the 纪要 shows in 历次会商', async () => {

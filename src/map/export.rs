@@ -18,7 +18,8 @@ pub const PAGE_W: f64 = 1587.4;
 pub const PAGE_H: f64 = 1122.5;
 /// PNG pixels per page pixel: about 190 dpi on A3.
 const PNG_SCALE: f32 = 2.0;
-const FONTS: &str = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', \
+pub(crate) const FONTS: &str =
+    "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', \
                      'WenQuanYi Micro Hei', 'SimHei', sans-serif";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,7 +64,7 @@ pub struct MapExport {
     pub bytes: u64,
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -338,24 +339,25 @@ fn tree(svg: &str) -> Result<resvg::usvg::Tree> {
     if !*CJK.get_or_init(|| has_cjk_font(&db)) {
         return Err(Error::rule(
             "map.no_cjk_font",
-            "本机没有中文字体,无法导出挂图:请安装中文字体(Debian/Ubuntu:sudo apt install fonts-noto-cjk)",
+            "本机没有中文字体,无法导出挂图或简报图:请安装中文字体(Debian/Ubuntu:sudo apt install fonts-noto-cjk)",
         ));
     }
     let opt = resvg::usvg::Options { fontdb: db, ..Default::default() };
-    resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| Error::Corrupt(format!("挂图排版失败: {e}")))
+    resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| Error::Corrupt(format!("图片排版失败: {e}")))
 }
 
 /// The page rendered to PNG bytes.
 pub fn png(svg: &str) -> Result<Vec<u8>> {
     let t = tree(svg)?;
-    let size = t.size().to_int_size().scale_by(PNG_SCALE).ok_or_else(|| Error::Corrupt("挂图尺寸无效".into()))?;
+    let size = t.size().to_int_size().scale_by(PNG_SCALE).ok_or_else(|| Error::Corrupt("图片尺寸无效".into()))?;
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| Error::Corrupt("挂图尺寸无效".into()))?;
+        .ok_or_else(|| Error::Corrupt("图片尺寸无效".into()))?;
     resvg::render(&t, resvg::tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| Error::Corrupt(format!("PNG 编码失败: {e}")))
 }
 
-fn pdf(svg: &str) -> Result<Vec<u8>> {
+/// The page as a PDF, fonts embedded.
+pub fn pdf(svg: &str) -> Result<Vec<u8>> {
     let t = tree(svg)?;
     svg2pdf::to_pdf(&t, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
         .map_err(|e| Error::Corrupt(format!("PDF 生成失败: {e}")))

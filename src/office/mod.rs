@@ -10,6 +10,7 @@ pub mod docx;
 pub mod exports;
 pub mod headers;
 pub mod lists;
+pub mod onepage;
 pub mod paper;
 pub mod roster;
 pub mod source;
@@ -89,6 +90,8 @@ pub enum ExportKind {
     FollowUps,
     /// 征收户清单: the households of 挂图作战 (or the rows the filtered board shows: `only`)
     Board,
+    /// 进度简报图: the 总览 on one page (PNG for the work group, PDF to print)
+    Dashboard,
 }
 
 impl ExportKind {
@@ -104,6 +107,7 @@ impl ExportKind {
         ExportKind::Obstacles,
         ExportKind::FollowUps,
         ExportKind::Board,
+        ExportKind::Dashboard,
     ];
 
     /// The ids of [`ExportKind::ALL`], in its order (the vocabulary of a `data_export` record).
@@ -130,6 +134,7 @@ impl ExportKind {
             ExportKind::Obstacles => "obstacles",
             ExportKind::FollowUps => "follow-ups",
             ExportKind::Board => "board",
+            ExportKind::Dashboard => "dashboard",
         }
     }
 
@@ -145,9 +150,11 @@ impl ExportKind {
             | ExportKind::VisitRecord
             | ExportKind::FollowUps
             | ExportKind::Board => true,
-            ExportKind::SigningSummary | ExportKind::MeetingBrief | ExportKind::Bulletin | ExportKind::Obstacles => {
-                false
-            }
+            ExportKind::SigningSummary
+            | ExportKind::MeetingBrief
+            | ExportKind::Bulletin
+            | ExportKind::Obstacles
+            | ExportKind::Dashboard => false,
         }
     }
 
@@ -164,6 +171,7 @@ impl ExportKind {
             ExportKind::Obstacles => "问题清单",
             ExportKind::FollowUps => "逾期回访清单",
             ExportKind::Board => "征收户清单",
+            ExportKind::Dashboard => "进度简报图",
         }
     }
 
@@ -187,6 +195,7 @@ impl ExportKind {
             ExportKind::MeetingBrief => &[Format::Docx, Format::Csv],
             ExportKind::Bulletin => &[Format::Docx, Format::Xlsx, Format::Csv],
             ExportKind::Settlement | ExportKind::Notice | ExportKind::VisitRecord => &[Format::Docx],
+            ExportKind::Dashboard => &[Format::Png, Format::Pdf],
         }
     }
 }
@@ -199,17 +208,22 @@ pub enum Format {
     Xlsx,
     Docx,
     Csv,
+    Png,
+    Pdf,
 }
 
 impl Format {
     /// The ids (the vocabulary of a `data_export` record's format).
-    pub const IDS: &'static [&'static str] = &[Format::Xlsx.id(), Format::Docx.id(), Format::Csv.id()];
+    pub const IDS: &'static [&'static str] =
+        &[Format::Xlsx.id(), Format::Docx.id(), Format::Csv.id(), Format::Png.id(), Format::Pdf.id()];
 
     pub const fn id(self) -> &'static str {
         match self {
             Format::Xlsx => "xlsx",
             Format::Docx => "docx",
             Format::Csv => "csv",
+            Format::Png => "png",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -218,7 +232,11 @@ impl Format {
             "xlsx" => Ok(Format::Xlsx),
             "docx" => Ok(Format::Docx),
             "csv" => Ok(Format::Csv),
-            other => Err(Error::invalid("format", format!("未知的文件格式「{other}」,可选: xlsx、docx、csv"))),
+            "png" => Ok(Format::Png),
+            "pdf" => Ok(Format::Pdf),
+            other => {
+                Err(Error::invalid("format", format!("未知的文件格式「{other}」,可选: xlsx、docx、csv、png、pdf")))
+            }
         }
     }
 
@@ -359,13 +377,28 @@ pub fn export(
         ExportKind::VisitRecord => Some(paper::Paper::VisitRecord),
         _ => None,
     };
+    if kind == ExportKind::Dashboard {
+        let s = exports::summary_for(conn, p, Some(as_of))?;
+        let clearance = crate::report::clearance::clearance(conn, p, Some(as_of))?;
+        let mut days = crate::plot_work::demolition_days(conn, p.id)?;
+        days.retain(|d| d.log_date <= as_of);
+        let svg = onepage::svg(p, &onepage::Figures { summary: &s, clearance: &clearance, days: &days });
+        let bytes = match format {
+            Format::Pdf => crate::map::export::pdf(&svg)?,
+            _ => crate::map::export::png(&svg)?,
+        };
+        save(path, &bytes)?;
+        return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: s.groups.len() });
+    }
     if let Some(paper) = paper {
         let households = paper::households_for(conn, p, opts.household.as_deref(), opts.group.as_deref())?;
         paper::document(conn, p, paper, &households, as_of)?.save(path)?;
         return Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: households.len() });
     }
     let sheets = match kind {
-        ExportKind::Settlement | ExportKind::Notice | ExportKind::VisitRecord => unreachable!("paper handled above"),
+        ExportKind::Settlement | ExportKind::Notice | ExportKind::VisitRecord | ExportKind::Dashboard => {
+            unreachable!("paper and the picture handled above")
+        }
         ExportKind::SigningSummary => exports::signing_summary(conn, p, &exports::summary_for(conn, p, Some(as_of))?)?,
         ExportKind::Ledger => exports::ledger(conn, p, as_of)?,
         ExportKind::Disclosure => exports::disclosure(conn, p, as_of, opts.mask_names)?,
@@ -404,7 +437,7 @@ pub fn export(
     match format {
         Format::Xlsx => table::write_xlsx(&sheets, path)?,
         Format::Csv => table::write_csv(&sheets, path)?,
-        Format::Docx => unreachable!("docx handled above for the kinds that have it"),
+        Format::Docx | Format::Png | Format::Pdf => unreachable!("handled above for the kinds that have them"),
     }
     Ok(ExportReport { kind, format, path: path.to_path_buf(), as_of, rows: sheets.iter().map(|s| s.rows.len()).sum() })
 }
@@ -429,7 +462,9 @@ pub fn export_district(conn: &Connection, format: Option<Format>, path: &Path) -
     match format {
         Format::Xlsx => table::write_xlsx(&sheets, path)?,
         Format::Csv => table::write_csv(&sheets, path)?,
-        Format::Docx => return Err(Error::invalid("format", "全区总览不能导出为 docx,可选: xlsx、csv")),
+        Format::Docx | Format::Png | Format::Pdf => {
+            return Err(Error::invalid("format", format!("全区总览不能导出为 {},可选: xlsx、csv", format.id())))
+        }
     }
     Ok(DistrictExport { format, path: path.to_path_buf(), plots: o.plots.len() })
 }

@@ -847,6 +847,61 @@ fn the_lists_on_screen_export_as_the_screens_read_them() {
     assert_eq!(exports_recorded(&t).last().unwrap().0, "board");
 }
 
+#[test]
+fn the_dashboard_on_one_page_carries_the_summary_as_png_and_pdf_and_names_no_household() {
+    let mut t = TestDb::demo();
+    let p = t.project();
+    let s = summary(t.db.conn(), &p, None).unwrap();
+    let clearance = jingdi::report::clearance::clearance(t.db.conn(), &p, None).unwrap();
+    let days = jingdi::plot_work::demolition_days(t.db.conn(), p.id).unwrap();
+    let svg = office::onepage::svg(&p, &office::onepage::Figures { summary: &s, clearance: &clearance, days: &days });
+    let unpaid =
+        clearance.iter().filter(|c| c.kind == jingdi::report::clearance::ClearanceKind::UnpaidCompensation).count();
+    assert!(unpaid > 0 && svg.contains(&format!("{unpaid} 项,")), "the 净地 list's unpaid items counted");
+    let last = days.last().unwrap();
+    assert!(svg.contains(&last.log_date.format("%m-%d").to_string()), "the last demolition day drawn");
+    for figure in [
+        format!("{} / {} 户", s.households_signed, s.households_total),
+        format!("逾期回访 {} 户", s.overdue_follow_ups.len()),
+        format!("数据截至 {}", s.as_of.format("%Y年%m月%d日")),
+    ] {
+        assert!(svg.contains(&figure), "{figure}");
+    }
+    for g in &s.groups {
+        assert!(svg.contains(&g.group), "{}", g.group);
+    }
+    for h in jingdi::household::list(t.db.conn(), p.id).unwrap() {
+        assert!(!svg.contains(&h.head_name) && !svg.contains(&h.phone), "{} is not on the picture", h.number);
+    }
+
+    // PNG for the work group: A4 at twice 96 dpi, the header band drawn; PDF to print.
+    let ops = |t: &TestDb| -> usize { t.snapshot().1 };
+    let before = ops(&t);
+    let png = path_in(&t, "简报.png");
+    let r =
+        office::export_recorded(&mut t.db, AUTHOR, &p, ExportKind::Dashboard, None, &png, &ExportOptions::default())
+            .unwrap();
+    assert_eq!((r.format, r.as_of), (Format::Png, s.as_of));
+    let img = image::load_from_memory(&std::fs::read(&png).unwrap()).unwrap().to_rgb8();
+    assert!(img.width() > 1500 && (img.height() as f64 / img.width() as f64 - 297.0 / 210.0).abs() < 0.01);
+    assert_eq!(img.get_pixel(8, 8).0, [0x0f, 0x3d, 0x3e], "the header band");
+    assert!(img.pixels().filter(|px| px.0 == [0x3b, 0x82, 0xf6]).count() > 1000, "the groups' rate bars");
+    let pdf = export(&t, ExportKind::Dashboard, Some(Format::Pdf), "简报.pdf", &ExportOptions::default());
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    assert_eq!(ops(&t), before, "groups and units only: nothing personal to record");
+    // Neither a table format nor a day to come.
+    let e = office::export(
+        t.db.conn(),
+        &p,
+        ExportKind::Dashboard,
+        Some(Format::Xlsx),
+        &path_in(&t, "x.xlsx"),
+        &ExportOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_field.format");
+}
+
 // ------------------------------------------------------------------ exports of personal data
 
 fn exports_recorded(t: &TestDb) -> Vec<(String, String, String, String, i64, String)> {

@@ -9,7 +9,8 @@ export const zh = {
   firstRows: '仅显示前 {n} 行', doImport: '导入', importing: '正在写入…', done: '已导入：新登记 {c} 户，更新 {u} 户({f} 项修改，均记入操作日志）',
   exportTitle: '导出报表', exportHint: '保存为 Excel/Word/CSV,A4 版式，可直接打印报送',
   kind: '报表', format: '格式', asOf: '截至日期', since: '对比起始日', maskNames: '公示表姓名打码（张*三）', doExport: '导出…', exported: '已导出到 {p}', openFile: '打开文件', openFolder: '打开所在文件夹',
-  kinds: { 'signing-summary': '签约率汇总表', ledger: '被征收户台账', disclosure: '阳光征迁公示表', 'meeting-brief': '会商材料', bulletin: '督导通报', settlement: '补偿结算单', notice: '征收补偿告知书', 'visit-record': '入户走访记录表', obstacles: '问题清单', 'follow-ups': '逾期回访清单', board: '征收户清单' },
+  kinds: { 'signing-summary': '签约率汇总表', ledger: '被征收户台账', disclosure: '阳光征迁公示表', 'meeting-brief': '会商材料', bulletin: '督导通报', settlement: '补偿结算单', notice: '征收补偿告知书', 'visit-record': '入户走访记录表', obstacles: '问题清单', 'follow-ups': '逾期回访清单', board: '征收户清单', dashboard: '进度简报图' },
+  picturePng: '简报图 PNG', picturePdf: 'PDF',
   exportList: '导出 Excel', exportListHint: '导出当前显示的 {n} 行', exportedRows: '已导出 {n} 行到 {p}',
   pickGroup: '选择动迁组（整组一个文件）',
   kindHints: {
@@ -24,6 +25,7 @@ export const zh = {
     obstacles: '每个问题一行：责任单位、责任人、限期、是否逾期、处理结果（问题清单页可只导出筛选后的行）',
     'follow-ups': '最近一次走访约定的回访日期已过的户：逾期天数与下一步',
     board: '每户一行：动迁组、阶段、难度、关注事项、未解决问题（挂图作战页可只导出筛选后的户）',
+    dashboard: '总览一页 A4：签约、面积、腾空与拆除、补偿、各阶段、各组、问题与逾期回访；PNG 发工作群，PDF 打印（不含个人信息）',
   },
   actions: { create: '新登记', update: '更新', unchanged: '无变化', skipped: '跳过', invalid: '有问题' },
 }
@@ -37,7 +39,8 @@ export const en: typeof zh = {
   firstRows: 'first {n} rows shown', doImport: 'Import', importing: 'Writing…', done: 'Imported: {c} new, {u} updated ({f} field changes, all in the log)',
   exportTitle: 'Export', exportHint: 'Excel/Word/CSV, A4, ready to print and send',
   kind: 'Table', format: 'Format', asOf: 'As of', since: 'Changes since', maskNames: 'Mask names on the disclosure list (张*三)', doExport: 'Export…', exported: 'Saved to {p}', openFile: 'Open file', openFolder: 'Open folder',
-  kinds: { 'signing-summary': 'Signing-rate summary', ledger: 'Household ledger', disclosure: 'Disclosure list', 'meeting-brief': 'Meeting brief', bulletin: 'Progress bulletin', settlement: 'Settlement sheets', notice: 'Notices of compensation', 'visit-record': 'Visit records', obstacles: 'Obstacle list', 'follow-ups': 'Overdue follow-ups', board: 'Household list' },
+  kinds: { 'signing-summary': 'Signing-rate summary', ledger: 'Household ledger', disclosure: 'Disclosure list', 'meeting-brief': 'Meeting brief', bulletin: 'Progress bulletin', settlement: 'Settlement sheets', notice: 'Notices of compensation', 'visit-record': 'Visit records', obstacles: 'Obstacle list', 'follow-ups': 'Overdue follow-ups', board: 'Household list', dashboard: 'One-page progress picture' },
+  picturePng: 'Picture (PNG)', picturePdf: 'PDF',
   exportList: 'Export to Excel', exportListHint: 'Export the {n} rows shown', exportedRows: '{n} rows saved to {p}',
   pickGroup: 'Choose a group (one file)',
   kindHints: {
@@ -52,6 +55,7 @@ export const en: typeof zh = {
     obstacles: 'One row per obstacle: unit, person, due date, overdue, resolution (the Obstacles page exports its filtered rows)',
     'follow-ups': 'Households whose promised follow-up date has passed: days overdue and next step',
     board: 'One row per household: group, stage, difficulty, concerns, open obstacles (the Board exports its filtered households)',
+    dashboard: 'The dashboard on one A4 page: signing, area, handover and demolition, compensation, stages, groups, obstacles and follow-ups; PNG for the work group, PDF to print (no personal data)',
   },
   actions: { create: 'new', update: 'update', unchanged: 'unchanged', skipped: 'skipped', invalid: 'problem' },
 }

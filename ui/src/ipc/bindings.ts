@@ -684,9 +684,9 @@ export type AmountInput = { household_id: string, what: HouseholdAmount,
  */
 amount: string, reason: string, };
 
-export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record" | "obstacles" | "follow-ups" | "board";
+export type ExportKind = "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record" | "obstacles" | "follow-ups" | "board" | "dashboard";
 
-export type ExportFormat = "xlsx" | "docx" | "csv";
+export type ExportFormat = "xlsx" | "docx" | "csv" | "png" | "pdf";
 
 export type ExportOptions = { 
 /**
@@ -1501,4 +1501,4 @@ export type MapFeatureRecord = { id: string, project_id: string, layer: "parcels
 
 export type MemberRecord = { id: string, project_id: string, device_id: string, public_key: string, name: string, role: "command" | "field" | "finance" | "supervisor", valid_from: string, valid_until: string | null, revoked_after_seq: number | null, revoke_reason: string | null, signature: string };
 
-export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record" | "obstacles" | "follow-ups" | "board", format: "xlsx" | "docx" | "csv", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };
+export type DataExportRecord = { id: string, project_id: string, kind: "signing-summary" | "ledger" | "disclosure" | "meeting-brief" | "bulletin" | "settlement" | "notice" | "visit-record" | "obstacles" | "follow-ups" | "board" | "dashboard", format: "xlsx" | "docx" | "csv" | "png" | "pdf", file_name: string, scope: string, rows: number, as_of: string, exported_by: string, exported_at: string };

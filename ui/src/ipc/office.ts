@@ -25,7 +25,7 @@ export const office = {
     return typeof r === 'string' ? r : null
   },
   chooseTarget: async (defaultPath: string, format: T.ExportFormat): Promise<string | null> => {
-    const names: Record<T.ExportFormat, string> = { xlsx: 'Excel 工作簿', docx: 'Word 文档', csv: 'CSV (UTF-8)' }
+    const names: Record<T.ExportFormat, string> = { xlsx: 'Excel 工作簿', docx: 'Word 文档', csv: 'CSV (UTF-8)', png: 'PNG 图片', pdf: 'PDF 文档' }
     return await save({ defaultPath, filters: [{ name: names[format], extensions: [format] }] })
   },
 }
@@ -43,4 +43,5 @@ export const EXPORT_FORMATS: Record<T.ExportKind, T.ExportFormat[]> = {
   obstacles: ['xlsx', 'csv'],
   'follow-ups': ['xlsx', 'csv'],
   board: ['xlsx', 'csv'],
+  dashboard: ['png', 'pdf'],
 }
