@@ -147,17 +147,24 @@ describe('first start, daily work, restart', () => {
   test('the UI switches to English and back', async () => {
     await s.clickCss('[data-testid="toggle-locale"]')
     await s.waitFor('[data-testid="nav-dashboard"]', { text: 'Dashboard' })
-    await go('dashboard', '[data-testid="kpi-households-total"]')
-    await shot('12-dashboard-english')
-    // Money in English units too, not 万元 / 元 beside English labels (the fairness list's
-    // details are the core's Chinese sentences, as filed).
-    const kpi = await until(() => renderedText('[data-testid="kpi-confirmed"]'), (t) => t.length > 0, 'the compensation figure')
-    assert.match(kpi, /^[\d,.]+\s?M yuan$/)
-    const text = await renderedText('.content')
-    assert.match(text, /\d yuan/, 'money in yuan')
-    assert.doesNotMatch(text, /万元/, 'no 万元 in English mode')
-    await s.clickCss('[data-testid="toggle-locale"]')
-    await s.waitFor('[data-testid="nav-dashboard"]', { text: '总览' })
+    try {
+      await go('dashboard', '[data-testid="kpi-households-total"]')
+      await shot('12-dashboard-english')
+      // Money in English units too, not 万元 / 元 beside English labels; the fairness list's
+      // details worded in English from the core's facts (item names stay as recorded).
+      const kpi = await until(() => renderedText('[data-testid="kpi-confirmed"]'), (t) => t.length > 0, 'the compensation figure')
+      assert.match(kpi, /^[\d,.]+\s?M yuan$/)
+      const text = await renderedText('.content')
+      assert.match(text, /\d yuan/, 'money in yuan')
+      assert.doesNotMatch(text, /万元/, 'no 万元 in English mode')
+      const details = await s.exec(`return [...document.querySelectorAll('[data-testid="fairness-detail"]')].map((e) => e.textContent)`)
+      assert.ok(details.length > 0, 'the demo has fairness flags')
+      for (const d of details) assert.match(d, /^(“|[A-Z][a-z-]+ )/, `an English sentence: ${d}`)
+    } finally {
+      // Back to Chinese whatever happened: the steps after this one read Chinese.
+      await s.clickCss('[data-testid="toggle-locale"]')
+      await s.waitFor('[data-testid="nav-dashboard"]', { text: '总览' })
+    }
   })
 
   test('after a restart everything is still there', async () => {

@@ -45,7 +45,8 @@ fn generate() -> String {
         jingdi::compensation::sheet::Sheet, jingdi::compensation::sheet::Totals,
         jingdi::compensation::sheet::AgreementCheck, jingdi::compensation::calc::RecalcReport,
         jingdi::compensation::calc::HouseholdProblem, jingdi::compensation::fairness::FairnessKind,
-        jingdi::compensation::fairness::FairnessEntry, jingdi::compensation::fairness::FairnessReport,
+        jingdi::compensation::fairness::FairnessEntry, jingdi::compensation::fairness::FairnessFacts,
+        jingdi::compensation::fairness::FairnessReport,
         StandardVersion, StandardsView, StandardDraft, RecalcInput, AdjustInput, ConfirmAllInput,
         PayInput, UnconfirmInput, InventoryInput, InventoryCorrection, HouseholdAmount, AmountInput,
         // office files (roster import, exports)

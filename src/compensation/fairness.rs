@@ -49,6 +49,95 @@ impl FairnessKind {
     }
 }
 
+/// What a flag found, as values: the app words it in the reader's language; `zh` is the
+/// sentence the CLI and the exports print (`FairnessEntry::detail`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FairnessFacts {
+    /// Area-based compensation per m² against the standard's (fen per m²).
+    PerM2 { actual_fen_per_m2: i64, standard_fen_per_m2: i64, version: i64, floor_area_centi: i64, deviation_bp: i64 },
+    /// A calculated item adjusted by hand.
+    Adjusted {
+        label: String,
+        adjustment_fen: i64,
+        calculated_fen: i64,
+        amount_fen: i64,
+        reason: Option<String>,
+        by: Option<String>,
+    },
+    /// An item entered directly.
+    Manual { label: String, kind: CompensationKind, amount_fen: i64, note: String },
+    /// Signing incentives recorded against the tier of the agreement date (none when not signed).
+    Incentive { signing_fen: i64, agreement_date: Option<NaiveDate>, tier: Option<String>, tier_fen: Option<i64> },
+    /// An on-time handover incentive although the handover came (or is still not done) late.
+    HandoverLate { amount_fen: i64, vacated_on: Option<NaiveDate>, due: NaiveDate, as_of: NaiveDate },
+    /// The agreement's amount against the settlement's sum.
+    Agreement { agreement_fen: i64, settlement_fen: i64 },
+}
+
+impl FairnessFacts {
+    /// The sentence in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            FairnessFacts::PerM2 {
+                actual_fen_per_m2,
+                standard_fen_per_m2,
+                version,
+                floor_area_centi,
+                deviation_bp,
+            } => {
+                let bp = *deviation_bp;
+                format!(
+                    "按面积补偿 {} 元/m²,按第 {version} 版标准应为 {} 元/m²({}{}.{:02}%,{} m²)",
+                    format_hundredths(*actual_fen_per_m2),
+                    format_hundredths(*standard_fen_per_m2),
+                    if bp >= 0 { "+" } else { "-" },
+                    bp.abs() / 100,
+                    bp.abs() % 100,
+                    format_hundredths(*floor_area_centi)
+                )
+            }
+            FairnessFacts::Adjusted { label, adjustment_fen, calculated_fen, amount_fen, reason, by } => format!(
+                "「{label}」调整 {}{}(计算 {},现 {});原因:{};调整人 {}",
+                if *adjustment_fen > 0 { "+" } else { "-" },
+                format_yuan(adjustment_fen.abs()),
+                format_yuan(*calculated_fen),
+                format_yuan(*amount_fen),
+                reason.as_deref().unwrap_or("—"),
+                by.as_deref().unwrap_or("—")
+            ),
+            FairnessFacts::Manual { label, kind, amount_fen, note } => format!(
+                "「{label}」({}){} 为直接录入,未按补偿标准计算{}",
+                kind.zh(),
+                format_yuan(*amount_fen),
+                if note.is_empty() { String::new() } else { format!(";备注:{note}") }
+            ),
+            FairnessFacts::Incentive { signing_fen, agreement_date, tier, tier_fen } => {
+                let tier_text = match (agreement_date, tier) {
+                    (None, _) => "尚未签约,不应有签约奖励".to_string(),
+                    (Some(d), None) => format!("签约日期 {d} 不在任何奖励档次内"),
+                    (Some(d), Some(t)) => {
+                        format!("签约日期 {d} 属「{t}」档,应为 {}", format_yuan(tier_fen.unwrap_or(0)))
+                    }
+                };
+                format!("签约奖励共 {};{tier_text}", format_yuan(*signing_fen))
+            }
+            FairnessFacts::HandoverLate { amount_fen, vacated_on, due, as_of } => format!(
+                "已记按期交房奖励 {},但{}(期限 {due})",
+                format_yuan(*amount_fen),
+                vacated_on.map_or(format!("截至 {as_of} 尚未交房"), |v| format!("{v} 才交房"))
+            ),
+            FairnessFacts::Agreement { agreement_fen, settlement_fen } => format!(
+                "协议金额 {},结算合计 {},相差 {}",
+                format_yuan(*agreement_fen),
+                format_yuan(*settlement_fen),
+                format_yuan(agreement_fen - settlement_fen)
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FairnessEntry {
@@ -57,7 +146,9 @@ pub struct FairnessEntry {
     pub head_name: String,
     pub kind: FairnessKind,
     pub kind_zh: String,
+    /// `facts` in Chinese.
     pub detail: String,
+    pub facts: FairnessFacts,
     /// The item concerned, where one is.
     pub item_id: Option<Uuid>,
     /// The deviation in fen (actual − standard, the adjustment, the item's amount, or
@@ -110,14 +201,15 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
         }
         checked += 1;
         let mut push =
-            |kind: FairnessKind, detail: String, item: Option<&Item>, amount: Option<i64>, bp: Option<i64>| {
+            |kind: FairnessKind, facts: FairnessFacts, item: Option<&Item>, amount: Option<i64>, bp: Option<i64>| {
                 entries.push(FairnessEntry {
                     household_id: h.id,
                     household_no: h.number.clone(),
                     head_name: h.head_name.clone(),
                     kind,
                     kind_zh: kind.zh().to_string(),
-                    detail,
+                    detail: facts.zh(),
+                    facts,
                     item_id: item.map(|i| i.id),
                     amount_fen: amount,
                     deviation_bp: bp,
@@ -143,16 +235,13 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
                     let bp = (diff as i128 * 10_000 / standard as i128) as i64;
                     push(
                         FairnessKind::PerM2Deviation,
-                        format!(
-                            "按面积补偿 {} 元/m²,按第 {} 版标准应为 {} 元/m²({}{}.{:02}%,{} m²)",
-                            format_hundredths(per_m2(actual, h.floor_area)),
-                            std.version,
-                            format_hundredths(per_m2(standard, h.floor_area)),
-                            if bp >= 0 { "+" } else { "-" },
-                            bp.abs() / 100,
-                            bp.abs() % 100,
-                            format_hundredths(h.floor_area)
-                        ),
+                        FairnessFacts::PerM2 {
+                            actual_fen_per_m2: per_m2(actual, h.floor_area),
+                            standard_fen_per_m2: per_m2(standard, h.floor_area),
+                            version: std.version,
+                            floor_area_centi: h.floor_area,
+                            deviation_bp: bp,
+                        },
                         None,
                         Some(diff),
                         Some(bp),
@@ -164,16 +253,14 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
         for i in items.iter().filter(|i| i.adjustment != 0) {
             push(
                 FairnessKind::ManualAdjustment,
-                format!(
-                    "「{}」调整 {}{}(计算 {},现 {});原因:{};调整人 {}",
-                    i.label,
-                    if i.adjustment > 0 { "+" } else { "-" },
-                    format_yuan(i.adjustment.abs()),
-                    format_yuan(i.calculated_amount.unwrap_or(0)),
-                    format_yuan(i.amount),
-                    i.adjustment_reason.as_deref().unwrap_or("—"),
-                    i.adjusted_by.as_deref().unwrap_or("—")
-                ),
+                FairnessFacts::Adjusted {
+                    label: i.label.clone(),
+                    adjustment_fen: i.adjustment,
+                    calculated_fen: i.calculated_amount.unwrap_or(0),
+                    amount_fen: i.amount,
+                    reason: i.adjustment_reason.clone(),
+                    by: i.adjusted_by.clone(),
+                },
                 Some(i),
                 Some(i.adjustment),
                 None,
@@ -182,13 +269,12 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
         for i in items.iter().filter(|i| i.is_manual() && i.amount != 0) {
             push(
                 FairnessKind::ManualItem,
-                format!(
-                    "「{}」({}){} 为直接录入,未按补偿标准计算{}",
-                    i.label,
-                    i.kind.zh(),
-                    format_yuan(i.amount),
-                    if i.note.is_empty() { String::new() } else { format!(";备注:{}", i.note) }
-                ),
+                FairnessFacts::Manual {
+                    label: i.label.clone(),
+                    kind: i.kind,
+                    amount_fen: i.amount,
+                    note: i.note.clone(),
+                },
                 Some(i),
                 Some(i.amount),
                 None,
@@ -205,16 +291,14 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
             let tier = h.agreement_date.and_then(|d| r.tier_for(d));
             let expected = tier.map_or(0, |t| t.amount_fen);
             if signing != expected {
-                let tier_text = match (h.agreement_date, tier) {
-                    (None, _) => "尚未签约,不应有签约奖励".to_string(),
-                    (Some(d), None) => format!("签约日期 {d} 不在任何奖励档次内"),
-                    (Some(d), Some(t)) => {
-                        format!("签约日期 {d} 属「{}」档,应为 {}", t.label, format_yuan(t.amount_fen))
-                    }
-                };
                 push(
                     FairnessKind::IncentiveOutsideTier,
-                    format!("签约奖励共 {};{tier_text}", format_yuan(signing)),
+                    FairnessFacts::Incentive {
+                        signing_fen: signing,
+                        agreement_date: h.agreement_date,
+                        tier: tier.map(|t| t.label.clone()),
+                        tier_fen: tier.map(|t| t.amount_fen),
+                    },
                     None,
                     Some(signing - expected),
                     None,
@@ -230,11 +314,7 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
                     if late {
                         push(
                             FairnessKind::IncentiveOutsideTier,
-                            format!(
-                                "已记按期交房奖励 {},但{}(期限 {by})",
-                                format_yuan(i.amount),
-                                vacated.map_or(format!("截至 {as_of} 尚未交房"), |v| format!("{v} 才交房"))
-                            ),
+                            FairnessFacts::HandoverLate { amount_fen: i.amount, vacated_on: vacated, due: by, as_of },
                             Some(i),
                             Some(i.amount),
                             None,
@@ -249,7 +329,7 @@ pub fn fairness(conn: &Connection, p: &Project, threshold_bp: i64, as_of: Option
         if let Some(a) = facts.agreement_amount.filter(|a| *a != total) {
             push(
                 FairnessKind::AgreementMismatch,
-                format!("协议金额 {},结算合计 {},相差 {}", format_yuan(a), format_yuan(total), format_yuan(a - total)),
+                FairnessFacts::Agreement { agreement_fen: a, settlement_fen: total },
                 None,
                 Some(a - total),
                 None,

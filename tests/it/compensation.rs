@@ -630,6 +630,26 @@ fn the_demo_has_calculated_items_and_the_fairness_list_finds_the_seeded_deviatio
         f.households_flagged
     );
     assert_eq!(f.households_checked, 120);
+    // Each flag carries its facts as values (the app words them in its language); the
+    // sentence is those facts in Chinese, and the amounts agree with them.
+    use jingdi::compensation::fairness::FairnessFacts as F;
+    for e in &f.entries {
+        assert_eq!(e.detail, e.facts.zh());
+        match (&e.kind, &e.facts) {
+            (FairnessKind::PerM2Deviation, F::PerM2 { deviation_bp, .. }) => {
+                assert_eq!(Some(*deviation_bp), e.deviation_bp)
+            }
+            (FairnessKind::ManualAdjustment, F::Adjusted { adjustment_fen, .. }) => {
+                assert_eq!(Some(*adjustment_fen), e.amount_fen)
+            }
+            (FairnessKind::ManualItem, F::Manual { amount_fen, .. }) => assert_eq!(Some(*amount_fen), e.amount_fen),
+            (FairnessKind::IncentiveOutsideTier, F::Incentive { .. } | F::HandoverLate { .. }) => {}
+            (FairnessKind::AgreementMismatch, F::Agreement { agreement_fen, settlement_fen }) => {
+                assert_eq!(Some(agreement_fen - settlement_fen), e.amount_fen)
+            }
+            (k, facts) => panic!("{k:?} with {facts:?}"),
+        }
+    }
     // The appraised household deviates by about 38%: gone at a 50% threshold.
     let loose = fairness(t.db.conn(), &p, 5_000, None).unwrap();
     assert!(!loose.entries.iter().any(|e| e.kind == FairnessKind::PerM2Deviation));

@@ -578,7 +578,11 @@ export type HouseholdProblem = { household_no: string, problem: string, };
 
 export type FairnessKind = "per_m2_deviation" | "manual_adjustment" | "manual_item" | "incentive_outside_tier" | "agreement_mismatch";
 
-export type FairnessEntry = { household_id: string, household_no: string, head_name: string, kind: FairnessKind, kind_zh: string, detail: string, 
+export type FairnessEntry = { household_id: string, household_no: string, head_name: string, kind: FairnessKind, kind_zh: string, 
+/**
+ * `facts` in Chinese.
+ */
+detail: string, facts: FairnessFacts, 
 /**
  * The item concerned, where one is.
  */
@@ -592,6 +596,8 @@ amount_fen: number | null,
  * For `per_m2_deviation`: (actual − standard) / standard in basis points, rounded toward zero.
  */
 deviation_bp: number | null, };
+
+export type FairnessFacts = { "type": "per_m2", actual_fen_per_m2: number, standard_fen_per_m2: number, version: number, floor_area_centi: number, deviation_bp: number, } | { "type": "adjusted", label: string, adjustment_fen: number, calculated_fen: number, amount_fen: number, reason: string | null, by: string | null, } | { "type": "manual", label: string, kind: CompensationKind, amount_fen: number, note: string, } | { "type": "incentive", signing_fen: number, agreement_date: string | null, tier: string | null, tier_fen: number | null, } | { "type": "handover_late", amount_fen: number, vacated_on: string | null, due: string, as_of: string, } | { "type": "agreement", agreement_fen: number, settlement_fen: number, };
 
 export type FairnessReport = { project_code: string, as_of: string, threshold_bp: number, households_checked: number, households_flagged: number, 
 /**
