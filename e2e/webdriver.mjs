@@ -87,7 +87,37 @@ export class Session {
     }
   }
 
+  /** Waits (at most 3 s) until the element holds still: the same box twice 60 ms apart and no
+   *  enter/leave transition running around it. A click is a press and a release at one point;
+   *  a dialog still opening, or a form reflowing as a field loses focus, can move the button
+   *  between the two, and the click is lost without an error (seen on loaded machines). */
+  async settle(el) {
+    const started = Date.now()
+    await this.exec(
+      `const el = arguments[0]
+       const box = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join() }
+       const busy = '[class*="-enter-active"], [class*="-leave-active"]'
+       const moving = () => !!(el.closest(busy) || el.closest('.el-overlay')?.querySelector(busy))
+       return new Promise((done) => {
+         const end = Date.now() + 3000
+         let last = box()
+         const check = () => {
+           const now = box()
+           if ((now === last && !moving()) || Date.now() > end) return done(true)
+           last = now
+           setTimeout(check, 60)
+         }
+         setTimeout(check, 60)
+       })`,
+      [{ [ELEMENT]: el }],
+    )
+    const took = Date.now() - started
+    if (process.env.E2E_SETTLE_DEBUG) console.error(`settle ${took} ms`)
+    return took
+  }
   async click(el) {
+    // A stale element is left to the click to report.
+    await this.settle(el).catch(() => {})
     await this.cmd('POST', `/element/${el}/click`, {})
   }
   async type(el, text) {
