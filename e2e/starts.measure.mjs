@@ -1,9 +1,10 @@
 // Measurement, not part of the suite: starts the app STARTS times (default 20) through
 // tauri-driver, waits for the dashboard, resizes the window four times and checks the page
-// still answers; prints how many starts failed. Rendering as the app decides it by default;
-// `JINGDI_RENDERING=gpu` keeps WebKitGTK's accelerated path (the behaviour before the fix).
-//   ./scripts/e2e.sh e2e/starts.measure.mjs                       # after
-//   JINGDI_RENDERING=gpu ./scripts/e2e.sh e2e/starts.measure.mjs  # before
+// still answers; prints how many starts failed. By default WebKitGTK renders as it chooses (what
+// the app does unless told); `JINGDI_RENDERING=cpu` sets the software-rendering switches
+// (src/desk/rendering.rs). Figures in BENCHMARKS.md.
+//   ./scripts/e2e.sh e2e/starts.measure.mjs                       # WebKit's own choice
+//   JINGDI_RENDERING=cpu ./scripts/e2e.sh e2e/starts.measure.mjs  # the switches
 import { test } from 'node:test'
 import { Session, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi } from './cli.mjs'

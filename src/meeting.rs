@@ -120,7 +120,7 @@ pub fn record(tx: &mut Tx, project: Uuid, m: &NewMeeting) -> Result<Uuid> {
 fn track_as_obstacle(tx: &mut Tx, project: Uuid, held_on: NaiveDate, d: &Decision) -> Result<Uuid> {
     let text = d.text.trim();
     if d.obstacle_id.is_some() {
-        return Err(Error::invalid("decisions", format!("决定「{text}」已关联问题,不必再列入问题清单")));
+        return Err(Error::invalid("decisions", format!("决定「{text}」已关联问题，不必再列入问题清单")));
     }
     if d.owner.trim().is_empty() {
         return Err(Error::invalid("decisions", format!("决定「{text}」列入问题清单须写明负责单位")));

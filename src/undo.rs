@@ -75,17 +75,17 @@ pub fn undo_last(tx: &mut Tx, record: Uuid) -> Result<()> {
     if latest.device_id != tx.device() || latest.entity_id != record || received != Some(latest.id) {
         return Err(Error::rule(
             "undo.changed_since",
-            "这条记录此后又有变动(另一项修改、阶段变化或同步来的修改),不能撤销;请直接修改",
+            "这条记录此后又有变动（另一项修改、阶段变化或同步来的修改），不能撤销；请直接修改",
         ));
     }
     if latest.action != Action::Update || !UNDOABLE.contains(&latest.entity) {
         return Err(Error::rule(
             "undo.not_an_edit",
-            "最近一次操作不是对户信息、净地清单或杆线的修改,不能撤销;请直接修改或更正",
+            "最近一次操作不是对户信息、净地清单或杆线的修改，不能撤销；请直接修改或更正",
         ));
     }
     let Some(fields) = before(tx.conn(), &latest)? else {
-        return Err(Error::rule("undo.not_an_edit", "找不到修改前的内容,不能撤销;请直接修改"));
+        return Err(Error::rule("undo.not_an_edit", "找不到修改前的内容，不能撤销；请直接修改"));
     };
     tx.with_reason(Some(REASON));
     let done = tx.update(latest.entity, record, latest.project_id, fields);

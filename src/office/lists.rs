@@ -34,7 +34,7 @@ fn shown<T>(rows: Vec<T>, id: impl Fn(&T) -> Uuid, only: Option<&[Uuid]>) -> Res
     if missing > 0 {
         return Err(Error::invalid(
             "only",
-            format!("要导出的清单中有 {missing} 条已不在(可能刚同步或修改过),请刷新页面后再导出"),
+            format!("要导出的清单中有 {missing} 条已不在（可能刚同步或修改过），请刷新页面后再导出"),
         ));
     }
     Ok(out)
@@ -78,7 +78,7 @@ pub fn obstacles(conn: &Connection, p: &Project, as_of: NaiveDate, only: Option<
             Cell::Text(o.resolution),
         ]);
     }
-    s.notes = vec![format!("共 {} 项,其中逾期 {overdue} 项。", s.rows.len())];
+    s.notes = vec![format!("共 {} 项，其中逾期 {overdue} 项。", s.rows.len())];
     Ok(vec![s])
 }
 
@@ -122,7 +122,7 @@ pub fn board(
     let mut tiles = board.tiles;
     if let Some(g) = group.map(str::trim).filter(|g| !g.is_empty()) {
         if !board.groups.iter().any(|known| known == g) {
-            return Err(Error::invalid("group", format!("没有动迁组「{g}」,可选: {}", board.groups.join("、"))));
+            return Err(Error::invalid("group", format!("没有动迁组「{g}」，可选：{}", board.groups.join("、"))));
         }
         tiles.retain(|t| t.group_name == g);
     }

@@ -200,7 +200,7 @@ pub fn svg(p: &Project, f: &Figures) -> String {
     let (mid, right) = (W / 2.0 - 12.0, W / 2.0 + 12.0);
     let open: i64 = s.obstacles_by_unit.iter().map(|u| u.open).sum();
     let overdue: i64 = s.obstacles_by_unit.iter().map(|u| u.overdue).sum();
-    text(&mut o, 36.0, top, &st(17.0, "#0f172a", "start", true), &format!("未解决问题 {open} 项(逾期 {overdue} 项)"));
+    text(&mut o, 36.0, top, &st(17.0, "#0f172a", "start", true), &format!("未解决问题 {open} 项（逾期 {overdue} 项）"));
     let mut units: Vec<_> = s.obstacles_by_unit.iter().filter(|u| u.open > 0).collect();
     units.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)));
     let mut yl = top;
@@ -208,7 +208,7 @@ pub fn svg(p: &Project, f: &Figures) -> String {
         yl += 26.0;
         text(&mut o, 52.0, yl, &st(14.0, "#0f172a", "start", false), &u.responsible_unit);
         let late =
-            if u.overdue > 0 { format!("{} 项,逾期 {}", u.open, u.overdue) } else { format!("{} 项", u.open) };
+            if u.overdue > 0 { format!("{} 项，逾期 {}", u.open, u.overdue) } else { format!("{} 项", u.open) };
         let colour = if u.overdue > 0 { "#dc2626" } else { "#0f172a" };
         text(&mut o, mid, yl, &st(14.0, colour, "end", false), &late);
     }
@@ -250,7 +250,7 @@ pub fn svg(p: &Project, f: &Figures) -> String {
     for (kind, n, fen) in &kinds {
         yr += 26.0;
         text(&mut o, right + 16.0, yr, &st(14.0, "#0f172a", "start", false), kind.zh());
-        let amount = if *fen > 0 { format!("{n} 项,{} 万元", wan(*fen)) } else { format!("{n} 项") };
+        let amount = if *fen > 0 { format!("{n} 项，{} 万元", wan(*fen)) } else { format!("{n} 项") };
         text(&mut o, W - 36.0, yr, &st(14.0, "#0f172a", "end", false), &amount);
     }
     y = yl.max(yr);
@@ -298,7 +298,7 @@ pub fn svg(p: &Project, f: &Figures) -> String {
         36.0,
         H - 18.0,
         &st(11.0, "#94a3b8", "start", false),
-        "净地 Jingdi 据本机台账生成,数字与总览、签约率汇总表同源",
+        "净地 Jingdi 据本机台账生成，数字与总览、签约率汇总表同源",
     );
     o.push_str("</svg>");
     o

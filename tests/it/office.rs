@@ -857,7 +857,7 @@ fn the_dashboard_on_one_page_carries_the_summary_as_png_and_pdf_and_names_no_hou
     let svg = office::onepage::svg(&p, &office::onepage::Figures { summary: &s, clearance: &clearance, days: &days });
     let unpaid =
         clearance.iter().filter(|c| c.kind == jingdi::report::clearance::ClearanceKind::UnpaidCompensation).count();
-    assert!(unpaid > 0 && svg.contains(&format!("{unpaid} 项,")), "the 净地 list's unpaid items counted");
+    assert!(unpaid > 0 && svg.contains(&format!("{unpaid} 项，")), "the 净地 list's unpaid items counted");
     let last = days.last().unwrap();
     assert!(svg.contains(&last.log_date.format("%m-%d").to_string()), "the last demolition day drawn");
     for figure in [
