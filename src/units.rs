@@ -86,6 +86,11 @@ pub fn format_m2(centi: i64) -> String {
     format!("{} m²", format_hundredths(centi))
 }
 
+/// A 0..1 rate as "97.5%" (one decimal), as the printed tables and the CLI show it.
+pub fn format_rate(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
+}
+
 /// Hundredths as a float, for JSON consumers that want m² or 元 as numbers.
 pub fn hundredths_to_f64(v: i64) -> f64 {
     v as f64 / 100.0

@@ -11,14 +11,11 @@ use jingdi::report::clearance::{ClearanceItem, ClearanceKind};
 use jingdi::report::history::HistoryEntry;
 use jingdi::report::summary::Summary;
 use jingdi::stage::StageEvent;
+use jingdi::units::format_rate;
 use jingdi::units::{format_m2, format_yuan};
 use jingdi::visit::Visit;
 use serde::Serialize;
 use std::fmt::Write;
-
-fn pct(r: f64) -> String {
-    format!("{:.1}%", r * 100.0)
-}
 
 pub fn summary(s: &Summary) -> String {
     let mut o = String::new();
@@ -34,13 +31,19 @@ pub fn summary(s: &Summary) -> String {
             format!("已过期限 {} 天", -s.days_left)
         }
     );
-    let _ = writeln!(o, "总户数 {},已签约 {},签约率 {}", s.households_total, s.households_signed, pct(s.signing_rate));
+    let _ = writeln!(
+        o,
+        "总户数 {},已签约 {},签约率 {}",
+        s.households_total,
+        s.households_signed,
+        format_rate(s.signing_rate)
+    );
     let _ = writeln!(
         o,
         "签约面积 {}(总面积 {},按面积签约率 {})",
         format_m2(s.signed_area_centi),
         format_m2(s.total_area_centi),
-        pct(s.area_signing_rate)
+        format_rate(s.area_signing_rate)
     );
     let _ = writeln!(o, "\n各阶段户数:");
     for st in &s.stages {
@@ -55,7 +58,7 @@ pub fn summary(s: &Summary) -> String {
             g.leader.clone().unwrap_or_else(|| "—".into()),
             g.households_signed,
             g.households_total,
-            pct(g.signing_rate),
+            format_rate(g.signing_rate),
             g.demolished
         );
     }
@@ -527,9 +530,9 @@ pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> Stri
         t.plots,
         t.households_total,
         t.households_signed,
-        pct(t.signing_rate),
+        format_rate(t.signing_rate),
         t.demolished,
-        pct(t.demolished_rate)
+        format_rate(t.demolished_rate)
     );
     let _ = writeln!(
         s,
@@ -547,9 +550,9 @@ pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> Stri
             "  签约 {}/{} 户 {},拆除 {} 户 {};补偿已确认 {},已支付 {}",
             p.households_signed,
             p.households_total,
-            pct(p.signing_rate),
+            format_rate(p.signing_rate),
             p.demolished,
-            pct(p.demolished_rate),
+            format_rate(p.demolished_rate),
             format_yuan(p.confirmed_fen),
             format_yuan(p.paid_fen)
         );

@@ -9,6 +9,7 @@ use crate::idcard;
 use crate::project::Project;
 use crate::report::changes::{changes_since, Changes};
 use crate::report::summary::{summary, Summary};
+use crate::units::format_rate;
 use crate::vocab::{CompensationKind, PaymentStatus, Stage};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -398,10 +399,6 @@ fn days(a: NaiveDate, b: NaiveDate) -> i64 {
     (b - a).num_days()
 }
 
-fn pct(r: f64) -> String {
-    format!("{:.1}%", r * 100.0)
-}
-
 fn changes_sheet(title: &str, c: &Changes, group_of: &HashMap<String, String>) -> Sheet {
     let mut s = Sheet::new(
         "期间变化",
@@ -479,9 +476,9 @@ pub fn meeting_brief(
             "项目共 {} 户,已签约 {} 户,户数签约率 {};总建筑面积 {} m²,面积签约率 {}。签约期限 {} 至 {},{}。",
             s.households_total,
             s.households_signed,
-            pct(s.signing_rate),
+            format_rate(s.signing_rate),
             crate::units::format_hundredths(s.total_area_centi),
-            pct(s.area_signing_rate),
+            format_rate(s.area_signing_rate),
             s.window_opens_on,
             s.window_closes_on,
             if s.days_left >= 0 {
@@ -788,14 +785,14 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
         s.as_of.format("%Y年%m月%d日"),
         s.households_total,
         s.households_signed,
-        pct(s.signing_rate),
+        format_rate(s.signing_rate),
         match (first, last) {
             (Some(f), Some(l)) if s.groups.len() > 1 && f.signing_rate > l.signing_rate => format!(
                 "签约率最高的是{}({}),最低的是{}({}),请{}加快进度。",
                 f.group,
-                pct(f.signing_rate),
+                format_rate(f.signing_rate),
                 l.group,
-                pct(l.signing_rate),
+                format_rate(l.signing_rate),
                 l.group
             ),
             _ => "各组签约进度相同。".into(),
@@ -817,7 +814,7 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
             } else {
                 String::new()
             };
-            doc.para(&format!("已拆除 {total} 户,拆除率 {}。{lead}", pct(r)));
+            doc.para(&format!("已拆除 {total} 户,拆除率 {}。{lead}", format_rate(r)));
         }
     }
     let headings = ["一、各组签约进度排名", "二、各组拆除进度排名", "三、本期变化"];

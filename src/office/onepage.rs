@@ -9,7 +9,7 @@ use crate::plot_work::DemolitionDay;
 use crate::project::Project;
 use crate::report::clearance::ClearanceItem;
 use crate::report::summary::Summary;
-use crate::units::format_hundredths;
+use crate::units::{format_hundredths, format_m2, format_rate};
 use std::fmt::Write;
 
 const W: f64 = 794.0;
@@ -20,10 +20,6 @@ const MAX_ROWS: usize = 10;
 const MAX_LIST: usize = 8;
 /// The demolition days drawn: the last fortnight logged.
 const DAYS: usize = 14;
-
-fn percent(r: f64) -> String {
-    format!("{:.1}%", r * 100.0)
-}
 
 /// Fen as 万元 with two decimals, rounded half up in integers.
 fn wan(fen: i64) -> String {
@@ -87,12 +83,12 @@ pub fn svg(p: &Project, f: &Figures) -> String {
         (
             "签约",
             format!("{} / {} 户", s.households_signed, s.households_total),
-            vec![format!("签约率 {}", percent(s.signing_rate))],
+            vec![format!("签约率 {}", format_rate(s.signing_rate))],
         ),
         (
             "签约面积",
-            format!("{} m²", format_hundredths(s.signed_area_centi)),
-            vec![format!("占 {} m² 的 {}", format_hundredths(s.total_area_centi), percent(s.area_signing_rate))],
+            format_m2(s.signed_area_centi),
+            vec![format!("占 {} 的 {}", format_m2(s.total_area_centi), format_rate(s.area_signing_rate))],
         ),
         (
             "腾空交房 / 已拆除",
@@ -180,7 +176,7 @@ pub fn svg(p: &Project, f: &Figures) -> String {
         let bw = 210.0 * g.signing_rate.clamp(0.0, 1.0);
         let _ = write!(o, r##"<rect x="350" y="{:.1}" width="210" height="12" rx="3" fill="#e2e8f0"/>"##, y - 11.0);
         let _ = write!(o, r##"<rect x="350" y="{:.1}" width="{bw:.1}" height="12" rx="3" fill="#3b82f6"/>"##, y - 11.0);
-        text(&mut o, 570.0, y, &st(14.0, "#0f172a", "start", false), &percent(g.signing_rate));
+        text(&mut o, 570.0, y, &st(14.0, "#0f172a", "start", false), &format_rate(g.signing_rate));
         text(&mut o, 758.0, y, &st(14.0, "#0f172a", "end", false), &g.demolished.to_string());
     }
     if groups.len() > MAX_ROWS {
