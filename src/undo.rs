@@ -10,6 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::oplog::apply::{op_from_row, OP_COLUMNS};
+use crate::oplog::replay::NEWEST_FIRST;
 use crate::oplog::{Action, Entity, Fields, Op, Tx};
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
@@ -21,30 +22,26 @@ pub const UNDOABLE: &[Entity] = &[Entity::Household, Entity::ChecklistItem, Enti
 pub const REASON: &str = "撤销刚才的修改";
 
 /// The latest operation on `record` — on it, or (for a household) on its stage events, which
-/// move its stage — in the log's order (`hlc`, what the state follows) or in the order this
+/// move its stage — in replay order (`NEWEST_FIRST`: whose values stand) or in the order this
 /// laptop received them (`rowid`: an older edit merged in today is news here too).
 fn latest_about(conn: &Connection, record: Uuid, order: &str) -> Result<Option<Op>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {OP_COLUMNS} FROM oplog
          WHERE entity_id = ?1 OR entity_id IN (SELECT id FROM stage_events WHERE household_id = ?1)
-         ORDER BY {order} LIMIT 1"
+         {order} LIMIT 1"
     ))?;
     let row = stmt.query_row([record.to_string()], |r| Ok(op_from_row(r))).optional()?;
     row.transpose()
 }
 
-/// What each field of `edit` held before it: from the latest earlier operation on the record
-/// that set the field (its creation included).
+/// What each field of `edit` held before it: from the operation before it in replay order
+/// that last set the field (its creation included).
 fn before(conn: &Connection, edit: &Op) -> Result<Option<Fields>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE entity_id = ?1 AND hlc < ?2 AND action IN ('create', 'update')
-         ORDER BY hlc DESC, device_id DESC, seq DESC"
-    ))?;
-    let earlier = stmt.query_map(rusqlite::params![edit.entity_id.to_string(), edit.hlc], |r| Ok(op_from_row(r)))?;
+    let ops = crate::sync::merge::ops_of(conn, edit.entity_id)?;
+    let at = ops.iter().position(|o| o.id == edit.id).unwrap_or(ops.len());
     let mut missing: Vec<&String> = edit.fields.0.keys().collect();
     let mut out = Fields::new();
-    for op in earlier {
-        let op = op??;
+    for op in ops[..at].iter().rev().filter(|o| o.action != Action::Append) {
         missing.retain(|k| match op.fields.0.get(*k) {
             Some(v) => {
                 out.put(k, v.clone());
@@ -69,9 +66,9 @@ fn before(conn: &Connection, edit: &Op) -> Result<Option<Fields>> {
 
 /// Takes back this laptop's latest edit of `record` (see the module's text for when).
 pub fn undo_last(tx: &mut Tx, record: Uuid) -> Result<()> {
-    let latest = latest_about(tx.conn(), record, "hlc DESC, device_id DESC, seq DESC")?
-        .ok_or_else(|| Error::not_found("记录", record.to_string()))?;
-    let received = latest_about(tx.conn(), record, "rowid DESC")?.map(|op| op.id);
+    let latest =
+        latest_about(tx.conn(), record, NEWEST_FIRST)?.ok_or_else(|| Error::not_found("记录", record.to_string()))?;
+    let received = latest_about(tx.conn(), record, "ORDER BY rowid DESC")?.map(|op| op.id);
     if latest.device_id != tx.device() || latest.entity_id != record || received != Some(latest.id) {
         return Err(Error::rule(
             "undo.changed_since",

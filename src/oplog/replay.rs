@@ -9,6 +9,8 @@ use rusqlite::Connection;
 /// The order in which operations are replayed: hybrid logical clock, then device, then id.
 /// Every device computes the same order for the same set of operations.
 pub const REPLAY_ORDER: &str = "ORDER BY hlc, device_id, id";
+/// [`REPLAY_ORDER`] the other way: the operation whose values stand comes first.
+pub const NEWEST_FIRST: &str = "ORDER BY hlc DESC, device_id DESC, id DESC";
 
 pub fn all_ops(conn: &Connection) -> Result<Vec<Op>> {
     let mut stmt = conn.prepare(&format!("SELECT {OP_COLUMNS} FROM oplog {REPLAY_ORDER}"))?;

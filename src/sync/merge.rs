@@ -4,6 +4,7 @@ use super::bundle::{self, Bundle};
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::oplog::apply::{append_all_to_log, insert_all, materialise, op_from_row, OP_COLUMNS};
+use crate::oplog::replay::REPLAY_ORDER;
 use crate::oplog::{signing, watermarks, Action, Entity, Op};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
@@ -705,8 +706,8 @@ fn held_back_report(
 
 /// Every operation on one record, in replay order.
 pub(crate) fn ops_of(conn: &Connection, entity_id: Uuid) -> Result<Vec<Op>> {
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {OP_COLUMNS} FROM oplog WHERE entity_id = ?1 ORDER BY hlc, device_id, id"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {OP_COLUMNS} FROM oplog WHERE entity_id = ?1 {REPLAY_ORDER}"))?;
     let mut rows = stmt.query([entity_id.to_string()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
