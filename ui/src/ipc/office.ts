@@ -5,13 +5,17 @@ import { open, save } from './dialog'
 import { call } from './call'
 import type * as T from './bindings'
 
+const NO_OPTIONS: T.ExportOptions = { as_of: null, since: null, mask_names: false, household: null, group: null, only: null }
+
 export const office = {
   preview: (project: string, path: string, options: T.RosterImportOptions) =>
     call<T.RosterPreview>('office_preview', { project, path, options }),
   import: (project: string, path: string, options: T.RosterImportOptions) =>
     call<T.RosterImportReport>('office_import', { project, path, options }),
-  export: (project: string, kind: T.ExportKind, format: T.ExportFormat | null, path: string, options: T.ExportOptions) =>
-    call<T.ExportReport>('office_export', { project, kind, format, path, options }),
+  /** Options left out take the core's defaults (the figures as of the project's date, no
+   *  household or group, the whole list). */
+  export: (project: string, kind: T.ExportKind, format: T.ExportFormat | null, path: string, options: Partial<T.ExportOptions> = {}) =>
+    call<T.ExportReport>('office_export', { project, kind, format, path, options: { ...NO_OPTIONS, ...options } }),
   /** The dated name the save dialog offers (the core builds it). */
   fileName: (project: string, kind: T.ExportKind, format: T.ExportFormat, asOf: string | null, group: string | null) =>
     call<string>('office_file_name', { project, kind, format, asOf, group }),
