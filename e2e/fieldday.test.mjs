@@ -29,7 +29,7 @@ async function exportTo(testid, file, magic) {
 }
 let s
 const seen = {}
-const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, errorAtField, dialogOpen } = pageHelpers(() => s, { prefix: 'fieldday-' })
+const { shot, go, textOf, waitForText, shownAt, overlaysGone, typeIn, chooseOption, errorAtField } = pageHelpers(() => s, { prefix: 'fieldday-' })
 const fullWidth = (t) => t.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)))
 function idNumber(first17) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -278,7 +278,6 @@ describe('a team leader’s field day', () => {
     assert.equal((await s.findAll('.el-message-box')).length, 0, 'an emptied visit form leaves without asking')
     const before = Number(await s.attr(await s.waitFor('[data-testid="obstacles-count"]'), 'data-open'))
     await s.clickCss('[data-testid="obstacle-add"]')
-    await dialogOpen('[data-testid="obstacle-dialog"]')
     await typeIn('input[data-testid="obstacle-add-title"]', '东侧围挡缺口')
     await s.clickCss('[data-testid="obstacle-add-save"]')
     const err = await errorAtField('input[data-testid="obstacle-add-unit"]', 'the error under 责任单位')

@@ -90,21 +90,6 @@ export function pageHelpers(session, { prefix = '' } = {}) {
         (open) => !open,
         'the overlays to close',
       ),
-    /** Waits until a dialog is shown and has finished opening (no enter transition running),
-     *  so that clicks land on a dialog that no longer moves. */
-    dialogOpen: (css) =>
-      until(
-        () =>
-          session().exec(
-            `const d = document.querySelector(arguments[0])
-             const overlay = d?.closest('.el-overlay')
-             return !!d && !!overlay && getComputedStyle(overlay).display !== 'none' &&
-               !overlay.matches('[class*="-enter-"]') && !overlay.querySelector('[class*="-enter-"]')`,
-            [css],
-          ),
-        (open) => open,
-        `${css} to open`,
-      ),
     /** Replaces what a field holds as a person does (End, Backspace over it, type): WebDriver's
      * clear does not fire the input event Vue listens to. */
     async typeIn(css, text) {
