@@ -88,16 +88,19 @@ export class Session {
   }
 
   /** Waits (at most 3 s) until the element holds still: the same box twice 60 ms apart and no
-   *  enter/leave transition running around it. A click is a press and a release at one point;
-   *  a dialog still opening, or a form reflowing as a field loses focus, can move the button
-   *  between the two, and the click is lost without an error (seen on loaded machines). */
+   *  enter/leave transition running anywhere on the page. A click is a press and a release at
+   *  one point; a dialog still opening, or a form reflowing as a field loses focus, can move the
+   *  button between the two, and the click is lost without an error (seen on loaded machines).
+   *  A closing popper lives elsewhere in the page (teleported to body) yet can still lie over
+   *  the button: WebDriver then refuses with "element click intercepted" (CI, 会商's 加决定
+   *  under a select's fading dropdown), so any transition on the page counts. */
   async settle(el) {
     const started = Date.now()
     await this.exec(
       `const el = arguments[0]
        const box = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join() }
        const busy = '[class*="-enter-active"], [class*="-leave-active"]'
-       const moving = () => !!(el.closest(busy) || el.closest('.el-overlay')?.querySelector(busy))
+       const moving = () => !!document.querySelector(busy)
        return new Promise((done) => {
          const end = Date.now() + 3000
          let last = box()
