@@ -109,14 +109,14 @@ pub fn normalise(header: &str) -> String {
     let mut s: String =
         header.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect::<String>().to_lowercase();
     // "建筑面积(m²)", "建筑面积(平方米)", "人口(人)" → without the bracket.
-    for open in ['(', '('] {
+    for open in ['(', '（'] {
         if let Some(i) = s.find(open) {
-            if i > 0 && (s.ends_with(')') || s.ends_with(')')) {
+            if i > 0 && (s.ends_with(')') || s.ends_with('）')) {
                 s.truncate(i);
             }
         }
     }
-    s.trim_end_matches([':', ':', '*', '*']).trim_start_matches(['*', '*']).to_string()
+    s.trim_end_matches([':', '：', '*', '＊']).trim_start_matches(['*', '＊']).to_string()
 }
 
 /// The field a header names, if any.
@@ -161,8 +161,11 @@ mod tests {
     #[test]
     fn headers_match_the_names_offices_use() {
         assert_eq!(field_for(" 户 主 姓 名 "), Some(Field::HeadName));
-        assert_eq!(field_for("建筑面积(m²)"), Some(Field::FloorArea));
-        assert_eq!(field_for("建筑面积(平方米)"), Some(Field::FloorArea));
+        assert_eq!(field_for("建筑面积(m²)"), Some(Field::FloorArea)); // as typed
+        assert_eq!(field_for("建筑面积(平方米)"), Some(Field::FloorArea)); // as typed
+        assert_eq!(field_for("建筑面积（m²）"), Some(Field::FloorArea));
+        assert_eq!(field_for("家庭人口（人）："), Some(Field::MembersCount));
+        assert_eq!(field_for("＊身份证号码"), Some(Field::IdNumber));
         assert_eq!(field_for("宗地号"), Some(Field::Number));
         assert_eq!(field_for("*身份证号码"), Some(Field::IdNumber));
         assert_eq!(field_for("Phone"), Some(Field::Phone));
