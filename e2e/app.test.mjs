@@ -77,7 +77,7 @@ describe('first start, daily work, restart', () => {
     await s.waitFor(`[data-testid="visit-hit-${seen.a}"]`)
     await s.type(search, Keys.ENTER)
     await s.waitFor('[data-testid="visit-picked"]', { text: seen.a })
-    await s.type(await s.waitFor('textarea[data-testid="visit-outcome"]'), '房屋已腾空,同意本周安排拆除')
+    await s.type(await s.waitFor('textarea[data-testid="visit-outcome"]'), '房屋已腾空，同意本周安排拆除')
     await s.type(await s.waitFor('input[data-testid="visit-next-step"]'), '周五上午机械进场拆除')
     await s.type(await s.waitFor('textarea[data-testid="visit-outcome"]'), Keys.CONTROL + Keys.ENTER + Keys.NULL)
     await s.waitFor('[data-testid="visit-saved"]', { text: seen.a })

@@ -126,7 +126,7 @@ test('through a real hub the sync page shows it reachable, syncs now and says wh
   await s.clickCss('[data-testid="hub-sync-now"]')
   await s.waitFor('[data-testid="hub-project"][data-code="DX4"]', { text: '发出', timeout: 60000 })
   // The demo's photos went up after its operations.
-  await s.waitFor('[data-testid="hub-files"]', { text: '照片和文件:发出' })
+  await s.waitFor('[data-testid="hub-files"]', { text: '照片和文件：发出' })
 
   // Another laptop joins DX4 from the hub (operations, then every photo), logs a visit and
   // syncs; the app syncs again.

@@ -238,7 +238,7 @@ describe('a team leader’s field day', () => {
     await s.waitFor('[data-testid="visit-picked"]', { text: seen.household.number })
     const [y, m, d] = seen.workDate.split('-').map(Number)
     const day = new Date(Date.UTC(y, m - 1, d - 2)).toISOString().slice(0, 10)
-    await s.type(await s.waitFor('textarea[data-testid="visit-outcome"]'), '户主在家,谈了安置房源,补记')
+    await s.type(await s.waitFor('textarea[data-testid="visit-outcome"]'), '户主在家，谈了安置房源，补记')
     const visitors = await s.waitFor('[data-testid="visit-visitors"] input')
     await s.type(visitors, '王社工' + Keys.ENTER)
     await s.type(visitors, '张律师' + Keys.ENTER)
@@ -343,7 +343,7 @@ describe('a team leader’s field day', () => {
     assert.ok(await s.exec(`return document.activeElement === document.querySelector('[data-testid="meeting-attendees"] input')`), 'the click puts the cursor in the box')
     await s.type(attendees, '王建国' + Keys.ENTER)
     await s.type(attendees, '供电公司' + Keys.ENTER)
-    await s.type(await s.waitFor('textarea[data-testid="meeting-notes-input"]'), '明日会商提前登记:杆线迁移')
+    await s.type(await s.waitFor('textarea[data-testid="meeting-notes-input"]'), '明日会商提前登记：杆线迁移')
     // A decision with an owner and a deadline, ticked to be chased in 问题清单.
     const due = new Date(Date.UTC(y, m - 1, d + 4)).toISOString().slice(0, 10)
     await s.clickCss('[data-testid="meeting-add-decision"]')

@@ -62,7 +62,7 @@ describe('roles: the app shows what this laptop may do', () => {
 
   test('as 组长: confirming and paying are disabled, naming 财务; field work stays open', async () => {
     await s.delete()
-    jingdi(['project', 'admit', code, '--role', '组长', '--name', '本机(组长)'])
+    jingdi(['project', 'admit', code, '--role', '组长', '--name', '本机（组长）'])
     await start()
     assert.equal(await until(topRole, (r) => r === 'field', 'the top bar to say 组长'), 'field')
     await go('board', '[data-testid^="tile-"]')

@@ -301,7 +301,7 @@ pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
         Standing::Open => None,
     };
     let who = |m: Option<&Member>| match m {
-        Some(m) if !m.name.is_empty() => format!("设备「{}」({})", m.name, short(op.device_id)),
+        Some(m) if !m.name.is_empty() => format!("设备「{}」（{}）", m.name, short(op.device_id)),
         _ => format!("设备 {}", short(op.device_id)),
     };
     if op.entity == Entity::Member {
@@ -309,9 +309,9 @@ pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
             Some(k) if signed_by(k, op) => None,
             Some(_) => refuse(
                 "bad_admission",
-                format!("{} 写入的准入记录没有有效的项目密钥签名:只有指挥部电脑能准入或撤销设备", who(None)),
+                format!("{} 写入的准入记录没有有效的项目密钥签名：只有指挥部电脑能准入或撤销设备", who(None)),
             ),
-            None => refuse("bad_admission", format!("{} 写入了准入记录,而该项目尚未启用设备准入", who(None))),
+            None => refuse("bad_admission", format!("{} 写入了准入记录，而该项目尚未启用设备准入", who(None))),
         };
     }
     if op.entity == Entity::Project
@@ -320,7 +320,10 @@ pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
         let both = op.fields.0.get("owner_key").is_some_and(Value::is_string)
             && op.fields.0.get("legacy_marks").is_some_and(Value::is_object);
         if !both || (op.action == Action::Update && owner_key.is_some()) {
-            return refuse("project_key", format!("{} 试图更改项目密钥:项目密钥只在启用设备准入时设定一次", who(None)));
+            return refuse(
+                "project_key",
+                format!("{} 试图更改项目密钥：项目密钥只在启用设备准入时设定一次", who(None)),
+            );
         }
     }
     let (legacy, member) = match standing {
@@ -334,7 +337,7 @@ pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
         return refuse(
             "not_admitted",
             format!(
-                "{} 未被准入该项目:请在该电脑上运行 jingdi project join-request,由指挥部电脑准入后再写入",
+                "{} 未被准入该项目：请在该电脑上运行 jingdi project join-request，由指挥部电脑准入后再写入",
                 who(None)
             ),
         );
@@ -343,7 +346,7 @@ pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
         return refuse(
             "revoked",
             format!(
-                "{} 已被撤销准入(原因:{}),其第 {n} 号之后的操作一律不再接受",
+                "{} 已被撤销准入（原因：{}），其第 {n} 号之后的操作一律不再接受",
                 who(Some(m)),
                 m.revoke_reason.as_deref().unwrap_or("")
             ),
@@ -354,14 +357,14 @@ pub fn judge(op: &Op, standing: &Standing) -> Option<Refusal> {
         let until = m.valid_until.map_or("长期".to_string(), |u| u.to_string());
         return refuse(
             "not_admitted",
-            format!("{} 的准入有效期为 {} 至 {until},该操作不在有效期内", who(Some(m)), m.valid_from),
+            format!("{} 的准入有效期为 {} 至 {until}，该操作不在有效期内", who(Some(m)), m.valid_from),
         );
     }
     if let Err(field) = allows(m.role, op) {
         return refuse(
             "forbidden",
             format!(
-                "{} 的角色是{},不能写入{}({}.{field}):这属于{}的职责",
+                "{} 的角色是{}，不能写入{}（{}.{field}）：这属于{}的职责",
                 who(Some(m)),
                 m.role.zh(),
                 op.entity.spec().zh,
@@ -411,7 +414,7 @@ pub fn judge_new<'a, E>(
     if owner_keys > 1 {
         return Ok(Some(Refusal {
             problem: "project_key",
-            message: "两台电脑分别为该项目设定了项目密钥:项目密钥只能设定一次".into(),
+            message: "两台电脑分别为该项目设定了项目密钥：项目密钥只能设定一次".into(),
         }));
     }
     if owner_keys == 0 {
@@ -447,8 +450,8 @@ pub(crate) fn check_merged(conn: &Connection, project: Uuid, new_ops: &[Op], pat
     let refusal = judge_new(new_ops, keys as usize, |device| standing(conn, project, device))?;
     let Some(Refusal { problem, message }) = refusal else { return Ok(()) };
     Err(match problem {
-        "forbidden" => Error::rule("role.forbidden", format!("数据包 {}: {message}", path.display())),
-        "project_key" => Error::rule("role.project_key", format!("数据包 {}: {message}", path.display())),
+        "forbidden" => Error::rule("role.forbidden", format!("数据包 {}：{message}", path.display())),
+        "project_key" => Error::rule("role.project_key", format!("数据包 {}：{message}", path.display())),
         _ => Error::Bundle { problem, path: path.display().to_string(), message },
     })
 }
@@ -582,7 +585,7 @@ impl JoinRequest {
 
     /// Reads a request: its file's JSON, or the code as typed (spaces and case ignored).
     pub fn parse(text: &str) -> Result<JoinRequest> {
-        let bad = |m: &str| Error::invalid("request", format!("不是有效的入组申请:{m}"));
+        let bad = |m: &str| Error::invalid("request", format!("不是有效的入组申请：{m}"));
         let text = text.trim();
         if text.starts_with('{') {
             let r: JoinRequest = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
@@ -606,7 +609,7 @@ impl JoinRequest {
             return Err(bad("公钥有误"));
         }
         if check != check_digits(device, key) {
-            return Err(bad("校验码不符,申请码可能抄错了"));
+            return Err(bad("校验码不符，申请码可能抄错了"));
         }
         Ok(JoinRequest::new(device, key.to_string(), String::new()))
     }
@@ -628,7 +631,7 @@ fn owner_secret(tx: &mut Tx, project: Uuid) -> Result<SigningKey> {
         Some(k) => tx.project_secret(&k)?.ok_or_else(|| {
             Error::rule(
                 "role.not_owner",
-                "本机不持有该项目的项目密钥:只有指挥部电脑(启用设备准入的那台)能准入或撤销设备",
+                "本机不持有该项目的项目密钥：只有指挥部电脑（启用设备准入的那台）能准入或撤销设备",
             )
         }),
         None => {
@@ -644,7 +647,7 @@ fn owner_secret(tx: &mut Tx, project: Uuid) -> Result<SigningKey> {
 /// and admits the writing device as 指挥部 (the demo, with its public key; the first admit).
 pub fn close(tx: &mut Tx, project: Uuid, key: &SigningKey, name: &str) -> Result<()> {
     if owner_key(tx.conn(), project)?.is_some() {
-        return Err(Error::rule("role.project_key", "该项目已启用设备准入,项目密钥只设定一次"));
+        return Err(Error::rule("role.project_key", "该项目已启用设备准入，项目密钥只设定一次"));
     }
     let mut marks = crate::oplog::watermarks::of_project(tx.conn(), project)?;
     let (me, mine) = (tx.device(), tx.last_seq());
@@ -675,7 +678,7 @@ fn write_member(
     revoked: Option<(i64, &str)>,
 ) -> Result<()> {
     if name.chars().count() > crate::schema::LINE_MAX || name.trim().is_empty() {
-        return Err(Error::invalid("name", "设备名称不能为空,且不超过 200 字"));
+        return Err(Error::invalid("name", "设备名称不能为空，且不超过 200 字"));
     }
     let fields = Fields::new()
         .set("project_id", project.to_string())
@@ -709,7 +712,7 @@ pub fn admit(tx: &mut Tx, project: Uuid, a: &Admit) -> Result<Member> {
         if m.public_key != a.request.public_key {
             return Err(Error::rule(
                 "role.key_changed",
-                format!("设备 {} 已以另一个公钥准入;同一设备号只能有一个公钥", short(a.request.device_id)),
+                format!("设备 {} 已以另一个公钥准入；同一设备号只能有一个公钥", short(a.request.device_id)),
             ));
         }
     }
@@ -760,7 +763,7 @@ pub fn find_member(conn: &Connection, project: Uuid, device: &str) -> Result<Mem
     match found.len() {
         1 => Ok(found.into_iter().next().expect("one")),
         0 => Err(Error::not_found("准入设备", device.to_string())),
-        _ => Err(Error::invalid("device", format!("「{device}」对应多台设备,请写出完整的设备号"))),
+        _ => Err(Error::invalid("device", format!("「{device}」对应多台设备，请写出完整的设备号"))),
     }
 }
 

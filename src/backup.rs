@@ -117,7 +117,7 @@ pub fn folder(db_path: &Path) -> PathBuf {
 /// The retention rule as users read it (README, the app's settings).
 pub fn retention_rule() -> String {
     format!(
-        "自动备份保留最近 {KEEP_LATEST} 份,另按天保留最近 {KEEP_DAILY} 天(每天最新一份)、按周保留最近 {KEEP_WEEKLY} 周(每周最新一份);手动备份和恢复前保留的原文件不会自动删除"
+        "自动备份保留最近 {KEEP_LATEST} 份，另按天保留最近 {KEEP_DAILY} 天（每天最新一份）、按周保留最近 {KEEP_WEEKLY} 周（每周最新一份）；手动备份和恢复前保留的原文件不会自动删除"
     )
 }
 
@@ -153,7 +153,7 @@ pub fn create(conn: &Connection, db_path: &Path, to: Option<&Path>, kind: Kind) 
         let e = Error::from(e);
         match e {
             Error::DiskFull(_) => e,
-            other => failed(&dir, format!("无法创建备份文件夹: {other}")),
+            other => failed(&dir, format!("无法创建备份文件夹：{other}")),
         }
     })?;
     sweep_partials(&dir);
@@ -285,7 +285,7 @@ pub fn before_big_change(db: &crate::Db, kind: Kind, count: usize) -> Result<Opt
     }
     let what = if kind == Kind::BeforeImport { "导入" } else { "同步合并" };
     create_for(db, None, kind).map(Some).map_err(|e| {
-        failed(&folder(db.path()), format!("{what}前的自动备份未能完成,为安全起见{what}没有进行,数据库未改动: {e}"))
+        failed(&folder(db.path()), format!("{what}前的自动备份未能完成，为安全起见{what}没有进行，数据库未改动：{e}"))
     })
 }
 
@@ -298,7 +298,7 @@ pub fn before_migration(conn: &Connection, db_path: &Path, from: i64, to: i64) -
     create(conn, db_path, None, Kind::BeforeMigration).map(|_| ()).map_err(|e| {
         failed(
             &folder(db_path),
-            format!("升级数据库结构(版本 {from} → {to})前的自动备份未能完成,数据库未升级、未改动: {e}"),
+            format!("升级数据库结构（版本 {from} → {to}）前的自动备份未能完成，数据库未升级、未改动：{e}"),
         )
     })
 }

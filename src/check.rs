@@ -89,19 +89,19 @@ fn deep(conn: &Connection, r: &mut CheckReport) {
         .collect::<rusqlite::Result<Vec<_>>>()
     }) {
         Ok(v) => r.problems.extend(v.into_iter().take(20)),
-        Err(e) => r.problems.push(format!("无法检查外键: {e}")),
+        Err(e) => r.problems.push(format!("无法检查外键：{e}")),
     }
     match own_sequence(conn) {
         Ok(Some(p)) => r.problems.push(p),
         Ok(None) => {}
-        Err(e) => r.problems.push(format!("无法检查本机操作序号: {e}")),
+        Err(e) => r.problems.push(format!("无法检查本机操作序号：{e}")),
     }
     if r.schema_version != SCHEMA_VERSION {
         return;
     }
     match crate::oplog::signing::check_log(conn) {
         Ok(p) => r.problems.extend(p.into_iter().take(20)),
-        Err(e) => r.problems.push(format!("无法检查操作签名: {e}")),
+        Err(e) => r.problems.push(format!("无法检查操作签名：{e}")),
     }
     let live = crate::oplog::replay::dump(conn);
     let rebuilt = crate::oplog::replay::rebuilt_dump(conn);
@@ -109,7 +109,7 @@ fn deep(conn: &Connection, r: &mut CheckReport) {
         (Ok(a), Ok(b)) => r.log_consistent = Some(a == b),
         (Err(e), _) | (_, Err(e)) => {
             r.log_consistent = Some(false);
-            r.problems.push(format!("无法重放操作日志: {e}"));
+            r.problems.push(format!("无法重放操作日志：{e}"));
         }
     }
 }
@@ -128,7 +128,7 @@ fn own_sequence(conn: &Connection) -> rusqlite::Result<Option<String>> {
     let max = max.unwrap_or(0);
     if count != max || mark.unwrap_or(0) != max {
         return Ok(Some(format!(
-            "本机设备 {me} 的操作序号不连续:日志中有 {count} 条,最大序号 {max},记录的序号 {}",
+            "本机设备 {me} 的操作序号不连续：日志中有 {count} 条，最大序号 {max}，记录的序号 {}",
             mark.unwrap_or(0)
         )));
     }
@@ -136,33 +136,33 @@ fn own_sequence(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 fn verdict(r: &CheckReport) -> String {
-    let ops = r.operations.map(|n| format!("(操作日志 {n} 条)")).unwrap_or_default();
+    let ops = r.operations.map(|n| format!("（操作日志 {n} 条）")).unwrap_or_default();
     if !r.structure_problems.is_empty() {
         return format!(
-            "已损坏:文件结构检查发现 {} 处问题。请不要继续在此文件中工作,从最近的完好备份恢复(jingdi backup list,jingdi restore 文件)",
+            "已损坏：文件结构检查发现 {} 处问题。请不要继续在此文件中工作，从最近的完好备份恢复（jingdi backup list,jingdi restore 文件）",
             r.structure_problems.len()
         );
     }
     if r.log_consistent == Some(false) {
-        return format!("不一致:由操作日志重建的数据与现有数据不同{ops}。请从最近的完好备份恢复");
+        return format!("不一致：由操作日志重建的数据与现有数据不同{ops}。请从最近的完好备份恢复");
     }
     if !r.problems.is_empty() {
-        return format!("有问题:{}", r.problems.join(";"));
+        return format!("有问题：{}", r.problems.join(";"));
     }
     if !r.thorough {
-        return format!("完好:快速检查未发现文件结构问题{ops}");
+        return format!("完好：快速检查未发现文件结构问题{ops}");
     }
     if r.schema_version > SCHEMA_VERSION {
         return format!(
-            "文件结构完好{ops};数据库来自更新版本的 Jingdi(结构版本 {}),本程序只核对了文件结构",
+            "文件结构完好{ops}；数据库来自更新版本的 Jingdi（结构版本 {}），本程序只核对了文件结构",
             r.schema_version
         );
     }
     if r.log_consistent.is_none() {
         return format!(
-            "文件结构完好{ops};数据库结构版本为 {},本程序为 {SCHEMA_VERSION},用本程序打开一次升级后才能核对操作日志",
+            "文件结构完好{ops}；数据库结构版本为 {}，本程序为 {SCHEMA_VERSION}，用本程序打开一次升级后才能核对操作日志",
             r.schema_version
         );
     }
-    format!("完好:文件结构完整,由操作日志重建的数据与现有数据一致{ops}")
+    format!("完好：文件结构完整，由操作日志重建的数据与现有数据一致{ops}")
 }

@@ -141,12 +141,12 @@ pub(crate) fn describe_step(fields: &Fields) -> String {
         Some(Step::Pay) => {
             let voucher = text("voucher_no");
             format!(
-                "登记支付(支付日期 {}{})",
+                "登记支付（支付日期 {}{}）",
                 text("paid_on"),
-                if voucher.is_empty() { String::new() } else { format!(",凭证 {voucher}") }
+                if voucher.is_empty() { String::new() } else { format!("，凭证 {voucher}") }
             )
         }
-        Some(Step::Confirm) => format!("确认金额(确认日期 {})", text("confirmed_on")),
+        Some(Step::Confirm) => format!("确认金额（确认日期 {}）", text("confirmed_on")),
         Some(Step::Unconfirm) => "撤销确认".to_string(),
         Some(Step::Amount) => match amount {
             Some(a) => format!("将金额改为 {}", crate::units::format_yuan(a)),
@@ -188,12 +188,12 @@ pub fn set_amount(tx: &mut Tx, item: Uuid, amount_fen: i64) -> Result<()> {
         return Err(Error::invalid("amount", "补偿金额不能为负数"));
     }
     if let Some(rule) = refused(it.status, Step::Amount) {
-        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh())));
+        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」，金额已锁定", it.label, it.status.zh())));
     }
     if !it.is_manual() {
         return Err(Error::rule(
             "compensation.calculated_amount",
-            format!("补偿项「{}」按补偿标准计算,不能直接改金额;如确需调整,请用手工调整并注明原因", it.label),
+            format!("补偿项「{}」按补偿标准计算，不能直接改金额；如确需调整，请用手工调整并注明原因", it.label),
         ));
     }
     let project = project_of(tx.conn(), it.household_id)?;
@@ -213,19 +213,19 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
         ));
     }
     if let Some(rule) = refused(it.status, Step::Amount) {
-        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」,金额已锁定", it.label, it.status.zh())));
+        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」，金额已锁定", it.label, it.status.zh())));
     }
     let Some(calculated) = it.calculated_amount else {
         return Err(Error::rule(
             "compensation.adjust_calculated_only",
-            format!("补偿项「{}」是直接录入的,请直接修改金额", it.label),
+            format!("补偿项「{}」是直接录入的，请直接修改金额", it.label),
         ));
     };
     let amount = calculated.checked_add(adjustment_fen).ok_or_else(|| Error::invalid("adjustment", "调整金额过大"))?;
     if amount < 0 {
         return Err(Error::invalid(
             "adjustment",
-            format!("调整后金额为 {},补偿金额不能为负数", crate::units::format_yuan(amount)),
+            format!("调整后金额为 {}，补偿金额不能为负数", crate::units::format_yuan(amount)),
         ));
     }
     let project = project_of(tx.conn(), it.household_id)?;
@@ -244,7 +244,7 @@ pub fn adjust(tx: &mut Tx, item: Uuid, adjustment_fen: i64, reason: &str) -> Res
 pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
     let it = get(tx.conn(), item)?;
     if let Some(rule) = refused(it.status, Step::Confirm) {
-        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」,不能再次确认", it.label, it.status.zh())));
+        return Err(Error::rule(rule, format!("补偿项「{}」状态为「{}」，不能再次确认", it.label, it.status.zh())));
     }
     let h = household::get(tx.conn(), it.household_id)?;
     let today = calc::calc_date(tx, h.project_id)?;
@@ -252,7 +252,7 @@ pub fn confirm(tx: &mut Tx, item: Uuid, on: NaiveDate) -> Result<()> {
         return Err(Error::rule(
             "compensation.recalc_first",
             format!(
-                "补偿项「{}」的金额与现行标准或户情况不符,请先重新计算(jingdi compensation recalc)再确认",
+                "补偿项「{}」的金额与现行标准或户情况不符，请先重新计算（jingdi compensation recalc）再确认",
                 it.label
             ),
         ));
@@ -272,11 +272,11 @@ pub fn unconfirm(tx: &mut Tx, item: Uuid, reason: &str) -> Result<()> {
     if let Some(rule) = refused(it.status, Step::Unconfirm) {
         let message = match it.status {
             PaymentStatus::Paid => format!(
-                "补偿项「{}」已于 {} 支付,不能撤销确认",
+                "补偿项「{}」已于 {} 支付，不能撤销确认",
                 it.label,
                 it.paid_on.map(|d| d.to_string()).unwrap_or_default()
             ),
-            _ => format!("补偿项「{}」尚未确认,无需撤销", it.label),
+            _ => format!("补偿项「{}」尚未确认，无需撤销", it.label),
         };
         return Err(Error::rule(rule, message));
     }
@@ -335,11 +335,11 @@ pub fn pay_with(tx: &mut Tx, item: Uuid, p: &Payment) -> Result<()> {
     if let Some(rule) = refused(it.status, Step::Pay) {
         let message = match it.status {
             PaymentStatus::Paid => format!(
-                "补偿项「{}」已于 {} 支付,不能重复支付",
+                "补偿项「{}」已于 {} 支付，不能重复支付",
                 it.label,
                 it.paid_on.map(|d| d.to_string()).unwrap_or_default()
             ),
-            _ => format!("补偿项「{}」尚未确认,不能支付", it.label),
+            _ => format!("补偿项「{}」尚未确认，不能支付", it.label),
         };
         return Err(Error::rule(rule, message));
     }
@@ -362,7 +362,7 @@ pub fn pay_with(tx: &mut Tx, item: Uuid, p: &Payment) -> Result<()> {
             return Err(Error::rule(
                 "compensation.partial_payment",
                 format!(
-                    "支付金额 {} 小于确认金额 {}:补偿项按确认金额整笔支付",
+                    "支付金额 {} 小于确认金额 {}：补偿项按确认金额整笔支付",
                     crate::units::format_yuan(a),
                     crate::units::format_yuan(it.amount)
                 ),
@@ -454,7 +454,7 @@ pub fn find(conn: &Connection, household: Uuid, kind: CompensationKind, label: O
         _ => Err(Error::rule(
             "compensation.ambiguous",
             format!(
-                "该户有多项「{}」,请用 --label 指定: {}",
+                "该户有多项「{}」，请用 --label 指定：{}",
                 kind.zh(),
                 items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>().join("、")
             ),
@@ -503,7 +503,7 @@ pub fn set_agreement_amount(tx: &mut Tx, household: Uuid, amount_fen: Option<i64
     if h.stage.is_signed() && reason.is_none() {
         return Err(Error::rule(
             "agreement.locked",
-            format!("户 {} 已签约,协议金额已锁定;如确需修改,请注明解锁原因", h.number),
+            format!("户 {} 已签约，协议金额已锁定；如确需修改，请注明解锁原因", h.number),
         ));
     }
     tx.with_reason(reason);
@@ -523,7 +523,7 @@ pub fn set_appraisal(tx: &mut Tx, household: Uuid, value_fen: Option<i64>, reaso
     }
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::rule("compensation.appraisal_needs_reason", "录入评估价值需要注明依据(如评估报告编号)"));
+        return Err(Error::rule("compensation.appraisal_needs_reason", "录入评估价值需要注明依据（如评估报告编号）"));
     }
     tx.with_reason(Some(reason));
     tx.update(Entity::Household, household, Some(h.project_id), Fields::new().set("appraised_value", value_fen))?;

@@ -280,7 +280,7 @@ impl Db {
         f: impl FnOnce(&mut Tx) -> Result<T>,
     ) -> Result<T> {
         if author.trim().is_empty() {
-            return Err(Error::invalid("author", "每次修改都必须记录操作人,操作人不能为空"));
+            return Err(Error::invalid("author", "每次修改都必须记录操作人，操作人不能为空"));
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (device, key) = match device {
@@ -294,7 +294,7 @@ impl Db {
         // Operations signed with a key the device is not bound to would be refused by every
         // peer: refuse them here first.
         if !signing::bind(&tx, device, &signing::public_hex(key))? {
-            return Err(Error::Corrupt(format!("设备 {device} 的签名密钥与记录的公钥不符,无法写入")));
+            return Err(Error::Corrupt(format!("设备 {device} 的签名密钥与记录的公钥不符，无法写入")));
         }
         let out = {
             let mut w = Tx::begin(&tx, source, device, key, self.installation.as_ref(), author.trim(), own_clock)?;

@@ -359,7 +359,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                     visited_at: Some(ScriptedSource::at_local(day, hour, 20)),
                     visitors: vec![leaders[p.group].into(), "东星社区党委书记".into()],
                     kind: Some(VisitKind::Door),
-                    outcome: "户主表示青苗补偿款到账后即配合拆除,菜地里的蔬菜正在收割".into(),
+                    outcome: "户主表示青苗补偿款到账后即配合拆除，菜地里的蔬菜正在收割".into(),
                     concerns: vec!["补偿标准".into(), "青苗补偿".into()],
                     promises: "青苗补偿款本周内发放到户".into(),
                     next_step: "跟进财务拨付青苗补偿款".into(),
@@ -374,7 +374,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                     visited_at: Some(ScriptedSource::at_local(day, hour, 0)),
                     visitors: vec![leaders[p.group].into()],
                     kind: Some(VisitKind::Phone),
-                    outcome: "已腾空交房,询问过渡安置租房补贴发放时间".into(),
+                    outcome: "已腾空交房，询问过渡安置租房补贴发放时间".into(),
                     concerns: vec!["安置房源".into()],
                     promises: "安置房选房时间确定后第一时间通知".into(),
                     next_step: "回访告知选房安排".into(),
@@ -390,9 +390,9 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                 let machines = 4 + numbers.len() as i64 + rng.random_range(0..3);
                 let workers = 14 + 3 * numbers.len() as i64 + rng.random_range(0..6);
                 let notes = if numbers.is_empty() {
-                    "清运建筑垃圾,洒水降尘"
+                    "清运建筑垃圾，洒水降尘"
                 } else {
-                    "拆除作业,现场洒水降尘,建筑垃圾分类清运"
+                    "拆除作业，现场洒水降尘，建筑垃圾分类清运"
                 };
                 w(&mut src, day, hour, "拆除队现场负责人", &mut |tx| {
                     plot_work::log_demolition_day(tx, pid, day, machines, workers, &numbers, notes).map(|_| ())
@@ -444,7 +444,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                         tx,
                         pid,
                         &NewObstacle {
-                            title: "征迁范围内电线杆未拆除,需协调迁移".into(),
+                            title: "征迁范围内电线杆未拆除，需协调迁移".into(),
                             category: ObstacleCategory::Poles,
                             household: None,
                             responsible_unit: "国网泉州供电公司".into(),
@@ -463,7 +463,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                         tx,
                         pid,
                         &NewObstacle {
-                            title: "部分居民在房前屋后种植蔬菜,青苗尚未补偿".into(),
+                            title: "部分居民在房前屋后种植蔬菜，青苗尚未补偿".into(),
                             category: ObstacleCategory::Crops,
                             household: None,
                             responsible_unit: "东星社区".into(),
@@ -482,7 +482,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                         tx,
                         pid,
                         &NewObstacle {
-                            title: "拆除队施工机械、人员不足,需每天保证足够力量在场".into(),
+                            title: "拆除队施工机械、人员不足，需每天保证足够力量在场".into(),
                             category: ObstacleCategory::Demolition,
                             household: None,
                             responsible_unit: "拆除施工单位".into(),
@@ -500,7 +500,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
                     obstacle::resolve(
                         tx,
                         machines_obstacle,
-                        "工作专班统一协调,拆除队增派挖掘机 3 台、人员 10 名,每日现场签到",
+                        "工作专班统一协调，拆除队增派挖掘机 3 台、人员 10 名，每日现场签到",
                         day,
                     )
                 })?;
@@ -554,7 +554,7 @@ fn write_demo(db: &mut Db) -> Result<Uuid> {
     // whole history): the demo's device is its 指挥部, and any laptop, holding the same key,
     // admits itself when it first writes.
     w(&mut src, as_of, 21, OFFICE, &mut |tx| {
-        crate::admission::close(tx, pid, &crate::admission::demo_key(), "演示数据(指挥部)")
+        crate::admission::close(tx, pid, &crate::admission::demo_key(), "演示数据（指挥部）")
     })?;
     Ok(pid)
 }
@@ -669,22 +669,22 @@ fn plan(rng: &mut rand_chacha::ChaCha8Rng, as_of: NaiveDate) -> Vec<Plan> {
 fn strategy_for(p: &Plan) -> String {
     let focus = p.concerns.first().map(String::as_str).unwrap_or("补偿标准");
     match p.difficulty {
-        Difficulty::Easy => format!("政策讲清讲透,重点解释{focus},争取首批签约享受奖励"),
-        Difficulty::Medium => format!("动迁组长主动上门,围绕{focus}对症下药,邀请已签约邻居现身说法"),
-        Difficulty::Hard => format!("街道领导逐宗研判、包案跟进;{focus}问题请社区和律师共同释疑,必要时约谈"),
+        Difficulty::Easy => format!("政策讲清讲透，重点解释{focus}，争取首批签约享受奖励"),
+        Difficulty::Medium => format!("动迁组长主动上门，围绕{focus}对症下药，邀请已签约邻居现身说法"),
+        Difficulty::Hard => format!("街道领导逐宗研判、包案跟进；{focus}问题请社区和律师共同释疑，必要时约谈"),
     }
 }
 
 fn visit_text(p: &Plan, k: usize, n: usize, day: NaiveDate, pick: u32) -> NewVisit {
     let concern = p.concerns[k % p.concerns.len()].clone();
     let promise = match concern.as_str() {
-        "补偿标准" => "按公示标准逐项测算,测算表送户主核对",
-        "安置房源" => "提供安置房源清单,优先安排选房",
+        "补偿标准" => "按公示标准逐项测算，测算表送户主核对",
+        "安置房源" => "提供安置房源清单，优先安排选房",
         "老人照料" => "协调社区在过渡期上门照看老人",
         "子女上学" => "协调教育部门保障子女就近入学",
-        "经营损失" => "核实营业执照和纳税记录,按规定计算停产停业损失",
+        "经营损失" => "核实营业执照和纳税记录，按规定计算停产停业损失",
         "家庭矛盾" => "邀请社区调解员参与家庭协商",
-        _ => "请产权登记部门出具说明,依法认定",
+        _ => "请产权登记部门出具说明，依法认定",
     };
     let last = k + 1 == n;
     NewVisit {
@@ -698,18 +698,18 @@ fn visit_text(p: &Plan, k: usize, n: usize, day: NaiveDate, pick: u32) -> NewVis
             VisitKind::Interview
         }),
         outcome: if last {
-            "户主对测算结果基本认可,同意近期签约".into()
+            "户主对测算结果基本认可，同意近期签约".into()
         } else if k == 0 {
-            "首次入户,宣讲征收政策,了解家庭情况".into()
+            "首次入户，宣讲征收政策，了解家庭情况".into()
         } else {
-            format!("就{concern}进一步沟通,户主仍有顾虑")
+            format!("就{concern}进一步沟通，户主仍有顾虑")
         },
         concerns: vec![concern],
         promises: promise.into(),
         next_step: if last {
-            "准备协议文本,约定签约时间".into()
+            "准备协议文本，约定签约时间".into()
         } else {
-            "整理诉求,下次上门答复".into()
+            "整理诉求，下次上门答复".into()
         },
         // The last visit before signing needs no follow-up: the next step is the signing itself.
         follow_up_on: if last { None } else { Some((day + Duration::days(3)).min(p.signed_on)) },
@@ -725,9 +725,9 @@ fn demo_standard(version: i64) -> standards::StandardInput {
     StandardInput {
         effective_on: if version == 1 { d(2022, 6, 22) } else { d(2022, 7, 15) },
         note: if version == 1 {
-            "东星4号地块房屋征收补偿方案(经区政府批准公布)".into()
+            "东星4号地块房屋征收补偿方案（经区政府批准公布）".into()
         } else {
-            "公示复核:蔬菜青苗单价由 12 元/m² 调整为 15 元/m²".into()
+            "公示复核：蔬菜青苗单价由 12 元/m² 调整为 15 元/m²".into()
         },
         rules: Rules {
             house_prices: STRUCTURES
@@ -875,7 +875,7 @@ fn survey(
     }
     if i == seeds.appraised {
         let value = calc::mul_round(p.floor_area, 7_800_00, 1);
-        compensation::set_appraisal(tx, h, Some(value), "评估报告 FZ评字〔2022〕第018号:临街店面,按评估价值补偿")?;
+        compensation::set_appraisal(tx, h, Some(value), "评估报告 FZ评字〔2022〕第018号：临街店面，按评估价值补偿")?;
     }
     calc::recalc_household(tx, h)
 }
@@ -885,14 +885,14 @@ fn sign_compensation(tx: &mut crate::oplog::Tx, h: Uuid, i: usize, seeds: &Seeds
     calc::recalc_household(tx, h)?;
     if i == seeds.adjusted {
         let house = compensation::by_calc_key(tx.conn(), h, calc::KEY_HOUSE)?.expect("house value calculated");
-        compensation::adjust(tx, house.id, 80_000_00, "二层阁楼经评估小组复核补计,见复核意见书 FZ复〔2022〕07号")?;
+        compensation::adjust(tx, house.id, 80_000_00, "二层阁楼经评估小组复核补计，见复核意见书 FZ复〔2022〕07号")?;
     }
     if i == seeds.promised {
         compensation::add(
             tx,
             h,
             CompensationKind::Incentive,
-            "签约奖励补差(按前10天档)",
+            "签约奖励补差（按前10天档）",
             30_000_00,
             "入户时工作人员口头承诺按首批签约奖励",
         )?;

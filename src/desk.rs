@@ -79,7 +79,7 @@ fn date_or_as_of(db: &Db, household: Uuid, field: &'static str, s: &Option<Strin
 fn operator(db: &Db) -> Result<String> {
     db.setting(OPERATOR)?
         .filter(|o| !o.trim().is_empty())
-        .ok_or_else(|| Error::invalid("operator", "尚未设置操作人:请先在「设置」中填写您的姓名"))
+        .ok_or_else(|| Error::invalid("operator", "尚未设置操作人：请先在「设置」中填写您的姓名"))
 }
 
 // ------------------------------------------------------------------ start
@@ -506,7 +506,8 @@ pub fn meeting_prep(db: &Db, project: Uuid, since: Option<String>) -> Result<Mee
     let open = obstacle::list(conn, project, true)?;
     let mut by_owner: std::collections::BTreeMap<String, Vec<Obstacle>> = Default::default();
     for o in open.iter().filter(|o| o.is_overdue(as_of)) {
-        let unit = if o.responsible_unit.is_empty() { "(未指定)".to_string() } else { o.responsible_unit.clone() };
+        let unit =
+            if o.responsible_unit.is_empty() { "（未指定）".to_string() } else { o.responsible_unit.clone() };
         by_owner.entry(unit).or_default().push(o.clone());
     }
     let needing_decision = open

@@ -8,53 +8,53 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A value given for a field is malformed or out of range.
-    #[error("字段 {field}: {message}")]
+    #[error("字段 {field}：{message}")]
     InvalidField { field: &'static str, message: String },
 
     /// A business rule refuses the change (e.g. signing without an agreement).
-    #[error("规则 {rule}: {message}")]
+    #[error("规则 {rule}：{message}")]
     RuleViolation { rule: &'static str, message: String },
 
-    #[error("未找到{what}: {key}")]
+    #[error("未找到{what}：{key}")]
     NotFound { what: &'static str, key: String },
 
-    #[error("已存在{what}: {key}")]
+    #[error("已存在{what}：{key}")]
     AlreadyExists { what: &'static str, key: String },
 
-    #[error("数据库 {path} 的结构版本为 {found},而本程序只支持到版本 {supported};请升级 Jingdi 后再打开")]
+    #[error("数据库 {path} 的结构版本为 {found}，而本程序只支持到版本 {supported}；请升级 Jingdi 后再打开")]
     SchemaTooNew { path: String, found: i64, supported: i64 },
 
-    #[error("无法打开数据库 {path}: {message}")]
+    #[error("无法打开数据库 {path}：{message}")]
     Open { path: String, message: String },
 
-    #[error("数据库错误: {0}")]
+    #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
 
-    #[error("文件错误: {0}")]
+    #[error("文件错误：{0}")]
     Io(std::io::Error),
 
     /// The disk (or the file-size limit) ran out mid-write; SQLite rolled the write back.
-    #[error("磁盘空间不足,未能写入({0});本次操作没有写入任何内容,请腾出磁盘空间后重试")]
+    #[error("磁盘空间不足，未能写入（{0}）；本次操作没有写入任何内容，请腾出磁盘空间后重试")]
     DiskFull(String),
 
     /// A file that cannot be written where it was asked for (an export): no permission, a
     /// folder in the way, a read-only disk. Nothing was left under the file's name.
-    #[error("无法写入文件 {path}: {message}")]
+    #[error("无法写入文件 {path}：{message}")]
     CannotWrite { path: String, message: String },
 
     /// A backup that cannot be made, listed or restored: damaged, too new, not a Jingdi file, ...
-    #[error("备份 {path}: {message}")]
+    #[error("备份 {path}：{message}")]
     Backup { problem: &'static str, path: String, message: String },
 
-    #[error("数据错误: {0}")]
+    #[error("数据错误：{0}")]
     Corrupt(String),
 
     /// A sync bundle that is refused: unreadable, for another project, tampered, ...
-    #[error("数据包 {path}: {message}")]
+    #[error("数据包 {path}：{message}")]
     Bundle { problem: &'static str, path: String, message: String },
 
     /// Syncing through a district hub failed: not configured, unreachable, refused, ...
-    #[error("同步中心: {message}")]
+    #[error("同步中心：{message}")]
     Hub { problem: String, message: String },
 }
 

@@ -93,7 +93,7 @@ fn validate_phone(phone: &str) -> Result<String> {
 
 fn validate_members(n: i64) -> Result<i64> {
     if !(1..=99).contains(&n) {
-        return Err(Error::invalid("members_count", format!("家庭人口应在 1 至 99 之间,而不是 {n}")));
+        return Err(Error::invalid("members_count", format!("家庭人口应在 1 至 99 之间，而不是 {n}")));
     }
     Ok(n)
 }
@@ -164,14 +164,14 @@ pub fn set(tx: &mut Tx, household: Uuid, field: &str, value: &str, reason: Optio
         SETTABLE.iter().find(|(id, zh)| field.eq_ignore_ascii_case(id) || field == *zh).map(|(id, _)| *id).ok_or_else(
             || {
                 let names: Vec<String> = SETTABLE.iter().map(|(id, zh)| format!("{id}({zh})")).collect();
-                Error::invalid("field", format!("不能修改字段「{field}」,可修改: {}", names.join("、")))
+                Error::invalid("field", format!("不能修改字段「{field}」，可修改：{}", names.join("、")))
             },
         )?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if AGREEMENT_FIELDS.contains(&field) && h.stage.is_signed() && reason.is_none() {
         return Err(Error::rule(
             "agreement.locked",
-            format!("户 {} 已签约,协议字段 {field} 已锁定;如确需修改,请注明解锁原因(--reason)", h.number),
+            format!("户 {} 已签约，协议字段 {field} 已锁定；如确需修改，请注明解锁原因（--reason）", h.number),
         ));
     }
     // Values of a fixed form as the schema reads them (full-width digits as ordinary ones);
@@ -253,7 +253,7 @@ pub fn record_agreement(tx: &mut Tx, household: Uuid, a: &Agreement, reason: Opt
     if h.stage.is_signed() && reason.is_none() {
         return Err(Error::rule(
             "agreement.locked",
-            format!("户 {} 已签约,协议已锁定;如确需修改,请注明解锁原因", h.number),
+            format!("户 {} 已签约，协议已锁定；如确需修改，请注明解锁原因", h.number),
         ));
     }
     let f = Fields::new()
@@ -284,10 +284,10 @@ fn merged_agreement(h: &Household, f: &Fields) -> [(&'static str, bool); 4] {
         None => current,
     };
     [
-        ("agreement_no(协议编号)", present("agreement_no", h.agreement_no.as_deref().is_some_and(|s| !s.is_empty()))),
-        ("agreement_date(签约日期)", present("agreement_date", h.agreement_date.is_some())),
-        ("compensation_mode(补偿方式)", present("compensation_mode", h.compensation_mode.is_some())),
-        ("signed_area(签约面积)", present("signed_area", h.signed_area.is_some_and(|a| a > 0))),
+        ("agreement_no（协议编号）", present("agreement_no", h.agreement_no.as_deref().is_some_and(|s| !s.is_empty()))),
+        ("agreement_date（签约日期）", present("agreement_date", h.agreement_date.is_some())),
+        ("compensation_mode（补偿方式）", present("compensation_mode", h.compensation_mode.is_some())),
+        ("signed_area（签约面积）", present("signed_area", h.signed_area.is_some_and(|a| a > 0))),
     ]
 }
 
@@ -298,7 +298,7 @@ fn check_agreement_complete(number: &str, parts: &[(&'static str, bool); 4]) -> 
     } else {
         Err(Error::rule(
             "stage.signing_needs_agreement",
-            format!("户 {number} 签约需要完整的协议,缺少: {}", missing.join("、")),
+            format!("户 {number} 签约需要完整的协议，缺少：{}", missing.join("、")),
         ))
     }
 }

@@ -22,22 +22,22 @@ pub fn validate(raw: &str) -> Result<String> {
     let raw = raw.trim();
     let err = |m: String| Error::invalid("id_number", m);
     if s.chars().count() != 18 {
-        return Err(err(format!("身份证号应为 18 位,「{raw}」为 {} 位", s.chars().count())));
+        return Err(err(format!("身份证号应为 18 位，「{raw}」为 {} 位", s.chars().count())));
     }
     // Counted in characters above; split only once every character is one byte.
     if let Some(c) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
-        return Err(err(format!("身份证号只能含数字和末位的 X,「{raw}」含有「{c}」")));
+        return Err(err(format!("身份证号只能含数字和末位的 X，「{raw}」含有「{c}」")));
     }
     let (body, last) = s.split_at(17);
     let Some(expected) = check_char(body) else {
-        return Err(err(format!("身份证号前 17 位应全为数字:「{raw}」")));
+        return Err(err(format!("身份证号前 17 位应全为数字：「{raw}」")));
     };
     let birth = &body[6..14];
     if chrono::NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() {
         return Err(err(format!("身份证号中的出生日期 {birth} 不存在")));
     }
     if !last.starts_with(expected) {
-        return Err(err(format!("身份证号校验位错误:「{raw}」末位应为 {expected}")));
+        return Err(err(format!("身份证号校验位错误：「{raw}」末位应为 {expected}")));
     }
     Ok(s)
 }

@@ -68,7 +68,7 @@ impl Layer {
             || {
                 Error::invalid(
                     "layer",
-                    format!("未知图层「{t}」:应为 parcels(宗地图斑)、poles(杆线)或 boundary(地块红线)"),
+                    format!("未知图层「{t}」：应为 parcels（宗地图斑）、poles（杆线）或 boundary（地块红线）"),
                 )
             },
         )

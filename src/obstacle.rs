@@ -58,7 +58,7 @@ pub fn add(tx: &mut Tx, project: Uuid, o: &NewObstacle) -> Result<Uuid> {
     }
     // An obstacle nobody owns is chased by nobody: the 会商 lists them by responsible unit.
     if o.responsible_unit.trim().is_empty() {
-        return Err(Error::invalid("responsible_unit", "请填写责任单位:问题须有负责解决的单位"));
+        return Err(Error::invalid("responsible_unit", "请填写责任单位：问题须有负责解决的单位"));
     }
     if let Some(h) = o.household {
         let hh = crate::household::get(tx.conn(), h)?;
@@ -89,7 +89,7 @@ pub fn start(tx: &mut Tx, obstacle: Uuid) -> Result<()> {
     if o.status != ObstacleStatus::Open {
         return Err(Error::rule(
             "obstacle.status",
-            format!("问题「{}」当前为「{}」,不能改为处理中", o.title, o.status.zh()),
+            format!("问题「{}」当前为「{}」，不能改为处理中", o.title, o.status.zh()),
         ));
     }
     tx.update(
@@ -125,7 +125,7 @@ pub fn resolve(tx: &mut Tx, obstacle: Uuid, resolution: &str, on: NaiveDate) -> 
 pub fn reopen(tx: &mut Tx, obstacle: Uuid, reason: &str) -> Result<()> {
     let o = get(tx.conn(), obstacle)?;
     if o.status != ObstacleStatus::Resolved {
-        return Err(Error::rule("obstacle.status", format!("问题「{}」尚未解决,无需重新打开", o.title)));
+        return Err(Error::rule("obstacle.status", format!("问题「{}」尚未解决，无需重新打开", o.title)));
     }
     if reason.trim().is_empty() {
         return Err(Error::rule("obstacle.reopen_needs_reason", "重新打开问题需要注明原因"));
@@ -213,7 +213,7 @@ pub fn find(conn: &Connection, project: Uuid, key: &str) -> Result<Obstacle> {
         _ => Err(Error::rule(
             "obstacle.ambiguous",
             format!(
-                "有 {} 个问题的标题含「{key}」,请写得更具体或使用 id: {}",
+                "有 {} 个问题的标题含「{key}」，请写得更具体或使用 id: {}",
                 hits.len(),
                 hits.iter().map(|o| format!("{}({})", o.title, o.id)).collect::<Vec<_>>().join("、")
             ),

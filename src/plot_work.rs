@@ -321,6 +321,6 @@ pub fn find_checklist_item(conn: &Connection, project: Uuid, key: &str) -> Resul
     match hits.len() {
         1 => Ok(hits.into_iter().next().expect("one hit")),
         0 => Err(Error::not_found("净地清单项", key)),
-        _ => Err(Error::rule("checklist.ambiguous", format!("有 {} 项匹配「{key}」,请写得更具体", hits.len()))),
+        _ => Err(Error::rule("checklist.ambiguous", format!("有 {} 项匹配「{key}」，请写得更具体", hits.len()))),
     }
 }

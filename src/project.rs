@@ -116,12 +116,12 @@ pub fn resolve(conn: &Connection, code: Option<&str>) -> Result<Project> {
     }
     let all = list(conn)?;
     match all.len() {
-        0 => Err(Error::rule("project.none", "数据库中还没有项目;可先运行 `jingdi demo` 创建演示地块")),
+        0 => Err(Error::rule("project.none", "数据库中还没有项目；可先运行 `jingdi demo` 创建演示地块")),
         1 => Ok(all.into_iter().next().expect("one project")),
         _ => Err(Error::rule(
             "project.ambiguous",
             format!(
-                "数据库中有多个项目,请用 --project 指定其一: {}",
+                "数据库中有多个项目，请用 --project 指定其一：{}",
                 all.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join("、")
             ),
         )),
@@ -140,7 +140,7 @@ pub fn asked_as_of(project: &Project, asked: Option<NaiveDate>) -> Result<NaiveD
     let today = chrono::Local::now().date_naive();
     match asked {
         Some(d) if d > today => {
-            Err(Error::invalid("as_of", format!("截至日期 {d} 晚于今天({today}):报表只能截至今天或之前的日期")))
+            Err(Error::invalid("as_of", format!("截至日期 {d} 晚于今天（{today}）：报表只能截至今天或之前的日期")))
         }
         _ => Ok(as_of(project, asked)),
     }

@@ -549,7 +549,7 @@ fn check_marks(v: &Value) -> std::result::Result<(), String> {
 
 fn check_decisions(v: &Value) -> std::result::Result<(), String> {
     let ds: Vec<crate::meeting::Decision> =
-        serde_json::from_value(v.clone()).map_err(|e| format!("不是会商决定的列表: {e}"))?;
+        serde_json::from_value(v.clone()).map_err(|e| format!("不是会商决定的列表：{e}"))?;
     if ds.len() > LIST_MAX {
         return Err(format!("会商决定多于 {LIST_MAX} 条"));
     }
@@ -565,7 +565,7 @@ fn check_decisions(v: &Value) -> std::result::Result<(), String> {
 
 fn check_rules(v: &Value) -> std::result::Result<(), String> {
     let rules: crate::compensation::standards::Rules =
-        serde_json::from_value(v.clone()).map_err(|e| format!("不是补偿标准的单价规则: {e}"))?;
+        serde_json::from_value(v.clone()).map_err(|e| format!("不是补偿标准的单价规则：{e}"))?;
     let too_big = |fen: i64| !(0..=FEN_MAX).contains(&fen);
     let prices = rules
         .house_prices
@@ -581,7 +581,7 @@ fn check_rules(v: &Value) -> std::result::Result<(), String> {
             rules.minimum_payout_fen,
         ]);
     if prices.clone().any(too_big) {
-        return Err(format!("单价或金额超出范围(0 至 {} 分)", FEN_MAX));
+        return Err(format!("单价或金额超出范围（0 至 {} 分）", FEN_MAX));
     }
     rules.validate().map_err(|e| match e {
         Error::InvalidField { message, .. } | Error::RuleViolation { message, .. } => message,
@@ -607,7 +607,7 @@ impl Invalid {
     pub fn describe(&self) -> String {
         match self.field {
             Some(f) => format!(
-                "操作 {}({} {})的字段 {}({})取值 {} 无效:{}",
+                "操作 {}（{} {}）的字段 {}（{}）取值 {} 无效：{}",
                 self.op,
                 self.entity.id(),
                 self.entity_id,
@@ -616,14 +616,14 @@ impl Invalid {
                 self.value,
                 self.message
             ),
-            None => format!("操作 {}({} {})无效:{}", self.op, self.entity.id(), self.entity_id, self.message),
+            None => format!("操作 {}（{} {}）无效：{}", self.op, self.entity.id(), self.entity_id, self.message),
         }
     }
 
     /// The error of a local write: the field's own code, `invalid_field.<field>`.
     pub fn into_error(self) -> Error {
         match self.field {
-            Some(f) => Error::invalid(f.name, format!("{}「{}」无效:{}", f.zh, shown(&self.value), self.message)),
+            Some(f) => Error::invalid(f.name, format!("{}「{}」无效：{}", f.zh, shown(&self.value), self.message)),
             None => Error::Corrupt(self.describe()),
         }
     }
@@ -684,7 +684,7 @@ pub fn check_op(op: &Op) -> std::result::Result<(), Invalid> {
                 entity: op.entity,
                 entity_id: op.entity_id,
                 field: Some(f),
-                value: "(缺少)".into(),
+                value: "（缺少）".into(),
                 message: format!("新建{}必须填写{}", spec.zh, f.zh),
             });
         }
@@ -732,7 +732,7 @@ fn check_text(s: &str, max: usize) -> std::result::Result<(), String> {
     }
     let n = s.chars().count();
     if n > max {
-        return Err(format!("长 {n} 个字符,超过上限 {max}"));
+        return Err(format!("长 {n} 个字符，超过上限 {max}"));
     }
     Ok(())
 }
@@ -774,10 +774,10 @@ pub fn safe_folder_name(code: &str) -> std::result::Result<(), String> {
         return Err("项目编号不能以空格开头或结尾".into());
     }
     if let Some(c) = code.chars().find(|c| c.is_control() || r#"/\:*?"<>|"#.contains(*c)) {
-        return Err(format!("项目编号不能含有字符「{}」(它也是文件夹名)", c.escape_debug()));
+        return Err(format!("项目编号不能含有字符「{}」（它也是文件夹名）", c.escape_debug()));
     }
     if code.starts_with('.') || code.ends_with('.') {
-        return Err("项目编号不能以「.」开头或结尾(它也是文件夹名)".into());
+        return Err("项目编号不能以「.」开头或结尾（它也是文件夹名）".into());
     }
     let stem = code.split('.').next().unwrap_or(code).to_ascii_uppercase();
     let reserved = ["CON", "PRN", "AUX", "NUL"];
@@ -787,7 +787,7 @@ pub fn safe_folder_name(code: &str) -> std::result::Result<(), String> {
             && stem.get(..3).is_some_and(|s| numbered.contains(&s))
             && stem.as_bytes()[3].is_ascii_digit())
     {
-        return Err(format!("「{code}」是 Windows 保留的设备名,不能用作项目编号"));
+        return Err(format!("「{code}」是 Windows 保留的设备名，不能用作项目编号"));
     }
     Ok(())
 }
@@ -804,7 +804,7 @@ fn text(v: &Value) -> std::result::Result<&str, String> {
 }
 
 fn uuid_text(s: &str) -> std::result::Result<Uuid, String> {
-    let id = Uuid::parse_str(s).map_err(|_| "不是记录编号(UUID)".to_string())?;
+    let id = Uuid::parse_str(s).map_err(|_| "不是记录编号（UUID）".to_string())?;
     if id.hyphenated().to_string() != s {
         return Err("记录编号应为小写、带连字符的 UUID".into());
     }
@@ -814,7 +814,7 @@ fn uuid_text(s: &str) -> std::result::Result<Uuid, String> {
 fn list(v: &Value) -> std::result::Result<&Vec<Value>, String> {
     let items = v.as_array().ok_or_else(|| "应为列表".to_string())?;
     if items.len() > LIST_MAX {
-        return Err(format!("列表有 {} 项,超过上限 {LIST_MAX}", items.len()));
+        return Err(format!("列表有 {} 项，超过上限 {LIST_MAX}", items.len()));
     }
     Ok(items)
 }
@@ -887,7 +887,7 @@ impl FieldSpec {
             },
             Kind::Count { min, max } => match int(v)? {
                 n if (min..=max).contains(&n) => Ok(()),
-                n => Err(format!("应在 {min} 至 {max} 之间,而不是 {n}")),
+                n => Err(format!("应在 {min} 至 {max} 之间，而不是 {n}")),
             },
             Kind::Flag => match int(v)? {
                 0 | 1 => Ok(()),
@@ -898,13 +898,13 @@ impl FieldSpec {
                 if ids.contains(&s) {
                     Ok(())
                 } else {
-                    Err(format!("未知取值,可选: {}", ids.join("、")))
+                    Err(format!("未知取值，可选：{}", ids.join("、")))
                 }
             }
             Kind::Ref(_) | Kind::Target => uuid_text(text(v)?).map(|_| ()),
             Kind::Sha256 => crate::evidence::ContentHash::parse(text(v)?)
                 .map(|_| ())
-                .map_err(|_| "不是 SHA-256 值(64 位小写十六进制)".into()),
+                .map_err(|_| "不是 SHA-256 值（64 位小写十六进制）".into()),
             Kind::RefList(_) => {
                 for item in list(v)? {
                     uuid_text(text(item)?)?;
@@ -956,7 +956,7 @@ impl FieldSpec {
                 ids.iter()
                     .find(|id| id.eq_ignore_ascii_case(&t))
                     .map(|id| id.to_string())
-                    .ok_or_else(|| bad(format!("{}「{typed}」未知,可选: {}", self.zh, ids.join("、"))))?,
+                    .ok_or_else(|| bad(format!("{}「{typed}」未知，可选：{}", self.zh, ids.join("、"))))?,
             ),
             Kind::Ref(_) | Kind::Target | Kind::Sha256 => Value::String(t.to_lowercase()),
             Kind::TextList => crate::household::split_tags(&t).into(),
@@ -987,7 +987,7 @@ pub fn check_phone_typed(s: &str) -> std::result::Result<(), String> {
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     if digits.starts_with('1') && digits.len() != 11 {
         return Err(format!(
-            "联系电话「{s}」是 {} 位数字;手机号应为 11 位(座机请带区号,如 0595-22123456)",
+            "联系电话「{s}」是 {} 位数字；手机号应为 11 位（座机请带区号，如 0595-22123456）",
             digits.len()
         ));
     }

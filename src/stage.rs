@@ -41,7 +41,7 @@ pub fn set(tx: &mut Tx, household: Uuid, to: Stage, on: NaiveDate, reason: Optio
         if to == Stage::Demolished && from != Stage::Vacated {
             return Err(Error::rule(
                 "stage.demolition_needs_handover",
-                format!("户 {} 尚未腾空交房(当前「{}」),不能登记拆除", h.number, from.zh()),
+                format!("户 {} 尚未腾空交房（当前「{}」），不能登记拆除", h.number, from.zh()),
             ));
         }
         if from.next() != Some(to) {
@@ -49,7 +49,7 @@ pub fn set(tx: &mut Tx, household: Uuid, to: Stage, on: NaiveDate, reason: Optio
             return Err(Error::rule(
                 "stage.one_step",
                 format!(
-                    "户 {} 当前「{}」,下一阶段应为「{}」,不能直接跳到「{}」",
+                    "户 {} 当前「{}」，下一阶段应为「{}」，不能直接跳到「{}」",
                     h.number,
                     from.zh(),
                     next.zh(),
@@ -63,7 +63,7 @@ pub fn set(tx: &mut Tx, household: Uuid, to: Stage, on: NaiveDate, reason: Optio
         if let Some(title) = blocking_obstacle(tx.conn(), &h, to)? {
             return Err(Error::rule(
                 "stage.blocked_by_obstacle",
-                format!("户 {} 有未解决的问题「{title}」阻止进入「{}」,请先解决该问题", h.number, to.zh()),
+                format!("户 {} 有未解决的问题「{title}」阻止进入「{}」，请先解决该问题", h.number, to.zh()),
             ));
         }
     } else if reason.is_none() {

@@ -12,8 +12,9 @@ use crate::error::{Error, Result};
 pub fn parse_hundredths(field: &'static str, text: &str) -> Result<i64> {
     let typed = crate::normal::typed(text);
     let shown = text.trim();
-    let bad =
-        || Error::invalid(field, format!("「{shown}」不是有效的非负数值(可写作 1,078,440.50 或 209万,最多两位小数)"));
+    let bad = || {
+        Error::invalid(field, format!("「{shown}」不是有效的非负数值（可写作 1,078,440.50 或 209万，最多两位小数）"))
+    };
     let mut t: String = typed.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
     for unit in ["元", "m2", "平方米", "平米"] {
         if let Some(rest) = t.strip_suffix(unit) {
@@ -42,7 +43,7 @@ pub fn parse_hundredths(field: &'static str, text: &str) -> Result<i64> {
         return Err(if decimals == 2 {
             bad()
         } else {
-            Error::invalid(field, format!("「{shown}」以万为单位时最多六位小数(精确到 0.01)"))
+            Error::invalid(field, format!("「{shown}」以万为单位时最多六位小数（精确到 0.01）"))
         });
     }
     // Scale: hundredths per unit (100, or 1,000,000 for 万); the fraction padded to `decimals`.
@@ -99,7 +100,7 @@ pub fn hundredths_to_f64(v: i64) -> f64 {
 /// Parses an ISO date `YYYY-MM-DD` as typed, naming the field when it is not one.
 pub fn parse_date(field: &'static str, text: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(&crate::normal::typed(text), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("「{text}」不是有效日期(格式 YYYY-MM-DD)")))
+        .map_err(|_| Error::invalid(field, format!("「{text}」不是有效日期（格式 YYYY-MM-DD）")))
 }
 
 /// As [`parse_date`]; nothing or blank text is no date.

@@ -31,7 +31,7 @@ macro_rules! vocabulary {
                 let s = s.as_str();
                 $(if s.eq_ignore_ascii_case($id) || s == $zh { return Ok($name::$variant); })+
                 let known: Vec<String> = Self::ALL.iter().map(|v| format!("{}({})", v.id(), v.zh())).collect();
-                Err(Error::invalid($field, format!("未知取值「{s}」,可选: {}", known.join("、"))))
+                Err(Error::invalid($field, format!("未知取值「{s}」，可选：{}", known.join("、"))))
             }
         }
 

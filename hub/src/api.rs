@@ -80,7 +80,7 @@ impl<E: Into<DbError>> From<E> for ApiError {
         refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             "hub.database",
-            "同步中心的数据库暂时不可用,请稍后再同步;本次未保存任何内容",
+            "同步中心的数据库暂时不可用，请稍后再同步；本次未保存任何内容",
         )
     }
 }
@@ -115,9 +115,9 @@ impl Token {
             Some(c) => Err(refuse(
                 StatusCode::FORBIDDEN,
                 "hub.other_project_token",
-                format!("该令牌属于项目 {c},不能用于项目 {code}"),
+                format!("该令牌属于项目 {c}，不能用于项目 {code}"),
             )),
-            None => Err(refuse(StatusCode::FORBIDDEN, "hub.not_a_device_token", "上传需要设备令牌,不能用管理员令牌")),
+            None => Err(refuse(StatusCode::FORBIDDEN, "hub.not_a_device_token", "上传需要设备令牌，不能用管理员令牌")),
         }
     }
 }
@@ -127,7 +127,7 @@ async fn auth(app: &App, headers: &HeaderMap) -> Result<Token, ApiError> {
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "hub.no_token", "缺少令牌(Authorization: Bearer …)"))?;
+        .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "hub.no_token", "缺少令牌（Authorization: Bearer …）"))?;
     let row = app
         .pool
         .get()
@@ -137,7 +137,7 @@ async fn auth(app: &App, headers: &HeaderMap) -> Result<Token, ApiError> {
             &[&store::hash(given)],
         )
         .await?
-        .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "hub.bad_token", "令牌无效或已被吊销;请向区征收办重新申请"))?;
+        .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "hub.bad_token", "令牌无效或已被吊销；请向区征收办重新申请"))?;
     Ok(Token { id: row.get(0), kind: row.get(1), project_code: row.get(2), name: row.get(3) })
 }
 
@@ -159,7 +159,7 @@ async fn issue(
 ) -> Answer<serde_json::Value> {
     auth(&app, &headers).await?.admin()?;
     let Json(req) =
-        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
+        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取：{e}")))?;
     let code = req.project_code.trim();
     if code.is_empty() || req.name.trim().is_empty() {
         return Err(refuse(StatusCode::BAD_REQUEST, "hub.bad_request", "需要项目编号和设备名称"));
@@ -180,7 +180,7 @@ async fn revoke(
         return Err(refuse(
             StatusCode::NOT_FOUND,
             "hub.no_such_token",
-            format!("项目 {code} 没有名为「{name}」的有效设备令牌(名称不对,或已被吊销)"),
+            format!("项目 {code} 没有名为「{name}」的有效设备令牌（名称不对，或已被吊销）"),
         ));
     }
     Ok(Json(serde_json::json!({ "project_code": code.trim(), "name": name.trim(), "revoked": n })))
@@ -265,7 +265,7 @@ struct Checked {
 }
 
 fn bad_bundle(e: jingdi::Error) -> ApiError {
-    refuse(StatusCode::BAD_REQUEST, &e.code(), format!("{e};同步中心未保存任何内容"))
+    refuse(StatusCode::BAD_REQUEST, &e.code(), format!("{e}；同步中心未保存任何内容"))
 }
 
 /// Everything that needs no database: the bundle's framing and checksum, then the checks a
@@ -277,14 +277,14 @@ fn check(body: &[u8], code: &str) -> Result<Checked, ApiError> {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
             "bundle.schema_too_new",
-            format!("数据包来自更新版本的 Jingdi(结构版本 {}),请先升级同步中心", b.header.schema_version),
+            format!("数据包来自更新版本的 Jingdi（结构版本 {}），请先升级同步中心", b.header.schema_version),
         ));
     }
     if b.header.project_code != code {
         return Err(refuse(
             StatusCode::CONFLICT,
             "hub.other_project",
-            format!("数据包属于项目 {},而上传地址是项目 {code};未保存任何内容", b.header.project_code),
+            format!("数据包属于项目 {}，而上传地址是项目 {code}；未保存任何内容", b.header.project_code),
         ));
     }
     let now = chrono::Utc::now().timestamp_millis();
@@ -317,7 +317,7 @@ fn verify_signatures(header: &bundle::Header, ops: &[Op]) -> Result<(), ApiError
                     refuse(
                         StatusCode::BAD_REQUEST,
                         "bundle.unknown_key",
-                        format!("设备 {} 的签名操作没有随包附上公钥;未保存任何内容", op.device_id),
+                        format!("设备 {} 的签名操作没有随包附上公钥；未保存任何内容", op.device_id),
                     )
                 })?;
                 keys.entry(op.device_id).or_insert(k)
@@ -327,7 +327,7 @@ fn verify_signatures(header: &bundle::Header, ops: &[Op]) -> Result<(), ApiError
             return Err(refuse(
                 StatusCode::BAD_REQUEST,
                 "bundle.bad_signature",
-                format!("设备 {} 第 {} 号操作的签名不符(内容被改动或伪造);未保存任何内容", op.device_id, op.seq),
+                format!("设备 {} 第 {} 号操作的签名不符（内容被改动或伪造）；未保存任何内容", op.device_id, op.seq),
             ));
         }
     }
@@ -339,10 +339,10 @@ fn upload_refused(e: BytesRejection) -> ApiError {
         refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "hub.too_large",
-            "上传内容超过同步中心的大小上限;Jingdi 会分批上传,请升级本机后再同步;未保存任何内容",
+            "上传内容超过同步中心的大小上限；Jingdi 会分批上传，请升级本机后再同步；未保存任何内容",
         )
     } else {
-        refuse(StatusCode::BAD_REQUEST, "hub.truncated", format!("上传中断或不完整({e});未保存任何内容,请重新同步"))
+        refuse(StatusCode::BAD_REQUEST, "hub.truncated", format!("上传中断或不完整（{e}）；未保存任何内容，请重新同步"))
     }
 }
 
@@ -376,7 +376,7 @@ async fn push(
                 StatusCode::CONFLICT,
                 "hub.other_project",
                 format!(
-                    "数据包的项目「{}」与同步中心的同编号项目 {code} 不是同一个项目;未保存任何内容",
+                    "数据包的项目「{}」与同步中心的同编号项目 {code} 不是同一个项目；未保存任何内容",
                     header.project_name
                 ),
             ))
@@ -389,7 +389,7 @@ async fn push(
                 return Err(refuse(
                     StatusCode::CONFLICT,
                     "hub.other_project",
-                    format!("该项目已以编号 {other} 登记在同步中心;未保存任何内容"),
+                    format!("该项目已以编号 {other} 登记在同步中心；未保存任何内容"),
                 ));
             }
             tx.execute(
@@ -423,7 +423,7 @@ async fn push(
             return Err(refuse(
                 StatusCode::CONFLICT,
                 "bundle.key_mismatch",
-                format!("设备 {device} 的公钥与同步中心登记的不同(可能被冒用);未保存任何内容"),
+                format!("设备 {device} 的公钥与同步中心登记的不同（可能被冒用）；未保存任何内容"),
             ));
         }
     }
@@ -455,7 +455,7 @@ async fn push(
                 return Err(refuse(
                     StatusCode::CONFLICT,
                     "hub.gap",
-                    format!("设备 {device} 的操作从第 {seq} 号开始,同步中心只有到第 {} 号;请重新同步(先取同步中心的进度);未保存任何内容", next - 1),
+                    format!("设备 {device} 的操作从第 {seq} 号开始，同步中心只有到第 {} 号；请重新同步（先取同步中心的进度）；未保存任何内容", next - 1),
                 ));
             }
         }
@@ -500,7 +500,7 @@ async fn push(
             StatusCode::CONFLICT,
             "hub.clash",
             format!(
-                "设备 {} 第 {} 号操作与同步中心已保存的不同(同一编号两份内容:设备故障或被篡改);整包未保存,已记录待区征收办核查",
+                "设备 {} 第 {} 号操作与同步中心已保存的不同（同一编号两份内容：设备故障或被篡改）；整包未保存，已记录待区征收办核查",
                 op.device_id, op.seq
             ),
         ));
@@ -511,7 +511,7 @@ async fn push(
     if let Some(r) = admission_refusal(&tx, project_id, &ops, &fresh).await? {
         let e = jingdi::Error::rule(r.rule(), r.message.clone());
         eprintln!("jingdi-hub: refused in {code}: {} (token {})", e.code(), t.name);
-        return Err(refuse(StatusCode::FORBIDDEN, &e.code(), format!("{};同步中心未保存任何内容", r.message)));
+        return Err(refuse(StatusCode::FORBIDDEN, &e.code(), format!("{}；同步中心未保存任何内容", r.message)));
     }
 
     let n = fresh.len();
@@ -572,7 +572,7 @@ async fn admission_ops(c: &impl tokio_postgres::GenericClient, project_id: Uuid)
         .collect::<Result<_, _>>()
         .map_err(|e| {
             eprintln!("jingdi-hub: a stored operation does not read: {e}");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, "hub.internal", "同步中心保存的操作无法读取;未保存任何内容")
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "hub.internal", "同步中心保存的操作无法读取；未保存任何内容")
         })
 }
 
@@ -689,7 +689,7 @@ async fn pull(
     let t = auth(&app, &headers).await?;
     t.may(&code, false)?;
     let Json(req) =
-        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
+        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取：{e}")))?;
     let c = app.pool.get().await?;
     let p = project(&c, &code).await?;
     if t.kind == "device" {
@@ -779,7 +779,7 @@ async fn project_id(c: &deadpool_postgres::Object, code: &str) -> Result<Uuid, A
         refuse(
             StatusCode::NOT_FOUND,
             "hub.no_project",
-            format!("同步中心还没有项目 {code} 的操作;先同步操作,再同步文件"),
+            format!("同步中心还没有项目 {code} 的操作；先同步操作，再同步文件"),
         )
     })
 }
@@ -798,7 +798,7 @@ async fn files_held(
     let t = auth(&app, &headers).await?;
     t.may(&code, false)?;
     let Json(req) =
-        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取: {e}")))?;
+        body.map_err(|e| refuse(StatusCode::BAD_REQUEST, "hub.bad_request", format!("请求无法读取：{e}")))?;
     if req.sha256.len() > MAX_FILES_ASKED {
         return Err(refuse(
             StatusCode::BAD_REQUEST,
@@ -829,7 +829,7 @@ async fn file_put(
         StatusCode::PAYLOAD_TOO_LARGE => refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "hub.too_large",
-            format!("文件超过附件上限 {} MB;同步中心未保存", MAX_FILE_BYTES >> 20),
+            format!("文件超过附件上限 {} MB；同步中心未保存", MAX_FILE_BYTES >> 20),
         ),
         _ => upload_refused(e),
     })?;
@@ -838,7 +838,7 @@ async fn file_put(
         return Err(refuse(
             StatusCode::BAD_REQUEST,
             "hub.hash_mismatch",
-            format!("文件内容与其名称 {} 不符(传输中损坏?);同步中心未保存", name.short()),
+            format!("文件内容与其名称 {} 不符（传输中损坏？）；同步中心未保存", name.short()),
         ));
     }
     let c = app.pool.get().await?;

@@ -83,7 +83,7 @@ async fn run(cli: Cli) -> Result<(), store::DbError> {
         Command::IssueToken { project, name } => println!("{}", store::issue_device(&pool, &project, &name).await?),
         Command::RevokeToken { project, name } => match store::revoke_device(&pool, &project, &name).await? {
             0 => return Err(format!("项目 {project} 没有名为「{name}」的有效设备令牌").into()),
-            n => println!("已吊销 {n} 个令牌(项目 {project},{name})"),
+            n => println!("已吊销 {n} 个令牌（项目 {project}，{name}）"),
         },
         Command::Serve { listen, max_body, .. } => {
             store::migrate(&pool).await?;

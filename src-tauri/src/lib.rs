@@ -142,7 +142,7 @@ pub fn run() {
     let store = match Db::open(&path).and_then(Store::new) {
         Ok(store) => store,
         Err(e) => {
-            eprintln!("净地: {e}");
+            eprintln!("净地：{e}");
             std::process::exit(1);
         }
     };

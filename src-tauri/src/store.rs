@@ -80,7 +80,7 @@ impl Store {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> jingdi::Result<T> + Send + 'static) -> Wire<T> {
     match tauri::async_runtime::spawn_blocking(f).await {
         Ok(out) => out.map_err(|e| e.to_wire()),
-        Err(e) => Err(WireError { code: "internal".into(), message: format!("内部错误:{e}") }),
+        Err(e) => Err(WireError { code: "internal".into(), message: format!("内部错误：{e}") }),
     }
 }
 

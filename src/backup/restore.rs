@@ -74,7 +74,7 @@ fn refused(problem: &'static str, file: &Path, message: impl Into<String>) -> Er
 pub fn check_copy(file: &Path) -> Result<Connection> {
     let c = connect(file, true).map_err(|e| match e {
         Error::NotFound { .. } => refused("not_found", file, "文件不存在"),
-        other => refused("unreadable", file, format!("无法打开: {other}")),
+        other => refused("unreadable", file, format!("无法打开：{other}")),
     })?;
     let problems: Vec<String> = match c.prepare("PRAGMA integrity_check(20)") {
         Ok(mut s) => s
@@ -87,7 +87,7 @@ pub fn check_copy(file: &Path) -> Result<Connection> {
         if problems.iter().any(|p| p.contains("not a database")) {
             return Err(refused("not_jingdi", file, "不是 Jingdi 数据库或备份文件"));
         }
-        return Err(refused("damaged", file, format!("备份文件已损坏,不能用于恢复: {}", problems.join(";"))));
+        return Err(refused("damaged", file, format!("备份文件已损坏，不能用于恢复：{}", problems.join(";"))));
     }
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let tables: i64 = c.query_row(
@@ -102,7 +102,9 @@ pub fn check_copy(file: &Path) -> Result<Connection> {
         return Err(refused(
             "schema_too_new",
             file,
-            format!("备份来自更新版本的 Jingdi(结构版本 {version},本程序只支持到 {SCHEMA_VERSION}),请先升级 Jingdi"),
+            format!(
+                "备份来自更新版本的 Jingdi（结构版本 {version}，本程序只支持到 {SCHEMA_VERSION}），请先升级 Jingdi"
+            ),
         ));
     }
     Ok(c)
@@ -206,7 +208,7 @@ pub fn restore(
     installation: &Installation,
 ) -> Result<RestoreReport> {
     if same_file(db_path, file) {
-        return Err(refused("same_file", file, "这就是当前正在使用的数据库文件,不能用它自己恢复"));
+        return Err(refused("same_file", file, "这就是当前正在使用的数据库文件，不能用它自己恢复"));
     }
     let plan = plan(live, file)?;
     let kept_aside = keep_aside(live, db_path)?;
@@ -239,7 +241,7 @@ pub fn restore(
     result?;
     let problems: String = live.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     if problems != "ok" {
-        return Err(Error::Corrupt(format!("恢复后的数据库未通过检查: {problems};恢复前的文件保留在 {kept_aside}")));
+        return Err(Error::Corrupt(format!("恢复后的数据库未通过检查：{problems}；恢复前的文件保留在 {kept_aside}")));
     }
     Ok(RestoreReport { plan, kept_aside })
 }
@@ -260,7 +262,7 @@ fn copy_into(source: &Connection, live: &mut Connection) -> Result<()> {
                 return Err(Error::Backup {
                     problem: "busy",
                     path: String::new(),
-                    message: "数据库一直被其他程序写入,未能恢复;请关闭其他正在写入的程序后重试".into(),
+                    message: "数据库一直被其他程序写入，未能恢复；请关闭其他正在写入的程序后重试".into(),
                 })
             }
         }

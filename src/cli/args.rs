@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[command(
     name = "jingdi",
     version,
-    about = "净地 Jingdi: 房屋征收项目台账 (the case ledger of a housing-expropriation project)"
+    about = "净地 Jingdi: 房屋征收项目台账（the case ledger of a housing-expropriation project）"
 )]
 pub struct Cli {
     /// Database file [default: the OS data directory, or $JINGDI_DB]

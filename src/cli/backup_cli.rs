@@ -50,7 +50,7 @@ fn backup_cmd(path: &Path, json: bool, a: &BackupArgs) -> Result<()> {
             let v = serde_json::json!({ "auto_backup": on, "folder": backup::folder(path), "retention": backup::retention_rule() });
             out(json, &v, |_| {
                 format!(
-                    "自动备份: {}\n备份文件夹: {}\n{}\n",
+                    "自动备份：{}\n备份文件夹：{}\n{}\n",
                     if on { "开" } else { "关" },
                     backup::folder(path).display(),
                     backup::retention_rule()
@@ -62,9 +62,9 @@ fn backup_cmd(path: &Path, json: bool, a: &BackupArgs) -> Result<()> {
 }
 
 fn render_list(dir: &Path, list: &[BackupFile]) -> String {
-    let mut s = format!("备份文件夹: {}\n", dir.display());
+    let mut s = format!("备份文件夹：{}\n", dir.display());
     if list.is_empty() {
-        s.push_str("(还没有备份)\n");
+        s.push_str("（还没有备份）\n");
     }
     for b in list {
         let _ = writeln!(
@@ -87,7 +87,7 @@ fn restore_cmd(path: &Path, json: bool, file: &Path, dry_run: bool) -> Result<()
     let mut conn = backup::connect(path, dry_run)?;
     if dry_run {
         let plan = restore::plan(&conn, file)?;
-        out(json, &plan, |p| format!("{}(仅预览,未做任何改动)\n", render_plan(p)));
+        out(json, &plan, |p| format!("{}（仅预览，未做任何改动）\n", render_plan(p)));
         return Ok(());
     }
     let installation = jingdi::identity::Installation::open(&jingdi::identity::default_home())?;
@@ -99,7 +99,7 @@ fn restore_cmd(path: &Path, json: bool, file: &Path, dry_run: bool) -> Result<()
     let v = serde_json::json!({ "plan": report.plan, "kept_aside": report.kept_aside, "device_id": device });
     out(json, &v, |_| {
         format!(
-            "{}已恢复。恢复前的文件保留在 {}\n本机此后以新的设备号 {device} 记录修改;下次同步时,其他笔记本已有的较新操作会合并回来\n",
+            "{}已恢复。恢复前的文件保留在 {}\n本机此后以新的设备号 {device} 记录修改；下次同步时，其他笔记本已有的较新操作会合并回来\n",
             render_plan(&report.plan),
             report.kept_aside
         )
@@ -111,7 +111,7 @@ fn render_snapshot(s: &Snapshot) -> String {
     let projects: Vec<String> =
         s.projects.iter().map(|p| format!("{} {} {} 户", p.code, p.name, p.households)).collect();
     format!(
-        "操作日志 {} 条,最后修改于 {};{}",
+        "操作日志 {} 条，最后修改于 {}；{}",
         s.operations,
         s.last_change_at.as_deref().map(local_time).unwrap_or_else(|| "—".into()),
         if projects.is_empty() { "没有项目".into() } else { projects.join("、") }
@@ -126,33 +126,33 @@ fn local_time(t: &str) -> String {
 }
 
 fn render_plan(p: &RestorePlan) -> String {
-    let mut s = format!("从备份 {}({})恢复\n", p.file, size(p.bytes));
-    let _ = writeln!(s, "  备份:{}", render_snapshot(&p.backup));
+    let mut s = format!("从备份 {}（{}）恢复\n", p.file, size(p.bytes));
+    let _ = writeln!(s, "  备份：{}", render_snapshot(&p.backup));
     match &p.current {
         Some(c) => {
-            let _ = writeln!(s, "  当前:{}", render_snapshot(c));
+            let _ = writeln!(s, "  当前：{}", render_snapshot(c));
         }
-        None => s.push_str("  当前:文件无法读取(已损坏),恢复后以备份为准\n"),
+        None => s.push_str("  当前：文件无法读取（已损坏），恢复后以备份为准\n"),
     }
     if p.removed_operations > 0 {
         let _ = writeln!(
             s,
-            "  恢复后本机将不再有备份之后的 {} 条操作(其中本机写入 {} 条);其他笔记本已有的,下次同步会合并回来",
+            "  恢复后本机将不再有备份之后的 {} 条操作（其中本机写入 {} 条）；其他笔记本已有的，下次同步会合并回来",
             p.removed_operations, p.removed_own
         );
     }
     if p.removed_unshared > 0 {
         let _ = writeln!(
             s,
-            "  注意:其中 {} 条本机写入的操作尚无其他笔记本确认收到,同步无法找回;恢复前的文件会保留在备份文件夹中",
+            "  注意：其中 {} 条本机写入的操作尚无其他笔记本确认收到，同步无法找回；恢复前的文件会保留在备份文件夹中",
             p.removed_unshared
         );
     }
     if p.added_operations > 0 {
-        let _ = writeln!(s, "  备份中有 {} 条当前文件没有的操作,恢复后重新可见", p.added_operations);
+        let _ = writeln!(s, "  备份中有 {} 条当前文件没有的操作，恢复后重新可见", p.added_operations);
     }
     if p.upgrade {
-        s.push_str("  备份的数据库结构较旧,恢复后会自动升级\n");
+        s.push_str("  备份的数据库结构较旧，恢复后会自动升级\n");
     }
     s
 }

@@ -181,7 +181,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
             let r = db.write(&who, |tx| calc::recalc(tx, p.id, h.map(|h| h.id)))?;
             out(json, &r, |r| {
                 let mut o = format!(
-                    "已按补偿标准计算 {} 户: 新增 {} 项,更新 {} 项,未变 {} 项,已确认/已支付而保持不变 {} 项,不再适用置零 {} 项\n",
+                    "已按补偿标准计算 {} 户：新增 {} 项，更新 {} 项，未变 {} 项，已确认/已支付而保持不变 {} 项，不再适用置零 {} 项\n",
                     r.households, r.created, r.updated, r.unchanged, r.locked, r.voided
                 );
                 for pr in &r.problems {
@@ -211,7 +211,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
             let it = compensation::get(db.conn(), it.id)?;
             out(json, &it, |i| {
                 format!(
-                    "已调整「{}」: 计算 {},调整 {},现 {}\n",
+                    "已调整「{}」：计算 {}，调整 {}，现 {}\n",
                     i.label,
                     format_yuan(i.calculated_amount.unwrap_or(0)),
                     format_yuan(i.adjustment),
@@ -234,7 +234,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: CalculatedCmd) ->
             let s = sheet::sheet(db.conn(), h.id)?;
             out(json, &s, |s| {
                 format!(
-                    "已确认户 {} 的 {n} 项补偿,已确认合计 {}\n",
+                    "已确认户 {} 的 {n} 项补偿，已确认合计 {}\n",
                     s.household_no,
                     format_yuan(s.totals.confirmed_fen)
                 )
@@ -283,7 +283,7 @@ fn standards_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: StandardsCm
             let s = db.write(&who, |tx| standards::publish(tx, p.id, &input))?;
             out(json, &s, |s| {
                 format!(
-                    "已发布补偿标准第 {} 版,自 {} 起施行;请运行 `jingdi compensation recalc` 重新计算\n",
+                    "已发布补偿标准第 {} 版，自 {} 起施行；请运行 `jingdi compensation recalc` 重新计算\n",
                     s.version, s.effective_on
                 )
             });
@@ -337,7 +337,13 @@ fn inventory_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: InventoryCm
             let id = db.write(&who, |tx| inventory::add(tx, h.id, &new))?;
             let it = inventory::get(db.conn(), id)?;
             out(json, &it, |i| {
-                format!("已登记户 {} 的{} {}(编号 {})\n", h.number, i.name, format_quantity(i.quantity, &i.unit), i.id)
+                format!(
+                    "已登记户 {} 的{} {}（编号 {}）\n",
+                    h.number,
+                    i.name,
+                    format_quantity(i.quantity, &i.unit),
+                    i.id
+                )
             });
         }
         InventoryCmd::List { project, household } => {
@@ -352,14 +358,14 @@ fn inventory_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: InventoryCm
             let q = units::parse_hundredths("quantity", &quantity)?;
             db.write(&who, |tx| inventory::set_quantity(tx, id, q, &reason))?;
             let it = inventory::get(db.conn(), id)?;
-            out(json, &it, |i| format!("已更正: {}\n", inventory_line(i)));
+            out(json, &it, |i| format!("已更正：{}\n", inventory_line(i)));
         }
         InventoryCmd::Withdraw { id, reason } => {
             let who = author(who, db)?;
             let id = uuid("id", &id)?;
             db.write(&who, |tx| inventory::withdraw(tx, id, &reason))?;
             let it = inventory::get(db.conn(), id)?;
-            out(json, &it, |i| format!("已撤销: {}\n", inventory_line(i)));
+            out(json, &it, |i| format!("已撤销：{}\n", inventory_line(i)));
         }
     }
     Ok(())
@@ -368,26 +374,26 @@ fn inventory_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: InventoryCm
 fn inventory_line(i: &InventoryItem) -> String {
     format!(
         "{}{} {}{}{}{}  [{}]",
-        if i.withdrawn { "(已撤销)" } else { "" },
+        if i.withdrawn { "（已撤销）" } else { "" },
         i.name,
         format_quantity(i.quantity, &i.unit),
-        i.owner.as_ref().map(|o| format!(",权属人 {o}")).unwrap_or_default(),
+        i.owner.as_ref().map(|o| format!("，权属人 {o}")).unwrap_or_default(),
         i.surveyed_on.map(|d| format!(",{d} 清点")).unwrap_or_default(),
-        if i.surveyor.is_empty() { String::new() } else { format!(",清点人 {}", i.surveyor) },
+        if i.surveyor.is_empty() { String::new() } else { format!("，清点人 {}", i.surveyor) },
         i.id
     )
 }
 
 fn agreement_line(a: &jingdi::compensation::sheet::AgreementCheck) -> String {
     match (a.agreement_amount_fen, a.agrees) {
-        (Some(x), Some(true)) => format!("协议金额 {},与结算合计一致", format_yuan(x)),
+        (Some(x), Some(true)) => format!("协议金额 {}，与结算合计一致", format_yuan(x)),
         (Some(x), _) => format!(
-            "⚠ 协议金额 {} 与结算合计 {} 不一致,相差 {}",
+            "⚠ 协议金额 {} 与结算合计 {} 不一致，相差 {}",
             format_yuan(x),
             format_yuan(a.settlement_fen),
             format_yuan(a.difference_fen.unwrap_or(0))
         ),
-        (None, _) => "协议金额: 尚未录入".to_string(),
+        (None, _) => "协议金额：尚未录入".to_string(),
     }
 }
 
@@ -406,9 +412,9 @@ pub fn render_sheet(s: &Sheet) -> String {
     );
     let _ = writeln!(
         o,
-        "补偿标准: {}",
+        "补偿标准：{}",
         match (s.standard_version, s.standard_effective_on) {
-            (Some(v), Some(d)) => format!("第 {v} 版(自 {d} 起施行)"),
+            (Some(v), Some(d)) => format!("第 {v} 版（自 {d} 起施行）"),
             _ => "无".into(),
         }
     );
@@ -445,7 +451,7 @@ pub fn render_sheet(s: &Sheet) -> String {
         if i.adjustment != 0 {
             let _ = writeln!(
                 o,
-                "    ⚑ 手工调整 {}{}:{}(调整人 {})",
+                "    ⚑ 手工调整 {}{}：{}（调整人 {}）",
                 if i.adjustment > 0 { "+" } else { "-" },
                 format_yuan(i.adjustment.abs()),
                 i.adjustment_reason.as_deref().unwrap_or(""),
@@ -454,11 +460,11 @@ pub fn render_sheet(s: &Sheet) -> String {
         }
     }
     let t = &s.totals;
-    let _ = writeln!(o, "\n合计(小写): {}", t.total_figures);
-    let _ = writeln!(o, "合计(大写): {}", capitals::with_prefix(t.total_fen));
+    let _ = writeln!(o, "\n合计（小写）：{}", t.total_figures);
+    let _ = writeln!(o, "合计（大写）：{}", capitals::with_prefix(t.total_fen));
     let _ = writeln!(
         o,
-        "测算 {},已确认 {}(其中已支付 {},确认未付 {})",
+        "测算 {}，已确认 {}（其中已支付 {}，确认未付 {}）",
         format_yuan(t.estimated_fen),
         format_yuan(t.confirmed_fen),
         format_yuan(t.paid_fen),
@@ -466,7 +472,7 @@ pub fn render_sheet(s: &Sheet) -> String {
     );
     let _ = writeln!(o, "{}", agreement_line(&s.agreement));
     if !s.inventory.is_empty() {
-        let _ = writeln!(o, "\n地上附着物及青苗清点:");
+        let _ = writeln!(o, "\n地上附着物及青苗清点：");
         for i in &s.inventory {
             let _ = writeln!(o, "  {}", inventory_line(i));
         }
@@ -474,7 +480,7 @@ pub fn render_sheet(s: &Sheet) -> String {
     if s.pending_changes > 0 {
         let _ = writeln!(
             o,
-            "\n⚠ 户情况或标准已变化,有 {} 项待重新计算(jingdi compensation recalc --household {})",
+            "\n⚠ 户情况或标准已变化，有 {} 项待重新计算（jingdi compensation recalc --household {}）",
             s.pending_changes, s.household_no
         );
     }
@@ -488,7 +494,7 @@ pub fn render_fairness(r: &FairnessReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "阳光征迁复核清单 {}(截至 {},单价偏离阈值 {}%): 核查 {} 户,需复核 {} 户",
+        "阳光征迁复核清单 {}（截至 {}，单价偏离阈值 {}%）：核查 {} 户，需复核 {} 户",
         r.project_code,
         r.as_of,
         units::format_hundredths(r.threshold_bp).trim_end_matches(".00"),
@@ -506,37 +512,37 @@ pub fn render_standard(s: &Standard) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "补偿标准第 {} 版,自 {} 起施行,发布人 {}{}",
+        "补偿标准第 {} 版，自 {} 起施行，发布人 {}{}",
         s.version,
         s.effective_on,
         s.published_by,
         if s.note.is_empty() { String::new() } else { format!(";{}", s.note) }
     );
-    let _ = writeln!(o, "房屋价值(元/m²):");
+    let _ = writeln!(o, "房屋价值（元/m²）：");
     for p in &r.house_prices {
         let _ = writeln!(o, "  {} {}", p.structure, format_price(p.price_fen));
     }
-    let _ = writeln!(o, "搬迁费 {} 元/m²/次(产权调换计两次)", format_price(r.relocation_fen));
+    let _ = writeln!(o, "搬迁费 {} 元/m²/次（产权调换计两次）", format_price(r.relocation_fen));
     let _ = writeln!(
         o,
-        "临时安置费 {} 元/m²/月:货币补偿 {} 个月,产权调换 {} 个月",
+        "临时安置费 {} 元/m²/月：货币补偿 {} 个月，产权调换 {} 个月",
         format_price(r.temp_resettlement_fen),
         r.temp_months_monetary,
         r.temp_months_swap
     );
     for t in &r.signing_tiers {
-        let _ = writeln!(o, "签约奖励「{}」: {} 前签约 {}", t.label, t.until, format_yuan(t.amount_fen));
+        let _ = writeln!(o, "签约奖励「{}」：{} 前签约 {}", t.label, t.until, format_yuan(t.amount_fen));
     }
     if let Some(by) = r.handover_by {
-        let _ = writeln!(o, "按期交房奖励: {by} 前腾空交房 {}", format_yuan(r.handover_incentive_fen));
+        let _ = writeln!(o, "按期交房奖励：{by} 前腾空交房 {}", format_yuan(r.handover_incentive_fen));
     }
     for sub in &r.subsidies {
-        let _ = writeln!(o, "特殊困难补助「{}」: {}", sub.circumstance, format_yuan(sub.amount_fen));
+        let _ = writeln!(o, "特殊困难补助「{}」：{}", sub.circumstance, format_yuan(sub.amount_fen));
     }
     if r.minimum_payout_fen > 0 {
-        let _ = writeln!(o, "保底: {}", format_yuan(r.minimum_payout_fen));
+        let _ = writeln!(o, "保底：{}", format_yuan(r.minimum_payout_fen));
     }
-    let _ = writeln!(o, "地上附着物及青苗:");
+    let _ = writeln!(o, "地上附着物及青苗：");
     for c in &r.catalogue {
         let _ = writeln!(o, "  {}({}) {} 元/{}", c.name, c.code, format_price(c.price_fen), c.unit);
     }

@@ -12,7 +12,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 fn id_arg(field: &'static str, s: &str) -> Result<Uuid> {
-    Uuid::parse_str(s.trim()).map_err(|_| Error::invalid(field, format!("「{s}」不是记录编号(UUID)")))
+    Uuid::parse_str(s.trim()).map_err(|_| Error::invalid(field, format!("「{s}」不是记录编号（UUID）")))
 }
 
 fn target(db: &Db, project: &ProjectArg, t: &TargetArg) -> Result<(AttachTarget, Uuid)> {
@@ -33,7 +33,7 @@ fn target(db: &Db, project: &ProjectArg, t: &TargetArg) -> Result<(AttachTarget,
         let date = units::parse_date("demolition_day", day)?;
         (AttachTarget::DemolitionLog, plot_work::demolition_log_id(p()?.id, date))
     } else {
-        return Err(Error::invalid("target", "请指定附件所属的记录(--household、--visit、--pole 等)"));
+        return Err(Error::invalid("target", "请指定附件所属的记录（--household、--visit、--pole 等）"));
     })
 }
 
@@ -52,13 +52,13 @@ fn describe(a: &Attachment) -> String {
         let _ = write!(line, " 拍摄于 {t}");
     }
     if let (Some(la), Some(lo)) = (a.latitude_e7, a.longitude_e7) {
-        let _ = write!(line, " 位置 {:.6},{:.6}", la as f64 / 1e7, lo as f64 / 1e7);
+        let _ = write!(line, " 位置 {:.6}, {:.6}", la as f64 / 1e7, lo as f64 / 1e7);
     }
     let _ = write!(line, " {} 于 {} 附加 sha256 {}", a.attached_by, a.attached_at, a.sha256.short());
     if a.withdrawn {
         let _ = write!(
             line,
-            ";{} 于 {} 撤回: {}",
+            ";{} 于 {} 撤回：{}",
             a.withdrawn_by.as_deref().unwrap_or(""),
             a.withdrawn_on.as_deref().unwrap_or(""),
             a.withdrawn_reason.as_deref().unwrap_or("")
@@ -85,7 +85,7 @@ pub fn attachment_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Attach
                 files.iter().map(|f| evidence::read_source(f)).collect::<Result<_>>()?;
             let added =
                 evidence::attach(db, &who, &NewAttachments { target, target_id, kind, note: &note, files: &files })?;
-            out(json, added.as_slice(), |a| format!("已附加 {} 个文件:\n{}", a.len(), list(a)));
+            out(json, added.as_slice(), |a| format!("已附加 {} 个文件：\n{}", a.len(), list(a)));
         }
         AttachmentCmd::List { project, household, all } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -100,7 +100,7 @@ pub fn attachment_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Attach
             let a = evidence::get(db.conn(), id_arg("id", &id)?)?;
             let bytes = evidence::save_copy(&evidence::store_of(db), &a, &to)?;
             let v = serde_json::json!({ "id": a.id, "path": to, "bytes": bytes, "sha256": a.sha256 });
-            out(json, &v, |_| format!("已将「{}」另存为 {}({bytes} 字节,校验一致)\n", a.file_name, to.display()));
+            out(json, &v, |_| format!("已将「{}」另存为 {}（{bytes} 字节，校验一致）\n", a.file_name, to.display()));
         }
         AttachmentCmd::Withdraw { id, reason } => {
             let who = author(who, db)?;
@@ -110,7 +110,7 @@ pub fn attachment_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Attach
             let on = project::as_of(&p, None);
             db.write(&who, |tx| evidence::withdraw(tx, id, reason.as_deref().unwrap_or(""), on))?;
             let a = evidence::get(db.conn(), id)?;
-            out(json, &a, |a| format!("已撤回(文件保留备查):\n{}", describe(a)));
+            out(json, &a, |a| format!("已撤回（文件保留备查）：\n{}", describe(a)));
         }
         AttachmentCmd::Missing { project } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -119,7 +119,7 @@ pub fn attachment_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Attach
                 if m.is_empty() {
                     "本机已有全部附件文件\n".into()
                 } else {
-                    let mut s = format!("本机还缺 {} 个附件文件(同步文件后补齐):\n", m.len());
+                    let mut s = format!("本机还缺 {} 个附件文件（同步文件后补齐）：\n", m.len());
                     for h in m {
                         let _ = writeln!(s, "  {h}");
                     }
@@ -133,17 +133,17 @@ pub fn attachment_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Attach
 
 pub fn file_report(f: &transport::FileSyncReport) -> String {
     let mut o = format!(
-        "附件文件({}): 发送 {} 个,收到 {} 个({:.1} KB,均已校验)\n",
+        "附件文件（{}）：发送 {} 个，收到 {} 个（{:.1} KB，均已校验）\n",
         f.carrier,
         f.sent,
         f.received,
         f.bytes_received as f64 / 1024.0
     );
     for r in &f.refused {
-        let _ = writeln!(o, "⚠ 文件 {} 未接收: [{}] {}", r.sha256.short(), r.code, r.message);
+        let _ = writeln!(o, "⚠ 文件 {} 未接收：[{}] {}", r.sha256.short(), r.code, r.message);
     }
     if !f.still_missing.is_empty() {
-        let _ = writeln!(o, "仍缺 {} 个文件(其他电脑尚未放入同步文件夹)", f.still_missing.len());
+        let _ = writeln!(o, "仍缺 {} 个文件（其他电脑尚未放入同步文件夹）", f.still_missing.len());
     }
     o
 }

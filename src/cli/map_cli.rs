@@ -16,23 +16,23 @@ fn filter(f: &MapFilterArgs) -> Result<MapFilter> {
 
 fn render_preview(p: &Preview) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "文件: {}({},图层:{})", p.file, p.format, p.layer.zh());
-    let _ = writeln!(s, "坐标系: {}(来源:{})", p.crs, p.crs_source);
+    let _ = writeln!(s, "文件：{}（{}，图层：{}）", p.file, p.format, p.layer.zh());
+    let _ = writeln!(s, "坐标系：{}（来源：{}）", p.crs, p.crs_source);
     if let Some(e) = &p.encoding {
-        let _ = writeln!(s, "属性表编码: {e}");
+        let _ = writeln!(s, "属性表编码：{e}");
     }
     if let Some(k) = &p.key {
-        let how = if p.key_suggested { "(未指定 --key,按匹配最多的字段选取)" } else { "" };
-        let _ = writeln!(s, "匹配字段: {k}{how}");
+        let how = if p.key_suggested { "（未指定 --key，按匹配最多的字段选取）" } else { "" };
+        let _ = writeln!(s, "匹配字段：{k}{how}");
     }
-    let fields: Vec<String> = p.fields.iter().map(|f| format!("{}({} 个匹配)", f.field, f.matches)).collect();
+    let fields: Vec<String> = p.fields.iter().map(|f| format!("{}（{} 个匹配）", f.field, f.matches)).collect();
     if !fields.is_empty() {
-        let _ = writeln!(s, "字段: {}", fields.join("、"));
+        let _ = writeln!(s, "字段：{}", fields.join("、"));
     }
     let c = &p.counts;
     let _ = writeln!(
         s,
-        "共 {} 个要素: 匹配 {},未匹配 {},重复 {},有错误 {},跳过 {},严重重叠 {};将新增 {} 条,更新 {} 条,无变化 {} 条",
+        "共 {} 个要素：匹配 {}，未匹配 {}，重复 {}，有错误 {}，跳过 {}，严重重叠 {}；将新增 {} 条，更新 {} 条，无变化 {} 条",
         c.total,
         c.matched,
         c.unmatched,
@@ -46,7 +46,7 @@ fn render_preview(p: &Preview) -> String {
     );
     for (listed, f) in p.features.iter().filter(|f| !f.problems.is_empty()).enumerate() {
         if listed == 100 {
-            let _ = writeln!(s, "  …… 其余从略(--json 可看全部)");
+            let _ = writeln!(s, "  …… 其余从略（--json 可看全部）");
             break;
         }
         let tag = match f.status {
@@ -60,10 +60,10 @@ fn render_preview(p: &Preview) -> String {
     if !p.without_geometry.is_empty() {
         let shown: Vec<&str> = p.without_geometry.iter().take(20).map(String::as_str).collect();
         let more = if p.without_geometry.len() > 20 { " 等" } else { "" };
-        let _ = writeln!(s, "导入后仍无图形的 {} 个: {}{more}", p.without_geometry.len(), shown.join("、"));
+        let _ = writeln!(s, "导入后仍无图形的 {} 个：{}{more}", p.without_geometry.len(), shown.join("、"));
     }
     for n in &p.notes {
-        let _ = writeln!(s, "说明: {n}");
+        let _ = writeln!(s, "说明：{n}");
     }
     s
 }
@@ -79,7 +79,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: MapCmd) -> Result
                 out(json, &v, |_| {
                     let mut t = render_preview(&preview);
                     if dry_run {
-                        t.push_str("(试运行,未做任何修改)\n");
+                        t.push_str("（试运行，未做任何修改）\n");
                     }
                     t
                 });
@@ -93,7 +93,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: MapCmd) -> Result
             let v = serde_json::json!({ "preview": &preview, "imported": true, "report": &report });
             out(json, &v, |_| {
                 format!(
-                    "{}已导入{}: 新增 {} 条,更新 {} 条,无变化 {} 条,未导入 {} 个要素(均记入操作日志)\n",
+                    "{}已导入{}：新增 {} 条，更新 {} 条，无变化 {} 条，未导入 {} 个要素（均记入操作日志）\n",
                     render_preview(&preview),
                     report.layer.zh(),
                     report.created,
@@ -108,24 +108,24 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: MapCmd) -> Result
             let m = view::map(db.conn(), &p, &filter(&f)?)?;
             out(json, &m, |m| {
                 let mut s = String::new();
-                let _ = writeln!(s, "{} 挂图作战图,{}(数据截至 {})", m.project_name, m.on, m.as_of);
+                let _ = writeln!(s, "{} 挂图作战图，{}（数据截至 {}）", m.project_name, m.on, m.as_of);
                 if !m.has_geometry {
-                    let _ = writeln!(s, "尚未导入地图:jingdi map import 宗地图.shp --layer parcels --key 宗地号");
+                    let _ = writeln!(s, "尚未导入地图：jingdi map import 宗地图.shp --layer parcels --key 宗地号");
                 }
                 let _ = writeln!(
                     s,
-                    "户: 显示 {} / 共 {},其中有图斑 {}",
+                    "户：显示 {} / 共 {}，其中有图斑 {}",
                     m.households_shown, m.households_total, m.with_parcel
                 );
                 for l in &m.legend {
                     let _ = writeln!(s, "  {:<8} {:>5} 户  {}", l.name, l.count, l.colour);
                 }
-                let _ = writeln!(s, "杆线:");
+                let _ = writeln!(s, "杆线：");
                 for l in &m.pole_legend {
                     let _ = writeln!(s, "  {:<8} {:>5} 根  {}", l.name, l.count, l.colour);
                 }
                 if !m.without_parcel.is_empty() {
-                    let _ = writeln!(s, "无图斑的户 {} 个: {}", m.without_parcel.len(), m.without_parcel.join("、"));
+                    let _ = writeln!(s, "无图斑的户 {} 个：{}", m.without_parcel.len(), m.without_parcel.join("、"));
                 }
                 let _ = writeln!(s, "{}", m.pace.signing.sentence());
                 let _ = writeln!(s, "{}", m.pace.demolition.sentence());
@@ -135,7 +135,7 @@ pub fn run(db: &mut Db, json: bool, who: &Option<String>, cmd: MapCmd) -> Result
         MapCmd::Export { out: path, project, filter: f } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
             let r = export::export(db.conn(), &p, &filter(&f)?, &path)?;
-            out(json, &r, |r| format!("已导出挂图作战图({},{})到 {}\n", r.format.id(), r.on, r.path.display()));
+            out(json, &r, |r| format!("已导出挂图作战图（{}，{}）到 {}\n", r.format.id(), r.on, r.path.display()));
         }
     }
     Ok(())
@@ -146,7 +146,7 @@ pub fn stage_list(db: &Db, json: bool, project: ProjectArg, on: Option<String>) 
     let s = as_of::stages_on(db.conn(), &p, opt_date("on", &on)?)?;
     out(json, &s, |s| {
         let mut t = String::new();
-        let _ = writeln!(t, "{} 各户阶段({})", p.name, s.date);
+        let _ = writeln!(t, "{} 各户阶段（{}）", p.name, s.date);
         for h in &s.households {
             let stage = h.stage.map_or("未登记", |st| st.zh());
             let _ = writeln!(t, "  {:<10} {:<6} {:<6} {stage}", h.number, h.head_name, h.group_name);
@@ -154,9 +154,9 @@ pub fn stage_list(db: &Db, json: bool, project: ProjectArg, on: Option<String>) 
         let counts: Vec<String> = s.stages.iter().map(|c| format!("{} {}", c.name, c.households)).collect();
         let _ = writeln!(
             t,
-            "合计: {}{}",
+            "合计：{}{}",
             counts.join(","),
-            if s.not_registered > 0 { format!(",未登记 {}", s.not_registered) } else { String::new() }
+            if s.not_registered > 0 { format!("，未登记 {}", s.not_registered) } else { String::new() }
         );
         t
     });

@@ -68,7 +68,7 @@ fn author(cli_author: &Option<String>, db: &Db) -> Result<String> {
         return Ok(a);
     }
     std::env::var("USER").ok().filter(|a| !a.trim().is_empty()).ok_or_else(|| {
-        Error::invalid("author", "不知道操作人是谁:请用 --author 指定,或运行 `jingdi operator 姓名` 保存")
+        Error::invalid("author", "不知道操作人是谁：请用 --author 指定，或运行 `jingdi operator 姓名` 保存")
     })
 }
 
@@ -99,7 +99,7 @@ fn execute(cli: Cli) -> Result<()> {
             let ids = demo::district::create(&mut db, size)?;
             let ps = ids.iter().map(|id| project::get(db.conn(), *id)).collect::<jingdi::Result<Vec<_>>>()?;
             out(json, ps.as_slice(), |ps| {
-                format!("已创建演示区:{} 个地块(数据库 {})\n\n{}", ps.len(), path.display(), render::projects(ps))
+                format!("已创建演示区：{} 个地块（数据库 {}）\n\n{}", ps.len(), path.display(), render::projects(ps))
             });
         }
         Command::Demo { district: false, .. } => {
@@ -107,7 +107,7 @@ fn execute(cli: Cli) -> Result<()> {
             let p = project::get(db.conn(), id)?;
             let s = summary::summary(db.conn(), &p, None)?;
             out(json, &s, |s| {
-                format!("已创建演示项目 {} {}(数据库 {})\n\n{}", p.code, p.name, path.display(), render::summary(s))
+                format!("已创建演示项目 {} {}（数据库 {}）\n\n{}", p.code, p.name, path.display(), render::summary(s))
             });
         }
         Command::Projects => {
@@ -143,8 +143,8 @@ fn execute(cli: Cli) -> Result<()> {
             let v = serde_json::json!({ "operator": current, "device_id": db.device_id() });
             out(json, &v, |_| {
                 format!(
-                    "操作人: {}\n本机设备号: {}\n",
-                    current.clone().unwrap_or_else(|| "(未设置)".into()),
+                    "操作人：{}\n本机设备号：{}\n",
+                    current.clone().unwrap_or_else(|| "（未设置）".into()),
                     db.device_id()
                 )
             });
@@ -202,11 +202,11 @@ fn execute(cli: Cli) -> Result<()> {
             let v = serde_json::json!({ "consistent": ok, "operations": oplog::replay::all_ops(db.conn())?.len() });
             out(json, &v, |v| {
                 format!(
-                    "{}(操作日志 {} 条)\n",
+                    "{}（操作日志 {} 条）\n",
                     if ok {
-                        "一致:由操作日志重建的数据与现有数据完全相同"
+                        "一致：由操作日志重建的数据与现有数据完全相同"
                     } else {
-                        "不一致:由操作日志重建的数据与现有数据不同"
+                        "不一致：由操作日志重建的数据与现有数据不同"
                     },
                     v["operations"]
                 )
@@ -273,7 +273,7 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::District(DistrictCmd::Overview { out: Some(path) }) => {
             let r = jingdi::office::export_district(db.conn(), None, &path)?;
-            out(json, &r, |r| format!("已写出全区总览({} 个地块)到 {}\n", r.plots, r.path.display()));
+            out(json, &r, |r| format!("已写出全区总览（{} 个地块）到 {}\n", r.plots, r.path.display()));
         }
         Command::Conflicts { project, all, action } => conflicts_cmd(&mut db, json, &cli.author, project, all, action)?,
         // Run by backup_cli before the database is opened.
@@ -347,7 +347,7 @@ fn household_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: HouseholdCm
             let d = Difficulty::parse(&difficulty)?;
             db.write(&who, |tx| household::assess(tx, h.id, d, &strategy))?;
             let h = household::get(db.conn(), h.id)?;
-            out(json, &h, |h| format!("户 {} 研判: 难度「{}」\n", h.number, d.zh()));
+            out(json, &h, |h| format!("户 {} 研判：难度「{}」\n", h.number, d.zh()));
         }
         HouseholdCmd::Agreement { project, household, number, date: d, mode, area, reason } => {
             let who = author(who, db)?;
@@ -372,7 +372,7 @@ fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
         .or_else(|_| date("at", s).map(|d| d.and_hms_opt(12, 0, 0).expect("noon")))
-        .map_err(|_| Error::invalid("at", format!("「{s}」不是有效时间(YYYY-MM-DD 或 YYYY-MM-DDTHH:MM)")))?;
+        .map_err(|_| Error::invalid("at", format!("「{s}」不是有效时间（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）")))?;
     chrono::Local
         .from_local_datetime(&local)
         .earliest()
@@ -458,7 +458,7 @@ fn obstacle_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: ObstacleCmd)
                 obstacle::add(tx, p.id, &o)
             })?;
             let o = obstacle::get(db.conn(), id)?;
-            out(json, &o, |o| format!("已登记问题「{}」({})\n", o.title, o.id));
+            out(json, &o, |o| format!("已登记问题「{}」（{}）\n", o.title, o.id));
         }
         ObstacleCmd::Start { project, obstacle: key } => {
             let who = author(who, db)?;
@@ -537,7 +537,7 @@ fn compensation_cmd(db: &mut Db, json: bool, who: &Option<String>, cmd: Compensa
             let it = find_item(db, &p, &item)?;
             db.write(&who, |tx| compensation::unconfirm(tx, it.id, &reason))?;
             let it = compensation::get(db.conn(), it.id)?;
-            out(json, &it, |i| format!("已撤销「{}」的确认,回到测算:{}\n", i.label, units::format_yuan(i.amount)));
+            out(json, &it, |i| format!("已撤销「{}」的确认，回到测算：{}\n", i.label, units::format_yuan(i.amount)));
         }
         CompensationCmd::List { project, household } => {
             let p = project::resolve(db.conn(), project.project.as_deref())?;
@@ -715,7 +715,7 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             let s = sync::export(db, &p, &file, scope)?;
             out(json, &s, |s| {
                 format!(
-                    "已导出 {} 条操作到 {}({},{} 字节)\n",
+                    "已导出 {} 条操作到 {}（{}，{} 字节）\n",
                     s.operations,
                     s.path,
                     if s.full { "完整数据包" } else { "增量数据包" },
@@ -753,7 +753,7 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             if codes.is_empty() {
                 return Err(Error::Hub {
                     problem: "not_configured".into(),
-                    message: "尚未设置同步中心;先运行 jingdi sync hub 地址 --token 令牌".into(),
+                    message: "尚未设置同步中心；先运行 jingdi sync hub 地址 --token 令牌".into(),
                 });
             }
             let mut reports = Vec::new();
@@ -773,7 +773,7 @@ fn sync_cmd(db: &mut Db, json: bool, cmd: SyncCmd) -> Result<()> {
             }
             let v = serde_json::json!({ "device_id": db.device_id(), "device_name": sync::device_name(db)? });
             out(json, &v, |v| {
-                format!("本机: {} {}\n", v["device_id"].as_str().unwrap_or(""), v["device_name"].as_str().unwrap_or(""))
+                format!("本机：{} {}\n", v["device_id"].as_str().unwrap_or(""), v["device_name"].as_str().unwrap_or(""))
             });
         }
     }
@@ -832,10 +832,10 @@ fn project_cmd(db: &mut Db, json: bool, cli_author: &Option<String>, cmd: Projec
             out(json, &r, |r| {
                 let saved = file.as_ref().map(|f| format!("已写入 {}\n", f.display())).unwrap_or_default();
                 format!(
-                    "入组申请码(发给指挥部,由其运行 jingdi project admit 申请码 --role 角色):\n{}\n设备号: {}\n名称: {}\n{saved}",
+                    "入组申请码（发给指挥部，由其运行 jingdi project admit 申请码 --role 角色）：\n{}\n设备号：{}\n名称：{}\n{saved}",
                     r.code,
                     r.device_id,
-                    if r.name.is_empty() { "(未设置)" } else { &r.name }
+                    if r.name.is_empty() { "（未设置）" } else { &r.name }
                 )
             });
         }
@@ -857,7 +857,7 @@ fn project_cmd(db: &mut Db, json: bool, cli_author: &Option<String>, cmd: Projec
                 )
             })?;
             out(json, &m, |m| {
-                format!("已准入设备「{}」({})加入项目 {},角色:{}\n", m.name, m.device_id, p.code, m.role.zh())
+                format!("已准入设备「{}」（{}）加入项目 {}，角色：{}\n", m.name, m.device_id, p.code, m.role.zh())
             });
         }
         ProjectCmd::Revoke { project, device, reason } => {
@@ -867,7 +867,7 @@ fn project_cmd(db: &mut Db, json: bool, cli_author: &Option<String>, cmd: Projec
             let m = db.write(&who, |tx| admission::revoke(tx, p.id, m.device_id, &reason))?;
             out(json, &m, |m| {
                 format!(
-                    "已撤销设备「{}」({})的准入:其第 {} 号之后的操作不再接受\n",
+                    "已撤销设备「{}」（{}）的准入：其第 {} 号之后的操作不再接受\n",
                     m.name,
                     m.device_id,
                     m.revoked_after_seq.unwrap_or(0)

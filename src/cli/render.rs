@@ -19,10 +19,10 @@ use std::fmt::Write;
 
 pub fn summary(s: &Summary) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{} {}(截至 {})", s.project_code, s.project_name, s.as_of);
+    let _ = writeln!(o, "{} {}（截至 {}）", s.project_code, s.project_name, s.as_of);
     let _ = writeln!(
         o,
-        "签约期限 {} 至 {},{}",
+        "签约期限 {} 至 {}，{}",
         s.window_opens_on,
         s.window_closes_on,
         if s.days_left >= 0 {
@@ -33,27 +33,27 @@ pub fn summary(s: &Summary) -> String {
     );
     let _ = writeln!(
         o,
-        "总户数 {},已签约 {},签约率 {}",
+        "总户数 {}，已签约 {}，签约率 {}",
         s.households_total,
         s.households_signed,
         format_rate(s.signing_rate)
     );
     let _ = writeln!(
         o,
-        "签约面积 {}(总面积 {},按面积签约率 {})",
+        "签约面积 {}（总面积 {}，按面积签约率 {}）",
         format_m2(s.signed_area_centi),
         format_m2(s.total_area_centi),
         format_rate(s.area_signing_rate)
     );
-    let _ = writeln!(o, "\n各阶段户数:");
+    let _ = writeln!(o, "\n各阶段户数：");
     for st in &s.stages {
         let _ = writeln!(o, "  {:<8} {:>4}", st.name, st.households);
     }
-    let _ = writeln!(o, "\n各组签约率(按签约率排序):");
+    let _ = writeln!(o, "\n各组签约率（按签约率排序）：");
     for g in &s.groups {
         let _ = writeln!(
             o,
-            "  {} 组长 {}: {}/{} 户 {},已拆除 {}",
+            "  {} 组长 {}：{}/{} 户 {}，已拆除 {}",
             g.group,
             g.leader.clone().unwrap_or_else(|| "—".into()),
             g.households_signed,
@@ -65,24 +65,24 @@ pub fn summary(s: &Summary) -> String {
     let c = &s.compensation;
     let _ = writeln!(
         o,
-        "\n补偿: 已确认 {},已支付 {},确认未付 {},测算中 {}",
+        "\n补偿：已确认 {}，已支付 {}，确认未付 {}，测算中 {}",
         format_yuan(c.confirmed_fen),
         format_yuan(c.paid_fen),
         format_yuan(c.unpaid_confirmed_fen),
         format_yuan(c.estimated_fen)
     );
     if !s.obstacles_by_unit.is_empty() {
-        let _ = writeln!(o, "\n未解决问题(按责任单位):");
+        let _ = writeln!(o, "\n未解决问题（按责任单位）：");
         for u in &s.obstacles_by_unit {
-            let _ = writeln!(o, "  {}: {} 项未解决,{} 项逾期", u.responsible_unit, u.open, u.overdue);
+            let _ = writeln!(o, "  {}: {} 项未解决，{} 项逾期", u.responsible_unit, u.open, u.overdue);
         }
     }
     if !s.overdue_follow_ups.is_empty() {
-        let _ = writeln!(o, "\n逾期未回访 {} 户:", s.overdue_follow_ups.len());
+        let _ = writeln!(o, "\n逾期未回访 {} 户：", s.overdue_follow_ups.len());
         for f in &s.overdue_follow_ups {
             let _ = writeln!(
                 o,
-                "  {} {}: 应于 {} 回访(逾期 {} 天),{}",
+                "  {} {}：应于 {} 回访（逾期 {} 天），{}",
                 f.household_no, f.head_name, f.follow_up_on, f.days_overdue, f.next_step
             );
         }
@@ -92,7 +92,7 @@ pub fn summary(s: &Summary) -> String {
 
 pub fn clearance(p: &Project, items: &[ClearanceItem]) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{} 距净地还有 {} 项待办:", p.name, items.len());
+    let _ = writeln!(o, "{} 距净地还有 {} 项待办：", p.name, items.len());
     let kinds = [
         ClearanceKind::HouseholdNotDemolished,
         ClearanceKind::UnpaidCompensation,
@@ -122,7 +122,7 @@ pub fn clearance(p: &Project, items: &[ClearanceItem]) -> String {
 
 pub fn changes(c: &Changes) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{}以来的变化:", c.since.map(|d| d.to_string()).unwrap_or_else(|| "项目开始".into()));
+    let _ = writeln!(o, "{}以来的变化：", c.since.map(|d| d.to_string()).unwrap_or_else(|| "项目开始".into()));
     for (title, list) in [
         ("新签约", &c.newly_signed),
         ("腾空交房", &c.vacated),
@@ -132,11 +132,11 @@ pub fn changes(c: &Changes) -> String {
     ] {
         if !list.is_empty() {
             let nos: Vec<&str> = list.iter().map(|s| s.household_no.as_str()).collect();
-            let _ = writeln!(o, "  {title} {} 户: {}", list.len(), nos.join("、"));
+            let _ = writeln!(o, "  {title} {} 户：{}", list.len(), nos.join("、"));
         }
     }
-    let _ = writeln!(o, "  新增问题 {} 项,解决问题 {} 项", c.obstacles_opened.len(), c.obstacles_resolved.len());
-    let _ = writeln!(o, "  走访 {} 次,支付 {} 笔共 {}", c.visits, c.payments, format_yuan(c.paid_fen));
+    let _ = writeln!(o, "  新增问题 {} 项，解决问题 {} 项", c.obstacles_opened.len(), c.obstacles_resolved.len());
+    let _ = writeln!(o, "  走访 {} 次，支付 {} 笔共 {}", c.visits, c.payments, format_yuan(c.paid_fen));
     for (a, n) in &c.operations_by_author {
         let _ = writeln!(o, "  {a}: {n} 次操作");
     }
@@ -157,7 +157,7 @@ pub fn history(entries: &[HistoryEntry]) -> String {
             e.household_no.as_ref().map(|n| format!("[{n}]")).unwrap_or_default(),
             e.entity_id,
             fields.join(" "),
-            e.reason.as_ref().map(|r| format!(" 原因: {r}")).unwrap_or_default()
+            e.reason.as_ref().map(|r| format!(" 原因：{r}")).unwrap_or_default()
         );
     }
     o
@@ -173,7 +173,7 @@ pub fn projects(ps: &[Project]) -> String {
         );
     }
     if ps.is_empty() {
-        o.push_str("(还没有项目;运行 `jingdi demo` 创建演示地块)\n");
+        o.push_str("（还没有项目；运行 `jingdi demo` 创建演示地块）\n");
     }
     o
 }
@@ -218,7 +218,7 @@ pub fn household_card(c: &HouseholdCard) -> String {
     );
     let _ = writeln!(
         o,
-        "关注: {}  难度: {}  策略: {}",
+        "关注：{}  难度：{}  策略：{}",
         h.concerns.join("、"),
         h.difficulty.map(|d| d.zh()).unwrap_or("未研判"),
         h.strategy
@@ -232,7 +232,7 @@ pub fn household_card(c: &HouseholdCard) -> String {
             h.signed_area.map(format_m2).unwrap_or_default()
         );
     }
-    let _ = writeln!(o, "\n阶段:");
+    let _ = writeln!(o, "\n阶段：");
     for e in &c.timeline {
         let _ = writeln!(
             o,
@@ -241,15 +241,15 @@ pub fn household_card(c: &HouseholdCard) -> String {
             e.from_stage.zh(),
             e.to_stage.zh(),
             e.recorded_by,
-            e.reason.as_ref().map(|r| format!(" 原因: {r}")).unwrap_or_default()
+            e.reason.as_ref().map(|r| format!(" 原因：{r}")).unwrap_or_default()
         );
     }
-    o.push_str("\n补偿:\n");
+    o.push_str("\n补偿：\n");
     o.push_str(&items(&c.items));
-    o.push_str("\n走访(最新在前):\n");
+    o.push_str("\n走访（最新在前）：\n");
     o.push_str(&visits(&c.visits));
     if !c.obstacles.is_empty() {
-        o.push_str("\n问题:\n");
+        o.push_str("\n问题：\n");
         for ob in &c.obstacles {
             let _ = writeln!(o, "  {} [{}] {}", ob.title, ob.status.zh(), ob.resolution);
         }
@@ -284,9 +284,9 @@ pub fn visits(vs: &[Visit]) -> String {
             v.kind.zh(),
             v.visitors.join("、"),
             v.outcome,
-            if v.promises.is_empty() { String::new() } else { format!(";承诺: {}", v.promises) },
-            if v.next_step.is_empty() { String::new() } else { format!(";下一步: {}", v.next_step) },
-            v.follow_up_on.map(|d| format!(";回访 {d}")).unwrap_or_default()
+            if v.promises.is_empty() { String::new() } else { format!("；承诺：{}", v.promises) },
+            if v.next_step.is_empty() { String::new() } else { format!("；下一步：{}", v.next_step) },
+            v.follow_up_on.map(|d| format!("；回访 {d}")).unwrap_or_default()
         );
     }
     o
@@ -375,23 +375,23 @@ pub fn import_report(r: &jingdi::sync::merge::ImportReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "已合并 {}(来自设备 {}{}){}:新操作 {} 条(走访 {},其他修改 {}),已有 {} 条,新冲突 {} 个{}",
+        "已合并 {}（来自设备 {}{}）{}：新操作 {} 条（走访 {}，其他修改 {}），已有 {} 条，新冲突 {} 个{}",
         r.project_code,
         r.sender_device,
         if r.sender_name.is_empty() { String::new() } else { format!(" {}", r.sender_name) },
-        if r.joined { ",本机已加入该项目" } else { "" },
+        if r.joined { "，本机已加入该项目" } else { "" },
         r.new_operations,
         r.visits,
         r.changes,
         r.known_operations,
         r.conflicts,
-        if r.violations > 0 { format!(",违反规则待审核 {} 处", r.violations) } else { String::new() }
+        if r.violations > 0 { format!("，违反规则待审核 {} 处", r.violations) } else { String::new() }
     );
     for (d, n) in &r.from_devices {
-        let _ = writeln!(o, "  设备 {d}: {n} 条");
+        let _ = writeln!(o, "  设备 {d}：{n} 条");
     }
     for h in &r.held_back {
-        let _ = writeln!(o, "⚠ 未合并: {}", h.message);
+        let _ = writeln!(o, "⚠ 未合并：{}", h.message);
     }
     o
 }
@@ -402,9 +402,9 @@ pub fn folder_report(r: &jingdi::sync::folder::FolderReport) -> String {
         o.push_str(&import_report(i));
     }
     for f in &r.refused {
-        let _ = writeln!(o, "⚠ 未导入 {}: [{}] {}", f.file, f.code, f.message);
+        let _ = writeln!(o, "⚠ 未导入 {}：[{}] {}", f.file, f.code, f.message);
     }
-    let _ = writeln!(o, "已写出本机数据包 {}({} 条操作)", r.exported.path, r.exported.operations);
+    let _ = writeln!(o, "已写出本机数据包 {}（{} 条操作）", r.exported.path, r.exported.operations);
     if let Some(f) = &r.files {
         o.push_str(&super::evidence::file_report(f));
     }
@@ -415,7 +415,7 @@ pub fn folder_report(r: &jingdi::sync::folder::FolderReport) -> String {
 pub fn peers(ps: &[jingdi::sync::folder::Peer]) -> String {
     let mut o = String::new();
     for p in ps {
-        let _ = writeln!(o, "设备 {} {} 最近一次: {}(导入于 {})", p.device_id, p.name, p.last_seen_at, p.imported_at);
+        let _ = writeln!(o, "设备 {} {} 最近一次：{}（导入于 {}）", p.device_id, p.name, p.last_seen_at, p.imported_at);
     }
     o
 }
@@ -429,7 +429,7 @@ pub fn conflicts(cs: &[jingdi::sync::conflicts::Conflict]) -> String {
         if let (Some(rule), Some(message)) = (&c.rule, &c.message) {
             let _ = writeln!(
                 o,
-                "{}[{rule}] {message}\n  a = 操作 {}(设备 {}) / b = 操作 {}(设备 {})\n  键: {}",
+                "{}[{rule}] {message}\n  a = 操作 {}（设备 {}） / b = 操作 {}（设备 {}）\n  键：{}",
                 if c.resolved { "[已处理] " } else { "" },
                 c.a.operation,
                 c.a.device_id,
@@ -441,7 +441,7 @@ pub fn conflicts(cs: &[jingdi::sync::conflicts::Conflict]) -> String {
         }
         let _ = writeln!(
             o,
-            "{}{} {}{} 字段 {}: a = {}({} {} 设备 {}) / b = {}({} {} 设备 {}),当前显示 {}\n  键: {}",
+            "{}{} {}{} 字段 {}：a = {}（{} {} 设备 {}） / b = {}（{} {} 设备 {}），当前显示 {}\n  键：{}",
             if c.resolved { "[已处理] " } else { "" },
             c.entity.id(),
             c.entity_id,
@@ -467,21 +467,21 @@ pub fn hub_reports(rs: &[jingdi::sync::hub::HubReport]) -> String {
     for r in rs {
         let _ = writeln!(
             o,
-            "项目 {} 经同步中心 {}: 上传 {} 条(分 {} 批),收到 {} 条(分 {} 页){}{}",
+            "项目 {} 经同步中心 {}：上传 {} 条（分 {} 批），收到 {} 条（分 {} 页）{}{}",
             r.project_code,
             r.url,
             r.pushed,
             r.pushes,
             r.pulled,
             r.pages,
-            if r.joined { ",本机已加入该项目" } else { "" },
-            if r.conflicts > 0 { format!(",发现 {} 处冲突待处理", r.conflicts) } else { String::new() },
+            if r.joined { "，本机已加入该项目" } else { "" },
+            if r.conflicts > 0 { format!("，发现 {} 处冲突待处理", r.conflicts) } else { String::new() },
         );
         if r.violations > 0 {
-            let _ = writeln!(o, "  违反规则待审核 {} 处(jingdi conflicts)", r.violations);
+            let _ = writeln!(o, "  违反规则待审核 {} 处（jingdi conflicts）", r.violations);
         }
         for h in &r.held_back {
-            let _ = writeln!(o, "  未合并: {h}");
+            let _ = writeln!(o, "  未合并：{h}");
         }
     }
     o
@@ -491,7 +491,7 @@ pub fn members(v: &jingdi::admission::MembersView) -> String {
     let mut out = String::new();
     if !v.closed {
         out.push_str(&format!(
-            "项目 {} 尚未启用设备准入:所有设备都可写入。指挥部电脑运行 jingdi project admit 准入第一台设备时启用。\n",
+            "项目 {} 尚未启用设备准入：所有设备都可写入。指挥部电脑运行 jingdi project admit 准入第一台设备时启用。\n",
             v.project_code
         ));
         return out;
@@ -499,13 +499,13 @@ pub fn members(v: &jingdi::admission::MembersView) -> String {
     out.push_str(&format!(
         "项目 {} 的准入设备{}\n",
         v.project_code,
-        if v.owner_here { "(本机是指挥部电脑,可准入、撤销)" } else { "" }
+        if v.owner_here { "（本机是指挥部电脑，可准入、撤销）" } else { "" }
     ));
     out.push_str("设备号    名称                角色            有效期                    状态\n");
     for m in &v.members {
         let until = m.valid_until.map_or("长期".to_string(), |d| d.to_string());
         let state = match (&m.revoked_after_seq, &m.revoke_reason) {
-            (Some(n), r) => format!("已撤销(第 {n} 号后;{})", r.as_deref().unwrap_or("")),
+            (Some(n), r) => format!("已撤销（第 {n} 号后；{}）", r.as_deref().unwrap_or("")),
             (None, _) => "有效".into(),
         };
         let me = if m.device_id == v.this_device { " ← 本机" } else { "" };
@@ -526,7 +526,7 @@ pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> Stri
     let t = &o.totals;
     let _ = writeln!(
         s,
-        "全区总览:{} 个地块,{} 户,已签约 {}({}),已拆除 {}({})",
+        "全区总览：{} 个地块，{} 户，已签约 {}（{}），已拆除 {}({})",
         t.plots,
         t.households_total,
         t.households_signed,
@@ -536,7 +536,7 @@ pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> Stri
     );
     let _ = writeln!(
         s,
-        "补偿已确认 {},已支付 {};未解决问题 {} 项,逾期 {} 项;进度落后的地块 {} 个",
+        "补偿已确认 {}，已支付 {}；未解决问题 {} 项，逾期 {} 项；进度落后的地块 {} 个",
         format_yuan(t.confirmed_fen),
         format_yuan(t.paid_fen),
         t.obstacles_open,
@@ -544,10 +544,10 @@ pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> Stri
         t.plots_behind
     );
     for p in &o.plots {
-        let _ = writeln!(s, "\n{} {}({},截至 {})", p.code, p.name, p.community, p.as_of);
+        let _ = writeln!(s, "\n{} {}（{}，截至 {}）", p.code, p.name, p.community, p.as_of);
         let _ = writeln!(
             s,
-            "  签约 {}/{} 户 {},拆除 {} 户 {};补偿已确认 {},已支付 {}",
+            "  签约 {}/{} 户 {}，拆除 {} 户 {}；补偿已确认 {}，已支付 {}",
             p.households_signed,
             p.households_total,
             format_rate(p.signing_rate),
@@ -562,15 +562,15 @@ pub fn district_overview(o: &jingdi::report::district::DistrictOverview) -> Stri
             let units: Vec<String> = p
                 .obstacles_by_unit
                 .iter()
-                .map(|u| format!("{} {}(逾期 {})", u.responsible_unit, u.open, u.overdue))
+                .map(|u| format!("{} {}（逾期 {}）", u.responsible_unit, u.open, u.overdue))
                 .collect();
-            let _ = writeln!(s, "  未解决问题:{}", units.join("、"));
+            let _ = writeln!(s, "  未解决问题：{}", units.join("、"));
         }
     }
     if !o.obstacles_by_unit.is_empty() {
-        let _ = writeln!(s, "\n全区未解决问题(按责任单位):");
+        let _ = writeln!(s, "\n全区未解决问题（按责任单位）：");
         for u in &o.obstacles_by_unit {
-            let _ = writeln!(s, "  {}: {} 项未解决,{} 项逾期", u.responsible_unit, u.open, u.overdue);
+            let _ = writeln!(s, "  {}: {} 项未解决，{} 项逾期", u.responsible_unit, u.open, u.overdue);
         }
     }
     s

@@ -89,7 +89,7 @@ impl FairnessFacts {
             } => {
                 let bp = *deviation_bp;
                 format!(
-                    "按面积补偿 {} 元/m²,按第 {version} 版标准应为 {} 元/m²({}{}.{:02}%,{} m²)",
+                    "按面积补偿 {} 元/m²，按第 {version} 版标准应为 {} 元/m²({}{}.{:02}%,{} m²)",
                     format_hundredths(*actual_fen_per_m2),
                     format_hundredths(*standard_fen_per_m2),
                     if bp >= 0 { "+" } else { "-" },
@@ -99,7 +99,7 @@ impl FairnessFacts {
                 )
             }
             FairnessFacts::Adjusted { label, adjustment_fen, calculated_fen, amount_fen, reason, by } => format!(
-                "「{label}」调整 {}{}(计算 {},现 {});原因:{};调整人 {}",
+                "「{label}」调整 {}{}（计算 {}，现 {}）；原因：{}；调整人 {}",
                 if *adjustment_fen > 0 { "+" } else { "-" },
                 format_yuan(adjustment_fen.abs()),
                 format_yuan(*calculated_fen),
@@ -108,28 +108,28 @@ impl FairnessFacts {
                 by.as_deref().unwrap_or("—")
             ),
             FairnessFacts::Manual { label, kind, amount_fen, note } => format!(
-                "「{label}」({}){} 为直接录入,未按补偿标准计算{}",
+                "「{label}」（{}）{} 为直接录入，未按补偿标准计算{}",
                 kind.zh(),
                 format_yuan(*amount_fen),
-                if note.is_empty() { String::new() } else { format!(";备注:{note}") }
+                if note.is_empty() { String::new() } else { format!("；备注：{note}") }
             ),
             FairnessFacts::Incentive { signing_fen, agreement_date, tier, tier_fen } => {
                 let tier_text = match (agreement_date, tier) {
-                    (None, _) => "尚未签约,不应有签约奖励".to_string(),
+                    (None, _) => "尚未签约，不应有签约奖励".to_string(),
                     (Some(d), None) => format!("签约日期 {d} 不在任何奖励档次内"),
                     (Some(d), Some(t)) => {
-                        format!("签约日期 {d} 属「{t}」档,应为 {}", format_yuan(tier_fen.unwrap_or(0)))
+                        format!("签约日期 {d} 属「{t}」档，应为 {}", format_yuan(tier_fen.unwrap_or(0)))
                     }
                 };
-                format!("签约奖励共 {};{tier_text}", format_yuan(*signing_fen))
+                format!("签约奖励共 {}；{tier_text}", format_yuan(*signing_fen))
             }
             FairnessFacts::HandoverLate { amount_fen, vacated_on, due, as_of } => format!(
-                "已记按期交房奖励 {},但{}(期限 {due})",
+                "已记按期交房奖励 {}，但{}（期限 {due}）",
                 format_yuan(*amount_fen),
                 vacated_on.map_or(format!("截至 {as_of} 尚未交房"), |v| format!("{v} 才交房"))
             ),
             FairnessFacts::Agreement { agreement_fen, settlement_fen } => format!(
-                "协议金额 {},结算合计 {},相差 {}",
+                "协议金额 {}，结算合计 {}，相差 {}",
                 format_yuan(*agreement_fen),
                 format_yuan(*settlement_fen),
                 format_yuan(agreement_fen - settlement_fen)

@@ -47,7 +47,7 @@ pub struct NewInventoryItem {
 
 fn check_quantity(q: i64) -> Result<i64> {
     if q < 0 {
-        return Err(Error::invalid("quantity", format!("数量不能为负数({})", super::format_quantity(q, ""))));
+        return Err(Error::invalid("quantity", format!("数量不能为负数（{}）", super::format_quantity(q, ""))));
     }
     if q == 0 {
         return Err(Error::invalid("quantity", "数量必须大于零"));
@@ -60,16 +60,15 @@ fn check_quantity(q: i64) -> Result<i64> {
 pub fn add(tx: &mut Tx, household: Uuid, item: &NewInventoryItem) -> Result<Uuid> {
     let h = household::get(tx.conn(), household)?;
     let quantity = check_quantity(item.quantity)?;
-    let latest = standards::list(tx.conn(), h.project_id)?
-        .into_iter()
-        .next_back()
-        .ok_or_else(|| Error::rule("compensation.no_standard", "本项目尚未发布补偿标准,无法清点附着物:请先发布标准"))?;
+    let latest = standards::list(tx.conn(), h.project_id)?.into_iter().next_back().ok_or_else(|| {
+        Error::rule("compensation.no_standard", "本项目尚未发布补偿标准，无法清点附着物：请先发布标准")
+    })?;
     let cat = latest.rules.catalogue_item(&item.code).cloned().ok_or_else(|| {
         let known: Vec<String> = latest.rules.catalogue.iter().map(|c| format!("{}({})", c.code, c.name)).collect();
         Error::rule(
             "compensation.unknown_attachment",
             format!(
-                "附着物「{}」不在第 {} 版标准的目录中,可选: {}",
+                "附着物「{}」不在第 {} 版标准的目录中，可选：{}",
                 item.code.trim(),
                 latest.version,
                 known.join("、")
@@ -105,7 +104,7 @@ fn check_unlocked(conn: &Connection, it: &InventoryItem) -> Result<()> {
         if super::refused(item.status, super::Step::Amount).is_some() {
             return Err(Error::rule(
                 "compensation.inventory_locked",
-                format!("「{}」的补偿状态为「{}」,清点数量已锁定", it.name, item.status.zh()),
+                format!("「{}」的补偿状态为「{}」，清点数量已锁定", it.name, item.status.zh()),
             ));
         }
     }

@@ -124,13 +124,13 @@ impl Rules {
             if v == 0 {
                 return Err(Error::rule(
                     "standards.price_required",
-                    format!("{what}的单价不能为零:本标准要求填写单价"),
+                    format!("{what}的单价不能为零：本标准要求填写单价"),
                 ));
             }
             Ok(())
         };
         if self.house_prices.is_empty() {
-            return Err(Error::rule("standards.price_required", "至少需要一种结构类型的房屋单价(元/m²)"));
+            return Err(Error::rule("standards.price_required", "至少需要一种结构类型的房屋单价（元/m²）"));
         }
         for (i, p) in self.house_prices.iter().enumerate() {
             if p.structure.trim().is_empty() {
@@ -139,7 +139,7 @@ impl Rules {
             if self.house_prices[..i].iter().any(|q| q.structure.trim() == p.structure.trim()) {
                 return Err(Error::rule("standards.duplicate", format!("结构类型「{}」重复", p.structure)));
             }
-            price(&format!("房屋价值({})", p.structure.trim()), p.price_fen)?;
+            price(&format!("房屋价值（{}）", p.structure.trim()), p.price_fen)?;
         }
         price("搬迁费", self.relocation_fen)?;
         price("临时安置费", self.temp_resettlement_fen)?;
@@ -147,21 +147,21 @@ impl Rules {
             if !(0..=120).contains(&m) {
                 return Err(Error::invalid(
                     "temp_months",
-                    format!("{what}的临时安置月数应在 0 至 120 之间,而不是 {m}"),
+                    format!("{what}的临时安置月数应在 0 至 120 之间，而不是 {m}"),
                 ));
             }
         }
         for (i, t) in self.signing_tiers.iter().enumerate() {
             price(&format!("签约奖励「{}」", t.label), t.amount_fen)?;
             if i > 0 && t.until <= self.signing_tiers[i - 1].until {
-                return Err(Error::rule("standards.tier_order", "签约奖励档次应按截止日期从早到晚排列,且日期不重复"));
+                return Err(Error::rule("standards.tier_order", "签约奖励档次应按截止日期从早到晚排列，且日期不重复"));
             }
         }
         if self.handover_incentive_fen < 0 {
             return Err(Error::invalid("handover_incentive", "按期交房奖励不能为负数"));
         }
         if self.handover_incentive_fen > 0 && self.handover_by.is_none() {
-            return Err(Error::rule("standards.handover_needs_date", "设置了按期交房奖励,但没有交房截止日期"));
+            return Err(Error::rule("standards.handover_needs_date", "设置了按期交房奖励，但没有交房截止日期"));
         }
         for (i, s) in self.subsidies.iter().enumerate() {
             if s.circumstance.trim().is_empty() {
@@ -170,7 +170,7 @@ impl Rules {
             if self.subsidies[..i].iter().any(|o| o.circumstance.trim() == s.circumstance.trim()) {
                 return Err(Error::rule("standards.duplicate", format!("特殊情况「{}」重复", s.circumstance)));
             }
-            price(&format!("特殊情况补助({})", s.circumstance.trim()), s.amount_fen)?;
+            price(&format!("特殊情况补助（{}）", s.circumstance.trim()), s.amount_fen)?;
         }
         if self.minimum_payout_fen < 0 {
             return Err(Error::invalid("minimum_payout", "保底金额不能为负数"));

@@ -168,7 +168,7 @@ struct Event {
 /// Writes the district. Refuses if its first plot already exists.
 pub fn create(db: &mut Db, size: Size) -> Result<Vec<Uuid>> {
     if size.plots == 0 || size.plots > 99 || size.households < size.plots {
-        return Err(Error::invalid("district", "地块数应在 1 至 99 之间,且每个地块至少一户"));
+        return Err(Error::invalid("district", "地块数应在 1 至 99 之间，且每个地块至少一户"));
     }
     if project::find_by_code(db.conn(), &format!("{CODE_PREFIX}01"))?.is_some() {
         return Err(Error::AlreadyExists { what: "演示区", key: format!("{CODE_PREFIX}01") });
@@ -486,7 +486,7 @@ fn write_district(db: &mut Db, size: Size) -> Result<Vec<Uuid>> {
     src.set(ScriptedSource::at_local(date(AS_OF), 21, 0));
     db.write_with(&mut src, (DEVICE, &signer), "演示数据", true, |tx| {
         for pid in &st.plots {
-            crate::admission::close(tx, *pid, &crate::admission::demo_key(), "演示区数据(指挥部)")?;
+            crate::admission::close(tx, *pid, &crate::admission::demo_key(), "演示区数据（指挥部）")?;
         }
         Ok(())
     })?;
@@ -535,7 +535,7 @@ fn apply(
         Ev::Setup => {
             let mut input = super::demo_standard(1);
             input.effective_on = p.day0;
-            input.note = format!("{}房屋征收补偿方案(经区政府批准公布)", p.name);
+            input.note = format!("{}房屋征收补偿方案（经区政府批准公布）", p.name);
             input.rules.signing_tiers = vec![
                 standards::IncentiveTier {
                     until: plus(p.window_opens, 9),
@@ -602,7 +602,7 @@ fn apply(
             let h = &households[i];
             let id = st.households[i];
             let focus = h.concerns[0];
-            household::assess(tx, id, h.difficulty, &format!("围绕{focus}做细做实工作,逐户测算、逐项解释"))?;
+            household::assess(tx, id, h.difficulty, &format!("围绕{focus}做细做实工作，逐户测算、逐项解释"))?;
             household::set(tx, id, "concerns", &h.concerns.join(","), None)?;
             stage::set(tx, id, Stage::Assessed, day, None)?;
             if let Some(m2) = h.crops {
@@ -655,15 +655,15 @@ fn apply(
                     visitors: vec![tx.author().to_string(), format!("{}组社区干部", NUMERALS[h.group])],
                     kind: Some(kind),
                     outcome: if last && h.signed.is_some() {
-                        "户主对测算结果基本认可,同意近期签约".into()
+                        "户主对测算结果基本认可，同意近期签约".into()
                     } else if v == 0 {
-                        "首次入户,宣讲征收政策,了解家庭情况".into()
+                        "首次入户，宣讲征收政策，了解家庭情况".into()
                     } else {
-                        format!("就{concern}进一步沟通,户主仍有顾虑")
+                        format!("就{concern}进一步沟通，户主仍有顾虑")
                     },
                     concerns: vec![concern.into()],
-                    promises: "按公示标准逐项测算,测算表送户主核对".into(),
-                    next_step: "整理诉求,下次上门答复".into(),
+                    promises: "按公示标准逐项测算，测算表送户主核对".into(),
+                    next_step: "整理诉求，下次上门答复".into(),
                     follow_up_on: h.signed.map_or(Some(follow), |s| (follow <= s).then_some(follow)),
                     corrects: None,
                 },
@@ -704,7 +704,7 @@ fn apply(
                 tx,
                 pid,
                 &NewObstacle {
-                    title: format!("{} 户附属房屋产权有争议,暂缓拆除", h.number),
+                    title: format!("{} 户附属房屋产权有争议，暂缓拆除", h.number),
                     category: ObstacleCategory::Ownership,
                     household: Some(st.households[i]),
                     responsible_unit: p.community.into(),
@@ -717,7 +717,7 @@ fn apply(
             st.obstacles.insert(e.who, o);
         }
         Ev::ResolveObstacle => {
-            obstacle::resolve(tx, st.obstacles[&e.who], "经调解,家庭成员达成一致,同意拆除", day)?;
+            obstacle::resolve(tx, st.obstacles[&e.who], "经调解，家庭成员达成一致，同意拆除", day)?;
         }
         Ev::Demolish => stage::set(tx, st.households[i], Stage::Demolished, day, None)?,
         Ev::Pole(pole, step) => {
@@ -731,7 +731,7 @@ fn apply(
         Ev::PlotObstacle(n) => {
             let o = if n == 0 {
                 NewObstacle {
-                    title: "征迁范围内电线杆未迁移,影响拆除作业".into(),
+                    title: "征迁范围内电线杆未迁移，影响拆除作业".into(),
                     category: ObstacleCategory::Poles,
                     household: None,
                     responsible_unit: "国网泉州供电公司".into(),
@@ -742,7 +742,7 @@ fn apply(
                 }
             } else {
                 NewObstacle {
-                    title: "安置房源交付推迟,部分户主观望".into(),
+                    title: "安置房源交付推迟，部分户主观望".into(),
                     category: ObstacleCategory::Resettlement,
                     household: None,
                     responsible_unit: "区住建局".into(),
@@ -756,7 +756,7 @@ fn apply(
         }
         Ev::ResolvePlotObstacle(n) => {
             let text = if n == 0 {
-                "供电公司已排期迁移,先行拆除其余区域"
+                "供电公司已排期迁移，先行拆除其余区域"
             } else {
                 "区住建局公布安置房交付时间表"
             };
@@ -766,8 +766,11 @@ fn apply(
             let numbers = st.demolished_on.get(&(e.plot, day)).cloned().unwrap_or_default();
             let machines = 3 + numbers.len() as i64 / 2 + rng.random_range(0..3);
             let workers = 12 + numbers.len() as i64 + rng.random_range(0..6);
-            let notes =
-                if numbers.is_empty() { "清运建筑垃圾,洒水降尘" } else { "拆除作业,现场洒水降尘" };
+            let notes = if numbers.is_empty() {
+                "清运建筑垃圾，洒水降尘"
+            } else {
+                "拆除作业，现场洒水降尘"
+            };
             plot_work::log_demolition_day(tx, pid, day, machines, workers, &numbers, notes)?;
         }
         Ev::ChecklistDone(item) => {

@@ -22,7 +22,7 @@ const CELL_H: f64 = 20.0;
 const COLS: usize = 6;
 const ROWS: usize = 5;
 const ROAD: f64 = 14.0;
-pub const SOURCE: &str = "东星4号地块宗地图(演示数据,CGCS2000)";
+pub const SOURCE: &str = "东星4号地块宗地图（演示数据，CGCS2000）";
 
 /// Poles the survey found beside the six already recorded: (label, kind, owner, location).
 pub const SURVEYED_POLES: [(&str, PoleKind, &str, &str); 9] = [

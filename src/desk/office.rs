@@ -78,7 +78,7 @@ pub fn open_path(path: &str, folder: bool) -> Result<()> {
 pub fn open_path_with(opener: &str, path: &str, folder: bool) -> Result<()> {
     let file = Path::new(path);
     if !file.exists() {
-        return Err(crate::error::Error::invalid("path", format!("文件「{path}」不存在,可能已被移动或删除")));
+        return Err(crate::error::Error::invalid("path", format!("文件「{path}」不存在，可能已被移动或删除")));
     }
     let target = if folder { file.parent().unwrap_or(file) } else { file };
     let child = std::process::Command::new(opener)
@@ -88,7 +88,7 @@ pub fn open_path_with(opener: &str, path: &str, folder: bool) -> Result<()> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map_err(|e| {
-            crate::error::Error::invalid("path", format!("无法用「{opener}」打开「{}」: {e}", target.display()))
+            crate::error::Error::invalid("path", format!("无法用「{opener}」打开「{}」：{e}", target.display()))
         })?;
     // Reaped in the background: the opener may outlive the call (a file manager).
     let mut child = child;

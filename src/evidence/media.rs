@@ -96,11 +96,11 @@ pub fn can_render(f: FileFormat) -> bool {
 /// Decodes a JPEG or PNG in full and makes its renditions; a photo that does not decode is
 /// refused with a message naming the file.
 pub fn render(f: FileFormat, name: &str, bytes: &[u8]) -> Result<Renditions> {
-    let broken = |what: String| Error::invalid("file", format!("「{name}」不是完好的图片,无法打开({what})"));
+    let broken = |what: String| Error::invalid("file", format!("「{name}」不是完好的图片，无法打开（{what}）"));
     let format = match f {
         FileFormat::Jpeg => {
             if !jpeg_complete(bytes) {
-                return Err(broken("JPEG 数据不完整,文件可能被截断".into()));
+                return Err(broken("JPEG 数据不完整，文件可能被截断".into()));
             }
             ImageFormat::Jpeg
         }
@@ -124,7 +124,7 @@ pub fn render(f: FileFormat, name: &str, bytes: &[u8]) -> Result<Renditions> {
         let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82);
         DynamicImage::ImageRgb8(img.to_rgb8())
             .write_with_encoder(enc)
-            .map_err(|e| Error::Corrupt(format!("生成缩略图失败: {e}")))?;
+            .map_err(|e| Error::Corrupt(format!("生成缩略图失败：{e}")))?;
         Ok(out.into_inner())
     };
     let view = if width.max(height) > VIEW_PX { img.thumbnail(VIEW_PX, VIEW_PX) } else { img.clone() };

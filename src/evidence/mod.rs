@@ -147,7 +147,7 @@ pub fn record(tx: &mut Tx, a: &NewAttachments, name: &str, size: usize, c: &Chec
     if let Some(existing) = same {
         return Err(Error::rule(
             "attachment.duplicate",
-            format!("同一文件已附加在这条{}上(「{existing}」),不必重复附加", a.target.zh()),
+            format!("同一文件已附加在这条{}上（「{existing}」），不必重复附加", a.target.zh()),
         ));
     }
     let id = tx.new_id();
@@ -189,7 +189,7 @@ pub fn attach(db: &mut Db, author: &str, a: &NewAttachments) -> Result<Vec<Attac
         if let Some(j) = checked[..i].iter().position(|o| o.hash == c.hash) {
             return Err(Error::rule(
                 "attachment.duplicate",
-                format!("「{}」与「{}」是同一个文件,不必重复附加", a.files[i].0, a.files[j].0),
+                format!("「{}」与「{}」是同一个文件，不必重复附加", a.files[i].0, a.files[j].0),
             ));
         }
     }
@@ -212,7 +212,7 @@ pub fn attach(db: &mut Db, author: &str, a: &NewAttachments) -> Result<Vec<Attac
 pub fn read_source(path: &Path) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let meta =
-        std::fs::metadata(path).map_err(|e| Error::invalid("file", format!("无法读取「{}」: {e}", path.display())))?;
+        std::fs::metadata(path).map_err(|e| Error::invalid("file", format!("无法读取「{}」：{e}", path.display())))?;
     if !meta.is_file() {
         return Err(Error::invalid("file", format!("「{}」不是文件", path.display())));
     }
@@ -220,14 +220,14 @@ pub fn read_source(path: &Path) -> Result<(String, Vec<u8>)> {
         return Err(Error::invalid(
             "file",
             format!(
-                "「{name}」有 {:.1} MB,超过了附件的上限 {} MB",
+                "「{name}」有 {:.1} MB，超过了附件的上限 {} MB",
                 meta.len() as f64 / 1048576.0,
                 sniff::MAX_FILE_BYTES / 1048576
             ),
         ));
     }
     let bytes =
-        std::fs::read(path).map_err(|e| Error::invalid("file", format!("无法读取「{}」: {e}", path.display())))?;
+        std::fs::read(path).map_err(|e| Error::invalid("file", format!("无法读取「{}」：{e}", path.display())))?;
     Ok((name, bytes))
 }
 
@@ -240,7 +240,7 @@ pub fn withdraw(tx: &mut Tx, id: Uuid, reason: &str, on: chrono::NaiveDate) -> R
     }
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::rule("attachment.withdraw_needs_reason", "撤回附件必须写明原因(文件仍保留备查)"));
+        return Err(Error::rule("attachment.withdraw_needs_reason", "撤回附件必须写明原因（文件仍保留备查）"));
     }
     tx.with_reason(Some(reason));
     let author = tx.author().to_string();

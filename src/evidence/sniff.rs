@@ -70,7 +70,7 @@ impl FileFormat {
             FileFormat::Docx => "Word 文档",
             FileFormat::Xlsx => "Excel 表格",
             FileFormat::Pptx => "PowerPoint 演示文稿",
-            FileFormat::LegacyOffice => "Office/WPS 文件(旧格式)",
+            FileFormat::LegacyOffice => "Office/WPS 文件（旧格式）",
             FileFormat::Ofd => "OFD 文件",
         }
     }
@@ -118,7 +118,7 @@ pub fn format_of_name(name: &str) -> Result<FileFormat> {
         .unwrap_or_default();
     ALL.iter().copied().find(|f| f.extensions().contains(&ext.as_str())).ok_or_else(|| {
         let known: Vec<&str> = ALL.iter().flat_map(|f| f.extensions().iter().copied()).collect();
-        refuse(format!("「{name}」的类型不能作为附件,可以附加: {}", known.join("、")))
+        refuse(format!("「{name}」的类型不能作为附件，可以附加：{}", known.join("、")))
     })
 }
 
@@ -127,7 +127,7 @@ pub fn format_of_name(name: &str) -> Result<FileFormat> {
 pub fn check(name: &str, bytes: &[u8]) -> Result<FileFormat> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(refuse(format!(
-            "「{name}」有 {:.1} MB,超过了附件的上限 {} MB",
+            "「{name}」有 {:.1} MB，超过了附件的上限 {} MB",
             bytes.len() as f64 / 1048576.0,
             MAX_FILE_BYTES / 1048576
         )));
@@ -141,13 +141,13 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<FileFormat> {
         Some(f) if f == named => {}
         Some(f) => {
             return Err(refuse(format!(
-                "「{name}」的扩展名是{},但文件内容是{}:请检查是否选错了文件",
+                "「{name}」的扩展名是{}，但文件内容是{}：请检查是否选错了文件",
                 named.zh(),
                 f.zh()
             )))
         }
         None => {
-            return Err(refuse(format!("「{name}」的扩展名是{},但文件内容不是(文件可能已损坏或被改名)", named.zh())))
+            return Err(refuse(format!("「{name}」的扩展名是{}，但文件内容不是（文件可能已损坏或被改名）", named.zh())))
         }
     }
     whole(named, name, bytes)?;
@@ -196,7 +196,7 @@ const HEIF_BRANDS: &[&[u8]] = &[b"heic", b"heix", b"hevc", b"hevx", b"heim", b"h
 /// Structural checks that catch a truncated or damaged file of a format whose content is
 /// not decoded here (photos are decoded in full when their thumbnail is made).
 fn whole(f: FileFormat, name: &str, b: &[u8]) -> Result<()> {
-    let broken = |what: &str| refuse(format!("「{name}」已损坏或不完整({what})"));
+    let broken = |what: &str| refuse(format!("「{name}」已损坏或不完整（{what}）"));
     match f {
         FileFormat::Pdf => {
             let tail = &b[b.len().saturating_sub(2048)..];

@@ -35,7 +35,7 @@ impl ContentHash {
         if s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             Ok(ContentHash(s.to_string()))
         } else {
-            Err(Error::invalid("sha256", format!("「{s}」不是 SHA-256 值(64 位小写十六进制)")))
+            Err(Error::invalid("sha256", format!("「{s}」不是 SHA-256 值（64 位小写十六进制）")))
         }
     }
 
@@ -130,7 +130,11 @@ impl Store {
         if &got != expected {
             return Err(Error::rule(
                 "attachment.hash_mismatch",
-                format!("文件 {} 传输中已损坏:内容的 SHA-256 为 {},与应有的不符,未保存", expected.short(), got.short()),
+                format!(
+                    "文件 {} 传输中已损坏：内容的 SHA-256 为 {}，与应有的不符，未保存",
+                    expected.short(),
+                    got.short()
+                ),
             ));
         }
         self.put(bytes).map(|_| ())
@@ -143,14 +147,14 @@ impl Store {
         let bytes = read_bytes(&path).map_err(|e| match e {
             Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => Error::rule(
                 "attachment.file_missing",
-                format!("本机还没有文件 {}(可能尚未从其他电脑同步过来):请先同步文件", h.short()),
+                format!("本机还没有文件 {}（可能尚未从其他电脑同步过来）：请先同步文件", h.short()),
             ),
             other => other,
         })?;
         if &ContentHash::of(&bytes) != h {
             return Err(Error::rule(
                 "attachment.file_damaged",
-                format!("本机保存的文件 {} 已损坏(内容与 SHA-256 不符):请从其他电脑重新同步", h.short()),
+                format!("本机保存的文件 {} 已损坏（内容与 SHA-256 不符）：请从其他电脑重新同步", h.short()),
             ));
         }
         Ok(bytes)

@@ -134,7 +134,7 @@ impl ContentTransport for Folder {
         if len > MAX_FILE_BYTES {
             return Err(Error::rule(
                 "attachment.hash_mismatch",
-                format!("同步文件夹中的文件 {} 有 {len} 字节,超过附件上限,不是应有的文件", h.short()),
+                format!("同步文件夹中的文件 {} 有 {len} 字节，超过附件上限，不是应有的文件", h.short()),
             ));
         }
         Ok(std::fs::read(p)?)

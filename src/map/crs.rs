@@ -94,7 +94,7 @@ impl Crs {
                 return Crs::from_epsg(code);
             }
         }
-        Err(Error::invalid("crs", format!("无法识别的坐标系「{t}」:应写成 EPSG 代码,如 EPSG:4490、EPSG:4528")))
+        Err(Error::invalid("crs", format!("无法识别的坐标系「{t}」：应写成 EPSG 代码，如 EPSG:4490、EPSG:4528")))
     }
 
     /// The CRS an ESRI/OGC WKT1 `.prj` describes.
@@ -108,7 +108,7 @@ impl Crs {
                 let projection = root.child("PROJECTION").and_then(|p| p.text(0)).unwrap_or_default();
                 let norm = projection.to_ascii_lowercase().replace(['-', ' '], "_");
                 if !matches!(norm.as_str(), "gauss_kruger" | "transverse_mercator" | "gauss_krueger") {
-                    return Err(unsupported(&format!("{}(投影方式 {projection})", root.text(0).unwrap_or_default())));
+                    return Err(unsupported(&format!("{}（投影方式 {projection}）", root.text(0).unwrap_or_default())));
                 }
                 if let Some(unit) = root.child("UNIT") {
                     if (unit.number(1).unwrap_or(1.0) - 1.0).abs() > 1e-12 {
@@ -139,7 +139,7 @@ impl Crs {
                 }
                 Ok(Crs::Projected { datum, tm })
             }
-            other => Err(prj_err(&format!("不是 WKT 坐标系定义(以 {other} 开头)"))),
+            other => Err(prj_err(&format!("不是 WKT 坐标系定义（以 {other} 开头）"))),
         }
     }
 
@@ -188,11 +188,11 @@ impl Crs {
             Crs::Geographic { datum } => format!("{} 经纬度{code}", datum.zh()),
             Crs::Projected { datum, tm } => {
                 let prefix = if tm.false_easting >= 1e6 {
-                    format!(",东坐标带带号 {}", (tm.false_easting / 1e6).floor())
+                    format!("，东坐标带带号 {}", (tm.false_easting / 1e6).floor())
                 } else {
                     String::new()
                 };
-                let kind = if *datum == Datum::Wgs84 { "横轴墨卡托(UTM)" } else { "高斯-克吕格" };
+                let kind = if *datum == Datum::Wgs84 { "横轴墨卡托（UTM）" } else { "高斯-克吕格" };
                 format!("{} {kind} 中央经线 {}°E{prefix}{code}", datum.zh(), tm.lon0)
             }
         }
@@ -213,7 +213,7 @@ impl Crs {
             Crs::Geographic { .. } => {
                 if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
                     return Err(format!(
-                        "坐标 ({x}, {y}) 不是经纬度(看起来是以米为单位的投影坐标);请提供 .prj 或指明坐标系"
+                        "坐标（{x}，{y}） 不是经纬度（看起来是以米为单位的投影坐标）；请提供 .prj 或指明坐标系"
                     ));
                 }
                 Ok((x, y))
@@ -226,16 +226,16 @@ impl Crs {
                     let looks_prefixed = x >= 1e7;
                     let hint = if looks_prefixed && !has_prefix {
                         format!(
-                            ":东坐标 {x:.2} 带有带号 {},而坐标系声明的是不带带号的中央经线 {}°E",
+                            ":东坐标 {x:.2} 带有带号 {}，而坐标系声明的是不带带号的中央经线 {}°E",
                             (x / 1e6).floor(),
                             tm.lon0
                         )
                     } else if has_prefix && x < 1e7 {
-                        format!(":坐标系要求东坐标带带号 {},而坐标 {x:.2} 没有带号", (tm.false_easting / 1e6).floor())
+                        format!(":坐标系要求东坐标带带号 {}，而坐标 {x:.2} 没有带号", (tm.false_easting / 1e6).floor())
                     } else {
                         String::new()
                     };
-                    return Err(format!("坐标 ({x:.2}, {y:.2}) 不在该坐标系的投影带内{hint}"));
+                    return Err(format!("坐标（{x:.2}，{y:.2}） 不在该坐标系的投影带内{hint}"));
                 }
                 Ok((lon, lat))
             }
@@ -255,20 +255,20 @@ fn unsupported(what: &str) -> Error {
     Error::rule(
         "map.unsupported_crs",
         format!(
-            "不支持的坐标系 {what}:请由测绘单位转换为 CGCS2000(经纬度 EPSG:4490 或其高斯-克吕格投影带)或 WGS84 后再导入"
+            "不支持的坐标系 {what}：请由测绘单位转换为 CGCS2000（经纬度 EPSG:4490 或其高斯-克吕格投影带）或 WGS84 后再导入"
         ),
     )
 }
 
 fn prj_err(message: &str) -> Error {
-    Error::invalid("prj", format!("坐标系文件(.prj)无法识别:{message}"))
+    Error::invalid("prj", format!("坐标系文件（.prj）无法识别：{message}"))
 }
 
 fn known_name(code: u32) -> &'static str {
     match code {
-        4214 | 2401..=2442 | 21413..=21423 | 21453..=21463 | 21473..=21483 => "(北京54坐标系)",
-        4610 | 2327..=2400 => "(西安80坐标系)",
-        3857 | 900913 => "(Web 墨卡托,网络地图用)",
+        4214 | 2401..=2442 | 21413..=21423 | 21453..=21463 | 21473..=21483 => "（北京54坐标系）",
+        4610 | 2327..=2400 => "（西安80坐标系）",
+        3857 | 900913 => "（Web 墨卡托，网络地图用）",
         _ => "",
     }
 }
@@ -286,9 +286,9 @@ fn geogcs_datum(g: &wkt::Node) -> Result<Datum> {
         Datum::Wgs84
     } else {
         let what = if norm.contains("beijing") {
-            format!("{name}(北京54坐标系)")
+            format!("{name}（北京54坐标系）")
         } else if norm.contains("xian") {
-            format!("{name}(西安80坐标系)")
+            format!("{name}（西安80坐标系）")
         } else {
             format!("基准面 {name}")
         };
@@ -297,12 +297,12 @@ fn geogcs_datum(g: &wkt::Node) -> Result<Datum> {
     if let Some(sph) = datum.child("SPHEROID") {
         let (a, invf) = (sph.number(1).unwrap_or(0.0), sph.number(2).unwrap_or(0.0));
         if (a - 6_378_137.0).abs() > 0.5 || (invf - 298.2572).abs() > 0.001 {
-            return Err(unsupported(&format!("{name}(椭球 a={a}, 1/f={invf})")));
+            return Err(unsupported(&format!("{name}（椭球 a={a}, 1/f={invf}）")));
         }
     }
     if let Some(pm) = g.child("PRIMEM") {
         if pm.number(1).unwrap_or(0.0) != 0.0 {
-            return Err(unsupported(&format!("{name}(本初子午线不是格林尼治)")));
+            return Err(unsupported(&format!("{name}（本初子午线不是格林尼治）")));
         }
     }
     Ok(found)
@@ -388,7 +388,7 @@ mod wkt {
             self.ws();
             let name = self.word().to_ascii_uppercase();
             if name.is_empty() {
-                return Err(prj_err("应以关键字开头,如 PROJCS[ 或 GEOGCS["));
+                return Err(prj_err("应以关键字开头，如 PROJCS[ 或 GEOGCS["));
             }
             self.ws();
             let close = match self.s.get(self.i) {

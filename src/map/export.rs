@@ -49,7 +49,7 @@ impl MapFormat {
             "pdf" => Ok(MapFormat::Pdf),
             "docx" => Ok(MapFormat::Docx),
             "svg" => Ok(MapFormat::Svg),
-            _ => Err(Error::invalid("out", format!("{}:挂图只能导出为 .png、.pdf、.docx 或 .svg", path.display()))),
+            _ => Err(Error::invalid("out", format!("{}：挂图只能导出为 .png、.pdf、.docx 或 .svg", path.display()))),
         }
     }
 }
@@ -117,7 +117,7 @@ fn filter_text(f: &MapFilter) -> String {
     if parts.is_empty() {
         String::new()
     } else {
-        format!(",筛选:{}", parts.join("、"))
+        format!("，筛选：{}", parts.join("、"))
     }
 }
 
@@ -137,7 +137,7 @@ pub fn page_svg(m: &MapView, f: &MapFilter, with_title: bool) -> String {
         );
         let _ = write!(
             s,
-            r##"<text x="48" y="108" font-size="20" fill="#374151">{} 各户进度(数据截至 {}){}</text>"##,
+            r##"<text x="48" y="108" font-size="20" fill="#374151">{} 各户进度（数据截至 {}）{}</text>"##,
             m.on,
             m.as_of,
             esc(&filter_text(f))
@@ -235,7 +235,7 @@ pub fn page_svg(m: &MapView, f: &MapFilter, with_title: bool) -> String {
         );
         *y += size * 1.45;
     };
-    text(&mut s, &mut y, 22.0, "bold", "#111827", "图例(户数)");
+    text(&mut s, &mut y, 22.0, "bold", "#111827", "图例（户数）");
     for l in &m.legend {
         let stroke = if l.colour == NOT_REGISTERED_COLOUR { "#334155" } else { "none" };
         let _ = write!(
@@ -258,10 +258,10 @@ pub fn page_svg(m: &MapView, f: &MapFilter, with_title: bool) -> String {
         16.0,
         "normal",
         "#374151",
-        &format!("合计 {} 户,图上 {} 户", m.households_shown, m.with_parcel),
+        &format!("合计 {} 户，图上 {} 户", m.households_shown, m.with_parcel),
     );
     y += 10.0;
-    text(&mut s, &mut y, 22.0, "bold", "#111827", "杆线(根)");
+    text(&mut s, &mut y, 22.0, "bold", "#111827", "杆线（根）");
     for l in &m.pole_legend {
         let _ = write!(
             s,
@@ -288,7 +288,7 @@ pub fn page_svg(m: &MapView, f: &MapFilter, with_title: bool) -> String {
         y + 19.0
     );
     y += 44.0;
-    text(&mut s, &mut y, 22.0, "bold", "#111827", &format!("进度预测(截至 {})", m.pace.as_of));
+    text(&mut s, &mut y, 22.0, "bold", "#111827", &format!("进度预测（截至 {}）", m.pace.as_of));
     for c in [&m.pace.signing, &m.pace.demolition] {
         let colour = match c.on_time {
             Some(false) => "#b91c1c",
@@ -339,11 +339,11 @@ fn tree(svg: &str) -> Result<resvg::usvg::Tree> {
     if !*CJK.get_or_init(|| has_cjk_font(&db)) {
         return Err(Error::rule(
             "map.no_cjk_font",
-            "本机没有中文字体,无法导出挂图或简报图:请安装中文字体(Debian/Ubuntu:sudo apt install fonts-noto-cjk)",
+            "本机没有中文字体，无法导出挂图或简报图：请安装中文字体（Debian/Ubuntu:sudo apt install fonts-noto-cjk）",
         ));
     }
     let opt = resvg::usvg::Options { fontdb: db, ..Default::default() };
-    resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| Error::Corrupt(format!("图片排版失败: {e}")))
+    resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| Error::Corrupt(format!("图片排版失败：{e}")))
 }
 
 /// The page rendered to PNG bytes.
@@ -353,14 +353,14 @@ pub fn png(svg: &str) -> Result<Vec<u8>> {
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| Error::Corrupt("图片尺寸无效".into()))?;
     resvg::render(&t, resvg::tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| Error::Corrupt(format!("PNG 编码失败: {e}")))
+    pixmap.encode_png().map_err(|e| Error::Corrupt(format!("PNG 编码失败：{e}")))
 }
 
 /// The page as a PDF, fonts embedded.
 pub fn pdf(svg: &str) -> Result<Vec<u8>> {
     let t = tree(svg)?;
     svg2pdf::to_pdf(&t, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
-        .map_err(|e| Error::Corrupt(format!("PDF 生成失败: {e}")))
+        .map_err(|e| Error::Corrupt(format!("PDF 生成失败：{e}")))
 }
 
 fn docx(m: &MapView, f: &MapFilter) -> Result<Vec<u8>> {
@@ -394,14 +394,14 @@ fn docx(m: &MapView, f: &MapFilter) -> Result<Vec<u8>> {
         .add_paragraph(
             Paragraph::new().align(AlignmentType::Center).add_run(
                 Run::new()
-                    .add_text(format!("{} 各户进度(数据截至 {}){}", m.on, m.as_of, filter_text(f)))
+                    .add_text(format!("{} 各户进度（数据截至 {}）{}", m.on, m.as_of, filter_text(f)))
                     .size(22)
                     .fonts(fonts("宋体")),
             ),
         )
         .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_image(pic)));
     let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| Error::Corrupt(format!("写入 Word 文件失败: {e}")))?;
+    doc.build().pack(&mut out).map_err(|e| Error::Corrupt(format!("写入 Word 文件失败：{e}")))?;
     Ok(out.into_inner())
 }
 
@@ -412,7 +412,7 @@ pub fn export(conn: &Connection, p: &Project, filter: &MapFilter, path: &Path) -
     if !m.has_geometry {
         return Err(Error::rule(
             "map.no_geometry",
-            "项目还没有地图:请先导入宗地图(jingdi map import 文件 --layer parcels --key 宗地号)",
+            "项目还没有地图：请先导入宗地图（jingdi map import 文件 --layer parcels --key 宗地号）",
         ));
     }
     let bytes = match format {

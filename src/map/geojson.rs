@@ -15,13 +15,13 @@ pub fn read(path: &Path) -> Result<SourceData> {
         Err(_) => {
             let (t, _, bad) = encoding_rs::GBK.decode(bytes);
             if bad {
-                return Err(file_err(path, "不是 UTF-8 或 GBK 编码的文本,不是 GeoJSON 文件"));
+                return Err(file_err(path, "不是 UTF-8 或 GBK 编码的文本，不是 GeoJSON 文件"));
             }
             t
         }
     };
     let root: Value = serde_json::from_str(&text)
-        .map_err(|e| file_err(path, format!("不是有效的 JSON(第 {} 行第 {} 列:{e})", e.line(), e.column())))?;
+        .map_err(|e| file_err(path, format!("不是有效的 JSON（第 {} 行第 {} 列：{e}）", e.line(), e.column())))?;
     let kind = root.get("type").and_then(Value::as_str).unwrap_or("");
     let features: Vec<&Value> = match kind {
         "FeatureCollection" => match root.get("features").and_then(Value::as_array) {
@@ -30,13 +30,13 @@ pub fn read(path: &Path) -> Result<SourceData> {
         },
         "Feature" => vec![&root],
         "" => return Err(file_err(path, "不是 GeoJSON:缺少 \"type\"")),
-        _ => return Err(file_err(path, format!("GeoJSON 类型为 {kind}:应为 FeatureCollection 或 Feature"))),
+        _ => return Err(file_err(path, format!("GeoJSON 类型为 {kind}：应为 FeatureCollection 或 Feature"))),
     };
     if features.len() > MAX_FEATURES {
-        return Err(file_err(path, format!("要素过多({} 个),上限 {MAX_FEATURES} 个", features.len())));
+        return Err(file_err(path, format!("要素过多（{} 个），上限 {MAX_FEATURES} 个", features.len())));
     }
     let (crs, crs_source) = match root.get("crs") {
-        None | Some(Value::Null) => (Crs::WGS84, "GeoJSON 未声明,按 RFC 7946 为 WGS84 经纬度".to_string()),
+        None | Some(Value::Null) => (Crs::WGS84, "GeoJSON 未声明，按 RFC 7946 为 WGS84 经纬度".to_string()),
         Some(c) => {
             let name = c
                 .pointer("/properties/name")

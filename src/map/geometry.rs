@@ -71,7 +71,7 @@ pub const MAX_STORED_PARTS: usize = 10_000;
 /// The schema's check of a stored geometry (every path: local writes, bundles, a hub):
 /// a point, or polygons of closed rings of at least four corners, in range, within limits.
 pub fn check(v: &serde_json::Value) -> std::result::Result<(), String> {
-    let g: Geometry = serde_json::from_value(v.clone()).map_err(|e| format!("不是几何图形: {e}"))?;
+    let g: Geometry = serde_json::from_value(v.clone()).map_err(|e| format!("不是几何图形：{e}"))?;
     let in_range = |c: &Coord| {
         (-180 * 1_000_000_000..=180 * 1_000_000_000).contains(&c[0])
             && (-90 * 1_000_000_000..=90 * 1_000_000_000).contains(&c[1])
@@ -100,7 +100,7 @@ pub fn check(v: &serde_json::Value) -> std::result::Result<(), String> {
                 return Err("多边形没有环".into());
             }
             if n > MAX_STORED_VERTICES {
-                return Err(format!("顶点 {n} 个,超过上限 {MAX_STORED_VERTICES}"));
+                return Err(format!("顶点 {n} 个，超过上限 {MAX_STORED_VERTICES}"));
             }
         }
     }

@@ -188,11 +188,11 @@ struct Converted {
 
 fn convert_point(crs: &Crs, (x, y): (f64, f64)) -> std::result::Result<Coord, String> {
     if crs.is_geographic() && !in_china(x, y) && in_china(y, x) {
-        return Err(format!("坐标 ({x}, {y}) 的经纬度顺序颠倒:应为 [经度, 纬度]"));
+        return Err(format!("坐标（{x}，{y}） 的经纬度顺序颠倒：应为 [经度，纬度]"));
     }
     let (lon, lat) = crs.to_lonlat(x, y)?;
     if !in_china(lon, lat) {
-        return Err(format!("坐标 ({x}, {y}) 换算后为 {lon:.5}°E {lat:.5}°N,不在中国境内:坐标系可能不对"));
+        return Err(format!("坐标（{x}，{y}） 换算后为 {lon:.5}°E {lat:.5}°N，不在中国境内：坐标系可能不对"));
     }
     Ok(coord(lon, lat))
 }
@@ -201,7 +201,7 @@ fn convert(crs: &Crs, layer: Layer, shape: &Shape) -> Converted {
     let mut problems = Vec::new();
     let polygons: Vec<Vec<Vec<(f64, f64)>>> = match (layer, shape) {
         (_, Shape::Empty) => {
-            return Converted { geometry: None, problems: vec!["空几何:没有图形".into()] };
+            return Converted { geometry: None, problems: vec!["空几何：没有图形".into()] };
         }
         (Layer::Poles, Shape::Point(x, y)) => {
             return match convert_point(crs, (*x, *y)) {
@@ -214,7 +214,7 @@ fn convert(crs: &Crs, layer: Layer, shape: &Shape) -> Converted {
         }
         (Layer::Poles, _) => {
             return Converted {
-                geometry: None, problems: vec!["杆线应为一个点,而这是线、面或多个点".into()]
+                geometry: None, problems: vec!["杆线应为一个点，而这是线、面或多个点".into()]
             };
         }
         (_, Shape::Polygons(ps)) => ps.clone(),
@@ -222,19 +222,19 @@ fn convert(crs: &Crs, layer: Layer, shape: &Shape) -> Converted {
             let closed = ls.iter().all(|l| l.len() >= 4 && l.first() == l.last());
             if !closed {
                 return Converted {
-                    geometry: None, problems: vec!["红线是不闭合的线:应为面,或首尾相接的线".into()]
+                    geometry: None, problems: vec!["红线是不闭合的线：应为面，或首尾相接的线".into()]
                 };
             }
             ls.iter().map(|l| vec![l.clone()]).collect()
         }
         (_, Shape::Lines(_)) => {
             return Converted {
-                geometry: None, problems: vec!["是线,不是面:宗地图斑应为面(多边形)".into()]
+                geometry: None, problems: vec!["是线，不是面：宗地图斑应为面（多边形）".into()]
             };
         }
         (_, Shape::Point(..) | Shape::Points(_)) => {
             return Converted {
-                geometry: None, problems: vec!["是点,不是面:宗地图斑应为面(多边形)".into()]
+                geometry: None, problems: vec!["是点，不是面：宗地图斑应为面（多边形）".into()]
             };
         }
     };
@@ -252,10 +252,10 @@ fn convert(crs: &Crs, layer: Layer, shape: &Shape) -> Converted {
             match clean_ring(&coords) {
                 Some(r) => rings.push(r),
                 None if ri == 0 => {
-                    problems.push(format!("第 {} 个多边形的外环少于 3 个不同的点(空多边形)", pi + 1));
+                    problems.push(format!("第 {} 个多边形的外环少于 3 个不同的点（空多边形）", pi + 1));
                     break;
                 }
-                None => problems.push(format!("第 {} 个多边形有一个少于 3 个点的内环,已忽略", pi + 1)),
+                None => problems.push(format!("第 {} 个多边形有一个少于 3 个点的内环，已忽略", pi + 1)),
             }
         }
         if !rings.is_empty() && problems.iter().all(|p| !p.contains("空多边形")) {
@@ -264,7 +264,7 @@ fn convert(crs: &Crs, layer: Layer, shape: &Shape) -> Converted {
     }
     if out.is_empty() {
         if problems.is_empty() {
-            problems.push("空多边形:没有任何环".into());
+            problems.push("空多边形：没有任何环".into());
         }
         return Converted { geometry: None, problems };
     }
@@ -306,7 +306,7 @@ fn preview_data(
             Error::rule(
                 "map.crs_unknown",
                 format!(
-                    "{}:{},无法确定坐标系;请把同名 .prj 文件放在一起,或指明坐标系(如 EPSG:4528)",
+                    "{}:{}，无法确定坐标系；请把同名 .prj 文件放在一起，或指明坐标系（如 EPSG:4528）",
                     path.display(),
                     data.crs_source
                 ),
@@ -319,7 +319,7 @@ fn preview_data(
         data.crs_source.clone()
     };
     if data.features.is_empty() {
-        return Err(Error::rule("map.empty_file", format!("{}:文件中没有任何要素", path.display())));
+        return Err(Error::rule("map.empty_file", format!("{}：文件中没有任何要素", path.display())));
     }
     let targets = targets(conn, p, layer)?;
 
@@ -342,7 +342,10 @@ fn preview_data(
         Some(k) => match key_index(k) {
             Some(i) => (Some(i), false),
             None => {
-                return Err(Error::invalid("key", format!("文件中没有字段「{k}」;可选字段:{}", data.fields.join("、"))))
+                return Err(Error::invalid(
+                    "key",
+                    format!("文件中没有字段「{k}」；可选字段：{}", data.fields.join("、")),
+                ))
             }
         },
         None if layer == Layer::Boundary => (None, false),
@@ -353,7 +356,7 @@ fn preview_data(
                 _ if data.fields.is_empty() => {
                     return Err(Error::rule(
                         "map.no_key",
-                        format!("{}:文件没有属性字段,无法与户号匹配", path.display()),
+                        format!("{}：文件没有属性字段，无法与户号匹配", path.display()),
                     ))
                 }
                 _ => (Some(0), true),
@@ -405,9 +408,9 @@ fn preview_data(
         for (i, (rings, poly)) in c.rings.iter().zip(ps).enumerate() {
             if geometry::self_intersection(rings).is_some() {
                 let at = poly[0][0];
-                c.errors.push(format!("多边形自相交(边线交叉),位于 {} 附近", lonlat_text(&(plane, at))));
+                c.errors.push(format!("多边形自相交（边线交叉），位于 {} 附近", lonlat_text(&(plane, at))));
             } else if geometry::polygon_area(rings) < 0.01 {
-                c.errors.push(format!("第 {} 个多边形面积为零(空多边形)", i + 1));
+                c.errors.push(format!("第 {} 个多边形面积为零（空多边形）", i + 1));
             }
         }
     }
@@ -440,7 +443,7 @@ fn preview_data(
                 None => {
                     row.status = FeatureStatus::Unmatched;
                     let what = if layer == Layer::Parcels { "户号" } else { "杆线编号" };
-                    row.problems.push(format!("「{}」与项目中的任何{what}都不匹配,不会导入", c.key));
+                    row.problems.push(format!("「{}」与项目中的任何{what}都不匹配，不会导入", c.key));
                 }
             }
         }
@@ -453,9 +456,9 @@ fn preview_data(
             let key = rows[i].key.clone();
             if layer == Layer::Poles {
                 rows[i].status = FeatureStatus::Invalid;
-                rows[i].problems.push(format!("「{}」出现 {} 次:一根杆线只能有一个位置", key, idxs.len()));
+                rows[i].problems.push(format!("「{}」出现 {} 次：一根杆线只能有一个位置", key, idxs.len()));
             } else {
-                rows[i].problems.push(format!("「{}」有 {} 个图斑,将合并为一宗多部分地块", key, idxs.len()));
+                rows[i].problems.push(format!("「{}」有 {} 个图斑，将合并为一宗多部分地块", key, idxs.len()));
             }
         }
     }
@@ -494,7 +497,7 @@ fn preview_data(
                     for idx in [x, y] {
                         let other = if idx == x { &checked[y] } else { &checked[x] };
                         rows[idx].problems.push(format!(
-                            "与第 {} 个图斑(「{}」)重叠约 {:.0}%",
+                            "与第 {} 个图斑（「{}」）重叠约 {:.0}%",
                             other.raw.index,
                             other.key,
                             share.min(1.0) * 100.0
@@ -580,7 +583,7 @@ fn preview_data(
 
     let mut notes = Vec::new();
     if matches!(crs, Crs::Geographic { datum: Datum::Wgs84 } | Crs::Projected { datum: Datum::Wgs84, .. }) {
-        notes.push("WGS84 坐标按 CGCS2000 保存:两者相差仅厘米级,不做转换".to_string());
+        notes.push("WGS84 坐标按 CGCS2000 保存：两者相差仅厘米级，不做转换".to_string());
     }
     let matched_owners: std::collections::HashSet<Uuid> = by_target.keys().copied().collect();
     let mut without_geometry = Vec::new();
@@ -588,7 +591,7 @@ fn preview_data(
         let kept = stored.values().filter_map(|f| f.household_id.or(f.pole_id)).filter(|o| !matched_owners.contains(o));
         let kept: std::collections::HashSet<Uuid> = kept.collect();
         if !kept.is_empty() {
-            notes.push(format!("已保存的 {} 条{}不在本文件中,保持不变", kept.len(), layer.zh()));
+            notes.push(format!("已保存的 {} 条{}不在本文件中，保持不变", kept.len(), layer.zh()));
         }
         for (id, shown) in targets.values() {
             if !matched_owners.contains(id) && !kept.contains(id) {
@@ -653,18 +656,22 @@ pub fn check(pv: &Preview) -> Result<()> {
             .iter()
             .filter(|f| f.status == FeatureStatus::Invalid)
             .take(5)
-            .map(|f| format!("第 {} 个要素「{}」:{}", f.index, f.key, f.problems.join(";")))
+            .map(|f| format!("第 {} 个要素「{}」：{}", f.index, f.key, f.problems.join(";")))
             .collect();
         return Err(Error::rule(
             "map.import_has_errors",
-            format!("{} 个要素有错误,未导入任何内容(修正文件,或跳过这些要素):{}", pv.counts.invalid, first.join(";")),
+            format!(
+                "{} 个要素有错误，未导入任何内容（修正文件，或跳过这些要素）：{}",
+                pv.counts.invalid,
+                first.join(";")
+            ),
         ));
     }
     if pv.counts.matched == 0 {
         return Err(Error::rule(
             "map.nothing_matched",
             format!(
-                "没有任何要素与项目中的{}匹配(匹配字段「{}」),未导入任何内容",
+                "没有任何要素与项目中的{}匹配（匹配字段「{}」），未导入任何内容",
                 match pv.layer {
                     Layer::Poles => "杆线编号",
                     _ => "户号",

@@ -12,7 +12,7 @@ pub fn read(shp_path: &Path) -> Result<SourceData> {
     let shp = read_limited(shp_path, MAX_FILE_BYTES)?;
     let shapes = read_shp(&shp).map_err(|m| file_err(shp_path, m))?;
     let dbf_path = sibling(shp_path, "dbf").ok_or_else(|| {
-        file_err(shp_path, "缺少同名的 .dbf 属性表文件(Shapefile 由 .shp、.dbf、.prj 等文件一起组成)")
+        file_err(shp_path, "缺少同名的 .dbf 属性表文件（Shapefile 由 .shp、.dbf、.prj 等文件一起组成）")
     })?;
     let dbf = read_limited(&dbf_path, MAX_FILE_BYTES)?;
     let cpg = match sibling(shp_path, "cpg") {
@@ -23,7 +23,7 @@ pub fn read(shp_path: &Path) -> Result<SourceData> {
     if table.records.len() != shapes.len() {
         return Err(file_err(
             &dbf_path,
-            format!("属性表有 {} 条记录,而 .shp 有 {} 个图形:两个文件不配套", table.records.len(), shapes.len()),
+            format!("属性表有 {} 条记录，而 .shp 有 {} 个图形：两个文件不配套", table.records.len(), shapes.len()),
         ));
     }
     let (crs, crs_source) = match sibling(shp_path, "prj") {
@@ -67,14 +67,17 @@ fn le_f64(b: &[u8], at: usize) -> f64 {
 
 fn read_shp(b: &[u8]) -> std::result::Result<Vec<Shape>, String> {
     if b.len() < 100 || be_i32(b, 0) != 9994 {
-        return Err("不是 Shapefile 的 .shp 文件(文件头不对)".into());
+        return Err("不是 Shapefile 的 .shp 文件（文件头不对）".into());
     }
     if le_i32(b, 28) != 1000 {
         return Err("不支持的 .shp 版本".into());
     }
     let declared = be_i32(b, 24) as i64 * 2;
     if declared != b.len() as i64 {
-        return Err(format!("文件长度与文件头不符(文件头 {declared} 字节,实际 {} 字节):文件不完整或已损坏", b.len()));
+        return Err(format!(
+            "文件长度与文件头不符（文件头 {declared} 字节，实际 {} 字节）：文件不完整或已损坏",
+            b.len()
+        ));
     }
     let mut shapes = Vec::new();
     let mut at = 100;
@@ -85,12 +88,12 @@ fn read_shp(b: &[u8]) -> std::result::Result<Vec<Shape>, String> {
         let n = shapes.len() + 1;
         let len = be_i32(b, at + 4) as i64 * 2;
         if len < 4 || at as i64 + 8 + len > b.len() as i64 {
-            return Err(format!("第 {n} 条记录的长度 {len} 超出文件范围:文件已损坏"));
+            return Err(format!("第 {n} 条记录的长度 {len} 超出文件范围：文件已损坏"));
         }
         let rec = &b[at + 8..at + 8 + len as usize];
-        shapes.push(read_record(rec).map_err(|m| format!("第 {n} 条记录:{m}"))?);
+        shapes.push(read_record(rec).map_err(|m| format!("第 {n} 条记录：{m}"))?);
         if shapes.len() > super::source::MAX_FEATURES {
-            return Err(format!("图形过多,上限 {} 个", super::source::MAX_FEATURES));
+            return Err(format!("图形过多，上限 {} 个", super::source::MAX_FEATURES));
         }
         at += 8 + len as usize;
     }
@@ -141,7 +144,7 @@ fn read_record(r: &[u8]) -> std::result::Result<Shape, String> {
             }
             Ok(Shape::Polygons(group_rings(rings)))
         }
-        31 => Err("不支持多面体(MultiPatch)图形".into()),
+        31 => Err("不支持多面体（MultiPatch）图形".into()),
         other => Err(format!("未知的图形类型 {other}")),
     }
 }
@@ -193,7 +196,7 @@ struct Record {
 
 fn read_dbf(b: &[u8], cpg: Option<&str>) -> std::result::Result<Table, String> {
     if b.len() < 33 || !matches!(b[0] & 0x07, 0x03..=0x05) && b[0] != 0x30 && b[0] != 0x31 {
-        return Err("不是 dBASE 属性表(.dbf)文件".into());
+        return Err("不是 dBASE 属性表（.dbf）文件".into());
     }
     let count = u32::from_le_bytes(b[4..8].try_into().expect("4 bytes")) as usize;
     let header_len = u16::from_le_bytes([b[8], b[9]]) as usize;
@@ -202,7 +205,7 @@ fn read_dbf(b: &[u8], cpg: Option<&str>) -> std::result::Result<Table, String> {
         return Err("属性表文件头已损坏".into());
     }
     if header_len as u64 + count as u64 * record_len as u64 > b.len() as u64 {
-        return Err(format!("属性表声明 {count} 条记录,但文件不完整"));
+        return Err(format!("属性表声明 {count} 条记录，但文件不完整"));
     }
     // Field descriptors: 32 bytes each, ended by 0x0D.
     let mut specs: Vec<(Vec<u8>, u8, usize)> = Vec::new();
@@ -216,7 +219,7 @@ fn read_dbf(b: &[u8], cpg: Option<&str>) -> std::result::Result<Table, String> {
         at += 32;
     }
     if 1 + specs.iter().map(|s| s.2).sum::<usize>() > record_len {
-        return Err("字段宽度之和超过记录长度:属性表已损坏".into());
+        return Err("字段宽度之和超过记录长度：属性表已损坏".into());
     }
     let encoding = pick_encoding(b, cpg, &specs, header_len, count, record_len)?;
     let decode = |bytes: &[u8]| -> String {

@@ -67,14 +67,14 @@ pub(crate) fn file_err(path: &Path, message: impl std::fmt::Display) -> Error {
 }
 
 pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| file_err(path, format!("无法读取({e})")))?;
+    let meta = std::fs::metadata(path).map_err(|e| file_err(path, format!("无法读取（{e}）")))?;
     if !meta.is_file() {
         return Err(file_err(path, "不是文件"));
     }
     if meta.len() > limit {
-        return Err(file_err(path, format!("文件过大({} MB),上限 {} MB", meta.len() >> 20, limit >> 20)));
+        return Err(file_err(path, format!("文件过大（{} MB），上限 {} MB", meta.len() >> 20, limit >> 20)));
     }
-    std::fs::read(path).map_err(|e| file_err(path, format!("无法读取({e})")))
+    std::fs::read(path).map_err(|e| file_err(path, format!("无法读取（{e}）")))
 }
 
 /// A sibling of `path` with another extension, matched regardless of case (.DBF, .Prj).
@@ -99,16 +99,16 @@ pub fn read(path: &Path) -> Result<SourceData> {
         "shp" => super::shapefile::read(path)?,
         "dbf" | "prj" | "shx" | "cpg" => match sibling(path, "shp") {
             Some(shp) => super::shapefile::read(&shp)?,
-            None => return Err(file_err(path, "找不到同名的 .shp 文件;请选择 .shp 文件")),
+            None => return Err(file_err(path, "找不到同名的 .shp 文件；请选择 .shp 文件")),
         },
-        "zip" | "rar" | "7z" => return Err(file_err(path, "是压缩包:请先解压,再选择其中的 .shp 或 .geojson 文件")),
+        "zip" | "rar" | "7z" => return Err(file_err(path, "是压缩包：请先解压，再选择其中的 .shp 或 .geojson 文件")),
         "dwg" | "dxf" | "mdb" | "gdb" | "kml" | "kmz" => {
             return Err(file_err(
                 path,
-                format!("是 .{ext} 格式,不能直接导入:请由测绘单位导出为 Shapefile(.shp/.dbf/.prj)或 GeoJSON"),
+                format!("是 .{ext} 格式，不能直接导入：请由测绘单位导出为 Shapefile（.shp/.dbf/.prj）或 GeoJSON"),
             ))
         }
-        _ => return Err(file_err(path, "不是可导入的格式:应为 GeoJSON(.geojson/.json)或 Shapefile(.shp)")),
+        _ => return Err(file_err(path, "不是可导入的格式：应为 GeoJSON（.geojson/.json）或 Shapefile(.shp)")),
     };
     check_limits(path, &data)?;
     Ok(data)
@@ -116,13 +116,13 @@ pub fn read(path: &Path) -> Result<SourceData> {
 
 fn check_limits(path: &Path, data: &SourceData) -> Result<()> {
     if data.features.len() > MAX_FEATURES {
-        return Err(file_err(path, format!("要素过多({} 个),上限 {MAX_FEATURES} 个", data.features.len())));
+        return Err(file_err(path, format!("要素过多（{} 个），上限 {MAX_FEATURES} 个", data.features.len())));
     }
     let mut total = 0usize;
     for f in &data.features {
         let n = f.shape.vertices();
         if n > MAX_VERTICES_PER_FEATURE {
-            return Err(file_err(path, format!("第 {} 个要素有 {n} 个顶点,上限 {MAX_VERTICES_PER_FEATURE}", f.index)));
+            return Err(file_err(path, format!("第 {} 个要素有 {n} 个顶点，上限 {MAX_VERTICES_PER_FEATURE}", f.index)));
         }
         total += n;
     }

@@ -202,7 +202,7 @@ impl Doc {
             self.push(
                 Paragraph::new().line_spacing(LineSpacing::new().before(240).after(120)).keep_next(true).add_run(
                     Run::new()
-                        .add_text(format!("{s}(签字):________________    日期:______年____月____日"))
+                        .add_text(format!("{s}（签字）：________________    日期：______年____月____日"))
                         .size(24)
                         .fonts(fonts(TABLE_FONT)),
                 ),
@@ -212,7 +212,7 @@ impl Doc {
 
     pub fn save(self, path: &Path) -> Result<()> {
         let mut buf = std::io::Cursor::new(Vec::new());
-        self.docx.build().pack(&mut buf).map_err(|e| Error::Corrupt(format!("生成 Word 文件失败: {e}")))?;
+        self.docx.build().pack(&mut buf).map_err(|e| Error::Corrupt(format!("生成 Word 文件失败：{e}")))?;
         super::save(path, &buf.into_inner())
     }
 }

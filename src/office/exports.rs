@@ -21,7 +21,7 @@ fn unit_line(p: &Project) -> String {
     if unit.is_empty() {
         String::new()
     } else {
-        format!("填报单位:{}征迁指挥部    ", unit.join(""))
+        format!("填报单位：{}征迁指挥部    ", unit.join(""))
     }
 }
 
@@ -75,10 +75,10 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
             col("总户数", 9.0, Align::Right),
             col("已签约户数", 11.0, Align::Right),
             col("户数签约率", 11.0, Align::Right),
-            col("总建筑面积(m²)", 15.0, Align::Right),
-            col("已签约户建筑面积(m²)", 18.0, Align::Right),
+            col("总建筑面积（m²）", 15.0, Align::Right),
+            col("已签约户建筑面积（m²）", 18.0, Align::Right),
             col("面积签约率", 11.0, Align::Right),
-            col("协议签约面积(m²)", 16.0, Align::Right),
+            col("协议签约面积（m²）", 16.0, Align::Right),
             col("已拆除户数", 11.0, Align::Right),
         ],
     );
@@ -121,7 +121,7 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
     debug_assert_eq!(floor_total, s.total_area_centi);
     groups.notes = vec![
         format!(
-            "签约期限 {} 至 {},{}。",
+            "签约期限 {} 至 {}，{}。",
             s.window_opens_on,
             s.window_closes_on,
             if s.days_left >= 0 {
@@ -130,21 +130,21 @@ pub fn signing_summary(conn: &Connection, p: &Project, s: &Summary) -> Result<Ve
                 format!("已过期限 {} 天", -s.days_left)
             }
         ),
-        "户数签约率 = 已签约户数 ÷ 总户数;面积签约率 = 已签约户建筑面积 ÷ 总建筑面积;已签约含已腾空交房、已拆除。"
+        "户数签约率 = 已签约户数 ÷ 总户数；面积签约率 = 已签约户建筑面积 ÷ 总建筑面积；已签约含已腾空交房、已拆除。"
             .into(),
     ];
     groups.sign_off = true;
 
     let mut daily = Sheet::new(
         "每日签约进度",
-        format!("{} 每日签约进度(累计)", p.name),
+        format!("{} 每日签约进度（累计）", p.name),
         subtitle(p, s.as_of),
         vec![
             col("日期", 13.0, Align::Center),
             col("当日签约户数", 13.0, Align::Right),
             col("累计签约户数", 13.0, Align::Right),
             col("累计签约率", 12.0, Align::Right),
-            col("累计签约面积(m²)", 17.0, Align::Right),
+            col("累计签约面积（m²）", 17.0, Align::Right),
         ],
     );
     for d in &s.daily {
@@ -221,8 +221,8 @@ pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sh
             col("联系电话", 13.0, Align::Center),
             col("房屋坐落", 24.0, Align::Left),
             col("人口", 6.0, Align::Right),
-            col("建筑面积(m²)", 12.0, Align::Right),
-            col("占地面积(m²)", 12.0, Align::Right),
+            col("建筑面积（m²）", 12.0, Align::Right),
+            col("占地面积（m²）", 12.0, Align::Right),
             col("结构", 8.0, Align::Center),
             col("责任组", 9.0, Align::Center),
             col("当前阶段", 11.0, Align::Center),
@@ -230,9 +230,9 @@ pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sh
             col("协议编号", 12.0, Align::Center),
             col("签约日期", 11.0, Align::Center),
             col("补偿方式", 10.0, Align::Center),
-            col("签约面积(m²)", 12.0, Align::Right),
-            col("补偿已确认(元)", 15.0, Align::Right),
-            col("补偿已支付(元)", 15.0, Align::Right),
+            col("签约面积（m²）", 12.0, Align::Right),
+            col("补偿已确认（元）", 15.0, Align::Right),
+            col("补偿已支付（元）", 15.0, Align::Right),
         ],
     );
     let (mut floor, mut land, mut signed_area, mut confirmed, mut paid, mut people) = (0, 0, 0, 0, 0, 0);
@@ -289,7 +289,7 @@ pub fn ledger(conn: &Connection, p: &Project, as_of: NaiveDate) -> Result<Vec<Sh
         Cell::Money(confirmed),
         Cell::Money(paid),
     ]);
-    s.notes = vec!["本台账含身份证号、联系电话等个人信息,仅供征迁工作内部使用,不得外传或公示。".into()];
+    s.notes = vec!["本台账含身份证号、联系电话等个人信息，仅供征迁工作内部使用，不得外传或公示。".into()];
     Ok(vec![s])
 }
 
@@ -308,7 +308,7 @@ pub fn mask_name(name: &str) -> String {
 
 /// The compensation kinds in the order of the vocabulary, with the labels offices print.
 fn kind_header(k: CompensationKind) -> String {
-    format!("{}(元)", k.zh())
+    format!("{}（元）", k.zh())
 }
 
 /// 阳光征迁 公示表: per household the confirmed compensation by item and the total. Only
@@ -340,13 +340,13 @@ pub fn disclosure(conn: &Connection, p: &Project, as_of: NaiveDate, mask_names: 
         col("被征收人", 10.0, Align::Center),
         col("身份证号", 21.0, Align::Center),
         col("房屋坐落", 24.0, Align::Left),
-        col("建筑面积(m²)", 12.0, Align::Right),
+        col("建筑面积（m²）", 12.0, Align::Right),
         col("补偿方式", 10.0, Align::Center),
     ];
     for k in &kinds_used {
         columns.push(col(&kind_header(*k), 14.0, Align::Right));
     }
-    columns.push(col("补偿合计(元)", 15.0, Align::Right));
+    columns.push(col("补偿合计（元）", 15.0, Align::Right));
     let mut s = Sheet::new("公示表", format!("{} 房屋征收补偿结果公示表", p.name), subtitle(p, as_of), columns);
     let mut totals = vec![0i64; kinds_used.len()];
     let mut floor = 0;
@@ -384,11 +384,11 @@ pub fn disclosure(conn: &Connection, p: &Project, as_of: NaiveDate, mask_names: 
     total.push(Cell::Money(totals.iter().sum()));
     s.total = Some(total);
     s.notes = vec![
-        "公示金额为已确认(含已支付)的补偿项目;仍在测算中的项目不予公示。".into(),
-        "如对公示内容有异议,请于公示期内向征迁指挥部书面反映。".into(),
+        "公示金额为已确认（含已支付）的补偿项目；仍在测算中的项目不予公示。".into(),
+        "如对公示内容有异议，请于公示期内向征迁指挥部书面反映。".into(),
     ];
     if estimated_left_out > 0 {
-        s.notes.push(format!("另有 {estimated_left_out} 项补偿尚在测算,确认后另行公示。"));
+        s.notes.push(format!("另有 {estimated_left_out} 项补偿尚在测算，确认后另行公示。"));
     }
     Ok(vec![s])
 }
@@ -464,16 +464,16 @@ pub fn meeting_brief(
     let ymd = |d: NaiveDate| d.format("%Y年%m月%d日").to_string();
     let start = match last {
         Some(m) if m == since => format!("上次会商 {}", ymd(m)),
-        Some(m) => format!("变化自 {} 起;上次会商 {}", ymd(since), ymd(m)),
-        None => format!("此前无会商记录,变化自 {} 起", ymd(since)),
+        Some(m) => format!("变化自 {} 起；上次会商 {}", ymd(since), ymd(m)),
+        None => format!("此前无会商记录，变化自 {} 起", ymd(since)),
     };
     doc.subtitle(&format!("截至 {}({start})", ymd(as_of)));
 
     doc.heading("一、总体进度");
     doc.para_lead(
-        "签约:",
+        "签约：",
         &format!(
-            "项目共 {} 户,已签约 {} 户,户数签约率 {};总建筑面积 {} m²,面积签约率 {}。签约期限 {} 至 {},{}。",
+            "项目共 {} 户，已签约 {} 户，户数签约率 {}；总建筑面积 {} m²，面积签约率 {}。签约期限 {} 至 {}，{}。",
             s.households_total,
             s.households_signed,
             format_rate(s.signing_rate),
@@ -490,18 +490,18 @@ pub fn meeting_brief(
     );
     let stage_n = |st: Stage| s.stages.iter().find(|x| x.stage == st).map(|x| x.households).unwrap_or(0);
     doc.para_lead(
-        "腾空与拆除:",
+        "腾空与拆除：",
         &format!(
-            "已腾空交房 {} 户,已拆除 {} 户,尚未拆除 {} 户。",
+            "已腾空交房 {} 户，已拆除 {} 户，尚未拆除 {} 户。",
             stage_n(Stage::Vacated),
             stage_n(Stage::Demolished),
             s.households_total - stage_n(Stage::Demolished)
         ),
     );
     doc.para_lead(
-        "补偿:",
+        "补偿：",
         &format!(
-            "已确认 {} 元,已支付 {} 元,确认未付 {} 元,测算中 {} 元。",
+            "已确认 {} 元，已支付 {} 元，确认未付 {} 元，测算中 {} 元。",
             crate::units::format_hundredths(s.compensation.confirmed_fen),
             crate::units::format_hundredths(s.compensation.paid_fen),
             crate::units::format_hundredths(s.compensation.unpaid_confirmed_fen),
@@ -536,7 +536,7 @@ pub fn meeting_brief(
     doc.table(&groups);
 
     doc.heading(&if last == Some(since) {
-        format!("二、上次会商({since})以来的变化")
+        format!("二、上次会商（{since}）以来的变化")
     } else {
         format!("二、{since} 以来的变化")
     });
@@ -553,7 +553,7 @@ pub fn meeting_brief(
         doc.table(&changes_sheet("", &c, &group_of));
     }
 
-    doc.heading("三、未解决问题(按责任单位)");
+    doc.heading("三、未解决问题（按责任单位）");
     let open = crate::obstacle::list(conn, p.id, true)?;
     if open.is_empty() {
         doc.para("目前没有未解决的问题。");
@@ -561,7 +561,7 @@ pub fn meeting_brief(
     let mut by_unit: BTreeMap<String, Vec<&crate::obstacle::Obstacle>> = BTreeMap::new();
     for o in &open {
         let unit = if o.responsible_unit.is_empty() {
-            "(未指定责任单位)".to_string()
+            "（未指定责任单位）".to_string()
         } else {
             o.responsible_unit.clone()
         };
@@ -569,7 +569,7 @@ pub fn meeting_brief(
     }
     for (unit, list) in &by_unit {
         let overdue = list.iter().filter(|o| o.is_overdue(as_of)).count();
-        doc.para_lead(&format!("{unit}:"), &format!("{} 项未解决,其中逾期 {} 项。", list.len(), overdue));
+        doc.para_lead(&format!("{unit}:"), &format!("{} 项未解决，其中逾期 {} 项。", list.len(), overdue));
         let mut t = Sheet::new(
             "问题",
             String::new(),
@@ -634,7 +634,7 @@ pub fn meeting_brief(
     for o in open.iter().filter(|o| o.is_overdue(as_of)) {
         n += 1;
         doc.para(&format!(
-            "{n}. 「{}」已逾期 {} 天(责任单位:{}),请明确办结时限和措施。",
+            "{n}. 「{}」已逾期 {} 天（责任单位：{}），请明确办结时限和措施。",
             o.title,
             days(o.due_on.expect("overdue"), as_of),
             if o.responsible_unit.is_empty() { "未指定" } else { &o.responsible_unit }
@@ -643,7 +643,7 @@ pub fn meeting_brief(
     for o in open.iter().filter(|o| o.responsible_unit.is_empty() || o.due_on.is_none()) {
         n += 1;
         doc.para(&format!(
-            "{n}. 「{}」尚未明确{},请确定。",
+            "{n}. 「{}」尚未明确{}，请确定。",
             o.title,
             if o.responsible_unit.is_empty() { "责任单位" } else { "办结期限" }
         ));
@@ -651,7 +651,7 @@ pub fn meeting_brief(
     if s.compensation.unpaid_confirmed_fen > 0 {
         n += 1;
         doc.para(&format!(
-            "{n}. 已确认未支付的补偿款 {} 元,请明确拨付时间。",
+            "{n}. 已确认未支付的补偿款 {} 元，请明确拨付时间。",
             crate::units::format_hundredths(s.compensation.unpaid_confirmed_fen)
         ));
     }
@@ -681,7 +681,7 @@ pub fn bulletin_sheets(conn: &Connection, p: &Project, s: &Summary, since: Naive
     };
     let new_signed = count_by_group(&c.newly_signed);
     let new_demolished = count_by_group(&c.demolished);
-    let sub = format!("{}(通报期间 {} 至 {})", subtitle(p, s.as_of), since, s.as_of);
+    let sub = format!("{}（通报期间 {} 至 {}）", subtitle(p, s.as_of), since, s.as_of);
 
     let mut by_sign = Sheet::new(
         "签约排名",
@@ -781,14 +781,14 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
     let first = s.groups.first();
     let last = s.groups.last();
     doc.para(&format!(
-        "截至 {},项目共 {} 户,已签约 {} 户,签约率 {}。{}",
+        "截至 {}，项目共 {} 户，已签约 {} 户，签约率 {}。{}",
         s.as_of.format("%Y年%m月%d日"),
         s.households_total,
         s.households_signed,
         format_rate(s.signing_rate),
         match (first, last) {
             (Some(f), Some(l)) if s.groups.len() > 1 && f.signing_rate > l.signing_rate => format!(
-                "签约率最高的是{}({}),最低的是{}({}),请{}加快进度。",
+                "签约率最高的是{}（{}），最低的是{}（{}），请{}加快进度。",
                 f.group,
                 format_rate(f.signing_rate),
                 l.group,
@@ -810,11 +810,11 @@ pub fn bulletin_doc(p: &Project, s: &Summary, since: NaiveDate, sheets: &[Sheet]
             demo.total.as_ref().map(|t| t[5].clone()),
         ) {
             let lead = if demo.rows.len() > 1 && first[5] != last[5] {
-                format!("拆除进度{}最快,{}最慢。", name(first), name(last))
+                format!("拆除进度{}最快，{}最慢。", name(first), name(last))
             } else {
                 String::new()
             };
-            doc.para(&format!("已拆除 {total} 户,拆除率 {}。{lead}", format_rate(r)));
+            doc.para(&format!("已拆除 {total} 户，拆除率 {}。{lead}", format_rate(r)));
         }
     }
     let headings = ["一、各组签约进度排名", "二、各组拆除进度排名", "三、本期变化"];
@@ -865,7 +865,7 @@ fn pace_cell(d: &crate::report::district::DeadlinePace) -> Cell {
 pub fn district_overview(o: &crate::report::district::DistrictOverview) -> Vec<Sheet> {
     let as_of = o.plots.iter().map(|p| p.as_of).max();
     let sub = match as_of {
-        Some(d) => format!("共 {} 个地块,各地块截至其工作日期(最晚 {})", o.totals.plots, d.format("%Y年%m月%d日")),
+        Some(d) => format!("共 {} 个地块，各地块截至其工作日期（最晚 {}）", o.totals.plots, d.format("%Y年%m月%d日")),
         None => "本机尚无地块".to_string(),
     };
     let mut plots = Sheet::new(
@@ -883,8 +883,8 @@ pub fn district_overview(o: &crate::report::district::DistrictOverview) -> Vec<S
             col("签约率", 9.0, Align::Right),
             col("已拆除", 9.0, Align::Right),
             col("净地进度", 9.0, Align::Right),
-            col("已确认补偿(元)", 16.0, Align::Right),
-            col("已支付(元)", 16.0, Align::Right),
+            col("已确认补偿（元）", 16.0, Align::Right),
+            col("已支付（元）", 16.0, Align::Right),
             col("未解决问题", 10.0, Align::Right),
             col("其中逾期", 9.0, Align::Right),
             col("签约期限", 12.0, Align::Center),
@@ -937,13 +937,13 @@ pub fn district_overview(o: &crate::report::district::DistrictOverview) -> Vec<S
         Cell::Empty,
     ]);
     plots.notes = vec![
-        "签约率 = 已签约户数 ÷ 总户数(已签约含已腾空交房、已拆除);净地进度 = 已拆除户数 ÷ 总户数。".into(),
-        "进度按各地块近 7 天的速度推算达到 100% 的日期,与签约期限、净地目标比较。".into(),
+        "签约率 = 已签约户数 ÷ 总户数（已签约含已腾空交房、已拆除）；净地进度 = 已拆除户数 ÷ 总户数。".into(),
+        "进度按各地块近 7 天的速度推算达到 100% 的日期，与签约期限、净地目标比较。".into(),
     ];
 
     let mut units = Sheet::new(
         "问题按责任单位",
-        "全区未解决问题(按责任单位)".to_string(),
+        "全区未解决问题（按责任单位）".to_string(),
         sub.clone(),
         vec![
             col("责任单位", 20.0, Align::Left),
@@ -958,7 +958,7 @@ pub fn district_overview(o: &crate::report::district::DistrictOverview) -> Vec<S
 
     let mut per_plot = Sheet::new(
         "各地块问题",
-        "各地块未解决问题(按责任单位)".to_string(),
+        "各地块未解决问题（按责任单位）".to_string(),
         sub,
         vec![
             col("地块编号", 10.0, Align::Center),

@@ -34,14 +34,14 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::io::ErrorKind as K;
         let why = match e.kind() {
             K::StorageFull | K::FileTooLarge => return Error::from(e),
-            K::PermissionDenied => "没有写入这个位置的权限;请换一个文件夹,或检查文件是否被其他程序占用".to_string(),
-            K::ReadOnlyFilesystem => "该磁盘是只读的;请换一个文件夹".to_string(),
-            K::IsADirectory => "这个名字是一个文件夹;请换一个文件名".to_string(),
+            K::PermissionDenied => "没有写入这个位置的权限；请换一个文件夹，或检查文件是否被其他程序占用".to_string(),
+            K::ReadOnlyFilesystem => "该磁盘是只读的；请换一个文件夹".to_string(),
+            K::IsADirectory => "这个名字是一个文件夹；请换一个文件名".to_string(),
             K::NotADirectory => "路径中有一段不是文件夹".to_string(),
-            K::NotFound => "无法在这个位置创建文件(文件夹不存在或不允许创建文件)".to_string(),
+            K::NotFound => "无法在这个位置创建文件（文件夹不存在或不允许创建文件）".to_string(),
             _ => format!("{e}"),
         };
-        Error::CannotWrite { path: path.display().to_string(), message: format!("{why};未写入任何内容") }
+        Error::CannotWrite { path: path.display().to_string(), message: format!("{why}；未写入任何内容") }
     };
     if path.is_dir() {
         return Err(fail(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
@@ -179,7 +179,7 @@ impl ExportKind {
         let s = s.trim();
         ExportKind::ALL.iter().copied().find(|k| s.eq_ignore_ascii_case(k.id()) || s == k.zh()).ok_or_else(|| {
             let known: Vec<String> = ExportKind::ALL.iter().map(|k| format!("{}({})", k.id(), k.zh())).collect();
-            Error::invalid("kind", format!("未知的导出类型「{s}」,可选: {}", known.join("、")))
+            Error::invalid("kind", format!("未知的导出类型「{s}」，可选：{}", known.join("、")))
         })
     }
 
@@ -235,7 +235,7 @@ impl Format {
             "png" => Ok(Format::Png),
             "pdf" => Ok(Format::Pdf),
             other => {
-                Err(Error::invalid("format", format!("未知的文件格式「{other}」,可选: xlsx、docx、csv、png、pdf")))
+                Err(Error::invalid("format", format!("未知的文件格式「{other}」，可选：xlsx、docx、csv、png、pdf")))
             }
         }
     }
@@ -289,7 +289,7 @@ pub fn choose_format(kind: ExportKind, asked: Option<Format>, path: &Path) -> Re
         asked.or_else(|| Format::from_path(path).filter(|f| kind.formats().contains(f))).unwrap_or(kind.formats()[0]);
     if !kind.formats().contains(&f) {
         let ok: Vec<&str> = kind.formats().iter().map(|f| f.id()).collect();
-        return Err(Error::invalid("format", format!("{}不能导出为 {},可选: {}", kind.zh(), f.id(), ok.join("、"))));
+        return Err(Error::invalid("format", format!("{}不能导出为 {}，可选：{}", kind.zh(), f.id(), ok.join("、"))));
     }
     Ok(f)
 }
@@ -463,7 +463,7 @@ pub fn export_district(conn: &Connection, format: Option<Format>, path: &Path) -
         Format::Xlsx => table::write_xlsx(&sheets, path)?,
         Format::Csv => table::write_csv(&sheets, path)?,
         Format::Docx | Format::Png | Format::Pdf => {
-            return Err(Error::invalid("format", format!("全区总览不能导出为 {},可选: xlsx、csv", format.id())))
+            return Err(Error::invalid("format", format!("全区总览不能导出为 {}，可选：xlsx、csv", format.id())))
         }
     }
     Ok(DistrictExport { format, path: path.to_path_buf(), plots: o.plots.len() })

@@ -32,20 +32,22 @@ pub fn households_for(
             }
             Ok(hs)
         }
-        (Some(_), Some(_)) => Err(Error::invalid("household", "请只指定一户(--household)或一个工作组(--group)")),
-        (None, None) => Err(Error::invalid("household", "请指定住户(--household 户号)或工作组(--group 组名,整组批量)")),
+        (Some(_), Some(_)) => Err(Error::invalid("household", "请只指定一户（--household）或一个工作组（--group）")),
+        (None, None) => {
+            Err(Error::invalid("household", "请指定住户（--household 户号）或工作组（--group 组名，整组批量）"))
+        }
     }
 }
 
 fn heading_lines(doc: &mut Doc, p: &Project, h: &Household) {
-    doc.line(&format!("项目:{}    户号:{}    责任组:{}", p.name, h.number, h.group_name));
+    doc.line(&format!("项目：{}    户号：{}    责任组：{}", p.name, h.number, h.group_name));
     doc.line(&format!(
-        "被征收人:{}    身份证号:{}    联系电话:{}",
+        "被征收人：{}    身份证号：{}    联系电话：{}",
         h.head_name,
         h.id_number.as_deref().unwrap_or("—"),
         if h.phone.is_empty() { "—" } else { &h.phone }
     ));
-    doc.line(&format!("房屋坐落:{}", if h.address.is_empty() { "—" } else { &h.address }));
+    doc.line(&format!("房屋坐落：{}", if h.address.is_empty() { "—" } else { &h.address }));
 }
 
 fn chinese_date(d: NaiveDate) -> String {
@@ -57,17 +59,17 @@ fn settlement_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement) {
     doc.title("房屋征收补偿结算单");
     heading_lines(doc, p, h);
     doc.line(&format!(
-        "房屋结构:{}    建筑面积:{} m²    补偿方式:{}",
+        "房屋结构：{}    建筑面积：{} m²    补偿方式：{}",
         if s.structure.is_empty() { "—" } else { &s.structure },
         format_hundredths(s.floor_area),
         s.compensation_mode.map(|m| m.zh()).unwrap_or("未选定")
     ));
     doc.line(&format!(
-        "协议编号:{}    签约日期:{}    补偿标准:{}",
+        "协议编号：{}    签约日期：{}    补偿标准：{}",
         s.agreement_no.as_deref().unwrap_or("未签约"),
         s.agreement_date.map(chinese_date).unwrap_or_else(|| "—".into()),
         match (s.standard_version, s.standard_effective_on) {
-            (Some(v), Some(on)) => format!("第 {v} 版(自 {} 起执行)", chinese_date(on)),
+            (Some(v), Some(on)) => format!("第 {v} 版（自 {} 起执行）", chinese_date(on)),
             _ => "未发布".into(),
         }
     ));
@@ -79,7 +81,7 @@ fn settlement_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement) {
             col("序号", 5.0, Align::Center),
             col("补偿项目", 16.0, Align::Left),
             col("计算方式", 40.0, Align::Left),
-            col("金额(元)", 15.0, Align::Right),
+            col("金额（元）", 15.0, Align::Right),
             col("状态", 10.0, Align::Center),
         ],
     );
@@ -89,7 +91,7 @@ fn settlement_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement) {
         let mut how = if it.formula.is_empty() { "手工录入".to_string() } else { it.formula.clone() };
         if it.adjustment != 0 {
             how.push_str(&format!(
-                ";调整 {} 元({})",
+                "；调整 {} 元（{}）",
                 format_hundredths(it.adjustment),
                 it.adjustment_reason.as_deref().unwrap_or("")
             ));
@@ -109,26 +111,26 @@ fn settlement_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement) {
     t.total =
         Some(vec![Cell::Empty, Cell::Text("合计".into()), Cell::Empty, Cell::Money(s.totals.total_fen), Cell::Empty]);
     doc.table(&t);
-    doc.line_bold(&format!("合计金额(小写):¥{}", format_hundredths(s.totals.total_fen)));
-    doc.line_bold(&format!("合计金额(大写):{}", s.totals.total_capitals));
+    doc.line_bold(&format!("合计金额（小写）：¥{}", format_hundredths(s.totals.total_fen)));
+    doc.line_bold(&format!("合计金额（大写）：{}", s.totals.total_capitals));
     doc.line(&format!(
-        "其中已确认 {} 元,已支付 {} 元,测算中 {} 元。",
+        "其中已确认 {} 元，已支付 {} 元，测算中 {} 元。",
         format_hundredths(s.totals.confirmed_fen),
         format_hundredths(s.totals.paid_fen),
         format_hundredths(s.totals.estimated_fen)
     ));
     if let Some(a) = s.agreement.agreement_amount_fen {
         doc.line(&match s.agreement.difference_fen {
-            Some(0) => format!("协议金额 {} 元,与结算合计一致。", format_hundredths(a)),
+            Some(0) => format!("协议金额 {} 元，与结算合计一致。", format_hundredths(a)),
             Some(d) => {
-                format!("协议金额 {} 元,与结算合计相差 {} 元,请核对。", format_hundredths(a), format_hundredths(d))
+                format!("协议金额 {} 元，与结算合计相差 {} 元，请核对。", format_hundredths(a), format_hundredths(d))
             }
             None => String::new(),
         });
     }
     if s.pending_changes > 0 {
         doc.line_bold(&format!(
-            "注意:房屋情况或补偿标准已有变动,尚有 {} 项待重新计算,本单数字不是最终数字。",
+            "注意：房屋情况或补偿标准已有变动，尚有 {} 项待重新计算，本单数字不是最终数字。",
             s.pending_changes
         ));
     }
@@ -138,10 +140,10 @@ fn settlement_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement) {
 /// One page: the notice of compensation to a household.
 fn notice_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement, as_of: NaiveDate, leader: &str) {
     doc.title("房屋征收补偿告知书");
-    doc.line(&format!("{}(户号 {}):", h.head_name, h.number));
+    doc.line(&format!("{}（户号 {}）：", h.head_name, h.number));
     let place: String = [p.city.as_str(), p.district.as_str()].concat();
     doc.para(&format!(
-        "根据《国有土地上房屋征收与补偿条例》和{}人民政府的房屋征收决定,{}范围内的房屋依法实施征收。您位于{}的房屋(结构:{},建筑面积 {})在征收范围内。现将有关事项告知如下:",
+        "根据《国有土地上房屋征收与补偿条例》和{}人民政府的房屋征收决定，{}范围内的房屋依法实施征收。您位于{}的房屋（结构：{}，建筑面积 {}）在征收范围内。现将有关事项告知如下：",
         if place.is_empty() { "当地" } else { &place },
         p.name,
         if h.address.is_empty() { "征收范围内" } else { &h.address },
@@ -149,13 +151,13 @@ fn notice_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement, as_of:
         format_m2(h.floor_area)
     ));
     doc.para(&format!(
-        "一、签约期限自 {} 起至 {} 止。期限内签约并按时腾空交房的,按公布的标准给予签约奖励和按期交房奖励。",
+        "一、签约期限自 {} 起至 {} 止。期限内签约并按时腾空交房的，按公布的标准给予签约奖励和按期交房奖励。",
         chinese_date(p.window_opens_on),
         chinese_date(p.window_closes_on)
     ));
-    doc.para("二、补偿方式为货币补偿或产权调换,由您自愿选择。");
+    doc.para("二、补偿方式为货币补偿或产权调换，由您自愿选择。");
     doc.para(&format!(
-        "三、依据补偿标准{}和您房屋的调查登记结果,测算补偿金额合计 {} 元(大写:{}),各项明细见《房屋征收补偿结算单》。最终金额以签订的补偿协议为准。",
+        "三、依据补偿标准{}和您房屋的调查登记结果，测算补偿金额合计 {} 元（大写：{}），各项明细见《房屋征收补偿结算单》。最终金额以签订的补偿协议为准。",
         match s.standard_version {
             Some(v) => format!("第 {v} 版"),
             None => String::new(),
@@ -163,9 +165,9 @@ fn notice_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement, as_of:
         format_hundredths(s.totals.total_fen),
         s.totals.total_capitals
     ));
-    doc.para("四、对房屋调查登记或评估结果有异议的,可向征收工作组书面申请复核。");
+    doc.para("四、对房屋调查登记或评估结果有异议的，可向征收工作组书面申请复核。");
     doc.para(&format!(
-        "五、联系人:{}{}。",
+        "五、联系人：{}{}。",
         h.group_name,
         if leader.is_empty() { String::new() } else { format!(" {leader}") }
     ));
@@ -179,7 +181,7 @@ fn notice_page(doc: &mut Doc, p: &Project, h: &Household, s: &Settlement, as_of:
 fn visit_page(doc: &mut Doc, conn: &Connection, p: &Project, h: &Household) -> Result<()> {
     doc.title("入户走访记录表");
     heading_lines(doc, p, h);
-    doc.line(&format!("当前阶段:{}", h.stage.zh()));
+    doc.line(&format!("当前阶段：{}", h.stage.zh()));
     let mut visits = crate::visit::for_household(conn, h.id)?;
     visits.reverse();
     let mut t = Sheet::new(
@@ -199,7 +201,7 @@ fn visit_page(doc: &mut Doc, conn: &Connection, p: &Project, h: &Household) -> R
     );
     for (i, v) in visits.iter().enumerate() {
         let next = match v.follow_up_on {
-            Some(d) => format!("{}(回访 {d})", v.next_step),
+            Some(d) => format!("{}（回访 {d}）", v.next_step),
             None => v.next_step.clone(),
         };
         t.rows.push(vec![
@@ -207,7 +209,7 @@ fn visit_page(doc: &mut Doc, conn: &Connection, p: &Project, h: &Household) -> R
             Cell::Text(v.visited_at.format("%Y-%m-%d").to_string()),
             Cell::Text(v.kind.zh().into()),
             Cell::Text(v.visitors.join("、")),
-            Cell::Text(if v.corrects.is_some() { format!("(更正){}", v.outcome) } else { v.outcome.clone() }),
+            Cell::Text(if v.corrects.is_some() { format!("（更正）{}", v.outcome) } else { v.outcome.clone() }),
             Cell::Text(v.concerns.join("、")),
             Cell::Text(v.promises.clone()),
             Cell::Text(next),

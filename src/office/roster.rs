@@ -261,7 +261,7 @@ fn area_value(v: &Value, label: &str) -> std::result::Result<i64, String> {
             if t.starts_with('-') {
                 return Err(format!("{label}「{t}」不能为负数"));
             }
-            parse_hundredths("area", t).map_err(|_| format!("{label}「{t}」不是有效的数值(如 125.40)"))
+            parse_hundredths("area", t).map_err(|_| format!("{label}「{t}」不是有效的数值（如 125.40）"))
         }
     }
 }
@@ -279,13 +279,13 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
     let header_row = match opts.header_row {
         Some(r) if r >= 1 && r <= grid.rows.len() => r - 1,
         Some(r) => {
-            return Err(Error::invalid("header_row", format!("表头行 {r} 超出文件范围(共 {} 行)", grid.rows.len())))
+            return Err(Error::invalid("header_row", format!("表头行 {r} 超出文件范围（共 {} 行）", grid.rows.len())))
         }
         None => find_header(&grid).ok_or_else(|| {
             Error::rule(
                 "import.no_header",
                 format!(
-                    "在文件的前 {HEADER_SCAN} 行中找不到表头:花名册至少要有「户号」「户主」等列名。可识别的列名: {}",
+                    "在文件的前 {HEADER_SCAN} 行中找不到表头：花名册至少要有「户号」「户主」等列名。可识别的列名：{}",
                     known_headers()
                 ),
             )
@@ -350,7 +350,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
             column: None,
             field: Some(*f),
             reason: Reason::MissingColumn,
-            message: format!("找不到「{}」列(可用的列名: {});请在映射中指定", f.zh(), f.aliases().join("、")),
+            message: format!("找不到「{}」列（可用的列名：{}）；请在映射中指定", f.zh(), f.aliases().join("、")),
         });
     }
 
@@ -407,7 +407,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 Some(m.start.1),
                 Reason::MergedCells,
                 format!(
-                    "{}{}–{}{} 是合并单元格;请取消合并并在每一行填写完整",
+                    "{}{}–{}{} 是合并单元格；请取消合并并在每一行填写完整",
                     column_letter(m.start.1),
                     m.start.0 + 1,
                     column_letter(m.end.1),
@@ -420,7 +420,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 None,
                 Some(c),
                 Reason::TotalRow,
-                format!("这一行是「{}」行,不是一户;请删除或跳过这一行", row[c].text()),
+                format!("这一行是「{}」行，不是一户；请删除或跳过这一行", row[c].text()),
             );
             rows.push(preview_row);
             problems.extend(row_problems);
@@ -429,7 +429,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
         }
         for f in Field::ALL {
             if let (Some(c), Value::Error(e)) = (col(*f), cell(*f)) {
-                problem(Some(*f), Some(c), Reason::CellError, format!("「{}」是错误值 {e};请改为实际内容", f.zh()));
+                problem(Some(*f), Some(c), Reason::CellError, format!("「{}」是错误值 {e}；请改为实际内容", f.zh()));
             }
         }
         if number.is_empty() {
@@ -458,7 +458,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                     Some(Field::IdNumber),
                     col(Field::IdNumber),
                     Reason::BadIdNumber,
-                    format!("身份证号「{raw}」被 Excel 存成了数字,只保留了 15 位有效数字,末几位已丢失;请把这一列设为「文本」后重新填写"),
+                    format!("身份证号「{raw}」被 Excel 存成了数字，只保留了 15 位有效数字，末几位已丢失；请把这一列设为「文本」后重新填写"),
                 );
                 None
             } else {
@@ -481,7 +481,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                     Some(Field::IdNumber),
                     col(Field::IdNumber),
                     Reason::DuplicateId,
-                    format!("身份证号与第 {first} 行(户号「{other}」)相同;同一人名下的两处房屋请核对是否应为一户"),
+                    format!("身份证号与第 {first} 行（户号「{other}」）相同；同一人名下的两处房屋请核对是否应为一户"),
                 );
             } else {
                 ids_seen.insert(id.clone(), (excel_row, number.clone()));
@@ -490,14 +490,14 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                         Some(Field::IdNumber),
                         col(Field::IdNumber),
                         Reason::DuplicateId,
-                        format!("身份证号与本项目已有的户「{other}」相同;请核对"),
+                        format!("身份证号与本项目已有的户「{other}」相同；请核对"),
                     );
                 }
             }
         }
         let phone = crate::normal::typed(&text(Field::Phone));
         if let Err(m) = if phone.is_empty() { Ok(()) } else { crate::schema::check_phone_typed(&phone) } {
-            problem(Some(Field::Phone), col(Field::Phone), Reason::BadPhone, format!("{m}(一格只填一个号码)"));
+            problem(Some(Field::Phone), col(Field::Phone), Reason::BadPhone, format!("{m}（一格只填一个号码）"));
         }
         let members: Option<i64> = {
             let t = crate::normal::typed(&text(Field::MembersCount));
@@ -540,8 +540,8 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 col(Field::Group),
                 Reason::UnknownGroup,
                 format!(
-                    "责任组「{group_text}」在本项目中不存在;现有: {}",
-                    if group_names.is_empty() { "(尚未建组)".to_string() } else { group_names.join("、") }
+                    "责任组「{group_text}」在本项目中不存在；现有：{}",
+                    if group_names.is_empty() { "（尚未建组）".to_string() } else { group_names.join("、") }
                 ),
             );
         }
@@ -557,7 +557,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                     col(Field::Number),
                     Reason::NumberTaken,
                     format!(
-                        "户号「{number}」在本项目中已属于 {}(身份证 {}),与本行「{head}」不是同一户",
+                        "户号「{number}」在本项目中已属于 {}（身份证 {}），与本行「{head}」不是同一户",
                         h.head_name,
                         h.id_number.as_deref().map(crate::idcard::mask).unwrap_or_else(|| "未登记".into())
                     ),
@@ -578,7 +578,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                         Some(Field::MembersCount),
                         None,
                         Reason::EmptyRequired,
-                        "新登记的户必须填写家庭人口,但文件中没有「家庭人口」列".into(),
+                        "新登记的户必须填写家庭人口，但文件中没有「家庭人口」列".into(),
                     );
                 }
             }
@@ -588,7 +588,7 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                     col(Field::Group),
                     Reason::EmptyRequired,
                     format!(
-                        "新登记的户必须填写责任组(本项目有 {} 个组: {})",
+                        "新登记的户必须填写责任组（本项目有 {} 个组：{}）",
                         group_names.len(),
                         group_names.join("、")
                     ),
@@ -632,7 +632,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 let mut sets: Vec<(Field, String)> = Vec::new();
                 let mut changes = Vec::new();
                 let mut change = |f: Field, old: String, new: String| {
-                    changes.push(format!("{}: {} → {}", f.zh(), if old.is_empty() { "(空)".into() } else { old }, new));
+                    changes.push(format!(
+                        "{}: {} → {}",
+                        f.zh(),
+                        if old.is_empty() { "（空）".into() } else { old },
+                        new
+                    ));
                     sets.push((f, new));
                 };
                 if !head.is_empty() && head != h.head_name {
@@ -695,12 +700,12 @@ pub fn preview(conn: &Connection, project: &Project, path: &Path, opts: &ImportO
                 column: None,
                 field: Some(Field::MembersCount),
                 reason: Reason::MissingColumn,
-                message: "文件中没有「家庭人口」列,新登记的户无法导入;请补充该列或在映射中指定".into(),
+                message: "文件中没有「家庭人口」列，新登记的户无法导入；请补充该列或在映射中指定".into(),
             },
         );
     }
     if rows.is_empty() && problems.is_empty() {
-        return Err(Error::rule("import.empty", format!("表头(第 {} 行)下面没有数据行", header_row + 1)));
+        return Err(Error::rule("import.empty", format!("表头（第 {} 行）下面没有数据行", header_row + 1)));
     }
     let ok = problems.is_empty();
     Ok(Preview {
@@ -726,7 +731,7 @@ pub fn problems_error(p: &Preview) -> Error {
     Error::rule(
         "import.has_problems",
         format!(
-            "花名册有 {} 处问题,未导入任何数据;请修改文件或跳过有问题的行后重试。{}{}",
+            "花名册有 {} 处问题，未导入任何数据；请修改文件或跳过有问题的行后重试。{}{}",
             p.problems.len(),
             first.join(";"),
             if p.problems.len() > 5 { ";……" } else { "" }
@@ -775,7 +780,7 @@ pub fn import_previewed(
                 ),
             };
             result.map_err(|e| {
-                Error::rule("import.row_failed", format!("第 {row} 行未能导入,整个花名册均未导入: {e}"))
+                Error::rule("import.row_failed", format!("第 {row} 行未能导入，整个花名册均未导入：{e}"))
             })?;
             if i % 500 == 0 || i + 1 == total {
                 progress(i + 1, total);

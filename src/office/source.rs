@@ -34,10 +34,10 @@ pub enum SourceFormat {
 impl SourceFormat {
     pub fn zh(self) -> &'static str {
         match self {
-            SourceFormat::Xlsx => "Excel 工作簿 (.xlsx)",
-            SourceFormat::Xls => "Excel 97-2003 工作簿 (.xls)",
-            SourceFormat::CsvUtf8 => "CSV 文本 (UTF-8)",
-            SourceFormat::CsvGbk => "CSV 文本 (GBK)",
+            SourceFormat::Xlsx => "Excel 工作簿（.xlsx）",
+            SourceFormat::Xls => "Excel 97-2003 工作簿（.xls）",
+            SourceFormat::CsvUtf8 => "CSV 文本（UTF-8）",
+            SourceFormat::CsvGbk => "CSV 文本（GBK）",
         }
     }
 }
@@ -115,18 +115,18 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 pub fn read(path: &Path) -> Result<Grid> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let meta = std::fs::metadata(path)
-        .map_err(|e| refuse("import.unreadable", format!("无法读取文件「{}」: {e}", path.display())))?;
+        .map_err(|e| refuse("import.unreadable", format!("无法读取文件「{}」：{e}", path.display())))?;
     if meta.is_dir() {
-        return Err(refuse("import.unreadable", format!("「{}」是文件夹,不是花名册文件", path.display())));
+        return Err(refuse("import.unreadable", format!("「{}」是文件夹，不是花名册文件", path.display())));
     }
     if meta.len() == 0 {
-        return Err(refuse("import.empty", format!("文件「{name}」是空的(0 字节),没有可导入的内容")));
+        return Err(refuse("import.empty", format!("文件「{name}」是空的（0 字节），没有可导入的内容")));
     }
     if meta.len() > MAX_BYTES {
         return Err(refuse(
             "import.too_large",
             format!(
-                "文件「{name}」有 {:.1} MB,超过花名册文件的上限 {} MB;请确认选择的是花名册(一万户的花名册约 1 MB)",
+                "文件「{name}」有 {:.1} MB，超过花名册文件的上限 {} MB；请确认选择的是花名册（一万户的花名册约 1 MB）",
                 meta.len() as f64 / 1024.0 / 1024.0,
                 MAX_BYTES / 1024 / 1024
             ),
@@ -136,7 +136,7 @@ pub fn read(path: &Path) -> Result<Grid> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if bytes.starts_with(CFB_MAGIC) {
         if contains(&bytes, &utf16("EncryptionInfo")) || contains(&bytes, &utf16("EncryptedPackage")) {
-            return Err(refuse("import.encrypted", format!("文件「{name}」设置了打开密码,无法读取;请在 Excel/WPS 中取消密码(文件 → 信息 → 保护工作簿)后另存再导入")));
+            return Err(refuse("import.encrypted", format!("文件「{name}」设置了打开密码，无法读取；请在 Excel/WPS 中取消密码（文件 → 信息 → 保护工作簿）后另存再导入")));
         }
         xls_fits(&bytes, &name)?;
         return guarded(&name, || read_xls(bytes, &name));
@@ -148,7 +148,7 @@ pub fn read(path: &Path) -> Result<Grid> {
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "et" | "ods") {
         return Err(refuse(
             "import.not_spreadsheet",
-            format!("文件「{name}」的扩展名是 .{ext},但内容不是 Excel 工作簿(文件可能已损坏或被改了扩展名)"),
+            format!("文件「{name}」的扩展名是 .{ext}，但内容不是 Excel 工作簿（文件可能已损坏或被改了扩展名）"),
         ));
     }
     read_csv(&bytes, &name)
@@ -172,7 +172,7 @@ fn value(d: &Data) -> Value {
 }
 
 fn too_large(name: &str, what: String) -> Error {
-    refuse("import.too_large", format!("文件「{name}」{what};花名册最多 {MAX_ROWS} 行、{MAX_COLS} 列。请确认选择的是花名册,或删去多余的行列后另存再导入"))
+    refuse("import.too_large", format!("文件「{name}」{what}；花名册最多 {MAX_ROWS} 行、{MAX_COLS} 列。请确认选择的是花名册，或删去多余的行列后另存再导入"))
 }
 
 /// A grid filled cell by cell with the limits checked before each cell is placed.
@@ -192,10 +192,10 @@ impl<'a> GridBuilder<'a> {
             return Ok(());
         }
         if r >= MAX_ROWS {
-            return Err(too_large(self.name, format!("第 {} 行有内容,行数超出上限", r + 1)));
+            return Err(too_large(self.name, format!("第 {} 行有内容，行数超出上限", r + 1)));
         }
         if c >= MAX_COLS {
-            return Err(too_large(self.name, format!("第 {} 行第 {} 列有内容,列数超出上限", r + 1, c + 1)));
+            return Err(too_large(self.name, format!("第 {} 行第 {} 列有内容，列数超出上限", r + 1, c + 1)));
         }
         if self.rows.len() <= r {
             self.rows.resize(r + 1, Vec::new());
@@ -228,7 +228,7 @@ fn guarded<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err(refuse(
             "import.not_spreadsheet",
-            format!("文件「{name}」已损坏,无法读取;请在 Excel/WPS 中打开并另存为 .xlsx 再导入"),
+            format!("文件「{name}」已损坏，无法读取；请在 Excel/WPS 中打开并另存为 .xlsx 再导入"),
         ))
     })
 }
@@ -236,7 +236,7 @@ fn guarded<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// Every part of the .xlsx is unzipped once into nothing, counting: a part whose declared
 /// or actual size passes [`MAX_UNZIPPED`] refuses the file before calamine reads it.
 fn unzips_within_limit(bytes: &[u8], name: &str) -> Result<()> {
-    let bad = |e: String| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 工作簿({e})"));
+    let bad = |e: String| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 工作簿（{e}）"));
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let big = || too_large(name, format!("解压后超过 {} MB", MAX_UNZIPPED >> 20));
     let mut total: u64 = 0;
@@ -260,7 +260,7 @@ fn unzips_within_limit(bytes: &[u8], name: &str) -> Result<()> {
 /// so both are checked here against the limits.
 fn xls_fits(bytes: &[u8], name: &str) -> Result<()> {
     let bad =
-        |e: String| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿({e})"));
+        |e: String| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿（{e}）"));
     let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let stream = ["Workbook", "Book", "WORKBOOK", "BOOK"].iter().find(|s| cfb.is_stream(s)).copied();
     let Some(stream) = stream else { return Err(bad("没有工作簿数据".into())) };
@@ -342,12 +342,12 @@ where
     for n in &names {
         let range = wb
             .worksheet_range(n)
-            .map_err(|e| refuse("import.not_spreadsheet", format!("无法读取工作表「{n}」: {e}")))?;
+            .map_err(|e| refuse("import.not_spreadsheet", format!("无法读取工作表「{n}」：{e}")))?;
         if !range.is_empty() {
             return Ok((n.clone(), range));
         }
     }
-    Err(refuse("import.empty", format!("工作簿「{name}」的工作表都是空的,没有可导入的内容")))
+    Err(refuse("import.empty", format!("工作簿「{name}」的工作表都是空的，没有可导入的内容")))
 }
 
 fn merged(dims: Vec<calamine::Dimensions>) -> Vec<Merged> {
@@ -358,7 +358,7 @@ fn merged(dims: Vec<calamine::Dimensions>) -> Vec<Merged> {
 
 fn read_xlsx(bytes: Vec<u8>, name: &str) -> Result<Grid> {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 工作簿({e})")))?;
+        .map_err(|e| refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 工作簿（{e}）")))?;
     let names = wb.sheet_names();
     if names.is_empty() {
         return Err(refuse("import.empty", format!("工作簿「{name}」中没有工作表")));
@@ -369,7 +369,7 @@ fn read_xlsx(bytes: Vec<u8>, name: &str) -> Result<Grid> {
         let mut g = GridBuilder::new(name);
         {
             let unreadable =
-                |e: calamine::XlsxError| refuse("import.not_spreadsheet", format!("无法读取工作表「{sheet}」: {e}"));
+                |e: calamine::XlsxError| refuse("import.not_spreadsheet", format!("无法读取工作表「{sheet}」：{e}"));
             let mut cells = match wb.worksheet_cells_reader(&sheet) {
                 Ok(c) => c,
                 Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
@@ -388,16 +388,16 @@ fn read_xlsx(bytes: Vec<u8>, name: &str) -> Result<Grid> {
             return Ok(Grid { format: SourceFormat::Xlsx, sheet: Some(sheet), rows: g.rows, merged });
         }
     }
-    Err(refuse("import.empty", format!("工作簿「{name}」的工作表都是空的,没有可导入的内容")))
+    Err(refuse("import.empty", format!("工作簿「{name}」的工作表都是空的，没有可导入的内容")))
 }
 
 fn read_xls(bytes: Vec<u8>, name: &str) -> Result<Grid> {
     let mut wb: calamine::Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => refuse(
             "import.encrypted",
-            format!("文件「{name}」设置了打开密码,无法读取;请在 Excel/WPS 中取消密码后另存再导入"),
+            format!("文件「{name}」设置了打开密码，无法读取；请在 Excel/WPS 中取消密码后另存再导入"),
         ),
-        e => refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿({e})")),
+        e => refuse("import.not_spreadsheet", format!("文件「{name}」不是可读取的 Excel 97-2003 工作簿（{e}）")),
     })?;
     let (sheet, range) = first_sheet_with_data(&mut wb, name)?;
     let merged = wb.worksheet_merge_cells(&sheet).map(merged).unwrap_or_default();
@@ -407,7 +407,7 @@ fn read_xls(bytes: Vec<u8>, name: &str) -> Result<Grid> {
 
 fn limit_merged(merged: Vec<Merged>, name: &str) -> Result<Vec<Merged>> {
     if merged.len() > MAX_MERGED {
-        return Err(too_large(name, format!("有 {} 处合并单元格,超过上限 {MAX_MERGED}", merged.len())));
+        return Err(too_large(name, format!("有 {} 处合并单元格，超过上限 {MAX_MERGED}", merged.len())));
     }
     Ok(merged)
 }
@@ -418,7 +418,7 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Grid> {
     if head.contains(&0) || controls * 100 > head.len() {
         return Err(refuse(
             "import.not_spreadsheet",
-            format!("文件「{name}」不是电子表格:只能导入 Excel 工作簿(.xlsx、.xls)或 CSV 文本(UTF-8 或 GBK 编码)"),
+            format!("文件「{name}」不是电子表格：只能导入 Excel 工作簿（.xlsx、.xls）或 CSV 文本（UTF-8 或 GBK 编码）"),
         ));
     }
     let (text, format) = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
@@ -426,7 +426,7 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Grid> {
         Err(_) => {
             let (t, _, errors) = encoding_rs::GBK.decode(bytes);
             if errors {
-                return Err(refuse("import.not_spreadsheet", format!("文件「{name}」既不是 UTF-8 也不是 GBK 编码的文本,无法识别;请在 Excel/WPS 中另存为 .xlsx 再导入")));
+                return Err(refuse("import.not_spreadsheet", format!("文件「{name}」既不是 UTF-8 也不是 GBK 编码的文本，无法识别；请在 Excel/WPS 中另存为 .xlsx 再导入")));
             }
             (t.into_owned(), SourceFormat::CsvGbk)
         }
@@ -438,7 +438,7 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Grid> {
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
     let mut g = GridBuilder::new(name);
     for (r, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| refuse("import.not_spreadsheet", format!("CSV 文件「{name}」格式有误: {e}")))?;
+        let rec = rec.map_err(|e| refuse("import.not_spreadsheet", format!("CSV 文件「{name}」格式有误：{e}")))?;
         for (c, s) in rec.iter().enumerate() {
             g.put(r, c, Value::Text(s.to_string()))?;
         }

@@ -97,7 +97,7 @@ pub struct Sheet {
 }
 
 /// The sign-off line under a table the office files: who filled it in, who checked it, when.
-pub const SIGN_OFF: &str = "填报人:______________        审核人:______________        日期:______年____月____日";
+pub const SIGN_OFF: &str = "填报人：______________        审核人：______________        日期：______年____月____日";
 
 impl Sheet {
     pub fn new(name: &str, title: String, subtitle: String, columns: Vec<Column>) -> Sheet {
@@ -118,7 +118,7 @@ impl Sheet {
 }
 
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
-    Error::Corrupt(format!("写入 Excel 文件失败: {e}"))
+    Error::Corrupt(format!("写入 Excel 文件失败：{e}"))
 }
 
 struct Formats {
@@ -251,7 +251,7 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
         ws.set_print_center_horizontally(true);
         ws.set_print_fit_to_pages(1, 0); // all columns on one page width
         ws.set_repeat_rows(h, h).map_err(xlsx_err)?;
-        ws.set_footer("&C第 &P 页,共 &N 页");
+        ws.set_footer("&C第 &P 页，共 &N 页");
     }
     let bytes = wb.save_to_buffer().map_err(xlsx_err)?;
     super::save(path, &bytes)
@@ -285,7 +285,7 @@ pub fn write_csv(sheets: &[Sheet], path: &Path) -> Result<()> {
     let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut buf);
-        let csv_err = |e: csv::Error| Error::Corrupt(format!("写入 CSV 失败: {e}"));
+        let csv_err = |e: csv::Error| Error::Corrupt(format!("写入 CSV 失败：{e}"));
         for (i, s) in sheets.iter().enumerate() {
             if i > 0 {
                 w.write_record([""]).map_err(csv_err)?;

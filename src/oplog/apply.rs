@@ -89,7 +89,7 @@ pub fn insert_all<'o>(conn: &Connection, ops: &[&'o Op]) -> std::result::Result<
         for op in run {
             check_shape(op).map_err(|e| (*op, e))?;
             if op.action == Action::Update {
-                return Err((*op, Error::Corrupt(format!("操作 {} 修改已有记录,不能作为新记录插入", op.id))));
+                return Err((*op, Error::Corrupt(format!("操作 {} 修改已有记录，不能作为新记录插入", op.id))));
             }
         }
         insert_run(conn, run)?;
@@ -259,11 +259,11 @@ pub fn op_from_row(row: &Row) -> Result<Op> {
         entity_id: parse_uuid(&entity_id, "实体")?,
         action: Action::parse(&action).ok_or_else(|| Error::Corrupt(format!("操作日志中的动作「{action}」未知")))?,
         fields: serde_json::from_str::<Fields>(&fields)
-            .map_err(|e| Error::Corrupt(format!("操作 {id} 的字段不是 JSON 对象: {e}")))?,
+            .map_err(|e| Error::Corrupt(format!("操作 {id} 的字段不是 JSON 对象：{e}")))?,
         reason: row.get(10)?,
         recorded_at: row.get(11)?,
         context: serde_json::from_str(&context)
-            .map_err(|e| Error::Corrupt(format!("操作 {id} 的因果上下文无效: {e}")))?,
+            .map_err(|e| Error::Corrupt(format!("操作 {id} 的因果上下文无效：{e}")))?,
         prev: row.get(13)?,
         sig: row.get(14)?,
     })

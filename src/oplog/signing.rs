@@ -227,7 +227,7 @@ pub fn verify_new(conn: &Connection, new_ops: &[Op], keys: &BTreeMap<Uuid, Strin
             (Some(b), Some(k)) if b != k => {
                 return Err(refuse(
                     "key_mismatch",
-                    format!("数据包为设备 {} 给出的公钥与本机记录的不同:数据包可能被伪造", short(device)),
+                    format!("数据包为设备 {} 给出的公钥与本机记录的不同：数据包可能被伪造", short(device)),
                 ))
             }
             (Some(b), _) => Some(b.clone()),
@@ -244,7 +244,7 @@ pub fn verify_new(conn: &Connection, new_ops: &[Op], keys: &BTreeMap<Uuid, Strin
             Some(k) => op.sig.is_some() && !verifies(k, op),
             None => op.sig.is_some(),
         };
-        let bad_signature = |op: &Op| refuse("bad_signature", format!("{}签名无效:内容被改动或为伪造", what(op)));
+        let bad_signature = |op: &Op| refuse("bad_signature", format!("{}签名无效：内容被改动或为伪造", what(op)));
         idx.sort_by_key(|&i| new_ops[i].seq);
         // The device's first signed operation: unsigned ones after it are forgeries.
         let first_signed: Option<i64> = conn
@@ -259,7 +259,7 @@ pub fn verify_new(conn: &Connection, new_ops: &[Op], keys: &BTreeMap<Uuid, Strin
                 if op.seq > signed_from {
                     return Err(refuse(
                         "unsigned",
-                        format!("{}没有签名,而该设备此前的操作已签名:数据包可能被篡改", what(op)),
+                        format!("{}没有签名，而该设备此前的操作已签名：数据包可能被篡改", what(op)),
                     ));
                 }
                 continue;
@@ -281,7 +281,7 @@ pub fn verify_new(conn: &Connection, new_ops: &[Op], keys: &BTreeMap<Uuid, Strin
                 }
                 return Err(refuse(
                     "broken_chain",
-                    format!("{}与该设备的上一条操作衔接不上(缺失、顺序被打乱或被改动):数据包可能被篡改", what(op)),
+                    format!("{}与该设备的上一条操作衔接不上（缺失、顺序被打乱或被改动）：数据包可能被篡改", what(op)),
                 ));
             }
         }
@@ -289,7 +289,7 @@ pub fn verify_new(conn: &Connection, new_ops: &[Op], keys: &BTreeMap<Uuid, Strin
             if key.is_none() {
                 return Err(refuse(
                     "unknown_key",
-                    format!("设备 {} 的操作已签名,但数据包和本机都没有该设备的公钥", short(device)),
+                    format!("设备 {} 的操作已签名，但数据包和本机都没有该设备的公钥", short(device)),
                 ));
             }
             if forged(op) {
@@ -315,7 +315,7 @@ pub fn check_log(conn: &Connection) -> Result<Vec<String>> {
         let before = last.take().filter(|(p, _)| p.device_id == op.device_id);
         let signed_before = newest_signed.contains_key(&op.device_id);
         match (&op.sig, &before) {
-            (None, _) if signed_before => problems.push(format!("{}没有签名,而该设备此前的操作已签名", what(&op))),
+            (None, _) if signed_before => problems.push(format!("{}没有签名，而该设备此前的操作已签名", what(&op))),
             (None, _) => {}
             (Some(_), Some((p, ph))) if p.seq == op.seq - 1 && op.prev.as_ref() == Some(ph) => {}
             (Some(_), None) if op.seq == 1 && op.prev.is_none() => {}
@@ -328,7 +328,7 @@ pub fn check_log(conn: &Connection) -> Result<Vec<String>> {
     }
     for (device, op) in &newest_signed {
         match device_key(conn, *device)?.as_deref().and_then(public_from_hex) {
-            None => problems.push(format!("设备 {} 的操作已签名,但本机没有它的公钥", short(*device))),
+            None => problems.push(format!("设备 {} 的操作已签名，但本机没有它的公钥", short(*device))),
             Some(k) if !verifies(&k, op) => problems.push(format!("{}签名无效", what(op))),
             Some(_) => {}
         }
@@ -337,7 +337,7 @@ pub fn check_log(conn: &Connection) -> Result<Vec<String>> {
 }
 
 fn what(op: &Op) -> String {
-    format!("设备 {} 的第 {} 号操作({} {})", short(op.device_id), op.seq, op.entity.id(), op.entity_id)
+    format!("设备 {} 的第 {} 号操作（{} {}）", short(op.device_id), op.seq, op.entity.id(), op.entity_id)
 }
 
 fn short(device: Uuid) -> String {

@@ -118,7 +118,7 @@ impl<'a> Tx<'a> {
         match self.installation {
             Some(i) => i.keep_project_key(key),
             None => {
-                Err(crate::error::Error::rule("role.not_owner", "内存中的数据库不能启用设备准入(项目密钥无处保存)"))
+                Err(crate::error::Error::rule("role.not_owner", "内存中的数据库不能启用设备准入（项目密钥无处保存）"))
             }
         }
     }

@@ -100,7 +100,7 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
                 id,
                 household_no: Some(number.clone()),
                 title: format!("{number} 户 {head}"),
-                detail: format!("{on} 已拆除,没有拆除前的房屋照片"),
+                detail: format!("{on} 已拆除，没有拆除前的房屋照片"),
                 responsible: Some(group),
                 amount_fen: None,
                 overdue: false,
@@ -140,7 +140,7 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
             kind: ClearanceKind::UnpaidCompensation,
             id,
             household_no: Some(number.clone()),
-            title: format!("{number} 户 {head}: {label}"),
+            title: format!("{number} 户 {head}：{label}"),
             detail: format!("{}, {}, {}", kind.zh(), status.zh(), crate::units::format_yuan(amount)),
             responsible: Some(group),
             amount_fen: Some(amount),
@@ -177,7 +177,7 @@ pub fn clearance(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Re
                 "{}, {}{}",
                 o.category.zh(),
                 o.status.zh(),
-                o.due_on.map(|d| format!(", 期限 {d}{}", if overdue { "(已逾期)" } else { "" })).unwrap_or_default()
+                o.due_on.map(|d| format!("，期限 {d}{}", if overdue { "（已逾期）" } else { "" })).unwrap_or_default()
             ),
             responsible: Some(format!("{} {}", o.responsible_unit, o.responsible_person).trim().to_string())
                 .filter(|s| !s.is_empty()),

@@ -79,7 +79,7 @@ fn label_of(conn: &Connection, entity: Entity, id: &str) -> Option<String> {
 fn target_label(conn: &Connection, target: &str, id: &str) -> String {
     use crate::vocab::AttachTarget as T;
     use rusqlite::OptionalExtension;
-    let Ok(t) = T::parse(target) else { return "(未知记录)".into() };
+    let Ok(t) = T::parse(target) else { return "（未知记录）".into() };
     let sql = match t {
         T::Household => "SELECT number FROM households WHERE id = ?1",
         T::Visit => {
@@ -99,7 +99,7 @@ fn target_label(conn: &Connection, target: &str, id: &str) -> String {
         T::DemolitionLog => "SELECT log_date FROM demolition_logs WHERE id = ?1",
     };
     let label = conn.query_row(sql, [id], |r| r.get::<_, String>(0)).optional().ok().flatten();
-    format!("{}「{}」", t.zh(), label.as_deref().unwrap_or("(已删除)"))
+    format!("{}「{}」", t.zh(), label.as_deref().unwrap_or("（已删除）"))
 }
 
 /// An attachment as a person knows it: the kind of file, its name, what it is attached to.
@@ -144,17 +144,19 @@ fn readable(conn: &Connection, entity: Entity, fields: &Fields) -> Vec<FieldChan
         };
         let value = match (spec.kind, v) {
             (_, serde_json::Value::Null) => "—".to_string(),
-            (Kind::Ref(e), serde_json::Value::String(id)) => label_of(conn, e, id).unwrap_or_else(|| "(已删除)".into()),
+            (Kind::Ref(e), serde_json::Value::String(id)) => {
+                label_of(conn, e, id).unwrap_or_else(|| "（已删除）".into())
+            }
             (Kind::RefList(e), serde_json::Value::Array(ids)) => ids
                 .iter()
-                .map(|id| id.as_str().and_then(|id| label_of(conn, e, id)).unwrap_or_else(|| "(已删除)".into()))
+                .map(|id| id.as_str().and_then(|id| label_of(conn, e, id)).unwrap_or_else(|| "（已删除）".into()))
                 .collect::<Vec<_>>()
                 .join("、"),
             (Kind::TextList, serde_json::Value::Array(xs)) => xs.iter().map(text).collect::<Vec<_>>().join("、"),
             (Kind::Fen { .. }, serde_json::Value::Number(n)) => crate::units::format_yuan(n.as_i64().unwrap_or(0)),
             (Kind::Area, serde_json::Value::Number(n)) => crate::units::format_m2(n.as_i64().unwrap_or(0)),
             (Kind::Flag, serde_json::Value::Number(n)) => (if n.as_i64() == Some(1) { "是" } else { "否" }).into(),
-            (Kind::Json { .. }, _) => "(已更新)".into(),
+            (Kind::Json { .. }, _) => "（已更新）".into(),
             (Kind::IdNumber, serde_json::Value::String(s)) => crate::idcard::mask(s),
             (Kind::Target, serde_json::Value::String(id)) => {
                 target_label(conn, fields.0.get("target").and_then(|t| t.as_str()).unwrap_or(""), id)

@@ -156,14 +156,14 @@ impl PaceCurve {
     /// One line for the CLI, the dashboard's tooltip and the printed map.
     pub fn sentence(&self) -> String {
         let pct = self.rate * 100.0;
-        let head = format!("{}:{}/{} 户({pct:.1}%)", self.name, self.done, self.total);
+        let head = format!("{}:{}/{} 户（{pct:.1}%）", self.name, self.done, self.total);
         let deadline = self.deadline.map(|d| format!("{} {d} ", self.deadline_name)).unwrap_or_default();
         match self.status {
             PaceStatus::Done => {
                 let when = self.reaches_on.map(|d| format!(",{d} 达到 100%")).unwrap_or_default();
                 let verdict = match (self.on_time, self.days_margin) {
-                    (Some(true), _) => format!(",在{deadline}前完成"),
-                    (Some(false), Some(m)) => format!(",比{deadline}晚 {} 天", -m),
+                    (Some(true), _) => format!("，在{deadline}前完成"),
+                    (Some(false), Some(m)) => format!("，比{deadline}晚 {} 天", -m),
                     _ => String::new(),
                 };
                 format!("{head}已全部完成{when}{verdict}")
@@ -171,16 +171,16 @@ impl PaceCurve {
             PaceStatus::Projected => {
                 let r = self.reaches_on.expect("projected has a date");
                 let verdict = match (self.on_time, self.days_margin) {
-                    (Some(true), Some(m)) => format!(",比{deadline}早 {m} 天"),
-                    (Some(false), Some(m)) => format!(",比{deadline}晚 {} 天", -m),
+                    (Some(true), Some(m)) => format!("，比{deadline}早 {m} 天"),
+                    (Some(false), Some(m)) => format!("，比{deadline}晚 {} 天", -m),
                     _ => String::new(),
                 };
-                format!("{head};近 {PACE_DAYS} 天每天 {:.1} 户,按此进度 {r} 达到 100%{verdict}", self.per_day)
+                format!("{head}；近 {PACE_DAYS} 天每天 {:.1} 户，按此进度 {r} 达到 100%{verdict}", self.per_day)
             }
             PaceStatus::Stalled => {
                 let verdict =
-                    if deadline.is_empty() { String::new() } else { format!(",赶不上{}", deadline.trim_end()) };
-                format!("{head};近 {PACE_DAYS} 天没有进展,按此进度无法完成{verdict}")
+                    if deadline.is_empty() { String::new() } else { format!("，赶不上{}", deadline.trim_end()) };
+                format!("{head}；近 {PACE_DAYS} 天没有进展，按此进度无法完成{verdict}")
             }
         }
     }

@@ -195,7 +195,8 @@ pub fn summary(conn: &Connection, p: &Project, as_of: Option<NaiveDate>) -> Resu
 
     let mut units: BTreeMap<String, UnitObstacles> = BTreeMap::new();
     for o in crate::obstacle::list(conn, p.id, true)? {
-        let unit = if o.responsible_unit.is_empty() { "(未指定)".to_string() } else { o.responsible_unit.clone() };
+        let unit =
+            if o.responsible_unit.is_empty() { "（未指定）".to_string() } else { o.responsible_unit.clone() };
         let e = units.entry(unit.clone()).or_insert(UnitObstacles { responsible_unit: unit, open: 0, overdue: 0 });
         e.open += 1;
         e.overdue += o.is_overdue(as_of) as i64;

@@ -103,7 +103,7 @@ pub fn write(path: &Path, header: Header, ops: &[Op]) -> Result<u64> {
 /// of whole lines goes to a thread of its own as soon as it is out of the gzip stream, and
 /// the checksum runs over the same bytes. Nothing parsed is used unless the checksum agrees.
 pub fn read(path: &Path) -> Result<Bundle> {
-    let file = std::fs::File::open(path).map_err(|e| bad("unreadable", path, format!("无法打开: {e}")))?;
+    let file = std::fs::File::open(path).map_err(|e| bad("unreadable", path, format!("无法打开：{e}")))?;
     read_from(file, path)
 }
 
@@ -112,20 +112,20 @@ pub fn read_from(source: impl Read, path: &Path) -> Result<Bundle> {
     let mut reader = BufReader::new(source);
     let mut magic = vec![0u8; MAGIC.len()];
     if reader.read_exact(&mut magic).is_err() || magic != MAGIC {
-        return Err(bad("not_a_bundle", path, "不是 Jingdi 同步数据包(文件头不符)"));
+        return Err(bad("not_a_bundle", path, "不是 Jingdi 同步数据包（文件头不符）"));
     }
-    let unzip_failed = |e: std::io::Error| bad("damaged", path, format!("数据包已损坏或不完整(解压失败: {e})"));
+    let unzip_failed = |e: std::io::Error| bad("damaged", path, format!("数据包已损坏或不完整（解压失败：{e}）"));
     // Everything read from the gzip stream counts against MAX_UNZIPPED: a small file that
     // unzips to gigabytes (a gzip bomb) is refused when it passes the limit, not after.
     let mut gz = BufReader::with_capacity(BLOCK, GzDecoder::new(reader).take(MAX_UNZIPPED + 1));
     let mut first = Vec::new();
     (&mut gz).take(MAX_HEADER as u64 + 1).read_until(b'\n', &mut first).map_err(unzip_failed)?;
     if first.len() > MAX_HEADER {
-        return Err(bad("too_large", path, format!("数据包头超过 {} KiB,不是 Jingdi 写出的数据包", MAX_HEADER >> 10)));
+        return Err(bad("too_large", path, format!("数据包头超过 {} KiB，不是 Jingdi 写出的数据包", MAX_HEADER >> 10)));
     }
-    let first = std::str::from_utf8(&first).map_err(|_| bad("damaged", path, "数据包头无法读取(不是 UTF-8 文本)"))?;
+    let first = std::str::from_utf8(&first).map_err(|_| bad("damaged", path, "数据包头无法读取（不是 UTF-8 文本）"))?;
     let header: Header =
-        serde_json::from_str(first.trim_end()).map_err(|e| bad("damaged", path, format!("数据包头无效: {e}")))?;
+        serde_json::from_str(first.trim_end()).map_err(|e| bad("damaged", path, format!("数据包头无效：{e}")))?;
     if header.format != 1 {
         return Err(bad("unsupported", path, format!("数据包格式版本 {} 不受支持", header.format)));
     }
@@ -133,7 +133,7 @@ pub fn read_from(source: impl Read, path: &Path) -> Result<Bundle> {
         return Err(bad(
             "too_large",
             path,
-            format!("数据包声明 {} 条操作,超过一个数据包的上限 {MAX_OPS} 条", header.op_count),
+            format!("数据包声明 {} 条操作，超过一个数据包的上限 {MAX_OPS} 条", header.op_count),
         ));
     }
     let mut unzipped = first.len() as u64;
@@ -162,7 +162,7 @@ pub fn read_from(source: impl Read, path: &Path) -> Result<Bundle> {
                 return Err(bad(
                     "too_large",
                     path,
-                    format!("数据包解压后超过 {} MiB 的上限,未导入(可能是损坏或恶意构造的文件)", MAX_UNZIPPED >> 20),
+                    format!("数据包解压后超过 {} MiB 的上限，未导入（可能是损坏或恶意构造的文件）", MAX_UNZIPPED >> 20),
                 ));
             }
             sha.update(&block[start..]);
@@ -174,7 +174,7 @@ pub fn read_from(source: impl Read, path: &Path) -> Result<Bundle> {
                     return Err(bad(
                         "too_large",
                         path,
-                        format!("数据包中有一行超过 {} MiB,不是一条有效的操作", MAX_LINE >> 20),
+                        format!("数据包中有一行超过 {} MiB，不是一条有效的操作", MAX_LINE >> 20),
                     ));
                 }
             }
@@ -192,17 +192,17 @@ pub fn read_from(source: impl Read, path: &Path) -> Result<Bundle> {
         Ok(parsed)
     })?;
     if hex(&sha.finalize()) != header.ops_sha256 {
-        return Err(bad("checksum", path, "校验和不符:数据包在传输中损坏或被修改"));
+        return Err(bad("checksum", path, "校验和不符：数据包在传输中损坏或被修改"));
     }
     let mut ops = Vec::with_capacity(header.op_count.min(parsed.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum()));
     for block in parsed {
         match block {
             Ok(part) => ops.extend(part),
-            Err((i, e)) => return Err(bad("damaged", path, format!("第 {} 条操作无法解析: {e}", ops.len() + i + 1))),
+            Err((i, e)) => return Err(bad("damaged", path, format!("第 {} 条操作无法解析：{e}", ops.len() + i + 1))),
         }
     }
     if ops.len() != header.op_count {
-        return Err(bad("damaged", path, format!("数据包声明 {} 条操作,实际 {} 条", header.op_count, ops.len())));
+        return Err(bad("damaged", path, format!("数据包声明 {} 条操作，实际 {} 条", header.op_count, ops.len())));
     }
     Ok(Bundle { header, ops })
 }

@@ -57,7 +57,7 @@ pub(crate) fn values(ops: &[Op], path: &Path) -> Result<()> {
     for op in ops {
         schema::check_op(op).map_err(|e| {
             let problem = if e.field.is_some() { "invalid_value" } else { "invalid_operation" };
-            bad(problem, path, format!("{};整个数据包未导入", e.describe()))
+            bad(problem, path, format!("{}；整个数据包未导入", e.describe()))
         })?;
     }
     Ok(())
@@ -81,12 +81,12 @@ pub(crate) fn clocks(ops: &[Op], now_ms: i64, sender: &str, path: &Path) -> Resu
         "clock_ahead",
         path,
         format!(
-            "操作 {}(设备 {}{})的时间为 {stamped},比本机时钟 {here} 快 {days:.1} 天,超过允许的 1 天。\
-             请核对两台电脑的日期和时间(那台电脑的时钟可能走快了,或本机的走慢了),改正后再同步;\
+            "操作 {}（设备 {}{}）的时间为 {stamped}，比本机时钟 {here} 快 {days:.1} 天，超过允许的 1 天。\
+             请核对两台电脑的日期和时间（那台电脑的时钟可能走快了，或本机的走慢了），改正后再同步；\
              本次导入未写入任何内容。",
             op.id,
             op.device_id,
-            if sender.is_empty() { String::new() } else { format!(",数据包来自「{sender}」") },
+            if sender.is_empty() { String::new() } else { format!("，数据包来自「{sender}」") },
         ),
     ))
 }

@@ -212,7 +212,7 @@ impl Decision {
             (Some("a"), None) => Ok(Decision::Keep('a')),
             (Some("b"), None) => Ok(Decision::Keep('b')),
             (None, Some(v)) => Ok(Decision::Value(v.to_string())),
-            _ => Err(Error::invalid("decision", "请选择保留 a 或 b,或填写一个新值(二者选一)")),
+            _ => Err(Error::invalid("decision", "请选择保留 a 或 b，或填写一个新值（二者选一）")),
         }
     }
 }
@@ -232,7 +232,7 @@ pub fn resolve(tx: &mut Tx, project: Uuid, key: &str, decision: &Decision) -> Re
             Decision::Keep('b') => false,
             Decision::Keep(_) => return Err(Error::invalid("keep", "只能保留 a 或 b")),
             Decision::Value(_) => {
-                return Err(Error::rule("sync.conflict_value", "违反规则的审核项请保留其中一方,不能填写新值"))
+                return Err(Error::rule("sync.conflict_value", "违反规则的审核项请保留其中一方，不能填写新值"))
             }
         };
         let (a, b) = (op(tx.conn(), &c.a.operation.to_string())?, op(tx.conn(), &c.b.operation.to_string())?);
@@ -253,7 +253,7 @@ pub fn resolve(tx: &mut Tx, project: Uuid, key: &str, decision: &Decision) -> Re
         }
         Decision::Value(text) => {
             if c.entity != Entity::Household {
-                return Err(Error::rule("sync.conflict_value", "只有户信息的冲突可以填写新值,其他冲突请保留其中一方"));
+                return Err(Error::rule("sync.conflict_value", "只有户信息的冲突可以填写新值，其他冲突请保留其中一方"));
             }
             let field = if c.field == "group_id" { "group" } else { c.field.as_str() };
             crate::household::set(tx, c.entity_id, field, text, Some(&reason))

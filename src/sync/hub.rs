@@ -202,7 +202,7 @@ impl Client {
     ) -> Result<T> {
         let body = self.bytes(r, 256 << 20)?;
         serde_json::from_slice(&body)
-            .map_err(|e| hub_err("bad_reply", format!("{} 的回答无法读取(是 Jingdi 同步中心吗?): {e}", self.url)))
+            .map_err(|e| hub_err("bad_reply", format!("{} 的回答无法读取（是 Jingdi 同步中心吗？）：{e}", self.url)))
     }
 
     /// The body of a successful answer (at most `limit` bytes); a refusal as its error.
@@ -211,14 +211,14 @@ impl Client {
         r: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
         limit: u64,
     ) -> Result<Vec<u8>> {
-        let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接同步中心 {}:{}", self.url, why(&e))))?;
+        let mut r = r.map_err(|e| hub_err("unreachable", format!("无法连接同步中心 {}：{}", self.url, why(&e))))?;
         let status = r.status();
         let body = r
             .body_mut()
             .with_config()
             .limit(limit)
             .read_to_vec()
-            .map_err(|e| hub_err("unreachable", format!("与同步中心 {} 的连接中断:{}", self.url, why(&e))))?;
+            .map_err(|e| hub_err("unreachable", format!("与同步中心 {} 的连接中断：{}", self.url, why(&e))))?;
         if status.is_success() {
             return Ok(body);
         }
@@ -230,7 +230,7 @@ impl Client {
             Err(_) => Err(hub_err(
                 "refused",
                 format!(
-                    "{} 拒绝了请求(HTTP {}): {}",
+                    "{} 拒绝了请求（HTTP {}）：{}",
                     self.url,
                     status.as_u16(),
                     String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
@@ -287,7 +287,7 @@ struct HubFiles<'a> {
 
 impl ContentTransport for HubFiles<'_> {
     fn describe(&self) -> String {
-        format!("{}(项目 {})", self.client.url, self.code)
+        format!("{}（项目 {}）", self.client.url, self.code)
     }
 
     fn holds(&self, wanted: &[ContentHash]) -> Result<std::collections::BTreeSet<ContentHash>> {
@@ -321,12 +321,12 @@ impl ContentTransport for HubFiles<'_> {
 fn why(e: &ureq::Error) -> String {
     use std::io::ErrorKind as K;
     match e {
-        ureq::Error::Io(io) if io.kind() == K::ConnectionRefused => "对方拒绝连接,同步中心可能未运行".into(),
-        ureq::Error::Io(io) if matches!(io.kind(), K::TimedOut | K::WouldBlock) => "连接超时,网络可能不通".into(),
+        ureq::Error::Io(io) if io.kind() == K::ConnectionRefused => "对方拒绝连接，同步中心可能未运行".into(),
+        ureq::Error::Io(io) if matches!(io.kind(), K::TimedOut | K::WouldBlock) => "连接超时，网络可能不通".into(),
         ureq::Error::Io(io) if io.kind() == K::ConnectionReset => "连接被中断".into(),
-        ureq::Error::Timeout(_) => "连接超时,网络可能不通".into(),
-        ureq::Error::HostNotFound => "找不到该地址(请检查地址拼写和网络)".into(),
-        ureq::Error::ConnectionFailed => "连接失败,网络可能不通".into(),
+        ureq::Error::Timeout(_) => "连接超时，网络可能不通".into(),
+        ureq::Error::HostNotFound => "找不到该地址（请检查地址拼写和网络）".into(),
+        ureq::Error::ConnectionFailed => "连接失败，网络可能不通".into(),
         ureq::Error::BadUri(_) => "地址格式不对".into(),
         _ => "网络不通或同步中心未运行".into(),
     }
@@ -351,11 +351,11 @@ fn project_path(code: &str, what: &str) -> String {
 pub fn configure(db: &Db, url: &str, token: &str) -> Result<String> {
     let url = url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(Error::invalid("url", format!("同步中心地址应以 http:// 或 https:// 开头: {url}")));
+        return Err(Error::invalid("url", format!("同步中心地址应以 http:// 或 https:// 开头：{url}")));
     }
     let who: WhoAmI = Client::new(url, token.trim()).get("/v1/whoami")?;
     let Some(code) = who.project_code.filter(|_| who.kind == "device") else {
-        return Err(hub_err("not_a_device_token", "这是管理员令牌;请用为本机签发的设备令牌"));
+        return Err(hub_err("not_a_device_token", "这是管理员令牌；请用为本机签发的设备令牌"));
     };
     db.set_setting(URL_SETTING, url.trim_end_matches('/'))?;
     db.set_setting(&token_setting(&code), token.trim())?;
@@ -398,7 +398,7 @@ fn ops_beyond(db: &Db, project: Uuid, hub: &BTreeMap<Uuid, i64>) -> Result<Vec<O
 pub fn sync(db: &mut Db, code: &str) -> Result<HubReport> {
     let url = db
         .setting(URL_SETTING)?
-        .ok_or_else(|| hub_err("not_configured", "尚未设置同步中心;先运行 jingdi sync hub 地址 --token 令牌"))?;
+        .ok_or_else(|| hub_err("not_configured", "尚未设置同步中心；先运行 jingdi sync hub 地址 --token 令牌"))?;
     let token = db
         .setting(&token_setting(code))?
         .ok_or_else(|| hub_err("not_configured", format!("本机没有项目 {code} 的同步中心令牌")))?;
@@ -475,7 +475,7 @@ fn continuous(have: &BTreeMap<Uuid, i64>, ops: &[Op]) -> Result<()> {
         if op.seq != *n {
             return Err(hub_err(
                 "gap",
-                format!("同步中心发来的设备 {} 的操作从第 {} 号开始,本机需要第 {n} 号;未导入", op.device_id, op.seq),
+                format!("同步中心发来的设备 {} 的操作从第 {} 号开始，本机需要第 {n} 号；未导入", op.device_id, op.seq),
             ));
         }
         *n += 1;

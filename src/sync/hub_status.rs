@@ -165,7 +165,7 @@ pub fn sync_all(db: &mut Db, now: DateTime<Utc>) -> Result<HubRound> {
     if db.setting(hub::URL_SETTING)?.is_none() || codes.is_empty() {
         return Err(Error::Hub {
             problem: "not_configured".into(),
-            message: "尚未设置同步中心:请先填写同步中心地址和本机的令牌".into(),
+            message: "尚未设置同步中心：请先填写同步中心地址和本机的令牌".into(),
         });
     }
     let (mut reports, mut failures) = (Vec::new(), Vec::new());
@@ -205,7 +205,7 @@ pub fn tick(db: &mut Db, now: DateTime<Utc>) -> Result<Option<HubRound>> {
 /// background sync is due at once.
 pub fn configure(db: &Db, url: &str, token: &str) -> Result<HubStatus> {
     if url.trim().is_empty() {
-        return Err(Error::invalid("url", "请填写同步中心地址,例如 https://hub.example.cn"));
+        return Err(Error::invalid("url", "请填写同步中心地址，例如 https://hub.example.cn"));
     }
     if token.trim().is_empty() {
         return Err(Error::invalid("token", "请填写区征收办为本机签发的设备令牌"));

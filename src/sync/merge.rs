@@ -79,7 +79,7 @@ fn split_known(conn: &Connection, ops: Vec<Op>, path: &Path) -> Result<(Vec<Op>,
             return Err(bad(
                 "tampered",
                 path,
-                format!("{} 的设备序号 {} 在数据包中重复出现,数据包可能被篡改", describe(op), op.seq),
+                format!("{} 的设备序号 {} 在数据包中重复出现，数据包可能被篡改", describe(op), op.seq),
             ));
         }
         let (lo, hi) = (ops[idx[0]].seq, ops[idx[idx.len() - 1]].seq);
@@ -223,9 +223,9 @@ fn same_name_twice(
     };
     let theirs = ops.iter().min_by_key(|o| (o.hlc, o.device_id, o.id))?;
     let fix = match table {
-        "households" => ",用 household set … number … --reason",
-        "poles" => ",用 pole relabel --label … --to … --reason",
-        "work_groups" => ",用 group rename --name … --to … --reason",
+        "households" => "，用 household set … number … --reason",
+        "poles" => "，用 pole relabel --label … --to … --reason",
+        "work_groups" => "，用 group rename --name … --to … --reason",
         _ => "",
     };
     let here: String = conn
@@ -244,8 +244,8 @@ fn same_name_twice(
         .ok()?;
     let device = Uuid::parse_str(&device).ok()?;
     Some(format!(
-        "{what}「{value}」在两台电脑上分别登记给了不同的记录:数据包里的是 {} 于 {} 在{}登记的,本机已有 {author} 于 {} 在{}登记的另一条。\
-         请在其中一台电脑上更正{what}(如改为「{value}-2」{fix}),再重新同步;本次导入未写入任何内容。",
+        "{what}「{value}」在两台电脑上分别登记给了不同的记录：数据包里的是 {} 于 {} 在{}登记的，本机已有 {author} 于 {} 在{}登记的另一条。\
+         请在其中一台电脑上更正{what}（如改为「{value}-2」{fix}），再重新同步；本次导入未写入任何内容。",
         theirs.author,
         &theirs.recorded_at[..theirs.recorded_at.len().min(10)],
         laptop(theirs.device_id),
@@ -384,7 +384,7 @@ fn held_and_checked(
             match field {
                 None => format!("操作 {} 修改的{} {id} {problem}", op.id, op.entity.id()),
                 Some(field) => {
-                    format!("操作 {}({})的字段 {field} 指向的记录 {id} {problem}", op.id, op.entity.id())
+                    format!("操作 {}（{}）的字段 {field} 指向的记录 {id} {problem}", op.id, op.entity.id())
                 }
             },
         ));
@@ -425,7 +425,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
             "schema_too_new",
             path,
             format!(
-                "数据包来自更新版本的 Jingdi(结构版本 {},本机 {}),请先升级本机",
+                "数据包来自更新版本的 Jingdi（结构版本 {}，本机 {}），请先升级本机",
                 header.schema_version, SCHEMA_VERSION
             ),
         ));
@@ -439,7 +439,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
                 "other_project",
                 path,
                 format!(
-                    "数据包属于另一个项目「{}」({}),与本机的同编号项目「{}」不是同一个项目",
+                    "数据包属于另一个项目「{}」（{}），与本机的同编号项目「{}」不是同一个项目",
                     header.project_name, header.project_code, p.name
                 ),
             ));
@@ -448,7 +448,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
             return Err(bad(
                 "not_joined",
                 path,
-                format!("本机还没有项目「{}」,请先导入该项目的完整数据包", header.project_name),
+                format!("本机还没有项目「{}」，请先导入该项目的完整数据包", header.project_name),
             ));
         }
     }
@@ -462,7 +462,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
                 return Err(bad(
                     "gap",
                     path,
-                    format!("数据包省略了设备 {device} 的前 {since} 号操作,而本机只有到第 {have} 号;请对方导出完整数据包(--full)后再导入"),
+                    format!("数据包省略了设备 {device} 的前 {since} 号操作，而本机只有到第 {have} 号；请对方导出完整数据包（--full）后再导入"),
                 ));
             }
         }
@@ -486,7 +486,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
                 (r.device == header.sender_device && !header.sender_name.is_empty()).then(|| header.sender_name.clone())
             });
         let message = match name {
-            Some(n) => format!("设备「{n}」: {}", r.message),
+            Some(n) => format!("设备「{n}」：{}", r.message),
             None => r.message,
         };
         bad(r.problem, path, message)
@@ -554,7 +554,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
                 bad(
                     "tampered",
                     path,
-                    format!("{} 的编号或设备序号 {} 已被本机另一操作占用,数据包可能被篡改", describe(op), op.seq),
+                    format!("{} 的编号或设备序号 {} 已被本机另一操作占用，数据包可能被篡改", describe(op), op.seq),
                 )
             }
             other => other,
@@ -592,7 +592,7 @@ pub fn import_bundle_with(db: &mut Db, bundle: Bundle, path: &Path, backup: Back
             Error::Sqlite(s) => {
                 let (entity, id) = (ops[0].entity, ops[0].entity_id);
                 let message = same_name_twice(conn, ops, &s, me, sender)
-                    .unwrap_or_else(|| format!("合并{} {id} 时违反数据约束: {s}", entity.id()));
+                    .unwrap_or_else(|| format!("合并{} {id} 时违反数据约束：{s}", entity.id()));
                 bad("rule_broken", path, message)
             }
             other => other,
@@ -675,18 +675,18 @@ fn held_back_report(
     };
     let shown = |d: Uuid| match name_of(d) {
         n if n.is_empty() => format!("设备 {}", &d.to_string()[..8]),
-        n => format!("设备「{n}」({})", &d.to_string()[..8]),
+        n => format!("设备「{n}」（{}）", &d.to_string()[..8]),
     };
     let mut out = Vec::new();
     for (device, (from_seq, operations)) in held {
         let message = match clashes.get(device) {
             Some(c) => format!(
-                "{}的第 {from_seq} 号操作{}。同一设备的同一序号只能对应一个操作,这只可能是故障或伪造。                 该设备自第 {from_seq} 号起的 {operations} 条操作未合并,数据包中其余设备的操作已照常合并;                 请核实该设备的数据(可在该设备上运行 jingdi check)后再同步",
+                "{}的第 {from_seq} 号操作{}。同一设备的同一序号只能对应一个操作，这只可能是故障或伪造。                 该设备自第 {from_seq} 号起的 {operations} 条操作未合并，数据包中其余设备的操作已照常合并；请核实该设备的数据（可在该设备上运行 jingdi check）后再同步",
                 shown(*device),
                 if c.same_id { "在数据包中的内容与本机已有的不同" } else { "与本机已有的另一操作占用了同一序号" },
             ),
             None => format!(
-                "{}自第 {from_seq} 号起的 {operations} 条操作建立在上述未合并的操作之上,一并暂不合并",
+                "{}自第 {from_seq} 号起的 {operations} 条操作建立在上述未合并的操作之上，一并暂不合并",
                 shown(*device)
             ),
         };

@@ -210,7 +210,7 @@ fn laptop(names: &BTreeMap<Uuid, String>, device: Uuid) -> String {
     let id = device.to_string();
     let short = &id[id.len() - 8..];
     match names.get(&device).filter(|n| !n.is_empty()) {
-        Some(n) => format!("电脑「{n}」({short})"),
+        Some(n) => format!("电脑「{n}」（{short}）"),
         None => format!("设备 {short}"),
     }
 }
@@ -252,8 +252,8 @@ pub(crate) fn message(
             .query_row("SELECT label FROM compensation_items WHERE id = ?1", [a.entity_id.to_string()], |r| r.get(0))
             .optional()?;
         return Ok(format!(
-            "{hh}的补偿项「{}」:A 为 {} {},B 为 {} {},两台电脑互不知情。若 B 当时已收到 A,这一操作会被规则 {code} 拒绝。\
-             请核实实际情况后保留一方(保留后该补偿项恢复为那台电脑上的样子)。",
+            "{hh}的补偿项「{}」：A 为 {} {}，B 为 {} {}，两台电脑互不知情。若 B 当时已收到 A，这一操作会被规则 {code} 拒绝。\
+             请核实实际情况后保留一方（保留后该补偿项恢复为那台电脑上的样子）。",
             label.unwrap_or_default(),
             who(a),
             compensation::describe_step(&a.fields),
@@ -271,8 +271,8 @@ pub(crate) fn message(
     };
     let (from, to) = forward_move(b).map(|(_, f, t)| (f.zh(), t.zh())).unwrap_or_default();
     Ok(format!(
-        "{hh}:A 为 {} {did}「{}」(阻止进入「{to}」),B 为 {} 将该户推进到「{to}」({}),两台电脑互不知情。\
-         若 B 当时已收到 A,这一推进会被规则 {code} 拒绝。请核实:保留 A 则该户退回「{from}」,保留 B 则该问题记为已解决。",
+        "{hh}:A 为 {} {did}「{}」（阻止进入「{to}」），B 为 {} 将该户推进到「{to}」（{}），两台电脑互不知情。\
+         若 B 当时已收到 A，这一推进会被规则 {code} 拒绝。请核实：保留 A 则该户退回「{from}」，保留 B 则该问题记为已解决。",
         who(a),
         title.unwrap_or_default(),
         who(b),
@@ -302,7 +302,7 @@ pub(crate) fn resolve(tx: &mut Tx, project: Uuid, key: &str, rule: &str, keep_a:
         if keep_a {
             return stage::set(tx, h, from, today, Some(&reason));
         }
-        let resolution = format!("{reason}:保留该户进入「{}」", to.zh());
+        let resolution = format!("{reason}：保留该户进入「{}」", to.zh());
         return crate::obstacle::resolve(tx, a.entity_id, &resolution, today);
     }
     // A compensation item goes back to what the kept side's laptop left: every field that

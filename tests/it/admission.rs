@@ -192,7 +192,7 @@ fn unadmitted_and_revoked_devices_are_refused_by_name() {
     send(&leader, &mut office);
     let (p, dev) = (office.project, leader.db.device_id());
     office.write(|tx| admission::revoke(tx, p, dev, "电脑遗失")).unwrap();
-    visit(&mut leader, "H2", "撤销后(组长尚不知情)");
+    visit(&mut leader, "H2", "撤销后（组长尚不知情）");
     let file = leader.dir.path().join("after.jdb");
     export(&leader.db, &leader.project(), &file, Scope::Full).unwrap();
     let before = office.snapshot();

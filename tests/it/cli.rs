@@ -63,7 +63,7 @@ fn demo_then_summary_and_clearance() {
     assert!(s["signed_area_m2"].as_f64().unwrap() > 54_000.0);
     assert_eq!(s["as_of"], "2022-08-15");
     let text = c.ok(&["summary", "--project", "DX4"]);
-    assert!(text.contains("总户数 120,已签约 120,签约率 100.0%"), "{text}");
+    assert!(text.contains("总户数 120，已签约 120，签约率 100.0%"), "{text}");
     let list = c.json(&["clearance"]);
     let kinds: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
     for k in ["household_not_demolished", "unpaid_compensation", "pole_not_relocated", "open_obstacle"] {
@@ -95,7 +95,7 @@ fn scripted_writes_by_household_number() {
                 && i["household_no"] == no
                 && i["detail"].as_str().unwrap().starts_with("地上附着物")
         })
-        .map(|i| i["title"].as_str().unwrap().split_once(": ").unwrap().1.to_string())
+        .map(|i| i["title"].as_str().unwrap().split_once("：").unwrap().1.to_string())
         .collect();
     assert!(!labels.is_empty());
     for (k, label) in labels.iter().enumerate() {
@@ -162,9 +162,9 @@ fn scripted_writes_by_household_number() {
         .unwrap()
         .iter()
         .any(|e| e["entity"] == "visit" && e["fields"]["outcome"] == "询问安置房进度"));
-    let g = c.json(&["group", "rename", "--name", "第三组", "--to", "第三组(东片)", "--reason", "与另一台电脑重名"]);
-    assert_eq!(g["name"], "第三组(东片)");
-    assert!(c.json(&["group", "list"]).as_array().unwrap().iter().any(|g| g["name"] == "第三组(东片)"));
+    let g = c.json(&["group", "rename", "--name", "第三组", "--to", "第三组（东片）", "--reason", "与另一台电脑重名"]);
+    assert_eq!(g["name"], "第三组（东片）");
+    assert!(c.json(&["group", "list"]).as_array().unwrap().iter().any(|g| g["name"] == "第三组（东片）"));
     let v = c.json(&["verify"]);
     assert_eq!(v["consistent"], true);
 }

@@ -399,14 +399,14 @@ fn a_confirmation_is_taken_back_only_before_payment_and_with_a_reason() {
         assert_eq!(t.write(|tx| compensation::unconfirm(tx, id, reason)).unwrap_err().code(), code);
         assert_eq!(t.snapshot(), before);
     }
-    t.write(|tx| compensation::unconfirm(tx, house.id, "协议重新谈判,面积待复核")).unwrap();
+    t.write(|tx| compensation::unconfirm(tx, house.id, "协议重新谈判，面积待复核")).unwrap();
     let it = compensation::get(t.db.conn(), house.id).unwrap();
     assert_eq!((it.status, it.confirmed_on), (PaymentStatus::Estimated, None));
     let e = t.write(|tx| compensation::unconfirm(tx, house.id, "再撤销")).unwrap_err();
     assert_eq!(e.code(), "rule.compensation.not_confirmed");
     // The reason is in the log; the item can be adjusted and confirmed again.
     let log = jingdi::oplog::replay::all_ops(t.db.conn()).unwrap();
-    assert_eq!(log.last().unwrap().reason.as_deref(), Some("协议重新谈判,面积待复核"));
+    assert_eq!(log.last().unwrap().reason.as_deref(), Some("协议重新谈判，面积待复核"));
     t.write(|tx| compensation::adjust(tx, house.id, -100_00, "面积复核核减")).unwrap();
     t.write(|tx| compensation::confirm(tx, house.id, d("2024-01-10"))).unwrap();
     assert_eq!(compensation::get(t.db.conn(), house.id).unwrap().status, PaymentStatus::Confirmed);
@@ -658,7 +658,7 @@ fn the_demo_has_calculated_items_and_the_fairness_list_finds_the_seeded_deviatio
     // paying one moves the dashboard's figures.
     let items = clearance(t.db.conn(), &p, None).unwrap();
     let unpaid: Vec<_> = items.iter().filter(|i| i.kind == ClearanceKind::UnpaidCompensation).collect();
-    let veg: Vec<_> = unpaid.iter().filter(|i| i.title.ends_with(": 蔬菜")).collect();
+    let veg: Vec<_> = unpaid.iter().filter(|i| i.title.ends_with("：蔬菜")).collect();
     assert!(veg.len() >= 5, "{veg:?}");
     assert!(unpaid.iter().take(veg.len()).all(|i| i.detail.starts_with(CompensationKind::Crops.zh())));
     let first = veg[0];
@@ -681,9 +681,15 @@ fn cli_recalc_show_fairness_and_refusals_on_the_demo() {
     let r = c.json(&["compensation", "recalc"]);
     assert_eq!((r["households"].as_i64(), r["created"].as_i64(), r["updated"].as_i64()), (Some(120), Some(0), Some(0)));
     let text = c.ok(&["compensation", "show", "DX4-001"]);
-    for needle in
-        ["房屋价值补偿", "元/m²(", "[标准第 2 版]", "合计(小写):", "合计(大写): 人民币", "手工录入", "与结算合计一致"]
-    {
+    for needle in [
+        "房屋价值补偿",
+        "元/m²(",
+        "[标准第 2 版]",
+        "合计（小写）：",
+        "合计（大写）：人民币",
+        "手工录入",
+        "与结算合计一致",
+    ] {
         assert!(text.contains(needle), "{needle} in {text}");
     }
     let s = c.json(&["compensation", "show", "DX4-001"]);

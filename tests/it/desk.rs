@@ -352,7 +352,7 @@ fn a_households_page_opens_with_its_money_issues_and_next_visit() {
             h,
             &jingdi::visit::NewVisit {
                 visited_at: at(9),
-                outcome: "第一次(更正)".into(),
+                outcome: "第一次（更正）".into(),
                 corrects: Some(old),
                 ..Default::default()
             },
@@ -380,7 +380,7 @@ fn tomorrows_meeting_recorded_ahead_does_not_empty_todays_preparation() {
         title: String::new(),
         attendees: vec!["王建国".into()],
         decisions: vec![],
-        notes: "明日会商,提前登记".into(),
+        notes: "明日会商，提前登记".into(),
     };
     desk::record_meeting(&mut t.db, input("2022-08-16")).unwrap();
     let after = desk::meeting_prep(&t.db, t.project, None).unwrap();

@@ -168,7 +168,7 @@ fn a_visit_is_backdated_with_co_visitors_and_never_in_the_future() {
         household_id: h,
         kind: Some(VisitKind::Door),
         visitors: vec!["李组长".into(), "王社工、张律师".into()],
-        outcome: "户主在家,谈了安置房源".into(),
+        outcome: "户主在家，谈了安置房源".into(),
         concerns: vec![],
         promises: String::new(),
         next_step: String::new(),

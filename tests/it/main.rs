@@ -20,6 +20,7 @@ mod map;
 mod office;
 mod oplog;
 mod paper;
+mod punctuation;
 mod readers;
 mod reports;
 mod review;

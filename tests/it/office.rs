@@ -63,7 +63,7 @@ const HEADERS: &[&str] = &[
     "联系电话",
     "房屋坐落",
     "家庭人口",
-    "建筑面积(m²)",
+    "建筑面积（m²）",
     "占地面积",
     "结构",
     "责任组",
@@ -582,7 +582,7 @@ fn disclosure_has_no_full_id_number_or_phone_and_nothing_internal() {
                 assert!(!hay.contains(&h.strategy));
             }
             for c in &h.concerns {
-                assert!(!hay.contains(&format!("关注:{c}")));
+                assert!(!hay.contains(&format!("关注：{c}")));
             }
         }
     }
@@ -622,11 +622,11 @@ fn meeting_brief_docx_carries_the_summary_figures() {
     let text = docx_text(&f);
     assert!(text.contains(&format!("{}征迁工作会商材料", p.name)));
     assert!(text.contains(&format!("截至 {}", s.as_of.format("%Y年%m月%d日"))));
-    assert!(text.contains(&format!("项目共 {} 户,已签约 {} 户", s.households_total, s.households_signed)));
+    assert!(text.contains(&format!("项目共 {} 户，已签约 {} 户", s.households_total, s.households_signed)));
     assert!(text.contains(&format!("{:.1}%", s.signing_rate * 100.0)));
     for u in &s.obstacles_by_unit {
         assert!(text.contains(&format!("{}:", u.responsible_unit)), "unit {}", u.responsible_unit);
-        assert!(text.contains(&format!("{} 项未解决,其中逾期 {} 项", u.open, u.overdue)));
+        assert!(text.contains(&format!("{} 项未解决，其中逾期 {} 项", u.open, u.overdue)));
     }
     for f in &s.overdue_follow_ups {
         assert!(text.contains(&f.household_no));
@@ -669,10 +669,10 @@ fn the_meeting_brief_covers_what_changed_since_the_last_meeting() {
         .unwrap();
     };
     meet(&mut t, "2022-08-11");
-    assert!(week(&t).contains("上次会商(2022-08-11)以来的变化"));
+    assert!(week(&t).contains("上次会商（2022-08-11）以来的变化"));
     // Tomorrow's meeting recorded ahead (the demo stands on 2022-08-15): today's brief is unchanged.
     meet(&mut t, "2022-08-16");
-    assert!(week(&t).contains("上次会商(2022-08-11)以来的变化"));
+    assert!(week(&t).contains("上次会商（2022-08-11）以来的变化"));
     let asked = ExportOptions { since: Some(d("2022-08-01")), ..ExportOptions::default() };
     let text = docx_text(&export(&t, ExportKind::MeetingBrief, None, "b.docx", &asked));
     assert!(text.contains("二、2022-08-01 以来的变化") && text.contains("上次会商 2022年08月11日"), "{text}");

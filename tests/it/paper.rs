@@ -50,7 +50,7 @@ fn settlement_sheet_read_back_equals_compensation_show() {
         let items = sheet["items"].as_array().unwrap();
         assert!(!items.is_empty(), "{no}");
         let rows = table_rows(&xml);
-        assert_eq!(rows.len(), items.len() + 2, "{no}: header, one row per item, 合计");
+        assert_eq!(rows.len(), items.len() + 2, "{no}: header, one row per item，合计");
         for (i, item) in items.iter().enumerate() {
             let row = &rows[i + 1];
             assert_eq!(row[0], (i + 1).to_string());
@@ -65,12 +65,13 @@ fn settlement_sheet_read_back_equals_compensation_show() {
         }
         let total = sheet["totals"]["total_fen"].as_i64().unwrap();
         assert_eq!(rows.last().unwrap()[3], format_hundredths(total));
-        assert!(all.contains(&format!("合计金额(小写):¥{}", format_hundredths(total))), "{no}");
+        assert!(all.contains(&format!("合计金额（小写）：¥{}", format_hundredths(total))), "{no}");
         let capitals = sheet["totals"]["total_capitals"].as_str().unwrap();
-        assert!(all.contains(&format!("合计金额(大写):{capitals}")), "{no}");
+        assert!(all.contains(&format!("合计金额（大写）：{capitals}")), "{no}");
         let version = sheet["standard_version"].as_i64().unwrap();
         assert!(all.contains(&format!("第 {version} 版")));
-        for signer in ["被征收人(签字)", "征收工作组经办人(签字)", "财务审核人(签字)"] {
+        for signer in ["被征收人（签字）", "征收工作组经办人（签字）", "财务审核人（签字）"]
+        {
             assert!(all.contains(signer), "{signer}");
         }
         // A4 portrait, the fonts offices use.
@@ -91,7 +92,9 @@ fn notice_visit_record_and_a_whole_group_in_one_file() {
     let t = text(&document_xml(&notice));
     let capitals =
         c.json(&["compensation", "show", "DX4-024"])["totals"]["total_capitals"].as_str().unwrap().to_string();
-    assert!(t.contains("房屋征收补偿告知书") && t.contains(&format!("{name}(户号 DX4-024)")) && t.contains(&capitals));
+    assert!(
+        t.contains("房屋征收补偿告知书") && t.contains(&format!("{name}（户号 DX4-024）")) && t.contains(&capitals)
+    );
 
     let record = c.dir.path().join("走访.docx");
     c.ok(&["export", "visit-record", "--household", "DX4-024", "--out", record.to_str().unwrap()]);
@@ -114,7 +117,7 @@ fn notice_visit_record_and_a_whole_group_in_one_file() {
     assert_eq!(xml.matches("w:type=\"page\"").count(), members.len() - 1, "a page per household");
     let t = text(&xml);
     for m in &members {
-        assert!(t.contains(&format!("户号:{}", m["number"].as_str().unwrap())));
+        assert!(t.contains(&format!("户号：{}", m["number"].as_str().unwrap())));
     }
     // Neither a household nor a group, or an unknown one: refused, nothing written.
     let nothing = c.dir.path().join("none.docx");

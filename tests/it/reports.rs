@@ -168,7 +168,7 @@ fn clearance_lists_everything_until_cleared_land() {
         plot_work::set_checklist_done(tx, check, true, d("2024-01-05"), "")
     })
     .unwrap();
-    assert!(kinds(&t).is_empty(), "净地: nothing left");
+    assert!(kinds(&t).is_empty(), "净地：nothing left");
 }
 
 #[test]

@@ -422,7 +422,7 @@ const CASES: &[(&str, Step, Step, &str)] = &[
         |_| Ok(()),
         |t| {
             let p = t.project;
-            t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "一组(东)", None))
+            t.write(|tx| jingdi::project::rename_group(tx, p, "一组", "一组（东）", None))
         },
         "rule.group.rename_needs_reason",
     ),
@@ -531,7 +531,7 @@ fn visits_are_append_only_and_corrections_take_the_place_of_the_original() {
                 tx,
                 h,
                 &NewVisit {
-                    outcome: "首次入户(更正:户主不在,与其子沟通)".into(),
+                    outcome: "首次入户（更正：户主不在，与其子沟通）".into(),
                     corrects: Some(first),
                     ..Default::default()
                 },

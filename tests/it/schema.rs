@@ -173,7 +173,7 @@ fn one_operation_is_checked_without_a_database() {
     assert_eq!(field_of(with(&|o| o.seq = 0)), None);
     let e = with(&|o| o.fields.put("members_count", -5)).unwrap_err();
     assert_eq!(e.value, "-5");
-    assert!(e.describe().contains("members_count(家庭人口)"), "{}", e.describe());
+    assert!(e.describe().contains("members_count（家庭人口）"), "{}", e.describe());
 }
 
 #[test]

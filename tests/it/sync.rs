@@ -330,11 +330,11 @@ fn one_group_name_given_out_on_two_laptops_is_named_then_fixed_by_renaming() {
     a.write(|tx| jingdi::project::add_group(tx, p, "三组", None, &[])).unwrap();
     b.write(|tx| jingdi::project::add_group(tx, p, "三组", None, &[])).unwrap();
     clash_is_refused_then_fixed(&mut a, &mut b, &["动迁组名称「三组」", "group rename"], |b| {
-        b.write(|tx| jingdi::project::rename_group(tx, p, "三组", "三组(西)", Some("与另一台电脑重名"))).unwrap();
+        b.write(|tx| jingdi::project::rename_group(tx, p, "三组", "三组（西）", Some("与另一台电脑重名"))).unwrap();
     });
     let names: BTreeSet<String> =
         jingdi::project::groups(a.db.conn(), p).unwrap().into_iter().map(|g| g.name).collect();
-    assert!(names.contains("三组") && names.contains("三组(西)"), "{names:?}");
+    assert!(names.contains("三组") && names.contains("三组（西）"), "{names:?}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ const plugins = [ElementPlus, i18n]
 describe('ActionError', () => {
   it('shows the core message and keeps the code', () => {
     const w = mount(ActionError, {
-      props: { error: { code: 'rule.stage.one_step', message: '户 DX4-001 当前「已签约」,下一阶段应为「已腾空交房」' }, testid: 'stage-error' },
+      props: { error: { code: 'rule.stage.one_step', message: '户 DX4-001 当前「已签约」，下一阶段应为「已腾空交房」' }, testid: 'stage-error' },
       global: { plugins },
     })
     const el = w.get('[data-testid="stage-error"]')

@@ -14,7 +14,7 @@ export const zh = {
     device: '设备名称', devicePh: '例如：征迁办笔记本-1',
     saveIdentity: '保存并继续',
     choose: '选择开始方式',
-    demoTitle: '打开演示地块', demoText: '东星4号地块（泉州市丰泽区城东街道）:120 户，签约已全部完成，拆除施工进行中。适合熟悉各项功能。', demoBtn: '打开演示地块',
+    demoTitle: '打开演示地块', demoText: '东星4号地块（泉州市丰泽区城东街道）：120 户，签约已全部完成，拆除施工进行中。适合熟悉各项功能。', demoBtn: '打开演示地块',
     newTitle: '新建项目', newText: '登记一个新的征收地块，随后录入工作组与被征收户。', newBtn: '新建项目',
     code: '项目编号', name: '项目名称', city: '市', district: '区', street: '街道', community: '社区', opens: '签约开始', closes: '签约截止', target: '净地目标日期', create: '创建项目',
   },

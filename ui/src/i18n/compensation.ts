@@ -16,7 +16,7 @@ export const zh = {
   minimum: '保底补偿（元）', catalogue: '地上附着物及青苗目录', code: '代码', name: '名称', unit: '单位', unitPrice: '单价（元）',
   addRow: '添加一行', remove: '删除', effectiveOn: '施行日期', note: '说明（如调整依据）', publish: '发布', editorTitle: '发布补偿标准第 {v} 版',
   editorHint: '从上一版复制而来，改好后发布；发布后不可修改，只能再发布新版本。单价为零将被拒绝。',
-  editorHintFirst: '列出了常见的结构类型和附着物，请逐项填写单价（不适用的行可删除）;发布后不可修改，只能再发布新版本。',
+  editorHintFirst: '列出了常见的结构类型和附着物，请逐项填写单价（不适用的行可删除）；发布后不可修改，只能再发布新版本。',
   // household section
   section: '补偿结算', usingVersion: '按补偿标准第 {v} 版（自 {d} 起施行）', noStandard: '尚无适用的补偿标准',
   pending: '户情况或标准已变化，有 {n} 项测算金额待更新', recalc: '重新计算', confirmAll: '全部确认',

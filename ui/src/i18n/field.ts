@@ -12,7 +12,7 @@ export const zh = {
   searchEmpty: '没有找到「{q}」',
   collapse: '收起侧栏',
   expand: '展开侧栏',
-  leaveTitle: '离开此页?',
+  leaveTitle: '离开此页？',
   leaveText: '走访表单还没有保存，离开后填写的内容会丢失。',
   leave: '离开',
   stay: '留下继续填写',

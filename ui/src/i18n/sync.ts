@@ -11,14 +11,14 @@ export const zh = {
   sideA: 'A', sideB: 'B', device: '设备',
   rule: '违反规则', violationsNew: '违反规则 {n} 处', ruleSideA: '规则据以约束的一方', ruleSideB: '按规则本会被拒绝的一方',
   hub: {
-    title: '同步中心', hint: '联网时经区同步中心与各台电脑同步;断网时照常工作,文件夹和数据包同步不受影响。',
-    url: '地址', token: '设备令牌', tokenHint: '区征收办为本机签发的令牌(只需填写一次)', save: '保存并连接', change: '更改',
+    title: '同步中心', hint: '联网时经区同步中心与各台电脑同步；断网时照常工作，文件夹和数据包同步不受影响。',
+    url: '地址', token: '设备令牌', tokenHint: '区征收办为本机签发的令牌（只需填写一次）', save: '保存并连接', change: '更改',
     notSet: '尚未设置同步中心', checking: '正在检查…', reachable: '已连接', unreachable: '无法连接', syncNow: '立即同步',
     projects: '同步的项目', notJoined: '本机尚未加入', lastSync: '上次同步', never: '尚未同步',
     pushed: '发出 {n} 条操作', pulled: '收到 {n} 条新操作', conflicts: '新冲突 {n} 个', joined: '已从同步中心加入项目',
     background: '后台同步', nextTry: '下次尝试', failures: '连续失败 {n} 次', lastError: '上次失败原因', saved: '同步中心已设置',
-    done: '同步完成:发出 {p} 条,收到 {n} 条', failed: '{p} 同步失败:{m}',
-    files: '照片和文件:发出 {s} 个,收到 {r} 个', filesMissing: '{n} 个尚无电脑上传', filesRefused: '{n} 个未通过校验,下次重新获取',
+    done: '同步完成：发出 {p} 条，收到 {n} 条', failed: '{p} 同步失败：{m}',
+    files: '照片和文件：发出 {s} 个，收到 {r} 个', filesMissing: '{n} 个尚无电脑上传', filesRefused: '{n} 个未通过校验，下次重新获取',
   },
   fields: { number: '户号', phone: '联系电话', head_name: '户主', address: '地址', strategy: '研判策略', difficulty: '难度', stage: '阶段', concerns: '关注事项', status: '状态', amount: '金额' },
 }

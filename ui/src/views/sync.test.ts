@@ -18,7 +18,7 @@ const { status, resolve } = vi.hoisted(() => {
     field: 'rule.compensation.paid_locked', household_no: 'DX4-024',
     a: side('o3', 'd-office', { status: 'paid' }), b: side('o4', 'd-leader', { status: 'estimated' }),
     showing: '', resolved: false, rule: 'rule.compensation.paid_locked',
-    message: '户 DX4-024的补偿项「果树」:A 为 … 登记支付,B 为 … 撤销确认,两台电脑互不知情。',
+    message: '户 DX4-024的补偿项「果树」：A 为 … 登记支付，B 为 … 撤销确认，两台电脑互不知情。',
   } as Conflict
   const status: SyncStatus = {
     device_id: 'd-office', device_name: '街道办公室', folder: null,
