@@ -108,6 +108,7 @@ impl Field {
 pub fn normalise(header: &str) -> String {
     let mut s: String =
         header.chars().filter(|c| !c.is_whitespace() && *c != '\u{3000}').collect::<String>().to_lowercase();
+    s.truncate(s.trim_end_matches([':', '：', '*', '＊']).len());
     // "建筑面积(m²)", "建筑面积(平方米)", "人口(人)" → without the bracket.
     for open in ['(', '（'] {
         if let Some(i) = s.find(open) {
