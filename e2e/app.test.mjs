@@ -87,7 +87,7 @@ describe('first start, daily work, restart', () => {
   test('a household is advanced to 已拆除, and its visit shows newest first', async () => {
     await openHousehold(seen.a)
     const first = await s.waitFor('[data-testid="hh-visit"]')
-    assert.match(await s.text(first), /房屋已腾空,同意本周安排拆除/)
+    assert.match(await s.text(first), /房屋已腾空，同意本周安排拆除/)
     await chooseOption('[data-testid="stage-to"]', '已拆除')
     await s.clickCss('[data-testid="stage-apply"]')
     await s.waitFor('[data-testid="hh-stage"][data-stage="demolished"]')
@@ -176,6 +176,6 @@ describe('first start, daily work, restart', () => {
     assert.equal(await s.value('[data-testid="obstacles-open-total"]'), seen.openObstacles - 1)
     await openHousehold(seen.a)
     await s.waitFor('[data-testid="hh-stage"][data-stage="demolished"]')
-    assert.match(await s.text(await s.waitFor('[data-testid="hh-visit"]')), /房屋已腾空,同意本周安排拆除/)
+    assert.match(await s.text(await s.waitFor('[data-testid="hh-visit"]')), /房屋已腾空，同意本周安排拆除/)
   })
 })

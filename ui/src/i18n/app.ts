@@ -4,7 +4,7 @@
 export const zh = {
   app: { name: '净地', tagline: '房屋征收项目台账', asOf: '数据截至', operator: '操作人', device: '设备', lang: 'EN', loading: '正在加载…' },
   nav: { dashboard: '总览', board: '挂图作战', visit: '走访登记', obstacles: '问题清单', meeting: '会商', plot: '地块工作', standards: '补偿标准', history: '操作日志', office: '报表与导入', sync: '同步', members: '成员与设备', backup: '备份与恢复', map: '地块地图', district: '全区总览' },
-  common: { save: '保存', cancel: '取消', confirm: '确认', search: '搜索', all: '全部', none: '无', today: '今天', reason: '原因', date: '日期', household: '户', households: '户', items: '项', open: '打开', refresh: '刷新', actions: '操作', status: '状态', note: '备注', unit: '责任单位', person: '责任人', due: '期限', overdue: '已逾期', days: '天', back: '返回', edit: '编辑', add: '新增', empty: '暂无数据' },
+  common: { save: '保存', cancel: '取消', confirm: '确认', search: '搜索', all: '全部', none: '无', today: '今天', reason: '原因', date: '日期', household: '户', households: '户', items: '项', open: '打开', refresh: '刷新', actions: '操作', status: '状态', note: '备注', unit: '责任单位', person: '责任人', due: '期限', overdue: '已逾期', days: '天', back: '返回', edit: '编辑', add: '新增', empty: '暂无数据', colon: '：', paren: '（{x}）' },
   welcome: {
     title: '欢迎使用净地',
     lead: '面向街道征迁工作组的房屋征收项目台账：从入户登记到净地交付，每一步都有记录、可追溯。',
@@ -62,7 +62,7 @@ export const zh = {
 export const en: typeof zh = {
   app: { name: 'Jingdi', tagline: 'Housing expropriation ledger', asOf: 'As of', operator: 'Operator', device: 'Device', lang: '中文', loading: 'Loading…' },
   nav: { dashboard: 'Dashboard', board: 'Board', visit: 'Visit log', obstacles: 'Obstacles', meeting: 'Meeting', plot: 'Plot work', standards: 'Standards', history: 'History', office: 'Office files', sync: 'Sync', members: 'Members', backup: 'Backup', map: 'Plot map', district: 'District' },
-  common: { save: 'Save', cancel: 'Cancel', confirm: 'Confirm', search: 'Search', all: 'All', none: 'None', today: 'Today', reason: 'Reason', date: 'Date', household: 'household', households: 'households', items: 'items', open: 'Open', refresh: 'Refresh', actions: 'Actions', status: 'Status', note: 'Note', unit: 'Responsible unit', person: 'Person', due: 'Due', overdue: 'Overdue', days: 'days', back: 'Back', edit: 'Edit', add: 'Add', empty: 'Nothing here' },
+  common: { save: 'Save', cancel: 'Cancel', confirm: 'Confirm', search: 'Search', all: 'All', none: 'None', today: 'Today', reason: 'Reason', date: 'Date', household: 'household', households: 'households', items: 'items', open: 'Open', refresh: 'Refresh', actions: 'Actions', status: 'Status', note: 'Note', unit: 'Responsible unit', person: 'Person', due: 'Due', overdue: 'Overdue', days: 'days', back: 'Back', edit: 'Edit', add: 'Add', empty: 'Nothing here', colon: ': ', paren: ' ({x})' },
   welcome: {
     title: 'Welcome to Jingdi',
     lead: 'The case ledger of a housing-expropriation project, from registration to cleared land, every step recorded.',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { errorAt, isSaveKey, readable, unplaced } from './fielderr'
 
-const phone = { code: 'invalid_field.phone', message: '字段 phone: 联系电话「123」应为 7 至 12 位数字' }
+const phone = { code: 'invalid_field.phone', message: '字段 phone：联系电话「123」应为 7 至 12 位数字' }
 const rule = { code: 'rule.checklist.undo_needs_reason', message: '规则 checklist.undo_needs_reason: 将「断电」改回未完成需要注明原因' }
 
 describe('errors at their field', () => {

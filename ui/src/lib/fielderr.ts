@@ -5,7 +5,7 @@ import type { WireError } from '../ipc/bindings'
 
 /** The sentence a person reads: the core's message without its code prefix. */
 export function readable(e: WireError): string {
-  return e.message.replace(/^(规则|字段) [\w.]+: /, '')
+  return e.message.replace(/^(规则|字段) [\w.]+[:：] ?/, '')
 }
 
 /** The message for `field` when the refusal is about it ('' otherwise: el-form-item :error). */
