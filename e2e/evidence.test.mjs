@@ -45,12 +45,6 @@ function withExif(jpeg, taken) {
   head.writeUInt16BE(2 + 6 + t.length, 2)
   return Buffer.concat([jpeg.subarray(0, 2), head, Buffer.from('Exif\0\0', 'latin1'), t, jpeg.subarray(2)])
 }
-/** A HEIF file in outline (ftyp heic, meta, mdat), as phones write it. */
-function heic() {
-  const box = (kind, body) => { const b = Buffer.alloc(8); b.writeUInt32BE(8 + body.length); b.write(kind, 4, 'latin1'); return Buffer.concat([b, body]) }
-  return Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0mif1heic', 'latin1')), box('meta', Buffer.alloc(40)), box('mdat', Buffer.alloc(300, 7))])
-}
-
 before(async () => {
   await demoWithOperator()
   // Real files as a phone and a scanner give them: a house photo of the demo's store
@@ -67,7 +61,8 @@ before(async () => {
     visit: path.join(dir, '走访现场.jpg'),
   }
   await writeFile(files.photo, withExif(demoPhoto, '2022:05:20 09:30:00'))
-  await writeFile(files.heic, heic())
+  // A real HEIC (96 × 64, red and blue halves; tests/it/evidence.rs says how it was made).
+  await writeFile(files.heic, await readFile(new URL('../tests/fixtures/two-colours.heic', import.meta.url)))
   await writeFile(files.scan, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
   await writeFile(files.fake, demoPhoto)
   await writeFile(files.visit, withExif(demoPhoto, '2022:06:21 15:10:00'))
@@ -136,7 +131,9 @@ describe('evidence on the household page, the viewer and the print preview', () 
     const photo = listed.find((a) => a.file_name.endsWith('.jpg'))
     assert.equal(photo.taken_at, '2022-05-20T09:30:00')
     assert.deepEqual([photo.latitude_e7, photo.longitude_e7], [249100000, 1186000000])
-    assert.equal(await s.attr(await s.waitFor('[data-testid="evidence-kind-house_photo"] [data-preview="heic"]'), 'data-preview'), 'heic')
+    // The HEIC is decoded (libheif) into a thumbnail like the JPEG: two pictures, no placeholder.
+    await until(() => count('[data-testid="evidence-kind-house_photo"] [data-preview="image"]'), (n) => n === 2, 'both photos as pictures')
+    assert.equal(await count('[data-preview="heic"]'), 0)
     assert.equal(await count('[data-testid="evidence-tile"]'), 3)
     await shot('31-household-evidence-tab', '[data-testid="hh-tabs"]')
     // The photo was taken before the demolition: the household leaves the 净地 list.

@@ -2,7 +2,8 @@
 # build, run and be tested, skipping whatever is already there. Everything comes from
 # Debian's packages, the npm registry and crates.io, by name.
 app_deps() {
-  local want=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev fonts-noto-cjk "$@")
+  # libheif1: HEIC photos' thumbnails (opened at run time, src/evidence/heif.rs).
+  local want=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev fonts-noto-cjk libheif1 "$@")
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v npm >/dev/null 2>&1 || want+=(npm)
   local need=()

@@ -11,7 +11,8 @@ export JINGDI_HOME="${JINGDI_HOME:-$(mktemp -d /tmp/jingdi-test-home.XXXXXX)}"
 # --- system packages (only what is missing)
 need_apt=()
 # fonts-noto-cjk: the map's PNG/PDF export draws Chinese labels (tests/it/map.rs)
-for p in build-essential pkg-config fonts-noto-cjk; do
+# libheif1: HEIC thumbnails (tests/it/evidence.rs)
+for p in build-essential pkg-config fonts-noto-cjk libheif1; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 # python3: a foreign SQLite client in the reliability tests (tests/it/identity.rs, e2e)

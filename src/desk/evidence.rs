@@ -19,9 +19,9 @@ use uuid::Uuid;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Preview {
-    /// A JPEG or PNG: `thumb` is set.
+    /// A JPEG, PNG or HEIC photo: `thumb` is set.
     Image,
-    /// A HEIC photo: stored and its EXIF read, but no HEVC decoder is built in: a placeholder.
+    /// A HEIC photo on a machine without libheif: stored and its EXIF read, a placeholder.
     Heic,
     /// A PDF or office file: an icon; "save a copy" opens it elsewhere.
     Document,
@@ -66,15 +66,14 @@ fn data_url(bytes: &[u8]) -> String {
 fn tile(store: &evidence::Store, a: Attachment, labels: &[TargetOption]) -> AttachmentTile {
     let (preview, thumb) = if !store.has(&a.sha256) {
         (Preview::Missing, None)
-    } else if evidence::media::can_render(a.format) {
+    } else {
         match evidence::rendition(store, &a, Rendition::Thumb) {
             Ok(Some(b)) => (Preview::Image, Some(data_url(&b))),
-            _ => (Preview::Damaged, None),
+            // A HEIC on a machine without libheif: stored, but no picture here.
+            Ok(None) if a.format == FileFormat::Heic => (Preview::Heic, None),
+            Ok(None) => (Preview::Document, None),
+            Err(_) => (Preview::Damaged, None),
         }
-    } else if a.format == FileFormat::Heic {
-        (Preview::Heic, None)
-    } else {
-        (Preview::Document, None)
     };
     let target_label = labels
         .iter()

@@ -87,15 +87,20 @@ pub struct Renditions {
     pub height: u32,
 }
 
-/// Whether this build can decode a format into renditions. HEIC is stored and its EXIF
-/// read, but no HEVC decoder is built in: the app shows a placeholder for it.
+/// Whether this machine may be able to decode a format into renditions: JPEG and PNG
+/// always, HEIC where libheif is installed ([`super::heif`]).
 pub fn can_render(f: FileFormat) -> bool {
-    matches!(f, FileFormat::Jpeg | FileFormat::Png)
+    match f {
+        FileFormat::Jpeg | FileFormat::Png => true,
+        FileFormat::Heic => super::heif::available(),
+        _ => false,
+    }
 }
 
-/// Decodes a JPEG or PNG in full and makes its renditions; a photo that does not decode is
-/// refused with a message naming the file.
-pub fn render(f: FileFormat, name: &str, bytes: &[u8]) -> Result<Renditions> {
+/// Decodes a photo in full and makes its renditions; a photo that does not decode is
+/// refused with a message naming the file. `None`: a file with no picture on this machine
+/// (not a photo, or a HEIC that this machine has no decoder for; it is stored as it is).
+pub fn render(f: FileFormat, name: &str, bytes: &[u8]) -> Result<Option<Renditions>> {
     let broken = |what: String| Error::invalid("file", format!("「{name}」不是完好的图片，无法打开（{what}）"));
     let format = match f {
         FileFormat::Jpeg => {
@@ -105,7 +110,18 @@ pub fn render(f: FileFormat, name: &str, bytes: &[u8]) -> Result<Renditions> {
             ImageFormat::Jpeg
         }
         FileFormat::Png => ImageFormat::Png,
-        other => return Err(broken(format!("{}不能在本机解码", other.zh()))),
+        FileFormat::Heic => {
+            return match super::heif::decode(bytes) {
+                Ok((w, h, rgb)) => {
+                    let img = image::RgbImage::from_raw(w, h, rgb)
+                        .ok_or_else(|| Error::Corrupt("HEIC 解码结果与尺寸不符".into()))?;
+                    renditions(DynamicImage::ImageRgb8(img)).map(Some)
+                }
+                Err(super::heif::Failure::Broken(why)) => Err(broken(why)),
+                Err(super::heif::Failure::CannotDecode(_)) => Ok(None),
+            };
+        }
+        _ => return Ok(None),
     };
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(format);
@@ -118,6 +134,11 @@ pub fn render(f: FileFormat, name: &str, bytes: &[u8]) -> Result<Renditions> {
     let orientation = decoder.orientation().map_err(|e| broken(e.to_string()))?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| broken(e.to_string()))?;
     img.apply_orientation(orientation);
+    renditions(img).map(Some)
+}
+
+/// The thumbnail and the viewer's copy of a decoded photo, both JPEG.
+fn renditions(img: DynamicImage) -> Result<Renditions> {
     let (width, height) = (img.width(), img.height());
     let jpeg = |img: &DynamicImage| -> Result<Vec<u8>> {
         let mut out = Cursor::new(Vec::new());

@@ -10,6 +10,7 @@
 //!
 //! An attachment is never edited; it is withdrawn with a reason, and its file stays.
 
+pub mod heif;
 pub mod media;
 pub mod sniff;
 pub mod store;
@@ -113,7 +114,7 @@ pub struct Checked {
 /// name, a photo that does not decode.
 pub fn check_file(name: &str, bytes: &[u8]) -> Result<Checked> {
     let format = sniff::check(name, bytes)?;
-    let renditions = if media::can_render(format) { Some(media::render(format, name, bytes)?) } else { None };
+    let renditions = media::render(format, name, bytes)?;
     let facts = if format.is_photo() { media::photo_facts(bytes) } else { media::PhotoFacts::default() };
     Ok(Checked { format, hash: ContentHash::of(bytes), facts, renditions })
 }
@@ -336,7 +337,7 @@ pub fn missing(conn: &Connection, store: &Store, project: Uuid) -> Result<Vec<Co
 }
 
 /// The thumbnail or viewer copy of a photo, made (and kept) if this laptop has none yet;
-/// `None` for a file that has no picture here (a PDF, a HEIC photo).
+/// `None` for a file that has no picture here (a PDF; a HEIC photo where libheif is missing).
 pub fn rendition(store: &Store, a: &Attachment, r: Rendition) -> Result<Option<Vec<u8>>> {
     if !media::can_render(a.format) {
         return Ok(None);
@@ -345,7 +346,7 @@ pub fn rendition(store: &Store, a: &Attachment, r: Rendition) -> Result<Option<V
         return Ok(Some(b));
     }
     let bytes = store.read(&a.sha256)?;
-    let made = media::render(a.format, &a.file_name, &bytes)?;
+    let Some(made) = media::render(a.format, &a.file_name, &bytes)? else { return Ok(None) };
     store.put_rendition(&a.sha256, Rendition::Thumb, &made.thumb)?;
     store.put_rendition(&a.sha256, Rendition::View, &made.view)?;
     Ok(Some(match r {

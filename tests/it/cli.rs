@@ -17,6 +17,11 @@ impl Cli {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with(&[], args)
+    }
+
+    /// A command with more of the environment set (`JINGDI_LIBHEIF`, say).
+    pub fn run_with(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_jingdi"))
             .arg("--db")
             .arg(&self.db)
@@ -24,6 +29,7 @@ impl Cli {
             .env("JINGDI_AUTHOR", "脚本测试")
             .env("JINGDI_HOME", self.dir.path().join("home"))
             .env_remove("JINGDI_DB")
+            .envs(env.iter().copied())
             .output()
             .unwrap()
     }

@@ -115,6 +115,15 @@ fn heic() -> Vec<u8> {
     b
 }
 
+/// A real HEIC, 96 × 64, its left half red and its right half blue: made once with libheif's
+/// `heif-enc -q 60` (x265) from a YUV 4:2:0 frame (`.y4m`), 490 bytes.
+const TWO_COLOURS_HEIC: &[u8] = include_bytes!("../fixtures/two-colours.heic");
+
+/// The colour at (x, y) of a JPEG rendition.
+fn pixel(jpeg: &[u8], x: u32, y: u32) -> [u8; 3] {
+    image::load_from_memory(jpeg).unwrap().to_rgb8().get_pixel(x, y).0
+}
+
 fn file(name: &str, bytes: Vec<u8>) -> (String, Vec<u8>) {
     (name.to_string(), bytes)
 }
@@ -259,7 +268,7 @@ fn every_kind_of_record_takes_files_and_a_household_lists_its_records_files() {
     let files = [
         file("house.jpg", photo(64, 48, 1, None)),
         file("visit.png", png(40, 30)),
-        file("crops.heic", heic()),
+        file("crops.heic", TWO_COLOURS_HEIC.to_vec()),
         file("voucher.pdf", pdf()),
         file("pole.docx", docx()),
         file("obstacle.jpeg", photo(64, 48, 2, None)),
@@ -276,10 +285,18 @@ fn every_kind_of_record_takes_files_and_a_household_lists_its_records_files() {
         mine.iter().map(|a| a.target).collect::<Vec<_>>(),
         vec![AttachTarget::Household, AttachTarget::Visit, AttachTarget::InventoryItem, AttachTarget::CompensationItem]
     );
-    // HEIC is stored as it is; no decoder here, so no thumbnail (the app shows a placeholder).
+    // HEIC is stored as it is and decoded through libheif for its thumbnail: the picture,
+    // not a placeholder (red on the left, blue on the right).
     let heic_a = &mine[2];
     assert_eq!((heic_a.format, heic_a.media_type.as_str()), (FileFormat::Heic, "image/heic"));
-    assert_eq!(evidence::rendition(&evidence::store_of(&t.db), heic_a, Rendition::Thumb).unwrap(), None);
+    let thumb = evidence::rendition(&evidence::store_of(&t.db), heic_a, Rendition::Thumb).unwrap().unwrap();
+    let size = image::load_from_memory(&thumb).unwrap();
+    assert!((size.width() * 2).abs_diff(size.height() * 3) <= 3, "3:2 kept: {}×{}", size.width(), size.height());
+    let [r, _, b] = pixel(&thumb, size.width() / 8, size.height() / 2);
+    assert!(r > 150 && b < 100, "left is red: {r} {b}");
+    let [r, _, b] = pixel(&thumb, size.width() * 7 / 8, size.height() / 2);
+    assert!(b > 150 && r < 100, "right is blue: {r} {b}");
+    assert_eq!((heic_a.width, heic_a.height), (Some(96), Some(64)));
     // A record that is not there: refused before anything is stored.
     let stored = objects(&t);
     let e =
@@ -301,6 +318,10 @@ fn bad_files_are_refused_with_a_message_and_nothing_is_stored() {
     let mut bad_png = png(50, 50);
     let n = bad_png.len();
     bad_png[n / 2..n / 2 + 8].copy_from_slice(b"garbage!");
+    // A HEIC claiming 60000 × 60000 pixels (its `ispe` box): libheif's limits refuse it unread.
+    let mut heic_bomb = TWO_COLOURS_HEIC.to_vec();
+    let ispe = heic_bomb.windows(4).position(|w| w == b"ispe").unwrap();
+    heic_bomb[ispe + 8..ispe + 16].copy_from_slice(&[0, 0, 0xEA, 0x60, 0, 0, 0xEA, 0x60]);
     let cases: Vec<((String, Vec<u8>), &str)> = vec![
         (file("big.jpg", vec![0xFF; MAX_FILE_BYTES as usize + 1]), "超过了附件的上限"),
         (file("empty.pdf", Vec::new()), "空文件"),
@@ -313,6 +334,10 @@ fn bad_files_are_refused_with_a_message_and_nothing_is_stored() {
         (file("huge.jpg", bomb_header), "不是完好的图片"),
         (file("cut.pdf", pdf()[..30].to_vec()), "已损坏或不完整"),
         (file("cut.heic", heic()[..200].to_vec()), "已损坏或不完整"),
+        // Boxes in order but no picture in them: libheif finds nothing to decode.
+        (file("outline.heic", heic()), "不是完好的图片"),
+        (file("huge.heic", heic_bomb), "不是完好的图片"),
+        (file("cut-real.heic", TWO_COLOURS_HEIC[..TWO_COLOURS_HEIC.len() - 40].to_vec()), "已损坏或不完整"),
     ];
     let before = t.snapshot();
     for ((name, bytes), message) in cases {
@@ -505,6 +530,31 @@ fn cli_attach_list_save_withdraw() {
     c.ok(&["attachment", "add", p.to_str().unwrap(), "--pole", "DL-01", "--kind", "其他"]);
     c.ok(&["attachment", "add", p.to_str().unwrap(), "--demolition-day", "2022-08-12", "--kind", "其他"]);
     assert!(c.json(&["attachment", "missing"]).as_array().unwrap().is_empty());
+}
+
+#[test]
+fn without_libheif_a_heic_is_stored_and_gets_its_thumbnail_where_libheif_is() {
+    let c = crate::cli::Cli::new();
+    c.ok(&["demo"]);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("青苗.HEIC");
+    std::fs::write(&p, TWO_COLOURS_HEIC).unwrap();
+    // A laptop without libheif: the photo is taken as it is, with no picture made.
+    let no_libheif = [("JINGDI_LIBHEIF", "/nonexistent/libheif.so.1")];
+    let args = ["attachment", "add", p.to_str().unwrap(), "--household", "DX4-008", "--kind", "其他", "--json"];
+    let o = c.run_with(&no_libheif, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let added: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((&added[0]["format"], &added[0]["width"]), (&serde_json::json!("heic"), &serde_json::Value::Null));
+    let db = jingdi::db::Db::open(&c.db).unwrap();
+    let id = Uuid::parse_str(added[0]["id"].as_str().unwrap()).unwrap();
+    let a = evidence::get(db.conn(), id).unwrap();
+    let store = evidence::store_of(&db);
+    assert!(store.has(&a.sha256));
+    assert_eq!(store.read_rendition(&a.sha256, Rendition::Thumb).unwrap(), None);
+    // This process has libheif: the thumbnail is made when first asked for, and kept.
+    let thumb = evidence::rendition(&store, &a, Rendition::Thumb).unwrap().expect("decoded here");
+    assert_eq!(store.read_rendition(&a.sha256, Rendition::Thumb).unwrap(), Some(thumb));
 }
 
 // ------------------------------------------------------------------ search
