@@ -5,11 +5,11 @@
 // address field in words, nothing is remembered, and the folder sync stays as it was.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import { Keys, Session, waitForDriver } from './webdriver.mjs'
+import { Keys, Session, until, waitForDriver } from './webdriver.mjs'
 import { APP, jingdi as cli } from './cli.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -146,4 +146,47 @@ test('through a real hub the sync page shows it reachable, syncs now and says wh
   await s.screenshot(path.join(SHOTS, '33-sync-hub.png'))
   // The other laptop's visit is in the app's database.
   assert.match(jingdi(['visit', 'list', '--project', 'DX4', '--household', 'DX4-031']), /经同步中心送来的走访/)
+})
+
+// The board at size: 3,000 more households in the demo plot (a roster, through the CLI).
+test('the board at 3,120 households draws the rows in view, follows a filter, and is walked with the keyboard', async () => {
+  const groups = ['第一组', '第二组', '第三组', '第四组']
+  const rows = Array.from({ length: 3000 }, (_, i) => `DX4-B${String(i + 1).padStart(4, '0')},新户${i + 1},3,${groups[i % 4]}`)
+  const csv = path.join(work, '大花名册.csv')
+  await writeFile(csv, ['户号,户主,家庭人口,责任组', ...rows].join('\n') + '\n')
+  jingdi(['import', 'roster', csv, '--project', 'DX4'])
+  await s.clickCss('[data-testid="nav-board"]')
+  await s.waitFor('[data-testid="board-shown"]', { text: '3120 / 3120', timeout: 30000 })
+  const drawn = () => s.exec(`return document.querySelectorAll('[data-testid^="tile-"]').length`)
+  const first = await drawn()
+  assert.ok(first > 60 && first < 1000, `${first} of 3120 tiles drawn`)
+  await s.screenshot(path.join(SHOTS, '33-board-3120.png'))
+  // Scrolled to the end: the last group's last household is drawn, still a window's worth.
+  await s.exec(`const w = document.querySelector('[data-testid="board-wall"]'); w.scrollTop = w.scrollHeight`)
+  const last = await s.waitFor('[data-testid="tile-DX4-B3000"]')
+  assert.ok((await drawn()) < 1000)
+  // The keyboard: Home to the first tile (back at the top), End to the last, ← one back,
+  // ↑ one row up in the same column, Enter opens that household.
+  const focused = () => s.exec(`return document.activeElement?.dataset.testid ?? ''`)
+  await s.type(last, Keys.HOME)
+  await until(focused, (f) => f === 'tile-DX4-001', 'Home: the first tile')
+  const top = await s.exec(`return document.querySelector('[data-testid="board-wall"]').scrollTop`)
+  assert.equal(top, 0, 'scrolled back to the top')
+  const active = () => s.active()
+  await s.type(await active(), Keys.END)
+  await until(focused, (f) => f === 'tile-DX4-B3000', 'End: the last tile')
+  await s.type(await active(), Keys.LEFT)
+  await until(focused, (f) => f === 'tile-DX4-B2996', '←: the one before (第四组 holds every fourth)')
+  const column = () => s.exec(`const r = document.activeElement.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top)]`)
+  const [x0, y0] = await column()
+  await s.type(await active(), Keys.UP)
+  await until(column, ([x, y]) => x === x0 && y < y0, '↑: one row up, same column')
+  const up = (await focused()).slice(5)
+  await s.type(await active(), Keys.ENTER)
+  await s.waitFor('[data-testid="hh-number"]', { text: up })
+  // A filter redraws at once: the 3,000 new households are all 已登记.
+  await s.clickCss('[data-testid="nav-board"]')
+  await s.clickCss('[data-testid="legend-registered"]')
+  await s.waitFor('[data-testid="board-shown"]', { text: '3000 / 3120' })
+  assert.ok((await drawn()) < 1000)
 })

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises'
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
-export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', DOWN: '\uE015', BACKSPACE: '\uE003', END: '\uE010' }
+export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', DOWN: '\uE015', UP: '\uE013', LEFT: '\uE012', RIGHT: '\uE014', BACKSPACE: '\uE003', HOME: '\uE011', END: '\uE010' }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 /** Polls `read` until `ok(value)`; the error names what was awaited and the last value seen. */
@@ -62,6 +62,10 @@ export class Session {
     return j.value
   }
 
+  /** The element that has the keyboard focus. */
+  async active() {
+    return (await this.cmd('GET', '/element/active'))[ELEMENT]
+  }
   async findAll(css) {
     const v = await this.cmd('POST', '/elements', { using: 'css selector', value: css })
     return v.map((e) => e[ELEMENT])

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { i18n } from '../i18n'
@@ -73,8 +73,17 @@ vi.mock('../ipc/api', () => ({
 vi.mock('../store', () => ({ store: { changes: 0 }, projectId: () => 'p1' }))
 vi.mock('vue-router', () => ({ useRouter: () => ({ push: vi.fn() }) }))
 
+/** The wall's size as a browser would lay it out (jsdom has no layout: every size is 0). */
+function wallSize(width: number, height: number) {
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(width)
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(height)
+}
+
 describe('Board', () => {
+  afterEach(() => vi.restoreAllMocks())
+
   it('shows every household as a tile with a legend of counts, and filters by stage', async () => {
+    wallSize(1200, 800)
     const Board = (await import('../views/Board.vue')).default
     const w = mount(Board, { global: { plugins } })
     await flushPromises()
@@ -84,5 +93,16 @@ describe('Board', () => {
     await w.get('[data-testid="legend-vacated"]').trigger('click')
     expect(w.findAll('[data-testid^="tile-"]')).toHaveLength(40)
     expect(w.get('[data-testid="board-shown"]').text()).toContain('40')
+  })
+
+  it('draws only the rows in view (and a few around them)', async () => {
+    wallSize(1200, 40)
+    const Board = (await import('../views/Board.vue')).default
+    const w = mount(Board, { global: { plugins } })
+    await flushPromises()
+    const drawn = w.findAll('[data-testid^="tile-"]').length
+    expect(drawn).toBeGreaterThan(0)
+    expect(drawn).toBeLessThan(120)
+    expect(w.get('[data-testid="board-shown"]').text()).toContain('120')
   })
 })
