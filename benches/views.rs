@@ -141,7 +141,7 @@ fn main() {
         &args,
     );
     bench(
-        "board （挂图作战，whole plot）",
+        "board (挂图作战, whole plot)",
         &mut || desk::board(&db, p.id).unwrap().tiles.len(),
         &[
             "SELECT h.id, h.number, h.head_name, g.name, h.stage, h.difficulty, h.concerns,
@@ -187,7 +187,7 @@ fn main() {
         &prep_args,
     );
     bench(
-        "clearance list （净地）",
+        "clearance list (净地)",
         &mut || desk::clearance(&db, p.id).unwrap().len(),
         &[
             "SELECT h.id, h.number, h.head_name, h.stage, g.name FROM households h JOIN work_groups g ON g.id = h.group_id
@@ -229,7 +229,7 @@ fn main() {
         &args,
     );
     bench(
-        "ledger export （户籍台账 table）",
+        "ledger export (户籍台账 table)",
         &mut || jingdi::office::exports::ledger(db.conn(), &p, as_of).unwrap()[0].rows.len(),
         &[
             "SELECT h.*, g.name,

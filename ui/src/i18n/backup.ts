@@ -2,14 +2,14 @@
 
 export const zh = {
     title: '备份与恢复', hint: '备份是数据库在某一时刻的完整副本，应用运行时也可随时备份；恢复会把数据库变回备份时的样子。',
-    settings: '设置', folder: '备份文件夹', auto: '自动备份', autoOn: '开启：每天首次使用时、升级数据库结构前、大批量导入或同步合并前', autoOff: '已关闭(jingdi backup auto on 可重新开启）', retention: '保留规则',
+    settings: '设置', folder: '备份文件夹', auto: '自动备份', autoOn: '开启：每天首次使用时、升级数据库结构前、大批量导入或同步合并前', autoOff: '已关闭（jingdi backup auto on 可重新开启）', retention: '保留规则',
     now: '立即备份', other: '从其他文件恢复…', made: '已备份：{name}({size})', list: '备份列表', none: '还没有备份',
     when: '备份时间', kind: '类型', size: '大小', file: '文件名', restore: '恢复',
     kinds: { manual: '手动备份', daily: '每日自动备份', before_migration: '升级前自动备份', before_import: '导入前自动备份', before_merge: '同步合并前自动备份', before_restore: '恢复前保留的原文件' },
     confirmTitle: '确认从备份恢复', from: '备份', current: '当前数据', unreadable: '当前文件无法读取（已损坏），恢复后以备份为准',
     snapshot: '操作日志 {ops} 条，最后修改于 {at}', households: '{code} {name}:{n} 户',
     changes: '恢复后的变化', nothingChanges: '当前数据与备份相同，恢复不会改变任何记录',
-    removed: '本机将不再有备份之后的 {n} 条修改（其中本机录入 {own} 条）;其他笔记本已有的，下次同步会合并回来',
+    removed: '本机将不再有备份之后的 {n} 条修改（其中本机录入 {own} 条）；其他笔记本已有的，下次同步会合并回来',
     unshared: '其中 {n} 条本机录入的修改还没有其他笔记本确认收到，同步无法找回',
     added: '备份中有 {n} 条当前文件没有的修改，恢复后重新可见', upgrade: '备份的数据库结构较旧，恢复后会自动升级',
     keptAside: '恢复前，当前文件会先完整保存到备份文件夹（“恢复前保留的原文件”），需要时可以再恢复回来。恢复后本机使用新的设备号。',

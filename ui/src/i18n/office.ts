@@ -1,12 +1,12 @@
 // The words of the 报表与导入 (office files) screen, under `office.` in the app's messages.
 export const zh = {
   title: '报表与导入',
-  importTitle: '导入花名册', importHint: '支持 .xlsx、.xls 和 .csv(UTF-8 或 GBK);整表导入，有一处问题就不导入任何数据',
+  importTitle: '导入花名册', importHint: '支持 .xlsx、.xls 和 .csv（UTF-8 或 GBK）；整表导入，有一处问题就不导入任何数据',
   choose: '选择花名册文件…', file: '文件', header: '表头在第 {n} 行', mapping: '列映射', none: '（不导入）', required: '必需',
   counts: '新登记 {c} 户 · 更新 {u} 户 · 无变化 {n} 户 · 跳过 {s} 行 · 有问题 {i} 行',
   problems: '问题（须修改文件，或跳过该行）', row: '行', column: '列', reason: '原因', skip: '跳过此行', whole: '整个文件',
   rows: '预览', action: '处理', number: '户号', head: '户主', group: '责任组', changes: '修改',
-  firstRows: '仅显示前 {n} 行', doImport: '导入', importing: '正在写入…', done: '已导入：新登记 {c} 户，更新 {u} 户({f} 项修改，均记入操作日志）',
+  firstRows: '仅显示前 {n} 行', doImport: '导入', importing: '正在写入…', done: '已导入：新登记 {c} 户，更新 {u} 户（{f} 项修改，均记入操作日志）',
   exportTitle: '导出报表', exportHint: '保存为 Excel/Word/CSV,A4 版式，可直接打印报送',
   kind: '报表', format: '格式', asOf: '截至日期', since: '对比起始日', maskNames: '公示表姓名打码（张*三）', doExport: '导出…', exported: '已导出到 {p}', openFile: '打开文件', openFolder: '打开所在文件夹',
   kinds: { 'signing-summary': '签约率汇总表', ledger: '被征收户台账', disclosure: '阳光征迁公示表', 'meeting-brief': '会商材料', bulletin: '督导通报', settlement: '补偿结算单', notice: '征收补偿告知书', 'visit-record': '入户走访记录表', obstacles: '问题清单', 'follow-ups': '逾期回访清单', board: '征收户清单', dashboard: '进度简报图' },

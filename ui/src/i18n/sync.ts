@@ -1,6 +1,6 @@
 // The words of the 同步 (sync) screen, under `sync.` in the app's messages.
 export const zh = {
-  title: '同步', hint: '各台电脑离线工作，通过数据包文件或共享文件夹(U 盘、网络共享）合并；任何修改都不会被悄悄覆盖。',
+  title: '同步', hint: '各台电脑离线工作，通过数据包文件或共享文件夹（U 盘、网络共享）合并；任何修改都不会被悄悄覆盖。',
   me: '本机', folder: '同步文件夹', noFolder: '尚未选择', chooseFolder: '选择文件夹…', syncNow: '立即同步',
   bundle: '数据包', exportUnseen: '导出数据包…', exportFull: '导出完整数据包…', importBundle: '导入数据包…',
   fullHint: '新电脑加入项目时，请导入完整数据包',
