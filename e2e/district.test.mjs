@@ -148,6 +148,30 @@ test('through a real hub the sync page shows it reachable, syncs now and says wh
   assert.match(jingdi(['visit', 'list', '--project', 'DX4', '--household', 'DX4-031']), /经同步中心送来的走访/)
 })
 
+// Long work: a 20,000-row roster imported through the app shows its progress, and 取消 stops
+// it with nothing written (the rows are one transaction).
+test('a 20,000-row roster import shows its progress and 取消 stops it with nothing written', async () => {
+  const groups = ['第一组', '第二组', '第三组', '第四组']
+  const rows = Array.from({ length: 20000 }, (_, i) => `DX4-C${String(i + 1).padStart(5, '0')},取消户${i + 1},2,${groups[i % 4]}`)
+  const csv = path.join(work, '两万户花名册.csv')
+  await writeFile(csv, ['户号,户主,家庭人口,责任组', ...rows].join('\n') + '\n')
+  const households = () => jingdi(['household', 'list', '--project', 'DX4'], { json: true }).length
+  const before = households()
+  const ops = jingdi(['log', '--limit', '1'], { json: true })[0].id
+  await s.clickCss('[data-testid="nav-office"]')
+  await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [csv])
+  await s.clickCss('[data-testid="office-choose"]')
+  await s.waitFor('[data-testid="office-counts"]', { text: '20000', timeout: 60000 })
+  await s.clickCss('[data-testid="office-import"]')
+  await s.waitFor('[data-testid="office-progress"]')
+  await s.screenshot(path.join(SHOTS, '34-import-progress.png'))
+  await s.clickCss('[data-testid="office-import-cancel"]')
+  const err = await s.waitFor('[data-testid="office-import-error"]', { text: '已取消导入', timeout: 60000 })
+  assert.equal(await s.attr(err, 'data-code'), 'rule.import.cancelled')
+  assert.equal(households(), before, 'no household added')
+  assert.equal(jingdi(['log', '--limit', '1'], { json: true })[0].id, ops, 'no operation written')
+})
+
 // The board at size: 3,000 more households in the demo plot (a roster, through the CLI).
 test('the board at 3,120 households draws the rows in view, follows a filter, and is walked with the keyboard', async () => {
   const groups = ['第一组', '第二组', '第三组', '第四组']

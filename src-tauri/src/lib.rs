@@ -179,6 +179,7 @@ pub fn run() {
             work_day,
             office::office_preview,
             office::office_import,
+            office::office_import_cancel,
             office::office_export,
             office::office_file_name,
             office::open_path,

@@ -6,6 +6,8 @@ use crate::{Store, Wire};
 use jingdi::desk;
 use jingdi::office::roster::{ImportOptions, ImportReport, Preview};
 use jingdi::office::{ExportKind, ExportOptions, ExportReport, Format};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Emitter, State};
 use uuid::Uuid;
 
@@ -24,7 +26,12 @@ pub async fn office_preview(s: State<'_, Store>, project: Uuid, path: String, op
     s.read(move |db| desk::office_preview(db, project, &path, &options)).await
 }
 
-/// Imports a roster, all rows or none, reporting progress as `office-import-progress`.
+/// Set by 取消 while an import writes; read at each progress report. Only one import runs at
+/// a time (one writer), so one flag serves.
+static IMPORT_CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// Imports a roster, all rows or none, reporting progress as `office-import-progress`; stops,
+/// writing nothing, once `office_import_cancel` is called.
 #[tauri::command]
 pub async fn office_import(
     app: AppHandle,
@@ -33,12 +40,24 @@ pub async fn office_import(
     path: String,
     options: ImportOptions,
 ) -> Wire<ImportReport> {
+    IMPORT_CANCEL.store(false, Ordering::SeqCst);
     s.write(move |db| {
         desk::office_import(db, project, &path, &options, |done, total| {
             let _ = app.emit(IMPORT_PROGRESS, Progress { done, total });
+            if IMPORT_CANCEL.load(Ordering::SeqCst) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         })
     })
     .await
+}
+
+/// Asks a running import to stop (it writes nothing: `rule.import.cancelled`).
+#[tauri::command]
+pub fn office_import_cancel() {
+    IMPORT_CANCEL.store(true, Ordering::SeqCst);
 }
 
 /// Writes one export to the path chosen in the save dialog.

@@ -115,7 +115,7 @@ pub fn import(db: &mut Db, json: bool, who: &Option<String>, cmd: ImportCmd) -> 
         return Ok(());
     }
     let who = author(who, db)?;
-    let report = roster::import_previewed(db, &who, &preview, |_, _| {})?;
+    let report = roster::import_previewed(db, &who, &preview, |_, _| std::ops::ControlFlow::Continue(()))?;
     let v = serde_json::json!({ "preview": &preview, "imported": true, "report": &report });
     out(json, &v, |_| {
         format!(

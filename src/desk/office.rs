@@ -22,7 +22,7 @@ pub fn office_import(
     project: Uuid,
     path: &str,
     options: &ImportOptions,
-    progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize) -> std::ops::ControlFlow<()>,
 ) -> Result<ImportReport> {
     let who = operator(db)?;
     let p = project::get(db.conn(), project)?;

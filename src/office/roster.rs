@@ -14,6 +14,7 @@ use crate::Db;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -753,12 +754,13 @@ pub fn describe(p: &Problem) -> String {
 // ------------------------------------------------------------------ import
 
 /// Writes a previewed roster: all rows or none. Refuses a preview with problems, and a
-/// preview of another project. `progress(done, total)` is called as rows are written.
+/// preview of another project. `progress(done, total)` is called as rows are written; when
+/// it answers `Break` the import stops and nothing is written (`rule.import.cancelled`).
 pub fn import_previewed(
     db: &mut Db,
     author: &str,
     preview: &Preview,
-    mut progress: impl FnMut(usize, usize),
+    mut progress: impl FnMut(usize, usize) -> ControlFlow<()>,
 ) -> Result<ImportReport> {
     if !preview.ok {
         return Err(problems_error(preview));
@@ -782,8 +784,9 @@ pub fn import_previewed(
             result.map_err(|e| {
                 Error::rule("import.row_failed", format!("第 {row} 行未能导入，整个花名册均未导入：{e}"))
             })?;
-            if i % 500 == 0 || i + 1 == total {
-                progress(i + 1, total);
+            // Stopping is safe anywhere: the rows so far are in this transaction, rolled back.
+            if (i % 500 == 0 || i + 1 == total) && progress(i + 1, total).is_break() {
+                return Err(Error::rule("import.cancelled", "已取消导入：花名册未导入任何数据"));
             }
         }
         Ok(())
@@ -807,6 +810,6 @@ pub fn import(
     opts: &ImportOptions,
 ) -> Result<(Preview, ImportReport)> {
     let p = preview(db.conn(), project, path, opts)?;
-    let r = import_previewed(db, author, &p, |_, _| {})?;
+    let r = import_previewed(db, author, &p, |_, _| ControlFlow::Continue(()))?;
     Ok((p, r))
 }

@@ -9,6 +9,7 @@ use jingdi::office::{self, ExportKind, ExportOptions, Format};
 use jingdi::report::summary::summary;
 use rust_xlsxwriter::{Format as XFormat, Workbook};
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 // ------------------------------------------------------------------ fixtures
@@ -121,7 +122,7 @@ fn a_roster_with_office_headers_imports_through_the_log() {
     assert_eq!(pv.counts.create, 3);
 
     let ops_before = t.snapshot().1;
-    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
     assert_eq!((r.created, r.updated), (3, 0));
     assert_eq!(t.snapshot().1, ops_before + 3, "one logged operation per household");
     let h = t.household("A2");
@@ -152,7 +153,7 @@ fn reimporting_an_updated_roster_updates_by_number_through_the_log() {
     let actions: Vec<Action> = pv.rows.iter().map(|r| r.action).collect();
     assert_eq!(actions, vec![Action::Unchanged, Action::Update, Action::Create]);
     assert_eq!(pv.rows[1].changes.len(), 2, "{:?}", pv.rows[1].changes);
-    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
     assert_eq!((r.created, r.updated, r.unchanged, r.fields_changed), (1, 1, 1, 2));
     assert_eq!(t.snapshot().1, ops + 3, "two field updates and one registration");
     assert_eq!(jingdi::household::list(t.db.conn(), t.project).unwrap().len(), 3, "never duplicated");
@@ -181,7 +182,7 @@ fn csv_in_gbk_and_utf8_with_bom_import() {
     let pv = roster::preview(t.db.conn(), &p, &gbk, &opts()).unwrap();
     assert_eq!(pv.format, jingdi::office::source::SourceFormat::CsvGbk);
     assert!(pv.ok, "{:?}", pv.problems);
-    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
     assert_eq!(t.household("B1").head_name, "陈六");
 
     let utf8 = path_in(&t, "utf8.csv");
@@ -193,7 +194,7 @@ fn csv_in_gbk_and_utf8_with_bom_import() {
     let pv = roster::preview(t.db.conn(), &p, &utf8, &opts()).unwrap();
     assert_eq!(pv.format, jingdi::office::source::SourceFormat::CsvUtf8);
     assert!(pv.ok, "{:?}", pv.problems);
-    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
     assert_eq!(t.household("B2").head_name, "陈七");
     assert_eq!(t.household("B2").phone, "0595-22881234");
 }
@@ -217,7 +218,7 @@ fn rejects(rows: Vec<Vec<C>>, merge: Option<(u32, u16, u32, u16)>, reason: Reaso
         assert!(hits[0].column.as_deref().unwrap_or("").starts_with(c), "{:?}", hits[0]);
     }
     assert!(!hits[0].message.is_empty());
-    let err = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap_err();
+    let err = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap_err();
     assert_eq!(err.code(), "rule.import.has_problems");
     assert!(roster::import(&mut t.db, AUTHOR, &p, &f, &opts()).is_err());
     assert_eq!(t.snapshot(), before, "a refused import leaves the database as it was");
@@ -227,7 +228,7 @@ fn rejects(rows: Vec<Vec<C>>, merge: Option<(u32, u16, u32, u16)>, reason: Reaso
             ImportOptions { skip_rows: pv.problems.iter().filter_map(|p| p.row).collect(), ..Default::default() };
         let pv = roster::preview(t.db.conn(), &p, &f, &skip).unwrap();
         assert!(pv.ok, "{:?}", pv.problems);
-        roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+        roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
         assert!(t.db.conn().query_row("SELECT count(*) FROM households", [], |r| r.get::<_, i64>(0)).unwrap() >= 2);
     }
 }
@@ -373,7 +374,7 @@ fn a_missing_required_column_is_reported_and_can_be_mapped() {
     };
     let pv = roster::preview(t.db.conn(), &p, &f, &o).unwrap();
     assert!(pv.ok, "{:?}", pv.problems);
-    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| {}).unwrap();
+    roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
     assert_eq!(t.household("1").address, "东星1号");
 }
 
@@ -431,6 +432,33 @@ fn wrong_files_get_a_clear_message_and_change_nothing() {
 // ------------------------------------------------------------------ import: size
 
 #[test]
+fn a_roster_import_stopped_halfway_writes_nothing() {
+    let mut t = TestDb::with_households(0);
+    let f = path_in(&t, "big.xlsx");
+    let rows: Vec<Vec<C>> = (0..3_000u32).map(|i| good(&format!("D{:05}", i + 1), "户主", i)).collect();
+    roster_xlsx(&f, None, HEADERS, &rows, None);
+    let p = t.project();
+    let pv = roster::preview(t.db.conn(), &p, &f, &opts()).unwrap();
+    assert!(pv.ok);
+    let before = t.snapshot();
+    // Cancel pressed once 1,500 rows are written (the app's 取消 sets what this reads).
+    let e = roster::import_previewed(&mut t.db, AUTHOR, &pv, |done, _| {
+        if done > 1_500 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap_err();
+    assert_eq!(e.code(), "rule.import.cancelled");
+    assert!(e.to_string().contains("未导入任何数据"), "{e}");
+    assert_eq!(t.snapshot(), before, "nothing written, not even the first 1,500 rows");
+    // The same preview imports whole afterwards.
+    let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |_, _| ControlFlow::Continue(())).unwrap();
+    assert_eq!(r.created, 3_000);
+}
+
+#[test]
 fn a_10000_row_roster_imports_correctly() {
     let mut t = TestDb::with_households(0);
     let f = path_in(&t, "big.xlsx");
@@ -444,6 +472,7 @@ fn a_10000_row_roster_imports_correctly() {
     let r = roster::import_previewed(&mut t.db, AUTHOR, &pv, |done, total| {
         calls += 1;
         assert!(done <= total && total == 10_000);
+        ControlFlow::Continue(())
     })
     .unwrap();
     assert!(calls >= 20, "progress is reported as rows are written");

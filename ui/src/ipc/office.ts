@@ -12,6 +12,8 @@ export const office = {
     call<T.RosterPreview>('office_preview', { project, path, options }),
   import: (project: string, path: string, options: T.RosterImportOptions) =>
     call<T.RosterImportReport>('office_import', { project, path, options }),
+  /** Stops the import under way; it writes nothing (rule.import.cancelled). */
+  cancelImport: () => call<null>('office_import_cancel', {}),
   /** Options left out take the core's defaults (the figures as of the project's date, no
    *  household or group, the whole list). */
   export: (project: string, kind: T.ExportKind, format: T.ExportFormat | null, path: string, options: Partial<T.ExportOptions> = {}) =>
