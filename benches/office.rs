@@ -121,7 +121,7 @@ fn main() {
         previews.push(t.elapsed().as_secs_f64());
         assert!(pv.ok);
         let t = Instant::now();
-        let r = roster::import_previewed(&mut db, "bench", &pv, |_, _| {}).unwrap();
+        let r = roster::import_previewed(&mut db, "bench", &pv, |_, _| std::ops::ControlFlow::Continue(())).unwrap();
         imports.push(t.elapsed().as_secs_f64());
         assert_eq!(r.created, ROSTER_ROWS);
     }

@@ -7,7 +7,6 @@ use jingdi::desk;
 use jingdi::office::roster::{ImportOptions, ImportReport, Preview};
 use jingdi::office::{ExportKind, ExportOptions, ExportReport, Format};
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Emitter, State};
 use uuid::Uuid;
 
@@ -26,10 +25,6 @@ pub async fn office_preview(s: State<'_, Store>, project: Uuid, path: String, op
     s.read(move |db| desk::office_preview(db, project, &path, &options)).await
 }
 
-/// Set by 取消 while an import writes; read at each progress report. Only one import runs at
-/// a time (one writer), so one flag serves.
-static IMPORT_CANCEL: AtomicBool = AtomicBool::new(false);
-
 /// Imports a roster, all rows or none, reporting progress as `office-import-progress`; stops,
 /// writing nothing, once `office_import_cancel` is called.
 #[tauri::command]
@@ -40,11 +35,10 @@ pub async fn office_import(
     path: String,
     options: ImportOptions,
 ) -> Wire<ImportReport> {
-    IMPORT_CANCEL.store(false, Ordering::SeqCst);
-    s.write(move |db| {
+    s.write_cancellable(move |db, cancelled| {
         desk::office_import(db, project, &path, &options, |done, total| {
             let _ = app.emit(IMPORT_PROGRESS, Progress { done, total });
-            if IMPORT_CANCEL.load(Ordering::SeqCst) {
+            if cancelled() {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -56,8 +50,8 @@ pub async fn office_import(
 
 /// Asks a running import to stop (it writes nothing: `rule.import.cancelled`).
 #[tauri::command]
-pub fn office_import_cancel() {
-    IMPORT_CANCEL.store(true, Ordering::SeqCst);
+pub async fn office_import_cancel(s: State<'_, Store>) -> Wire<()> {
+    s.cancel().await
 }
 
 /// Writes one export to the path chosen in the save dialog.

@@ -20,6 +20,7 @@
 
 use jingdi::error::WireError;
 use jingdi::Db;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub type Wire<T> = Result<T, WireError>;
@@ -35,6 +36,8 @@ struct Inner {
     readers: Mutex<Vec<Db>>,
     /// Opens more readers, so that doing so never waits for the writer.
     seed: Mutex<Db>,
+    /// Set by 取消 while a cancellable change runs (one writer: one flag).
+    cancel: AtomicBool,
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -46,7 +49,12 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Store {
     pub fn new(db: Db) -> jingdi::Result<Store> {
         let seed = db.open_reader()?;
-        Ok(Store(Arc::new(Inner { writer: Mutex::new(db), readers: Mutex::new(Vec::new()), seed: Mutex::new(seed) })))
+        Ok(Store(Arc::new(Inner {
+            writer: Mutex::new(db),
+            readers: Mutex::new(Vec::new()),
+            seed: Mutex::new(seed),
+            cancel: AtomicBool::new(false),
+        })))
     }
 
     /// Runs a change (or anything that must see the writer's state) on the writer.
@@ -56,6 +64,25 @@ impl Store {
     ) -> Wire<T> {
         let inner = self.0.clone();
         blocking(move || f(&mut locked(&inner.writer))).await
+    }
+
+    /// Runs a change that may be stopped: `f` gets a check that answers true once [`cancel`]
+    /// is called (the core decides where stopping is safe and what it leaves).
+    ///
+    /// [`cancel`]: Store::cancel
+    pub async fn write_cancellable<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Db, &dyn Fn() -> bool) -> jingdi::Result<T> + Send + 'static,
+    ) -> Wire<T> {
+        let inner = self.0.clone();
+        inner.cancel.store(false, Ordering::SeqCst);
+        blocking(move || f(&mut locked(&inner.writer), &|| inner.cancel.load(Ordering::SeqCst))).await
+    }
+
+    /// Asks the cancellable change under way to stop.
+    pub async fn cancel(&self) -> Wire<()> {
+        self.0.cancel.store(true, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Runs a query on a read-only connection, in one read transaction (one snapshot).
@@ -124,7 +151,8 @@ mod tests {
     }
 
     /// Every command follows the pattern above, so none can block the main thread or keep
-    /// logic of its own: its body is one `s.read(..)` or `s.write(..)` awaited.
+    /// logic of its own: its body is one `s.read(..)`, `s.write(..)`, `s.write_cancellable(..)`
+    /// or `s.cancel()` awaited.
     #[test]
     fn every_command_is_one_call_through_the_store() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -142,7 +170,8 @@ mod tests {
                 let at = format!("{} (command {i})", path.display());
                 assert!(sig.contains("async fn"), "{at}: commands are async");
                 assert!(
-                    (body.starts_with("s.read(") || body.starts_with("s.write(")) && body.ends_with(".await"),
+                    ["s.read(", "s.write(", "s.write_cancellable(", "s.cancel()"].iter().any(|p| body.starts_with(p))
+                        && body.ends_with(".await"),
                     "{at}: the body is one s.read(..) or s.write(..) awaited, found: {body}"
                 );
                 seen += 1;
