@@ -389,10 +389,10 @@ fn the_apps_hub_status_and_background_sync_through_a_real_hub() {
     households(&a, "P1", "B", 2);
     let h: String = app.conn().query_row("SELECT id FROM households WHERE number = 'A-000'", [], |r| r.get(0)).unwrap();
     app.write("指挥部", |tx| jingdi::household::set(tx, h.parse().unwrap(), "phone", "13800000000", None)).unwrap();
-    let round = desk::hub_sync(&mut app).unwrap();
+    let round = desk::hub_sync(&mut app, &|| false).unwrap();
     assert_eq!((round.reports[0].pushed, round.failures.len()), (1, 0));
     a.sync();
-    let round = desk::hub_sync(&mut app).unwrap();
+    let round = desk::hub_sync(&mut app, &|| false).unwrap();
     assert_eq!((round.reports[0].pushed, round.pulled), (0, 2), "the other laptop's two households");
     assert_eq!(jingdi::oplog::replay::dump(app.conn()).unwrap(), a.dump());
 
@@ -464,7 +464,7 @@ fn a_revoked_token_is_refused_and_stores_nothing() {
     let s = jingdi::desk::hub_status(&app, true).unwrap();
     assert_eq!(s.reachable, Some(true), "the hub answered");
     assert!(s.problem.as_deref().unwrap().contains("已被吊销"), "{s:?}");
-    let round = jingdi::desk::hub_sync(&mut app).unwrap();
+    let round = jingdi::desk::hub_sync(&mut app, &|| false).unwrap();
     assert_eq!(round.failures[0].code, "hub.bad_token");
     assert_eq!(round.status.schedule.failures, 1);
 
@@ -698,6 +698,41 @@ fn a_pull_page_does_not_end_between_work_and_its_later_admission() {
     let d = jingdi::oplog::replay::dump(fresh.conn()).unwrap();
     assert_eq!(d, office.dump());
     assert!(d.contains("T-001") && d.contains("B-000"));
+}
+
+/// 立即同步's 取消 stops a join between pages: each page merged is whole, the next sync
+/// carries on from there, and the laptop ends with the whole project.
+#[test]
+fn a_hub_sync_stopped_between_pages_keeps_whole_pages_and_carries_on() {
+    let db = fresh_db("stopped");
+    let hub = Hub::start(&db, "127.0.0.1:0");
+    let (ta, tapp) = (token(&db, "DX4", "甲"), token(&db, "DX4", "指挥部"));
+    let a = Laptop::new();
+    a.ok(&["demo"]);
+    a.ok(&["sync", "hub", &hub.url, "--token", &ta]);
+    let total = count(&db, "SELECT count(*) FROM ops");
+    assert!(total > 2 * jingdi::sync::hub::PULL_OPS as i64, "several pages ({total} operations)");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = jingdi::Db::open(dir.path().join("jingdi.db")).unwrap();
+    jingdi::desk::hub_configure(&app, &hub.url, &tapp).unwrap();
+    // 取消 pressed while the first page merges: asked before the second page, it says stop.
+    let asked = std::cell::Cell::new(0);
+    let stop = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let round = jingdi::desk::hub_sync(&mut app, &stop).unwrap();
+    assert!(round.stopped && round.reports[0].stopped, "{round:?}");
+    assert_eq!((round.reports[0].pages, round.pulled), (1, jingdi::sync::hub::PULL_OPS));
+    assert!(round.reports[0].files.is_none(), "files wait for the next sync");
+    let here: i64 = app.conn().query_row("SELECT count(*) FROM oplog", [], |r| r.get(0)).unwrap();
+    assert_eq!(here, jingdi::sync::hub::PULL_OPS as i64, "one whole page, nothing of the next");
+    // The next 立即同步 carries on from there.
+    let round = jingdi::desk::hub_sync(&mut app, &|| false).unwrap();
+    assert!(!round.stopped);
+    assert_eq!(round.pulled as i64, total - jingdi::sync::hub::PULL_OPS as i64);
+    assert_eq!(jingdi::oplog::replay::dump(app.conn()).unwrap(), a.dump());
 }
 
 /// A laptop joining a project of several pages keeps one automatic backup of its file as it

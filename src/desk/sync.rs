@@ -26,7 +26,12 @@ pub fn sync_import(db: &mut Db, path: &str) -> Result<ImportReport> {
 }
 
 /// Syncs through `folder` (remembered for next time) or the folder chosen before.
-pub fn sync_folder(db: &mut Db, project: Uuid, folder: Option<String>) -> Result<FolderReport> {
+pub fn sync_folder(
+    db: &mut Db,
+    project: Uuid,
+    folder: Option<String>,
+    stop: &dyn Fn() -> bool,
+) -> Result<FolderReport> {
     let folder = match folder.filter(|f| !f.trim().is_empty()) {
         Some(f) => {
             db.set_setting(sync::FOLDER_SETTING, &f)?;
@@ -35,7 +40,7 @@ pub fn sync_folder(db: &mut Db, project: Uuid, folder: Option<String>) -> Result
         None => db.setting(sync::FOLDER_SETTING)?.ok_or_else(|| Error::invalid("folder", "尚未选择同步文件夹"))?,
     };
     let p = project::get(db.conn(), project)?;
-    sync::folder::sync_folder(db, &p, Path::new(&folder))
+    sync::folder::sync_folder_until(db, &p, Path::new(&folder), true, stop)
 }
 
 /// Keeps side "a" or "b" of a conflict, or (household fields) sets a new value.
@@ -63,8 +68,8 @@ pub fn hub_configure(db: &Db, url: &str, token: &str) -> Result<hub_status::HubS
 }
 
 /// 立即同步 through the hub: every project with a token, push then pull.
-pub fn hub_sync(db: &mut Db) -> Result<hub_status::HubRound> {
-    hub_status::sync_all(db, chrono::Utc::now())
+pub fn hub_sync(db: &mut Db, stop: &dyn Fn() -> bool) -> Result<hub_status::HubRound> {
+    hub_status::sync_all_until(db, chrono::Utc::now(), stop)
 }
 
 /// The background sync's step, asked for by the app now and then: a round when one is due.

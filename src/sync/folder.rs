@@ -71,6 +71,9 @@ pub struct FolderReport {
     pub peers: Vec<Peer>,
     /// Attachment files moved through the folder (`None`: operations only this time).
     pub files: Option<crate::evidence::transport::FileSyncReport>,
+    /// 取消 stopped the reading of bundles: those in `imported` are merged, the others
+    /// (and the files) wait for the next sync.
+    pub stopped: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +94,19 @@ pub fn sync_folder(db: &mut Db, project: &Project, folder: &Path) -> Result<Fold
 /// As [`sync_folder`]; `files: false` syncs the operations only (files can follow later,
 /// [`crate::evidence::transport::sync_files`]).
 pub fn sync_folder_with(db: &mut Db, project: &Project, folder: &Path, with_files: bool) -> Result<FolderReport> {
+    sync_folder_until(db, project, folder, with_files, &|| false)
+}
+
+/// As [`sync_folder_with`], asking `stop` before each bundle: once it answers true no more
+/// bundles are read (those merged stay, each whole) and no files move; this laptop's own
+/// bundle is still written, so the others see what it has.
+pub fn sync_folder_until(
+    db: &mut Db,
+    project: &Project,
+    folder: &Path,
+    with_files: bool,
+    stop: &dyn Fn() -> bool,
+) -> Result<FolderReport> {
     let dir = folder.join(&project.code);
     std::fs::create_dir_all(&dir)?;
     let mine = dir.join(format!("{}.{}", db.device_id(), super::bundle::EXTENSION));
@@ -101,7 +117,12 @@ pub fn sync_folder_with(db: &mut Db, project: &Project, folder: &Path, with_file
     files.sort();
     let mut imported = Vec::new();
     let mut refused = Vec::new();
+    let mut stopped = false;
     for f in files {
+        if stop() {
+            stopped = true;
+            break;
+        }
         match super::merge::import(db, &f) {
             Ok(r) => imported.push(r),
             Err(e) => refused.push(Refused { file: f.display().to_string(), code: e.code(), message: e.to_string() }),
@@ -109,7 +130,7 @@ pub fn sync_folder_with(db: &mut Db, project: &Project, folder: &Path, with_file
     }
     // Full, so that a laptop that joins through the folder finds everything.
     let exported = super::export(db, project, &mine, super::Scope::Full)?;
-    let files = if with_files {
+    let files = if with_files && !stopped {
         let carrier = crate::evidence::transport::Folder::new(folder, &project.code);
         Some(crate::evidence::transport::sync_files(db, project.id, &carrier)?)
     } else {
@@ -122,5 +143,6 @@ pub fn sync_folder_with(db: &mut Db, project: &Project, folder: &Path, with_file
         refused,
         exported,
         peers: peers(db.conn(), project.id)?,
+        stopped,
     })
 }

@@ -144,6 +144,10 @@ pub struct HubReport {
     /// The project's attachment files sent to and fetched from the hub, after the operations.
     #[serde(default)]
     pub files: Option<FileSyncReport>,
+    /// 取消 stopped this sync between two pages: what is counted above is in (each page
+    /// whole), the rest and the files come with the next sync, which carries on from there.
+    #[serde(default)]
+    pub stopped: bool,
 }
 
 /// The hub this laptop syncs through and the projects it holds a token for.
@@ -396,6 +400,12 @@ fn ops_beyond(db: &Db, project: Uuid, hub: &BTreeMap<Uuid, i64>) -> Result<Vec<O
 
 /// Push then pull one project (by code). Resumable: run again after any interruption.
 pub fn sync(db: &mut Db, code: &str) -> Result<HubReport> {
+    sync_until(db, code, &|| false)
+}
+
+/// As [`sync`], asking `stop` before each push and each pulled page: once it answers true the
+/// sync ends there (`stopped`), every page sent or merged before whole, nothing half-done.
+pub fn sync_until(db: &mut Db, code: &str, stop: &dyn Fn() -> bool) -> Result<HubReport> {
     let url = db
         .setting(URL_SETTING)?
         .ok_or_else(|| hub_err("not_configured", "尚未设置同步中心；先运行 jingdi sync hub 地址 --token 令牌"))?;
@@ -416,11 +426,14 @@ pub fn sync(db: &mut Db, code: &str) -> Result<HubReport> {
         }
     }
     if let Some(p) = &local {
-        push(db, &client, p, &hub, &mut report)?;
+        push(db, &client, p, &hub, &mut report, stop)?;
     }
-    pull(db, &client, code, &mut report)?;
+    if !report.stopped {
+        pull(db, &client, code, &mut report, stop)?;
+    }
     // Files after operations: the records that name them are here now.
-    if let Some(p) = crate::project::list(db.conn())?.into_iter().find(|p| p.code == code) {
+    let project = crate::project::list(db.conn())?.into_iter().find(|p| p.code == code);
+    if let Some(p) = project.filter(|_| !report.stopped) {
         let hub = HubFiles { client: &client, code };
         report.files = Some(crate::evidence::transport::sync_files(db, p.id, &hub)?);
     }
@@ -428,7 +441,14 @@ pub fn sync(db: &mut Db, code: &str) -> Result<HubReport> {
     Ok(report)
 }
 
-fn push(db: &Db, client: &Client, p: &Project, hub: &HubProject, report: &mut HubReport) -> Result<()> {
+fn push(
+    db: &Db,
+    client: &Client,
+    p: &Project,
+    hub: &HubProject,
+    report: &mut HubReport,
+    stop: &dyn Fn() -> bool,
+) -> Result<()> {
     let ops = ops_beyond(db, p.id, &hub.marks)?;
     if ops.is_empty() {
         return Ok(());
@@ -437,6 +457,10 @@ fn push(db: &Db, client: &Client, p: &Project, hub: &HubProject, report: &mut Hu
     db.ops_leaving()?;
     let seen = watermarks::of_project(db.conn(), p.id)?;
     for chunk in ops.chunks(PUSH_OPS) {
+        if stop() {
+            report.stopped = true;
+            return Ok(());
+        }
         let header = Header {
             format: 1,
             schema_version: SCHEMA_VERSION,
@@ -483,9 +507,13 @@ fn continuous(have: &BTreeMap<Uuid, i64>, ops: &[Op]) -> Result<()> {
     Ok(())
 }
 
-fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport) -> Result<()> {
+fn pull(db: &mut Db, client: &Client, code: &str, report: &mut HubReport, stop: &dyn Fn() -> bool) -> Result<()> {
     let mut backup = super::merge::Backup::IfBig;
     loop {
+        if stop() {
+            report.stopped = true;
+            return Ok(());
+        }
         let local = crate::project::list(db.conn())?.into_iter().find(|p| p.code == code);
         let have = match &local {
             Some(p) => watermarks::of_project(db.conn(), p.id)?,

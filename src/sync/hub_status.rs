@@ -119,6 +119,8 @@ pub struct HubRound {
     /// Operations new to this laptop over all projects (the screens reload when > 0).
     pub pulled: usize,
     pub status: HubStatus,
+    /// 取消 ended the round early (see `HubReport.stopped`); projects after it were not synced.
+    pub stopped: bool,
 }
 
 /// The words a person reads for a refusal: a hub problem without the "同步中心:" prefix.
@@ -161,6 +163,11 @@ pub fn status(db: &Db, probe: bool) -> Result<HubStatus> {
 /// Syncs every project with a hub token now (立即同步, and the background when due) and
 /// records the try in the schedule. A failing project does not stop the others.
 pub fn sync_all(db: &mut Db, now: DateTime<Utc>) -> Result<HubRound> {
+    sync_all_until(db, now, &|| false)
+}
+
+/// As [`sync_all`]; `stop` is asked between pages (see [`hub::sync_until`]).
+pub fn sync_all_until(db: &mut Db, now: DateTime<Utc>, stop: &dyn Fn() -> bool) -> Result<HubRound> {
     let codes = hub::configured_projects(db)?;
     if db.setting(hub::URL_SETTING)?.is_none() || codes.is_empty() {
         return Err(Error::Hub {
@@ -169,9 +176,16 @@ pub fn sync_all(db: &mut Db, now: DateTime<Utc>) -> Result<HubRound> {
         });
     }
     let (mut reports, mut failures) = (Vec::new(), Vec::new());
+    let mut stopped = false;
     for code in codes {
-        match hub::sync(db, &code) {
-            Ok(r) => reports.push(r),
+        if stopped {
+            break;
+        }
+        match hub::sync_until(db, &code, stop) {
+            Ok(r) => {
+                stopped = r.stopped;
+                reports.push(r)
+            }
             Err(e) => failures.push(HubFailure { project_code: code, code: e.code(), message: words(&e) }),
         }
     }
@@ -185,7 +199,7 @@ pub fn sync_all(db: &mut Db, now: DateTime<Utc>) -> Result<HubRound> {
     status.reachable = Some(!unreachable);
     status.problem = failures.first().map(|f| f.message.clone());
     let pulled = reports.iter().map(|r| r.pulled).sum();
-    Ok(HubRound { reports, failures, pulled, status })
+    Ok(HubRound { reports, failures, pulled, status, stopped })
 }
 
 /// The background sync's one step: a round if a hub is set and one is due (see the module's

@@ -53,7 +53,7 @@ fn without_a_hub_the_background_does_nothing_and_the_page_says_so() {
     assert!(s.projects.is_empty());
     assert_eq!(s.reachable, None, "nothing to ask");
     assert_eq!(s.schedule, Schedule::default(), "no try recorded");
-    let e = desk::hub_sync(&mut t.db).unwrap_err();
+    let e = desk::hub_sync(&mut t.db, &|| false).unwrap_err();
     assert_eq!(e.code(), "hub.not_configured");
     assert!(e.to_string().contains("尚未设置同步中心"), "{e}");
 }

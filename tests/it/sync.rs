@@ -717,6 +717,45 @@ fn a_sync_folder_merges_every_laptop_and_shows_when_each_was_seen() {
     assert_eq!(r.imported.len(), 2);
 }
 
+/// 取消 during a folder sync stops between bundles: those read are merged whole, the rest wait
+/// (nothing half-merged, nothing lost), and the next sync reads them.
+#[test]
+fn a_folder_sync_stopped_between_bundles_merges_those_read_and_the_next_reads_the_rest() {
+    let mut a = TestDb::with_households(3);
+    let mut b = join(&a);
+    let mut c = join(&a);
+    visit(&mut b, "H2", "b");
+    visit(&mut c, "H3", "c");
+    let folder = a.dir.path().join("share");
+    let p = a.project();
+    for t in [&mut b, &mut c] {
+        jingdi::sync::folder::sync_folder(&mut t.db, &p, &folder).unwrap();
+    }
+    let visits =
+        |t: &TestDb| -> i64 { t.db.conn().query_row("SELECT count(*) FROM visits", [], |r| r.get(0)).unwrap() };
+    let before = visits(&a);
+    // 取消 pressed while the first bundle merges: asked again before the second, it says stop.
+    let asked = std::cell::Cell::new(0);
+    let stop = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let r = jingdi::sync::folder::sync_folder_until(&mut a.db, &p, &folder, true, &stop).unwrap();
+    assert!(r.stopped);
+    assert_eq!(r.imported.len(), 1, "one of the two bundles read");
+    assert!(r.files.is_none(), "no files moved after 取消");
+    assert!(r.exported.operations > 0, "this laptop's own bundle is still written");
+    assert_eq!(visits(&a), before + 1, "the bundle read is merged whole, the other not at all");
+    // The next sync reads the rest.
+    let r = jingdi::sync::folder::sync_folder(&mut a.db, &p, &folder).unwrap();
+    assert!(!r.stopped);
+    assert_eq!(visits(&a), before + 2);
+    for t in [&mut b, &mut c] {
+        jingdi::sync::folder::sync_folder(&mut t.db, &p, &folder).unwrap();
+    }
+    assert_eq!(dump(a.db.conn()).unwrap(), dump(c.db.conn()).unwrap());
+}
+
 #[test]
 fn two_laptops_that_both_start_from_the_demo_share_its_history() {
     let mut a = TestDb::demo();
