@@ -198,6 +198,7 @@ pub fn run() {
             sync::sync_export,
             sync::sync_import,
             sync::sync_folder,
+            sync::sync_cancel,
             sync::resolve_conflict,
             members::members,
             members::join_request,

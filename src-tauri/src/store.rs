@@ -75,8 +75,14 @@ impl Store {
         f: impl FnOnce(&mut Db, &dyn Fn() -> bool) -> jingdi::Result<T> + Send + 'static,
     ) -> Wire<T> {
         let inner = self.0.clone();
-        inner.cancel.store(false, Ordering::SeqCst);
-        blocking(move || f(&mut locked(&inner.writer), &|| inner.cancel.load(Ordering::SeqCst))).await
+        blocking(move || {
+            let mut db = locked(&inner.writer);
+            // Cleared once this change holds the writer, so that a 取消 meant for the change
+            // before it (still running while this one waited) is not lost.
+            inner.cancel.store(false, Ordering::SeqCst);
+            f(&mut db, &|| inner.cancel.load(Ordering::SeqCst))
+        })
+        .await
     }
 
     /// Asks the cancellable change under way to stop.

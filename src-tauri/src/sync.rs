@@ -24,10 +24,17 @@ pub async fn sync_import(s: State<'_, Store>, path: String) -> Wire<ImportReport
     s.write(move |db| desk::sync_import(db, &path)).await
 }
 
-/// Syncs through `folder` (remembered for next time) or the folder chosen before.
+/// Syncs through `folder` (remembered for next time) or the folder chosen before; stops
+/// between two bundles once `sync_cancel` is called.
 #[tauri::command]
 pub async fn sync_folder(s: State<'_, Store>, project: Uuid, folder: Option<String>) -> Wire<FolderReport> {
-    s.write(move |db| desk::sync_folder(db, project, folder)).await
+    s.write_cancellable(move |db, stop| desk::sync_folder(db, project, folder, stop)).await
+}
+
+/// Asks the folder sync or 立即同步 under way to stop at its next bundle or page.
+#[tauri::command]
+pub async fn sync_cancel(s: State<'_, Store>) -> Wire<()> {
+    s.cancel().await
 }
 
 /// Keeps side "a" or "b", or (household fields) sets a new value.
@@ -54,10 +61,11 @@ pub async fn hub_configure(s: State<'_, Store>, url: String, token: String) -> W
     s.write(move |db| desk::hub_configure(db, &url, &token)).await
 }
 
-/// 立即同步 through the hub: every project with a token, push then pull.
+/// 立即同步 through the hub: every project with a token, push then pull; stops between two
+/// pages once `sync_cancel` is called.
 #[tauri::command]
 pub async fn hub_sync(s: State<'_, Store>) -> Wire<HubRound> {
-    s.write(desk::hub_sync).await
+    s.write_cancellable(desk::hub_sync).await
 }
 
 /// The background sync's step (the app asks now and then; the core decides if one is due).
