@@ -36,11 +36,33 @@ export async function loadApp() {
   store.project = ps.find((p) => p.id === saved) ?? ps[0] ?? null
 }
 
+/** The project list again after a change (a merge may have brought a new plot), the open
+ *  project kept as it was. */
+export async function refreshProjects() {
+  const app = await api.appState()
+  store.app = app
+  const open = app.projects.find((p) => p.id === store.project?.id)
+  if (open) store.project = open
+}
+
 export function openProject(p: T.Project) {
   if (store.project?.id !== p.id) store.caps = null
   store.project = p
   localStorage.setItem('jingdi.project', p.id)
 }
+
+/** The 同步 page's folder and bundle work. Kept here, not in the page, because a merge of a
+ *  big bundle runs for seconds while the user goes elsewhere: coming back shows it still
+ *  running, then what came in; the top bar says a sync is under way meanwhile. */
+export const syncWork = reactive({
+  busy: false,
+  /** A folder sync is the work under way: it stops between two bundles when asked. */
+  folder: false,
+  error: null as T.WireError | null,
+  reports: [] as T.SyncImportReport[],
+  refused: [] as T.FolderReport['refused'],
+  note: '',
+})
 
 export function changed() {
   store.changes++

@@ -826,7 +826,12 @@ held_back: Array<string>,
 /**
  * The project's attachment files sent to and fetched from the hub, after the operations.
  */
-files: FileSyncReport | null, };
+files: FileSyncReport | null, 
+/**
+ * 取消 stopped this sync between two pages: what is counted above is in (each page
+ * whole), the rest and the files come with the next sync, which carries on from there.
+ */
+stopped: boolean, };
 
 export type Schedule = { 
 /**
@@ -868,7 +873,11 @@ export type HubRound = { reports: Array<HubReport>, failures: Array<HubFailure>,
 /**
  * Operations new to this laptop over all projects (the screens reload when > 0).
  */
-pulled: number, status: HubStatus, };
+pulled: number, status: HubStatus, 
+/**
+ * 取消 ended the round early (see `HubReport.stopped`); projects after it were not synced.
+ */
+stopped: boolean, };
 
 export type DeadlinePace = { deadline: string | null, status: PaceStatus, 
 /**
@@ -1002,7 +1011,12 @@ refused: Array<RefusedBundle>, exported: ExportSummary, peers: Array<SyncPeer>,
 /**
  * Attachment files moved through the folder (`None`: operations only this time).
  */
-files: FileSyncReport | null, };
+files: FileSyncReport | null, 
+/**
+ * 取消 stopped the reading of bundles: those in `imported` are merged, the others
+ * (and the files) wait for the next sync.
+ */
+stopped: boolean, };
 
 export type ConflictSide = { operation: string, value: JsonValue, author: string, recorded_at: string, device_id: string, };
 

@@ -11,6 +11,8 @@ export const sync = {
   export: (project: string, path: string, full: boolean) => call<T.ExportSummary>('sync_export', { project, path, full }),
   import: (path: string) => call<T.SyncImportReport>('sync_import', { path }),
   folder: (project: string, folder: string | null) => call<T.FolderReport>('sync_folder', { project, folder }),
+  /** Stops the folder sync or 立即同步 under way at its next bundle or page (each merged whole). */
+  cancel: () => call<null>('sync_cancel', {}),
   resolve: (project: string, key: string, keep: 'a' | 'b' | null, value: string | null) =>
     call<T.SyncStatus>('resolve_conflict', { project, key, keep, value }),
   /** The hub as the page shows it; `probe` asks the hub whether it answers. */

@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { i18n } from '../i18n'
-import type { Conflict, SyncStatus } from '../ipc/bindings'
+import type { Conflict, FolderReport, SyncImportReport, SyncStatus } from '../ipc/bindings'
+import { sync } from '../ipc/sync'
+import { syncWork } from '../store'
 
 const { status, resolve } = vi.hoisted(() => {
   const side = (operation: string, device_id: string, value: unknown) => ({
@@ -29,9 +31,15 @@ const { status, resolve } = vi.hoisted(() => {
   return { status, resolve }
 })
 vi.mock('../ipc/sync', () => ({
-  sync: { status: async () => status, resolve, export: vi.fn(), import: vi.fn(), folder: vi.fn(), chooseTarget: vi.fn(), chooseBundle: vi.fn(), chooseFolder: vi.fn() },
+  sync: { status: async () => status, resolve, export: vi.fn(), import: vi.fn(), folder: vi.fn(), cancel: vi.fn(async () => null), chooseTarget: vi.fn(), chooseBundle: vi.fn(), chooseFolder: vi.fn() },
 }))
-vi.mock('../store', () => ({ store: { changes: 0, project: null }, changed: vi.fn(), projectId: () => 'p1' }))
+vi.mock('../store', async (importOriginal) => ({
+  // The real syncWork: the page's folder and bundle work lives there, beyond the page.
+  ...(await importOriginal<typeof import('../store')>()),
+  store: { changes: 0, project: null },
+  changed: vi.fn(),
+  projectId: () => 'p1',
+}))
 
 import Sync from './Sync.vue'
 
@@ -53,5 +61,46 @@ describe('同步', () => {
     await rule.get('[data-testid="sync-keep-a"]').trigger('click')
     await flushPromises()
     expect(resolve).toHaveBeenCalledWith('p1', 'o3:o4:rule.compensation.paid_locked', 'a', null)
+  })
+
+  it('keeps a merge under way, and what it brought, when the page is left and opened again', async () => {
+    let finish: (r: SyncImportReport) => void = () => {}
+    vi.mocked(sync.chooseBundle).mockResolvedValue('/u盘/NP1-完整.jdb')
+    vi.mocked(sync.import).mockReturnValue(new Promise((r) => (finish = r)))
+    const first = mount(Sync, { global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    await first.get('[data-testid="sync-import"]').trigger('click')
+    await flushPromises()
+    expect(syncWork.busy).toBe(true)
+    first.unmount()
+    // Back on the page while the merge still runs: its buttons say so.
+    const again = mount(Sync, { global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    expect(again.get('[data-testid="sync-import"]').classes()).toContain('is-loading')
+    finish({
+      file: '/u盘/NP1-完整.jdb', project_code: 'NP1', sender_device: 'd-np1', sender_name: '南片笔记本', joined: true,
+      new_operations: 100005, known_operations: 0, visits: 0, changes: 100005, conflicts: 0, violations: 0,
+      from_devices: { 'd-np1': 100005 }, held_back: [],
+    } as unknown as SyncImportReport)
+    await flushPromises()
+    expect(syncWork.busy).toBe(false)
+    expect(again.get('[data-testid="sync-report-item"]').attributes('data-changes')).toBe('100005')
+  })
+
+  it('offers 取消 while a folder sync runs and says what was merged when it stopped', async () => {
+    let finish: (r: FolderReport) => void = () => {}
+    vi.mocked(sync.folder).mockReturnValue(new Promise((r) => (finish = r)))
+    const w = mount(Sync, { global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    expect(w.find('[data-testid="sync-cancel"]').exists()).toBe(false)
+    await w.get('input[data-testid="sync-folder"]').setValue('/media/usb/jingdi')
+    await w.get('[data-testid="sync-now"]').trigger('click')
+    await flushPromises()
+    await w.get('[data-testid="sync-cancel"]').trigger('click')
+    expect(sync.cancel).toHaveBeenCalled()
+    finish({ folder: '/media/usb/jingdi/DX4', imported: [], refused: [], exported: { operations: 3, path: 'x' }, peers: [], files: null, stopped: true } as unknown as FolderReport)
+    await flushPromises()
+    expect(w.find('[data-testid="sync-cancel"]').exists()).toBe(false)
+    expect(w.get('[data-testid="sync-note"]').text()).toContain('已取消')
   })
 })
