@@ -92,6 +92,64 @@ test('offline, the sync page refuses a hub it cannot reach under the address and
   await s.waitFor('[data-testid="sync-export"]')
 })
 
+// The window during a long merge: another laptop registered a 100,000-household roster in a
+// new plot and sent its full bundle (100,000 operations: about 10 s of merging for the debug
+// build). While the app merges it, the dashboard and the board are clicked and read — from the
+// last committed state, since queries never wait for the merge (src-tauri/src/store.rs) — and
+// the top bar says a sync is under way; then the page shows what came in.
+test('the dashboard answers while a 100,000-operation merge runs, then the merge is there', { timeout: 600000 }, async () => {
+  const other = path.join(work, 'np1.db')
+  cli(other, ['operator', '林组长'])
+  cli(other, ['project-add', '--code', 'NP1', '--name', '南片安置地块', '--city', '泉州市', '--district', '丰泽区', '--street', '城东街道', '--opens', '2026-11-01', '--deadline', '2026-12-31'])
+  for (const g of ['第一组', '第二组']) cli(other, ['group', 'add', '--project', 'NP1', '--name', g, '--leader', `林${g}`])
+  // Two rosters (one holds at most 100,000 rows with its header).
+  const row = (i) => `NP1-${String(i + 1).padStart(6, '0')},安置户${i + 1},3,${i % 2 ? '第二组' : '第一组'}`
+  for (const [part, from, to] of [['甲', 0, 60000], ['乙', 60000, 100000]]) {
+    const csv = path.join(work, `南片花名册${part}.csv`)
+    await writeFile(csv, ['户号,户主,家庭人口,责任组', ...Array.from({ length: to - from }, (_, k) => row(from + k))].join('\n') + '\n')
+    cli(other, ['import', 'roster', csv, '--project', 'NP1'])
+  }
+  const bundle = path.join(work, 'NP1-完整.jdb')
+  const sent = cli(other, ['sync', 'export', '--project', 'NP1', '--full', '--out', bundle], { json: true })
+  assert.ok(sent.operations >= 100000, `${sent.operations} operations in the bundle`)
+  const codes = () => jingdi(['projects'], { json: true }).map((p) => p.code)
+  assert.ok(!codes().includes('NP1'))
+
+  // The dashboard as it stands before the merge.
+  await s.clickCss('[data-testid="nav-dashboard"]')
+  const before = await s.text(await s.waitFor('[data-testid="kpi-households-total"]', { timeout: 30000 }))
+
+  await s.clickCss('[data-testid="nav-sync"]')
+  await s.exec(`(window.__jingdiDialogAnswers ??= []).push(arguments[0])`, [bundle])
+  await s.clickCss('[data-testid="sync-import"]')
+  await s.waitFor('[data-testid="sync-busy"]', { timeout: 30000 })
+  // While it merges: the dashboard is clicked and read, then the board.
+  await s.clickCss('[data-testid="nav-dashboard"]')
+  const during = await s.text(await s.waitFor('[data-testid="kpi-households-total"]', { timeout: 30000 }))
+  assert.equal(during, before, 'the dashboard shows its figures during the merge')
+  await s.clickCss('[data-testid="nav-board"]')
+  await s.waitFor('[data-testid="board-shown"]', { text: ' / ', timeout: 30000 })
+  await s.clickCss('[data-testid="nav-dashboard"]')
+  await s.waitFor('[data-testid="kpi-households-total"]', { text: before, timeout: 30000 })
+  await s.screenshot(path.join(SHOTS, '35-merge-dashboard.png'))
+  // All of that happened before the merge committed: the plot is not in the database yet
+  // and the top bar still says a sync is under way.
+  assert.ok(!codes().includes('NP1'), 'the merge had not committed while the window answered')
+  await s.waitFor('[data-testid="sync-busy"]')
+
+  // Then the merge ends: the top bar's note goes, the 同步 page tells what came in.
+  await until(() => s.exec(`return !!document.querySelector('[data-testid="sync-busy"]')`), (b) => !b, 'the merge to end', 300000)
+  assert.ok(codes().includes('NP1'), 'the merged plot')
+  assert.equal(jingdi(['summary', '--project', 'NP1'], { json: true }).households_total, 100000)
+  // The new plot is in the project switcher at once.
+  await until(() => s.exec(`return document.querySelector('[data-testid="project-select"]')?.dataset.codes ?? ''`), (c) => c.split(' ').includes('NP1'), 'NP1 in the project switcher')
+  await s.clickCss('[data-testid="nav-sync"]')
+  const item = await s.waitFor('[data-testid="sync-report-item"]', { timeout: 30000 })
+  assert.equal(Number(await s.attr(item, 'data-changes')), sent.operations, 'every operation reported as come in')
+  await sleep(500)
+  await s.screenshot(path.join(SHOTS, '36-merge-done.png'))
+})
+
 // A real hub, when PostgreSQL is at hand: scripts/test.sh starts one for the hub's tests and
 // exports its address (JINGDI_HUB_TEST_DATABASE_URL) before the app's end-to-end run.
 const PG = process.env.JINGDI_HUB_TEST_DATABASE_URL
