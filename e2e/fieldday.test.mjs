@@ -2,7 +2,7 @@
 // checklist tick, a phone and an ID typed in full-width digits, a backdated visit with
 // co-visitors, 新增问题 with its responsible unit, the top-bar search opening a same-name
 // household by address, errors at their field, the working date (the history without ids:
-// e2e/history.wip.mjs),
+// e2e/history.test.mjs),
 // and the main screens at 1024×700 and 1366×768 (screenshots in e2e/screenshots/fieldday-*).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'

@@ -1,10 +1,6 @@
-// NOT YET IN THE SUITE (.wip.mjs: scripts/e2e.sh does not run it). The readable history (issue 18)
-// still shows ids for attachments: an attached file's entry in 操作日志 reads
-// "所属记录: <UUID>", "所属记录类型: visit", "类别: agreement_scan" and raw 纬度/经度 (0.1 µ°), where
-// the household number, Chinese kinds and degrees belong. In the suite this appeared once
-// evidence.test.mjs (which attaches files) ran before the field-day history step; here the
-// same state is made with the `jingdi` command so the step fails on its own until the history
-// describes attachments. Run by hand: ./scripts/e2e.sh e2e/history.wip.mjs
+// The readable history (issue 18) with attachments: an attached file's entry in 操作日志 reads the
+// file's name, the household number and Chinese kinds, not "所属记录: <UUID>" or raw 0.1 µ°
+// coordinates. The state (a pole, a phone, a scan attached) is made with the `jingdi` command.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
