@@ -16,11 +16,20 @@ export function toWireError(e: unknown): WireError {
   return { code: 'ipc', message: String(e) }
 }
 
-/** Calls shell command `cmd`; rejects with a WireError. */
+// Calls in the first seconds leave a performance measure each; later ones do not, so that a
+// day's use does not fill the page's performance timeline.
+const MEASURED_MS = 10_000
+
+/** Calls shell command `cmd`; rejects with a WireError. A call in the app's first seconds
+ *  leaves a performance measure `ipc <cmd>` (when it started, how long it took), which the
+ *  start-up measurement reads (e2e/size.measure.mjs, `IPC_TIMES=1`). */
 export async function call<R>(cmd: string, args?: Record<string, unknown>): Promise<R> {
+  const start = performance.now()
   try {
     return await invoke<R>(cmd, args)
   } catch (e) {
     throw toWireError(e)
+  } finally {
+    if (start < MEASURED_MS) performance.measure?.(`ipc ${cmd}`, { start })
   }
 }
