@@ -36,13 +36,12 @@ export async function loadApp() {
   store.project = ps.find((p) => p.id === saved) ?? ps[0] ?? null
 }
 
-/** The project list again after a change (a merge may have brought a new plot), the open
- *  project kept as it was. */
+/** The project list again after a change that brought a plot (a merge, a join). Only then:
+ *  replacing the app state or the open project on every change made open screens re-render
+ *  under the user (the attachment viewer lost its details in e2e/evidence.test.mjs). */
 export async function refreshProjects() {
   const app = await api.appState()
-  store.app = app
-  const open = app.projects.find((p) => p.id === store.project?.id)
-  if (open) store.project = open
+  if (app.projects.length !== store.app?.projects.length) store.app = app
 }
 
 export function openProject(p: T.Project) {
