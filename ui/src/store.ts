@@ -14,6 +14,11 @@ export const store = reactive({
   hubRound: null as T.HubRound | null,
   /** What this laptop may do in the open project (the core's answer; null while unknown). */
   caps: null as T.Capabilities | null,
+  /** The dashboard's first figures are on screen (or 3 s have passed): work at start that is
+   *  not urgent (the pace, the fairness check, the file's quick check and the day's backup)
+   *  waits for it rather than compete with the first paint for the two cores of an office
+   *  laptop (on a district's 1.1 GB file the quick check alone reads it all, about a second). */
+  figuresShown: false,
 })
 
 /** Asks the core what this laptop may do in the open project (App.vue: on opening it and
@@ -36,12 +41,11 @@ export async function loadApp() {
   store.project = ps.find((p) => p.id === saved) ?? ps[0] ?? null
 }
 
-/** The project list again after a change that brought a plot (a merge, a join). Only then:
- *  replacing the app state or the open project on every change made open screens re-render
+/** The project list again, after a sync through which this laptop joined a plot. Only then,
+ *  and the open project left as it is: replacing it on every change re-rendered open screens
  *  under the user (the attachment viewer lost its details in e2e/evidence.test.mjs). */
 export async function refreshProjects() {
-  const app = await api.appState()
-  if (app.projects.length !== store.app?.projects.length) store.app = app
+  store.app = await api.appState()
 }
 
 export function openProject(p: T.Project) {
@@ -50,14 +54,8 @@ export function openProject(p: T.Project) {
   localStorage.setItem('jingdi.project', p.id)
 }
 
-/** Resolved once the dashboard's first figures are on screen: work at start that is not
- *  urgent (the file's quick check, the day's backup) waits for it rather than compete with it
- *  for the two cores of an office laptop (on a district's 1.1 GB file the check alone reads
- *  it all, about a second). */
-let figuresPainted = () => {}
-export const firstFigures = new Promise<void>((done) => (figuresPainted = done))
 export function markFirstFigures() {
-  figuresPainted()
+  store.figuresShown = true
 }
 // Another first screen, or figures that could not load: the waiting work starts anyway.
 setTimeout(markFirstFigures, 3000)
