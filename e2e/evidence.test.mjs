@@ -141,7 +141,9 @@ describe('evidence on the household page, the viewer and the print preview', () 
   })
 
   test('the viewer shows the photo with its time and place, zooms, and withdraws only with a reason', async () => {
-    await s.clickCss('[data-testid="evidence-kind-house_photo"] [data-preview="image"]')
+    // The JPEG by its name: it and the HEIC were attached in one write, which orders them by id
+    // (random within the same millisecond), so "the first picture" was the HEIC in some runs.
+    await s.clickCss('[data-testid="evidence-kind-house_photo"] [data-preview="image"]:has([title="IMG_20220520_门前.jpg"])')
     await s.waitFor('[data-testid="viewer-image"]')
     await shownAt('[data-testid="viewer"]', '拍摄于 2022-05-20 09:30:00')
     await shownAt('[data-testid="viewer"]', '24.910000, 118.600000')
